@@ -1,0 +1,350 @@
+//! Reads `attrib.toml` into `Config`, with the defaults of RULES.md section 2.
+
+use super::error::{ErrorKind, LedgerError};
+use super::fields::{parse_decimal, parse_rate};
+use crate::model::{Channel, Commission, Config, DayCount};
+use chrono::FixedOffset;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const CONFIG_FILE: &str = "attrib.toml";
+
+/// The slip roles when the config names none (签字顺序: 接待 → 案场经理 → 甲方 → 任总).
+pub const DEFAULT_ROLES: [&str; 4] = ["reception", "site_manager", "developer", "final"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    project: RawProject,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    slip: RawSlip,
+    fees: RawFees,
+    #[serde(default)]
+    penalties: RawPenalties,
+    #[serde(default)]
+    channel: Vec<RawChannel>,
+    #[serde(default)]
+    reserved: RawReserved,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    name: String,
+    developer: String,
+    agency: String,
+    timezone: Option<String>,
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawRules {
+    protection_days: u32,
+    report_lead_hours: u32,
+    visit_window_days: u32,
+    channel_hold_days: u32,
+    day_count: String,
+}
+
+impl Default for RawRules {
+    fn default() -> Self {
+        RawRules {
+            protection_days: 21,
+            report_lead_hours: 12,
+            visit_window_days: 3,
+            channel_hold_days: 30,
+            day_count: "calendar".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSlip {
+    roles: Vec<String>,
+    deferrable: Vec<String>,
+    signers: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for RawSlip {
+    fn default() -> Self {
+        RawSlip {
+            roles: DEFAULT_ROLES.iter().map(|s| s.to_string()).collect(),
+            deferrable: vec!["developer".into()],
+            signers: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFees {
+    developer_rate: toml::Value,
+    agency_rate: toml::Value,
+    channel_rate: Option<toml::Value>,
+    discount_floor: Option<toml::Value>,
+    approval_below: Option<toml::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPenalties {
+    unit_agency_fee: Option<toml::Value>,
+    zone_units: Option<u32>,
+    false_info: Option<toml::Value>,
+    order_swap: Option<toml::Value>,
+    cutting: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    name: String,
+    commission: toml::Value,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReserved {
+    #[serde(default)]
+    units: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawAudit {
+    max_entry_delay_hours: u32,
+}
+
+impl Default for RawAudit {
+    fn default() -> Self {
+        RawAudit {
+            max_entry_delay_hours: 24,
+        }
+    }
+}
+
+/// A TOML scalar as the text a user would have written.
+pub fn value_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Datetime(d) => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+/// Collects config errors, each naming its key.
+struct Check {
+    errors: Vec<LedgerError>,
+}
+
+impl Check {
+    fn fail(&mut self, key: &str, msg: String) {
+        self.errors.push(LedgerError::file(
+            CONFIG_FILE,
+            ErrorKind::Config(format!("{key}: {msg}")),
+        ));
+    }
+
+    fn rate(&mut self, key: &str, v: &toml::Value) -> Option<crate::model::Rate> {
+        let text = value_text(v).unwrap_or_default();
+        parse_rate(&text).map_err(|e| self.fail(key, e.to_string())).ok()
+    }
+
+    fn money(&mut self, key: &str, v: Option<&toml::Value>, default: &str) -> Decimal {
+        let text = v.and_then(value_text).unwrap_or_else(|| default.into());
+        parse_decimal(&text)
+            .map_err(|e| self.fail(key, e.to_string()))
+            .unwrap_or_default()
+    }
+
+    fn ratio(&mut self, key: &str, v: Option<&toml::Value>) -> Option<Decimal> {
+        v.and_then(|v| self.rate(key, v).map(|r| r.value))
+    }
+}
+
+/// Parses `attrib.toml`. Every problem is reported, each naming its key.
+pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start].lines().count().max(1) as u32)
+            .unwrap_or(0);
+        let msg = e.message().to_string();
+        vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
+    })?;
+    let mut c = Check { errors: vec![] };
+    let timezone = match raw.project.timezone.as_deref().unwrap_or("+08:00") {
+        tz => tz.parse::<FixedOffset>().unwrap_or_else(|_| {
+            c.fail(
+                "project.timezone",
+                format!("「{tz}」 is not an offset like +08:00"),
+            );
+            FixedOffset::east_opt(8 * 3600).expect("valid offset")
+        }),
+    };
+    if let Some(lang) = &raw.project.lang
+        && lang != "zh"
+        && lang != "en"
+    {
+        c.fail("project.lang", format!("「{lang}」 is not zh or en"));
+    }
+    let day_count = match raw.rules.day_count.as_str() {
+        "calendar" => DayCount::Calendar,
+        "elapsed" => DayCount::Elapsed,
+        other => {
+            c.fail(
+                "rules.day_count",
+                format!("「{other}」 is not calendar or elapsed"),
+            );
+            DayCount::Calendar
+        }
+    };
+    for role in raw.slip.deferrable.iter().chain(raw.slip.signers.keys()) {
+        if !raw.slip.roles.contains(role) {
+            c.fail("slip", format!("role 「{role}」 is not in slip.roles"));
+        }
+    }
+    let developer_rate = c.rate("fees.developer_rate", &raw.fees.developer_rate);
+    let agency_rate = c.rate("fees.agency_rate", &raw.fees.agency_rate);
+    let channel_rate = match &raw.fees.channel_rate {
+        Some(v) => c.rate("fees.channel_rate", v),
+        None => agency_rate.clone(),
+    };
+    let discount_floor = c.ratio("fees.discount_floor", raw.fees.discount_floor.as_ref());
+    let approval_below = c.ratio("fees.approval_below", raw.fees.approval_below.as_ref());
+    let p = &raw.penalties;
+    let unit_agency_fee = c.money("penalties.unit_agency_fee", p.unit_agency_fee.as_ref(), "0");
+    let false_info = c.money("penalties.false_info", p.false_info.as_ref(), "5000");
+    let order_swap = c.money("penalties.order_swap", p.order_swap.as_ref(), "5000");
+    let cutting = c.money("penalties.cutting", p.cutting.as_ref(), "5000");
+    let mut channels: Vec<Channel> = vec![];
+    for ch in &raw.channel {
+        if channels.iter().any(|c| c.name == ch.name) {
+            c.fail("channel", format!("「{}」 is listed twice", ch.name));
+        }
+        if let Some(commission) = parse_commission(&mut c, &ch.name, &ch.commission) {
+            channels.push(Channel {
+                name: ch.name.clone(),
+                commission,
+            });
+        }
+    }
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    Ok(Config {
+        name: raw.project.name,
+        developer: raw.project.developer,
+        agency: raw.project.agency,
+        timezone,
+        lang: raw.project.lang,
+        protection_days: raw.rules.protection_days,
+        report_lead_hours: raw.rules.report_lead_hours,
+        visit_window_days: raw.rules.visit_window_days,
+        channel_hold_days: raw.rules.channel_hold_days,
+        day_count,
+        slip_roles: raw.slip.roles,
+        slip_deferrable: raw.slip.deferrable,
+        slip_signers: raw.slip.signers,
+        developer_rate: developer_rate.expect("checked"),
+        agency_rate: agency_rate.expect("checked"),
+        channel_rate: channel_rate.expect("checked"),
+        discount_floor: discount_floor.unwrap_or(Decimal::ZERO),
+        approval_below,
+        unit_agency_fee,
+        zone_units: p.zone_units.unwrap_or(3),
+        false_info,
+        order_swap,
+        cutting,
+        channels,
+        reserved_units: raw.reserved.units,
+        max_entry_delay_hours: raw.audit.max_entry_delay_hours,
+    })
+}
+
+/// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
+fn parse_commission(c: &mut Check, name: &str, v: &toml::Value) -> Option<Commission> {
+    let key = format!("channel 「{name}」 commission");
+    let text = value_text(v).unwrap_or_default();
+    if text.trim().ends_with('%') {
+        return c.rate(&key, v).map(Commission::Rate);
+    }
+    match parse_decimal(&text) {
+        Ok(d) if d < Decimal::ONE => c.rate(&key, v).map(Commission::Rate),
+        Ok(amount) => Some(Commission::Fixed {
+            text: text.trim().to_string(),
+            amount,
+        }),
+        Err(e) => {
+            c.fail(&key, e.to_string());
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[project]
+name = "P"
+developer = "D"
+agency = "A"
+[fees]
+developer_rate = "1.0%"
+agency_rate = "1.8%"
+"#;
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert_eq!(c.protection_days, 21);
+        assert_eq!(c.report_lead_hours, 12);
+        assert_eq!(c.visit_window_days, 3);
+        assert_eq!(c.channel_hold_days, 30);
+        assert_eq!(c.day_count, DayCount::Calendar);
+        assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
+        assert_eq!(c.channel_rate, c.agency_rate, "channel_rate defaults to agency_rate");
+        assert_eq!(c.slip_roles, DEFAULT_ROLES);
+        assert_eq!(c.max_entry_delay_hours, 24);
+    }
+
+    #[test]
+    fn commissions_are_rates_or_amounts() {
+        let text = format!(
+            "{MINIMAL}\n[[channel]]\nname = \"a\"\ncommission = \"1.0%\"\n[[channel]]\nname = \"b\"\ncommission = \"0.01\"\n[[channel]]\nname = \"c\"\ncommission = 20000\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert!(matches!(c.channels[0].commission, Commission::Rate(_)));
+        assert!(matches!(c.channels[1].commission, Commission::Rate(_)));
+        assert!(
+            matches!(&c.channels[2].commission, Commission::Fixed { amount, .. } if *amount == Decimal::from(20000))
+        );
+    }
+
+    #[test]
+    fn every_bad_key_is_reported() {
+        let text = MINIMAL
+            .replace("\"1.0%\"", "\"ten\"")
+            .replace("name = \"P\"", "name = \"P\"\ntimezone = \"Beijing\"");
+        let errs = parse_config(&text).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_syntax_errors_with_a_line() {
+        let errs = parse_config(&format!("{MINIMAL}\n[rules]\nprotect = 3\n")).unwrap_err();
+        assert!(errs[0].line > 0);
+        assert!(errs[0].to_string().contains("protect"), "{}", errs[0]);
+    }
+}

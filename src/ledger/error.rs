@@ -1,0 +1,91 @@
+//! Errors found while reading a ledger, each placed at `file:line[:col]`.
+
+use super::fields::FieldError;
+use std::fmt;
+
+/// Where in a row the error is: a CSV column (1-based number and name) or a TOML key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Col {
+    Csv(usize, String),
+    Key(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    #[error("{0}")]
+    Field(FieldError),
+    #[error("unknown column 「{column}」 (known: {})", known.join(", "))]
+    UnknownColumn { column: String, known: Vec<String> },
+    #[error("required column 「{0}」 is missing")]
+    MissingColumn(String),
+    #[error("column 「{0}」 appears twice")]
+    DuplicateColumn(String),
+    #[error("row has {found} cells but the header has {expected}")]
+    CellCount { found: usize, expected: usize },
+    #[error("both {stem}.csv and {stem}.toml exist; keep one")]
+    BothFormats { stem: String },
+    #[error("is not UTF-8 text (save it as UTF-8)")]
+    NotUtf8,
+    #[error("{0}")]
+    Syntax(String),
+    #[error("id 「{id}」 is already used at {first}")]
+    DuplicateId { id: String, first: String },
+    #[error("「{0}」 names no record in the ledger")]
+    UnknownReference(String),
+    #[error("「{0}」 names no discount approval")]
+    UnknownDiscount(String),
+    #[error("channel 「{name}」 is not in attrib.toml (known: {})", known.join(", "))]
+    UnknownChannel { name: String, known: Vec<String> },
+    #[error("a channel visit needs 「{0}」")]
+    ChannelVisitNeeds(&'static str),
+    #[error("void 「{0}」 is part of a cycle of voids")]
+    VoidCycle(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+}
+
+/// One error in a ledger file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerError {
+    pub file: String,
+    /// 1-based line; 0 when the error concerns the whole file.
+    pub line: u32,
+    pub col: Option<Col>,
+    pub kind: ErrorKind,
+}
+
+impl LedgerError {
+    pub fn file(file: &str, kind: ErrorKind) -> Self {
+        LedgerError {
+            file: file.to_string(),
+            line: 0,
+            col: None,
+            kind,
+        }
+    }
+
+    pub fn at(file: &str, line: u32, kind: ErrorKind) -> Self {
+        LedgerError {
+            file: file.to_string(),
+            line,
+            col: None,
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        match &self.col {
+            Some(Col::Csv(n, name)) => write!(f, ":{n}: {} [{name}]", self.kind),
+            Some(Col::Key(k)) => write!(f, ": {} [{k}]", self.kind),
+            None => write!(f, ": {}", self.kind),
+        }
+    }
+}

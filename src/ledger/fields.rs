@@ -1,0 +1,310 @@
+//! Field parsers: time, phone, money, rate, enums. Each returns a typed `FieldError` that the
+//! loader places at `file:line:col` and the renderer words for the clerk.
+
+use crate::model::{Phone, Rate, Time};
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Why one cell could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("a value is required")]
+    Required,
+    #[error("「{0}」 is not a valid time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)")]
+    BadTime(String),
+    #[error("「{0}」 is a date without a time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)")]
+    BareDate(String),
+    #[error("「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)")]
+    BadPhone(String),
+    #[error("「{0}」 is a masked phone; masked reports are not enabled (write the whole number)")]
+    MaskedPhone(String),
+    #[error("「{0}」 is not a plain decimal (expected e.g. 1234567.89)")]
+    BadDecimal(String),
+    #[error("「{0}」 has a thousands separator; write the plain number, e.g. 1234567.89")]
+    ThousandsSeparator(String),
+    #[error("「{0}」 is not a rate (expected 1.5% or 0.015)")]
+    BadRate(String),
+    #[error("「{0}」 is not a whole number")]
+    BadInteger(String),
+    #[error("「{value}」 is not one of {}", allowed.join(", "))]
+    BadEnum { value: String, allowed: Vec<String> },
+}
+
+/// Parses a time: RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]` in the project zone `tz`.
+/// A bare date is an error: every `at` needs its time of day.
+pub fn parse_time(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
+    let s = s.trim();
+    if let Some(t) = parse_local_fast(s, tz) {
+        return Ok(t);
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t);
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return tz
+                .from_local_datetime(&naive)
+                .single()
+                .ok_or_else(|| FieldError::BadTime(s.to_string()));
+        }
+    }
+    if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+        return Err(FieldError::BareDate(s.to_string()));
+    }
+    Err(FieldError::BadTime(s.to_string()))
+}
+
+/// The common spelling `2026-03-01 09:30[:00]` read without chrono's format machinery.
+fn parse_local_fast(s: &str, tz: FixedOffset) -> Option<Time> {
+    let b = s.as_bytes();
+    if !(b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' {
+        return None;
+    }
+    if b[13] != b':' || (b.len() == 19 && b[16] != b':') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let sec = if b.len() == 19 { num(17..19)? } else { 0 };
+    let naive = date.and_hms_opt(num(11..13)?, num(14..16)?, sec)?;
+    tz.from_local_datetime(&naive).single()
+}
+
+/// Normalizes a phone: drops spaces and dashes and a leading `+86`/`0086`; the rest must be a
+/// mainland mobile `1[3-9]` + 9 digits.
+pub fn parse_phone(s: &str) -> Result<Phone, FieldError> {
+    let raw = s.trim();
+    let digits: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if digits.contains('*') {
+        return Err(FieldError::MaskedPhone(raw.to_string()));
+    }
+    let rest = digits
+        .strip_prefix("+86")
+        .or_else(|| digits.strip_prefix("0086"))
+        .unwrap_or(&digits);
+    let b = rest.as_bytes();
+    let ok = b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit);
+    if !ok {
+        return Err(FieldError::BadPhone(raw.to_string()));
+    }
+    Ok(Phone(rest.parse().expect("11 ASCII digits fit in u64")))
+}
+
+/// Parses a plain decimal (`1234567.89`, `-5`). Thousands separators are refused with a reason.
+pub fn parse_decimal(s: &str) -> Result<Decimal, FieldError> {
+    let s = s.trim();
+    if s.contains([',', '，']) {
+        return Err(FieldError::ThousandsSeparator(s.to_string()));
+    }
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let digits_ok = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
+        return Err(FieldError::BadDecimal(s.to_string()));
+    }
+    Decimal::from_str(s).map_err(|_| FieldError::BadDecimal(s.to_string()))
+}
+
+/// Parses a rate: `1.5%` or `0.015`. Rates are fractions from 0 up to (not including) 1.
+pub fn parse_rate(s: &str) -> Result<Rate, FieldError> {
+    let t = s.trim();
+    let bad = || FieldError::BadRate(t.to_string());
+    let value = match t.strip_suffix('%') {
+        Some(pct) => parse_decimal(pct.trim()).map_err(|_| bad())? / Decimal::ONE_HUNDRED,
+        None => parse_decimal(t).map_err(|_| bad())?,
+    };
+    if value.is_sign_negative() || value >= Decimal::ONE {
+        return Err(bad());
+    }
+    Ok(Rate {
+        text: t.to_string(),
+        value,
+    })
+}
+
+/// Parses a non-negative whole number.
+pub fn parse_u32(s: &str) -> Result<u32, FieldError> {
+    s.trim()
+        .parse()
+        .map_err(|_| FieldError::BadInteger(s.trim().to_string()))
+}
+
+/// Parses one of a fixed set of words.
+pub fn parse_enum<T: Copy>(s: &str, options: &[(&str, T)]) -> Result<T, FieldError> {
+    let s = s.trim();
+    options
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| FieldError::BadEnum {
+            value: s.to_string(),
+            allowed: options.iter().map(|(n, _)| n.to_string()).collect(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn local_time_is_in_project_zone() {
+        let t = parse_time("2026-03-01 09:30", cst()).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-01T09:30:00+08:00");
+        let t = parse_time("2026-03-01 09:30:15", cst()).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-01T09:30:15+08:00");
+    }
+
+    #[test]
+    fn rfc3339_keeps_its_offset() {
+        let t = parse_time("2026-03-01T09:30:00-05:00", cst()).unwrap();
+        assert_eq!(t.offset().local_minus_utc(), -5 * 3600);
+        assert_eq!(
+            t,
+            parse_time("2026-03-01 22:30", cst()).unwrap(),
+            "same instant"
+        );
+    }
+
+    #[test]
+    fn bad_and_bare_times() {
+        assert_eq!(
+            parse_time("2026-13-45 09:00", cst()),
+            Err(FieldError::BadTime("2026-13-45 09:00".into()))
+        );
+        assert_eq!(
+            parse_time("2026-03-01", cst()),
+            Err(FieldError::BareDate("2026-03-01".into()))
+        );
+        assert!(parse_time("2026-02-30 10:00", cst()).is_err());
+        assert!(parse_time("2026-03-01 24:00", cst()).is_err());
+        assert!(parse_time("", cst()).is_err());
+    }
+
+    #[test]
+    fn phones_normalize() {
+        for s in [
+            "13800138000",
+            "+8613800138000",
+            "008613800138000",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+        ] {
+            assert_eq!(parse_phone(s), Ok(Phone(13800138000)), "{s}");
+        }
+    }
+
+    #[test]
+    fn bad_phones() {
+        assert!(matches!(
+            parse_phone("12800138000"),
+            Err(FieldError::BadPhone(_))
+        ));
+        assert!(matches!(
+            parse_phone("1380013800"),
+            Err(FieldError::BadPhone(_))
+        ));
+        assert!(matches!(
+            parse_phone("010-12345678"),
+            Err(FieldError::BadPhone(_))
+        ));
+        assert!(matches!(
+            parse_phone("138****5678"),
+            Err(FieldError::MaskedPhone(_))
+        ));
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(
+            parse_decimal("1234567.89"),
+            Ok(Decimal::from_str("1234567.89").unwrap())
+        );
+        assert_eq!(parse_decimal("-5"), Ok(Decimal::from(-5)));
+        assert_eq!(
+            parse_decimal("1,234,567.89"),
+            Err(FieldError::ThousandsSeparator("1,234,567.89".into()))
+        );
+        for bad in ["1_000", "1e5", "12.", ".5", "abc", "1.2.3", ""] {
+            assert!(
+                matches!(parse_decimal(bad), Err(FieldError::BadDecimal(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(
+            parse_rate("1.5%").unwrap().value,
+            Decimal::from_str("0.015").unwrap()
+        );
+        assert_eq!(
+            parse_rate("0.015").unwrap().value,
+            Decimal::from_str("0.015").unwrap()
+        );
+        assert_eq!(parse_rate(" 1.8% ").unwrap().text, "1.8%");
+        assert!(parse_rate("150%").is_err());
+        assert!(parse_rate("2").is_err());
+        assert!(parse_rate("-1%").is_err());
+        assert!(parse_rate("x%").is_err());
+    }
+
+    #[test]
+    fn enums_name_the_choices() {
+        let opts = [("call", 1), ("visit", 2)];
+        assert_eq!(parse_enum("visit", &opts), Ok(2));
+        let err = parse_enum("walk", &opts).unwrap_err();
+        assert_eq!(err.to_string(), "「walk」 is not one of call, visit");
+    }
+
+    proptest! {
+        /// Every spelling of one number gives the same key.
+        #[test]
+        fn every_spelling_of_a_phone_is_one_key(
+            second in 3u8..=9,
+            rest in proptest::collection::vec(0u8..=9, 9),
+            prefix in prop_oneof![Just(""), Just("+86"), Just("0086"), Just("+86 "), Just("0086-")],
+            seps in proptest::collection::vec(prop_oneof![Just(""), Just(" "), Just("-")], 11),
+        ) {
+            let digits: Vec<char> = std::iter::once('1')
+                .chain(std::iter::once(char::from(b'0' + second)))
+                .chain(rest.iter().map(|d| char::from(b'0' + d)))
+                .collect();
+            let plain: String = digits.iter().collect();
+            let mut spelled = prefix.to_string();
+            for (d, sep) in digits.iter().zip(&seps) {
+                spelled.push(*d);
+                spelled.push_str(sep);
+            }
+            prop_assert_eq!(parse_phone(&spelled), parse_phone(&plain));
+            prop_assert!(parse_phone(&plain).is_ok());
+        }
+
+        /// Any valid local time survives a round trip through its RFC 3339 spelling.
+        #[test]
+        fn local_and_rfc3339_agree(d in 0i64..4000, m in 0u32..1440) {
+            let base = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(d);
+            let local = format!("{} {:02}:{:02}", base, m / 60, m % 60);
+            let t = parse_time(&local, cst()).unwrap();
+            prop_assert_eq!(parse_time(&t.to_rfc3339(), cst()).unwrap(), t);
+        }
+    }
+}

@@ -1,0 +1,790 @@
+//! Reads a ledger's files (CSV or TOML per kind) into `Ledger`, collecting every error.
+
+use super::config::{CONFIG_FILE, parse_config, value_text};
+use super::error::{Col, ErrorKind, LedgerError};
+use super::fields::{
+    FieldError, parse_decimal, parse_enum, parse_phone, parse_time, parse_u32,
+};
+use crate::model::*;
+use chrono::FixedOffset;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// The ledger's files by name (`attrib.toml`, `reports.csv`, …) with their bytes. Read from a
+/// folder (`read_dir`) or from a git revision (`git::files_at`).
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// The columns of a kind: name and whether it is required (RULES.md section 2).
+pub fn columns(kind: Kind) -> &'static [(&'static str, bool)] {
+    match kind {
+        Kind::Report => &[
+            ("id", true),
+            ("at", true),
+            ("channel", true),
+            ("broker", true),
+            ("client", true),
+            ("phone", true),
+            ("note", false),
+        ],
+        Kind::Contact => &[
+            ("id", true),
+            ("at", true),
+            ("kind", true),
+            ("phone", true),
+            ("client", false),
+            ("consultant", false),
+            ("channel", false),
+            ("broker", false),
+            ("slip", false),
+            ("confirmed_by", false),
+            ("note", false),
+        ],
+        Kind::Slip => &[
+            ("slip", true),
+            ("at", true),
+            ("role", true),
+            ("signer", true),
+        ],
+        Kind::Direct => &[
+            ("id", true),
+            ("presented_at", true),
+            ("phone", true),
+            ("client", false),
+            ("unit", false),
+            ("area", false),
+            ("list_unit_price", false),
+            ("unit_price", false),
+            ("total", false),
+            ("other", false),
+            ("request", false),
+            ("client_signature", false),
+            ("developer_signer", false),
+            ("agency_signer", false),
+        ],
+        Kind::Booking => &[
+            ("id", true),
+            ("at", true),
+            ("unit", true),
+            ("buyer", true),
+            ("phone", true),
+            ("area", false),
+            ("list_price", true),
+            ("price", true),
+            ("payment", false),
+            ("consultant", false),
+            ("discount", false),
+            ("deposit", false),
+            ("note", false),
+        ],
+        Kind::Discount => &[
+            ("id", true),
+            ("at", true),
+            ("phone", true),
+            ("unit", true),
+            ("client", false),
+            ("list_unit_price", false),
+            ("unit_price", false),
+            ("reason", false),
+            ("developer_signer", false),
+            ("agency_signer", false),
+        ],
+        Kind::Violation => &[
+            ("id", true),
+            ("at", true),
+            ("kind", true),
+            ("channel", true),
+            ("broker", false),
+            ("persons", false),
+            ("phone", false),
+            ("damages", false),
+            ("evidence", false),
+        ],
+        Kind::Relation => &[
+            ("id", true),
+            ("at", true),
+            ("phone", true),
+            ("relation", true),
+            ("other_phone", true),
+            ("note", false),
+        ],
+        Kind::Void => &[
+            ("id", true),
+            ("at", true),
+            ("ref", true),
+            ("reason", true),
+            ("by", false),
+        ],
+    }
+}
+
+pub const CONTACT_KINDS: [(&str, ContactKind); 3] = [
+    ("call", ContactKind::Call),
+    ("visit", ContactKind::Visit),
+    ("followup", ContactKind::Followup),
+];
+pub const PAYMENTS: [(&str, Payment); 4] = [
+    ("full", Payment::Full),
+    ("installment", Payment::Installment),
+    ("mortgage", Payment::Mortgage),
+    ("provident", Payment::Provident),
+];
+pub const VIOLATION_KINDS: [(&str, ViolationKind); 4] = [
+    ("zone", ViolationKind::Zone),
+    ("false_info", ViolationKind::FalseInfo),
+    ("order_swap", ViolationKind::OrderSwap),
+    ("cutting", ViolationKind::Cutting),
+];
+pub const RELATIONS: [(&str, RelationKind); 5] = [
+    ("spouse", RelationKind::Spouse),
+    ("parent", RelationKind::Parent),
+    ("child", RelationKind::Child),
+    ("sibling", RelationKind::Sibling),
+    ("same_person", RelationKind::SamePerson),
+];
+
+/// Reads the config and every kind's file from a folder. IO failures are errors; missing kind
+/// files are not (they mean "no records").
+pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
+    let mut files = Files::new();
+    let mut names = vec![CONFIG_FILE.to_string()];
+    for kind in Kind::ALL {
+        names.push(format!("{}.csv", kind.file_stem()));
+        names.push(format!("{}.toml", kind.file_stem()));
+    }
+    for name in names {
+        match std::fs::read(dir.join(&name)) {
+            Ok(bytes) => {
+                files.insert(name, bytes);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != CONFIG_FILE => {}
+            Err(e) => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", dir.join(&name).display()),
+                ));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Parses a whole ledger. Every error in every file is returned, not just the first.
+pub fn load(files: &Files) -> Result<Ledger, Vec<LedgerError>> {
+    let config_text = match files.get(CONFIG_FILE).map(|b| text_of(CONFIG_FILE, b)) {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return Err(vec![e]),
+        None => {
+            return Err(vec![LedgerError::file(
+                CONFIG_FILE,
+                ErrorKind::Unreadable("not found".into()),
+            )]);
+        }
+    };
+    let config = parse_config(config_text)?;
+    let mut errors = vec![];
+    let mut ledger = Ledger::empty(config);
+    for kind in Kind::ALL {
+        load_kind(files, kind, &mut ledger, &mut errors);
+    }
+    check_references(&ledger, &mut errors);
+    if errors.is_empty() {
+        Ok(ledger)
+    } else {
+        Err(errors)
+    }
+}
+
+/// UTF-8 text without its byte-order mark.
+fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LedgerError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|_| LedgerError::file(name, ErrorKind::NotUtf8))
+}
+
+fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<LedgerError>) {
+    let csv_name = format!("{}.csv", kind.file_stem());
+    let toml_name = format!("{}.toml", kind.file_stem());
+    let (name, bytes, is_csv) = match (files.get(&csv_name), files.get(&toml_name)) {
+        (Some(_), Some(_)) => {
+            errors.push(LedgerError::file(
+                &csv_name,
+                ErrorKind::BothFormats {
+                    stem: kind.file_stem().into(),
+                },
+            ));
+            return;
+        }
+        (Some(b), None) => (csv_name, b, true),
+        (None, Some(b)) => (toml_name, b, false),
+        (None, None) => return,
+    };
+    let text = match text_of(&name, bytes) {
+        Ok(t) => t,
+        Err(e) => return errors.push(e),
+    };
+    let tz = ledger.config.timezone;
+    let mut sink = |row: &mut Row| add_record(kind, row, ledger);
+    if is_csv {
+        read_csv(&name, text, kind, tz, errors, &mut sink);
+    } else {
+        read_toml(&name, text, kind, tz, errors, &mut sink);
+    }
+}
+
+/// One row being read: its cells in schema order, and the errors found so far.
+pub struct Row<'a> {
+    file: &'a str,
+    line: u32,
+    kind: Kind,
+    cells: Vec<Option<&'a str>>,
+    /// CSV column numbers (1-based) per schema column; empty for TOML rows.
+    positions: &'a [Option<usize>],
+    tz: FixedOffset,
+    errors: Vec<LedgerError>,
+}
+
+impl<'a> Row<'a> {
+    fn index(&self, name: &str) -> usize {
+        columns(self.kind)
+            .iter()
+            .position(|(n, _)| *n == name)
+            .expect("column names come from the schema")
+    }
+
+    fn src(&self) -> Src {
+        Src {
+            file: self.file.to_string(),
+            line: self.line,
+        }
+    }
+
+    fn fail(&mut self, name: &str, e: FieldError) {
+        let i = self.index(name);
+        let col = match self.positions.get(i) {
+            Some(Some(n)) => Col::Csv(*n, name.to_string()),
+            _ => Col::Key(name.to_string()),
+        };
+        self.errors.push(LedgerError {
+            file: self.file.to_string(),
+            line: self.line,
+            col: Some(col),
+            kind: ErrorKind::Field(e),
+        });
+    }
+
+    /// The raw cell; a missing required cell is an error.
+    fn cell(&mut self, name: &str) -> Option<&'a str> {
+        let i = self.index(name);
+        let v = self.cells[i];
+        if v.is_none() && columns(self.kind)[i].1 {
+            self.fail(name, FieldError::Required);
+        }
+        v
+    }
+
+    fn parsed<T>(&mut self, name: &str, f: impl FnOnce(&str) -> Result<T, FieldError>) -> Option<T> {
+        let v = self.cell(name)?;
+        f(v).map_err(|e| self.fail(name, e)).ok()
+    }
+
+    fn text(&mut self, name: &str) -> Option<String> {
+        self.cell(name).map(str::to_string)
+    }
+
+    fn time(&mut self, name: &str) -> Option<Time> {
+        let tz = self.tz;
+        self.parsed(name, |s| parse_time(s, tz))
+    }
+
+    fn phone(&mut self, name: &str) -> Option<Phone> {
+        self.parsed(name, parse_phone)
+    }
+
+    fn decimal(&mut self, name: &str) -> Option<Decimal> {
+        self.parsed(name, parse_decimal)
+    }
+
+    fn choice<T: Copy>(&mut self, name: &str, options: &[(&str, T)]) -> Option<T> {
+        self.parsed(name, |s| parse_enum(s, options))
+    }
+}
+
+/// Builds one record from a row and pushes it onto its kind's list; on any field error the row's
+/// errors are kept instead.
+fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
+    let src = r.src();
+    match kind {
+        Kind::Report => {
+            let rec = (|| {
+                Some(Report {
+                    id: r.text("id")?,
+                    at: r.time("at")?,
+                    channel: r.text("channel")?,
+                    broker: r.text("broker")?,
+                    client: r.text("client")?,
+                    phone: r.phone("phone")?,
+                    note: r.text("note"),
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.reports);
+        }
+        Kind::Contact => {
+            let (id, at, k, phone) = (r.text("id"), r.time("at"), r.choice("kind", &CONTACT_KINDS), r.phone("phone"));
+            let rec = Contact {
+                id: id.unwrap_or_default(),
+                at: at.unwrap_or_default(),
+                kind: k.unwrap_or(ContactKind::Call),
+                phone: phone.unwrap_or(Phone(0)),
+                client: r.text("client"),
+                consultant: r.text("consultant"),
+                channel: r.text("channel"),
+                broker: r.text("broker"),
+                slip: r.text("slip"),
+                confirmed_by: r.text("confirmed_by"),
+                note: r.text("note"),
+                src,
+            };
+            push_if_clean(r, Some(rec), &mut l.contacts);
+        }
+        Kind::Slip => {
+            let roles = l.config.slip_roles.clone();
+            let rec = (|| {
+                Some(Signature {
+                    slip: r.text("slip")?,
+                    at: r.time("at")?,
+                    role: r.parsed("role", |s| {
+                        let opts: Vec<(&str, ())> = roles.iter().map(|n| (n.as_str(), ())).collect();
+                        parse_enum(s, &opts).map(|_| s.trim().to_string())
+                    })?,
+                    signer: r.text("signer")?,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.signatures);
+        }
+        Kind::Direct => {
+            let (id, at, phone) = (r.text("id"), r.time("presented_at"), r.phone("phone"));
+            let rec = Direct {
+                id: id.unwrap_or_default(),
+                presented_at: at.unwrap_or_default(),
+                phone: phone.unwrap_or(Phone(0)),
+                client: r.text("client"),
+                unit: r.text("unit"),
+                area: r.decimal("area"),
+                list_unit_price: r.decimal("list_unit_price"),
+                unit_price: r.decimal("unit_price"),
+                total: r.decimal("total"),
+                other: r.text("other"),
+                request: r.text("request"),
+                client_signature: r.text("client_signature"),
+                developer_signer: r.text("developer_signer"),
+                agency_signer: r.text("agency_signer"),
+                src,
+            };
+            push_if_clean(r, Some(rec), &mut l.directs);
+        }
+        Kind::Booking => {
+            let (id, at, unit, buyer, phone) = (r.text("id"), r.time("at"), r.text("unit"), r.text("buyer"), r.phone("phone"));
+            let (area, list_price, price) = (r.decimal("area"), r.decimal("list_price"), r.decimal("price"));
+            let rec = Booking {
+                id: id.unwrap_or_default(),
+                at: at.unwrap_or_default(),
+                unit: unit.unwrap_or_default(),
+                buyer: buyer.unwrap_or_default(),
+                phone: phone.unwrap_or(Phone(0)),
+                area,
+                list_price: list_price.unwrap_or_default(),
+                price: price.unwrap_or_default(),
+                payment: r.choice("payment", &PAYMENTS),
+                consultant: r.text("consultant"),
+                discount: r.text("discount"),
+                deposit: r.decimal("deposit"),
+                note: r.text("note"),
+                src,
+            };
+            push_if_clean(r, Some(rec), &mut l.bookings);
+        }
+        Kind::Discount => {
+            let (id, at, phone, unit) = (r.text("id"), r.time("at"), r.phone("phone"), r.text("unit"));
+            let rec = Discount {
+                id: id.unwrap_or_default(),
+                at: at.unwrap_or_default(),
+                phone: phone.unwrap_or(Phone(0)),
+                unit: unit.unwrap_or_default(),
+                client: r.text("client"),
+                list_unit_price: r.decimal("list_unit_price"),
+                unit_price: r.decimal("unit_price"),
+                reason: r.text("reason"),
+                developer_signer: r.text("developer_signer"),
+                agency_signer: r.text("agency_signer"),
+                src,
+            };
+            push_if_clean(r, Some(rec), &mut l.discounts);
+        }
+        Kind::Violation => {
+            let (id, at, k, channel) = (r.text("id"), r.time("at"), r.choice("kind", &VIOLATION_KINDS), r.text("channel"));
+            let rec = Violation {
+                id: id.unwrap_or_default(),
+                at: at.unwrap_or_default(),
+                kind: k.unwrap_or(ViolationKind::Zone),
+                channel: channel.unwrap_or_default(),
+                broker: r.text("broker"),
+                persons: r.parsed("persons", parse_u32),
+                phone: r.phone("phone"),
+                damages: r.decimal("damages"),
+                evidence: r.text("evidence"),
+                src,
+            };
+            push_if_clean(r, Some(rec), &mut l.violations);
+        }
+        Kind::Relation => {
+            let rec = (|| {
+                Some(Relation {
+                    id: r.text("id")?,
+                    at: r.time("at")?,
+                    phone: r.phone("phone")?,
+                    relation: r.choice("relation", &RELATIONS)?,
+                    other_phone: r.phone("other_phone")?,
+                    note: r.text("note"),
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.relations);
+        }
+        Kind::Void => {
+            let rec = (|| {
+                Some(Void {
+                    id: r.text("id")?,
+                    at: r.time("at")?,
+                    target: r.text("ref")?,
+                    reason: r.text("reason")?,
+                    by: r.text("by"),
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.voids);
+        }
+    }
+}
+
+/// Keeps the record only when its row had no error; the row's errors stay on the row.
+fn push_if_clean<T>(r: &Row, rec: Option<T>, list: &mut Vec<T>) {
+    if let (true, Some(rec)) = (r.errors.is_empty(), rec) {
+        list.push(rec);
+    }
+}
+
+fn read_csv(
+    name: &str,
+    text: &str,
+    kind: Kind,
+    tz: FixedOffset,
+    errors: &mut Vec<LedgerError>,
+    sink: &mut dyn FnMut(&mut Row),
+) {
+    let schema = columns(kind);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return errors.push(LedgerError::at(name, 1, ErrorKind::Syntax(e.to_string()))),
+    };
+    // schema column -> position in the file
+    let mut index: Vec<Option<usize>> = vec![None; schema.len()];
+    let mut bad_header = false;
+    for (pos, h) in headers.iter().enumerate() {
+        let h = String::from_utf8_lossy(h).trim().to_string();
+        match schema.iter().position(|(n, _)| *n == h) {
+            Some(i) if index[i].is_some() => {
+                bad_header = true;
+                errors.push(LedgerError::at(name, 1, ErrorKind::DuplicateColumn(h)));
+            }
+            Some(i) => index[i] = Some(pos),
+            None if h.is_empty() && headers.len() == 1 => {}
+            None => {
+                bad_header = true;
+                errors.push(LedgerError::at(
+                    name,
+                    1,
+                    ErrorKind::UnknownColumn {
+                        column: h,
+                        known: schema.iter().map(|(n, _)| n.to_string()).collect(),
+                    },
+                ));
+            }
+        }
+    }
+    for (i, (col, required)) in schema.iter().enumerate() {
+        if *required && index[i].is_none() && !headers.is_empty() {
+            bad_header = true;
+            errors.push(LedgerError::at(name, 1, ErrorKind::MissingColumn(col.to_string())));
+        }
+    }
+    if bad_header {
+        return;
+    }
+    let positions: Vec<Option<usize>> = index.iter().map(|p| p.map(|p| p + 1)).collect();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+                errors.push(LedgerError::at(name, line, ErrorKind::Syntax(e.to_string())));
+                break;
+            }
+        }
+        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(LedgerError::at(
+                name,
+                line,
+                ErrorKind::CellCount {
+                    found: record.len(),
+                    expected: headers.len(),
+                },
+            ));
+            continue;
+        }
+        let cells = index
+            .iter()
+            .map(|p| p.and_then(|p| record.get(p)).map(str::trim).filter(|s| !s.is_empty()))
+            .collect();
+        let mut row = Row {
+            file: name,
+            line,
+            kind,
+            cells,
+            positions: &positions,
+            tz,
+            errors: vec![],
+        };
+        sink(&mut row);
+        errors.append(&mut row.errors);
+    }
+}
+
+/// Line numbers of each `[[table]]` header in a TOML text, in order.
+fn table_lines(text: &str, table: &str) -> Vec<u32> {
+    let header = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim_start();
+            l.strip_prefix(&header)
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+        })
+        .map(|(i, _)| i as u32 + 1)
+        .collect()
+}
+
+fn read_toml(
+    name: &str,
+    text: &str,
+    kind: Kind,
+    tz: FixedOffset,
+    errors: &mut Vec<LedgerError>,
+    sink: &mut dyn FnMut(&mut Row),
+) {
+    let schema = columns(kind);
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].lines().count().max(1) as u32)
+                .unwrap_or(0);
+            return errors.push(LedgerError::at(name, line, ErrorKind::Syntax(e.message().to_string())));
+        }
+    };
+    let singular = kind.singular();
+    for key in table.keys().filter(|k| *k != singular) {
+        errors.push(LedgerError::file(
+            name,
+            ErrorKind::Syntax(format!("「{key}」 is not [[{singular}]]; this file holds only [[{singular}]] tables")),
+        ));
+    }
+    let Some(items) = table.get(singular) else { return };
+    let Some(items) = items.as_array() else {
+        return errors.push(LedgerError::file(name, ErrorKind::Syntax(format!("{singular} must be written as [[{singular}]] tables"))));
+    };
+    let lines = table_lines(text, singular);
+    for (n, item) in items.iter().enumerate() {
+        let line = lines.get(n).copied().unwrap_or(0);
+        let Some(t) = item.as_table() else { continue };
+        let mut values: Vec<Option<String>> = vec![None; schema.len()];
+        let mut bad = false;
+        for (k, v) in t {
+            match schema.iter().position(|(c, _)| c == k) {
+                Some(i) => match value_text(v) {
+                    Some(s) => values[i] = Some(local_toml_datetime(v, s)),
+                    None => {
+                        bad = true;
+                        errors.push(LedgerError {
+                            file: name.into(),
+                            line,
+                            col: Some(Col::Key(k.clone())),
+                            kind: ErrorKind::Syntax("must be a string or a number".into()),
+                        });
+                    }
+                },
+                None => {
+                    bad = true;
+                    errors.push(LedgerError::at(
+                        name,
+                        line,
+                        ErrorKind::UnknownColumn {
+                            column: k.clone(),
+                            known: schema.iter().map(|(n, _)| n.to_string()).collect(),
+                        },
+                    ));
+                }
+            }
+        }
+        if bad {
+            continue;
+        }
+        let cells = values
+            .iter()
+            .map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+            .collect();
+        let mut row = Row {
+            file: name,
+            line,
+            kind,
+            cells,
+            positions: &[],
+            tz,
+            errors: vec![],
+        };
+        sink(&mut row);
+        errors.append(&mut row.errors);
+    }
+}
+
+/// A TOML local date-time (`2026-03-01T09:30:00`, no offset) is a local time in the project zone.
+fn local_toml_datetime(v: &toml::Value, s: String) -> String {
+    match v {
+        toml::Value::Datetime(d) if d.offset.is_none() && d.time.is_some() => s.replacen('T', " ", 1),
+        _ => s,
+    }
+}
+
+fn place(src: &Src) -> String {
+    format!("{}:{}", src.file, src.line)
+}
+
+/// Cross-record checks: unique ids, references, channels known to the config, channel visits
+/// complete, no cycles of voids.
+fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
+    let mut ids: HashMap<&str, &Src> = HashMap::new();
+    let all_ids = record_ids(l);
+    for (id, src) in &all_ids {
+        if let Some(first) = ids.get(id) {
+            errors.push(LedgerError::at(
+                &src.file,
+                src.line,
+                ErrorKind::DuplicateId {
+                    id: id.to_string(),
+                    first: place(first),
+                },
+            ));
+        } else {
+            ids.insert(id, src);
+        }
+    }
+    let known: Vec<String> = l.config.channels.iter().map(|c| c.name.clone()).collect();
+    let mut channel = |name: &str, src: &Src| {
+        if l.config.channel(name).is_none() {
+            errors.push(LedgerError::at(
+                &src.file,
+                src.line,
+                ErrorKind::UnknownChannel {
+                    name: name.into(),
+                    known: known.clone(),
+                },
+            ));
+        }
+    };
+    for r in &l.reports {
+        channel(&r.channel, &r.src);
+    }
+    for v in &l.violations {
+        channel(&v.channel, &v.src);
+    }
+    for c in &l.contacts {
+        if let Some(ch) = &c.channel {
+            channel(ch, &c.src);
+        }
+    }
+    for c in l.contacts.iter().filter(|c| c.is_channel_visit()) {
+        for (missing, field) in [(c.broker.is_none(), "broker"), (c.slip.is_none(), "slip")] {
+            if missing {
+                errors.push(LedgerError::at(&c.src.file, c.src.line, ErrorKind::ChannelVisitNeeds(field)));
+            }
+        }
+    }
+    for b in &l.bookings {
+        if let Some(d) = &b.discount
+            && !l.discounts.iter().any(|x| &x.id == d)
+        {
+            errors.push(LedgerError::at(&b.src.file, b.src.line, ErrorKind::UnknownDiscount(d.clone())));
+        }
+    }
+    for v in &l.voids {
+        if !ids.contains_key(v.target.as_str()) {
+            errors.push(LedgerError::at(&v.src.file, v.src.line, ErrorKind::UnknownReference(v.target.clone())));
+        }
+    }
+    for v in &l.voids {
+        let mut seen = vec![v.id.as_str()];
+        let mut cur = v.target.as_str();
+        while let Some(next) = l.voids.iter().find(|w| w.id == cur) {
+            if seen.contains(&next.id.as_str()) {
+                errors.push(LedgerError::at(&v.src.file, v.src.line, ErrorKind::VoidCycle(v.id.clone())));
+                break;
+            }
+            seen.push(&next.id);
+            cur = &next.target;
+        }
+    }
+    let zone_without_fee = l.config.unit_agency_fee.is_zero()
+        && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
+    if zone_without_fee {
+        errors.push(LedgerError::file(
+            CONFIG_FILE,
+            ErrorKind::Config("penalties.unit_agency_fee: a zone violation needs one unit's agency fee".into()),
+        ));
+    }
+}
+
+/// Every record id with where it stands (slip ids are their own namespace and not included).
+pub fn record_ids(l: &Ledger) -> Vec<(&str, &Src)> {
+    let mut out: Vec<(&str, &Src)> = vec![];
+    out.extend(l.reports.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.contacts.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.directs.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.bookings.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.discounts.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.violations.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.relations.iter().map(|r| (r.id.as_str(), &r.src)));
+    out.extend(l.voids.iter().map(|r| (r.id.as_str(), &r.src)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_table_lines_skip_comments() {
+        let text = "# [[report]]\n[[report]]\nid = \"a\"\n\n[[report]] # second\nid = \"b\"\n";
+        assert_eq!(table_lines(text, "report"), vec![2, 5]);
+    }
+}

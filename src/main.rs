@@ -1,0 +1,5 @@
+mod ledger;
+mod model;
+mod rules;
+
+fn main() {}

@@ -1,0 +1,392 @@
+//! The records of a ledger and its configuration: plain data, no behaviour beyond small accessors.
+//!
+//! Every record remembers where it came from (`Src`: file and line) so that errors, verdicts and
+//! the audit can point back at the row.
+
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An instant with its explicit UTC offset.
+pub type Time = DateTime<FixedOffset>;
+
+/// A client key 客户电话: a normalized 11-digit mainland mobile number, stored as an integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Phone(pub u64);
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:011}", self.0)
+    }
+}
+
+/// Where a record stands: its file (e.g. `reports.csv`) and 1-based line (header = line 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Src {
+    pub file: String,
+    pub line: u32,
+}
+
+/// The nine record kinds, in the evaluation order used at equal times (RULES.md section 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Void,
+    Relation,
+    Direct,
+    Contact,
+    Report,
+    Slip,
+    Discount,
+    Booking,
+    Violation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Report,
+        Kind::Contact,
+        Kind::Slip,
+        Kind::Direct,
+        Kind::Booking,
+        Kind::Discount,
+        Kind::Violation,
+        Kind::Relation,
+        Kind::Void,
+    ];
+
+    /// The file stem (`reports` for `reports.csv` / `reports.toml`).
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Kind::Report => "reports",
+            Kind::Contact => "contacts",
+            Kind::Slip => "slips",
+            Kind::Direct => "directs",
+            Kind::Booking => "bookings",
+            Kind::Discount => "discounts",
+            Kind::Violation => "violations",
+            Kind::Relation => "relations",
+            Kind::Void => "voids",
+        }
+    }
+
+    /// The singular name: the TOML table name (`[[report]]`) and the `kind` of replay output.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Contact => "contact",
+            Kind::Slip => "slip",
+            Kind::Direct => "direct",
+            Kind::Booking => "booking",
+            Kind::Discount => "discount",
+            Kind::Violation => "violation",
+            Kind::Relation => "relation",
+            Kind::Void => "void",
+        }
+    }
+
+    pub fn from_singular(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.singular() == s)
+    }
+
+    /// The prefix `attrib add` gives new ids of this kind.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::Report => "R-",
+            Kind::Contact => "C-",
+            Kind::Slip => "S-",
+            Kind::Direct => "D-",
+            Kind::Booking => "B-",
+            Kind::Discount => "A-",
+            Kind::Violation => "V-",
+            Kind::Relation => "F-",
+            Kind::Void => "X-",
+        }
+    }
+}
+
+/// A channel report 报备: "I will bring client X".
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub id: String,
+    pub at: Time,
+    pub channel: String,
+    pub broker: String,
+    pub client: String,
+    pub phone: Phone,
+    pub note: Option<String>,
+    pub src: Src,
+}
+
+/// What kind of contact 来电 / 来访 / 回访 the office recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactKind {
+    Call,
+    Visit,
+    Followup,
+}
+
+/// A call, visit or follow-up recorded by the office (电访记录).
+#[derive(Clone, Debug)]
+pub struct Contact {
+    pub id: String,
+    pub at: Time,
+    pub kind: ContactKind,
+    pub phone: Phone,
+    pub client: Option<String>,
+    pub consultant: Option<String>,
+    pub channel: Option<String>,
+    pub broker: Option<String>,
+    pub slip: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub note: Option<String>,
+    pub src: Src,
+}
+
+impl Contact {
+    /// A channel visit 渠道带客: a visit with a channel named on it.
+    pub fn is_channel_visit(&self) -> bool {
+        self.kind == ContactKind::Visit && self.channel.is_some()
+    }
+}
+
+/// One signature on a visit slip 带客确认单. Many rows share one slip id.
+#[derive(Clone, Debug)]
+pub struct Signature {
+    pub slip: String,
+    pub at: Time,
+    pub role: String,
+    pub signer: String,
+    pub src: Src,
+}
+
+/// A developer-direct slip 甲方直接客户确认单. Every field must be filled for it to be valid
+/// (确认单上的每项不能空缺), so the optional ones are kept as written.
+#[derive(Clone, Debug)]
+pub struct Direct {
+    pub id: String,
+    pub presented_at: Time,
+    pub phone: Phone,
+    pub client: Option<String>,
+    pub unit: Option<String>,
+    pub area: Option<Decimal>,
+    pub list_unit_price: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub total: Option<Decimal>,
+    pub other: Option<String>,
+    pub request: Option<String>,
+    pub client_signature: Option<String>,
+    pub developer_signer: Option<String>,
+    pub agency_signer: Option<String>,
+    pub src: Src,
+}
+
+/// How a buyer pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payment {
+    Full,
+    Installment,
+    Mortgage,
+    Provident,
+}
+
+/// A booking 认购 of a unit.
+#[derive(Clone, Debug)]
+pub struct Booking {
+    pub id: String,
+    pub at: Time,
+    pub unit: String,
+    pub buyer: String,
+    pub phone: Phone,
+    pub area: Option<Decimal>,
+    pub list_price: Decimal,
+    pub price: Decimal,
+    pub payment: Option<Payment>,
+    pub consultant: Option<String>,
+    pub discount: Option<String>,
+    pub deposit: Option<Decimal>,
+    pub note: Option<String>,
+    pub src: Src,
+}
+
+/// A special-discount approval 特殊优惠审批单.
+#[derive(Clone, Debug)]
+pub struct Discount {
+    pub id: String,
+    pub at: Time,
+    pub phone: Phone,
+    pub unit: String,
+    pub client: Option<String>,
+    pub list_unit_price: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub reason: Option<String>,
+    pub developer_signer: Option<String>,
+    pub agency_signer: Option<String>,
+    pub src: Src,
+}
+
+impl Discount {
+    /// Both project heads signed (甲乙双方项目负责人签字确认).
+    pub fn is_signed(&self) -> bool {
+        self.developer_signer.is_some() && self.agency_signer.is_some()
+    }
+}
+
+/// The four kinds of broker misconduct of the channel rules (带客制度).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// 保护区 soliciting in the protected zone.
+    Zone,
+    /// 不实信息 false information or unauthorized promises.
+    FalseInfo,
+    /// 串单 bribing staff to swap orders.
+    OrderSwap,
+    /// 切客 cutting in on the office's known clients.
+    Cutting,
+}
+
+/// A penalty notice 处罚通知书.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub id: String,
+    pub at: Time,
+    pub kind: ViolationKind,
+    pub channel: String,
+    pub broker: Option<String>,
+    pub persons: Option<u32>,
+    pub phone: Option<Phone>,
+    pub damages: Option<Decimal>,
+    pub evidence: Option<String>,
+    pub src: Src,
+}
+
+/// How two phones of one family 家庭 are related.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelationKind {
+    Spouse,
+    Parent,
+    Child,
+    Sibling,
+    SamePerson,
+}
+
+/// Two phones in one family (R1).
+#[derive(Clone, Debug)]
+pub struct Relation {
+    pub id: String,
+    pub at: Time,
+    pub phone: Phone,
+    pub relation: RelationKind,
+    pub other_phone: Phone,
+    pub note: Option<String>,
+    pub src: Src,
+}
+
+/// A correction: the record `target` is ignored from `at` on.
+#[derive(Clone, Debug)]
+pub struct Void {
+    pub id: String,
+    pub at: Time,
+    pub target: String,
+    pub reason: String,
+    pub by: Option<String>,
+    pub src: Src,
+}
+
+/// How N-day periods are counted (RULES.md section 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayCount {
+    /// 自然日: ends at the end of calendar day date(t) + N.
+    Calendar,
+    /// 24-hour periods: ends at t + N × 24 h.
+    Elapsed,
+}
+
+/// A rate as written in the config (`1.8%` or `0.018`) and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub text: String,
+    pub value: Decimal,
+}
+
+/// A channel's commission: a rate of the price, or a fixed amount per booking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Commission {
+    Rate(Rate),
+    Fixed { text: String, amount: Decimal },
+}
+
+#[derive(Clone, Debug)]
+pub struct Channel {
+    pub name: String,
+    pub commission: Commission,
+}
+
+/// The project configuration `attrib.toml`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub name: String,
+    pub developer: String,
+    pub agency: String,
+    pub timezone: FixedOffset,
+    pub lang: Option<String>,
+    pub protection_days: u32,
+    pub report_lead_hours: u32,
+    pub visit_window_days: u32,
+    pub channel_hold_days: u32,
+    pub day_count: DayCount,
+    pub slip_roles: Vec<String>,
+    pub slip_deferrable: Vec<String>,
+    pub slip_signers: BTreeMap<String, Vec<String>>,
+    pub developer_rate: Rate,
+    pub agency_rate: Rate,
+    pub channel_rate: Rate,
+    pub discount_floor: Decimal,
+    pub approval_below: Option<Decimal>,
+    pub unit_agency_fee: Decimal,
+    pub zone_units: u32,
+    pub false_info: Decimal,
+    pub order_swap: Decimal,
+    pub cutting: Decimal,
+    pub channels: Vec<Channel>,
+    pub reserved_units: Vec<String>,
+    pub max_entry_delay_hours: u32,
+}
+
+impl Config {
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name == name)
+    }
+}
+
+/// A whole ledger: the config and every record, each kind in file order.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    pub config: Config,
+    pub reports: Vec<Report>,
+    pub contacts: Vec<Contact>,
+    pub signatures: Vec<Signature>,
+    pub directs: Vec<Direct>,
+    pub bookings: Vec<Booking>,
+    pub discounts: Vec<Discount>,
+    pub violations: Vec<Violation>,
+    pub relations: Vec<Relation>,
+    pub voids: Vec<Void>,
+}
+
+impl Ledger {
+    pub fn empty(config: Config) -> Ledger {
+        Ledger {
+            config,
+            reports: vec![],
+            contacts: vec![],
+            signatures: vec![],
+            directs: vec![],
+            bookings: vec![],
+            discounts: vec![],
+            violations: vec![],
+            relations: vec![],
+            voids: vec![],
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! R7 Booking owner 认购归属: developer, channel or agency, and the findings a booking carries.
+
+use super::direct;
+use super::registry::Registry;
+use super::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use crate::model::{Booking, Contact, Direct, Kind, Phone, Time};
+use rust_decimal::Decimal;
+
+/// A booking to judge: a recorded one, or the one a clerk is about to write (`check`), where
+/// any field not given is not checked.
+#[derive(Clone, Debug)]
+pub struct BookingInput<'a> {
+    pub id: &'a str,
+    pub index: usize,
+    pub at: Time,
+    pub phone: Phone,
+    pub unit: Option<&'a str>,
+    pub buyer: Option<&'a str>,
+    /// (price, list price)
+    pub price: Option<(Decimal, Decimal)>,
+    pub consultant: Option<&'a str>,
+    pub discount: Option<&'a str>,
+}
+
+impl<'a> BookingInput<'a> {
+    pub fn of(b: &'a Booking, index: usize) -> Self {
+        BookingInput {
+            id: &b.id,
+            index,
+            at: b.at,
+            phone: b.phone,
+            unit: Some(&b.unit),
+            buyer: Some(&b.buyer),
+            price: Some((b.price, b.list_price)),
+            consultant: b.consultant.as_deref(),
+            discount: b.discount.as_deref(),
+        }
+    }
+}
+
+/// R7: the owner of booking `b` and its findings.
+pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
+    let mut v = Verdict::new(Kind::Booking, b.index, b.id, b.at, Code::Agency, "R7.3");
+    v.phone = Some(b.phone);
+    v.amount = b.price.map(|(p, _)| p);
+    v.consultant = b
+        .consultant
+        .map(str::to_string)
+        .or_else(|| reg.first_visit(b.phone).and_then(|c| c.consultant.clone()));
+    let (valid_direct, invalid_direct) = direct_for(reg, b);
+    if let Some(d) = valid_direct {
+        // R7.1 developer: a direct slip valid for this booking.
+        v.code = Code::Developer;
+        v.rule = "R7.1";
+        v.cite = Some(cite_direct(d));
+    } else if let Some((visit, end)) = channel_hold(reg, b) {
+        // R7.2 channel: the earliest valid visit whose hold covers the booking.
+        v.code = Code::Channel;
+        v.rule = "R7.2";
+        v.channel = visit.channel.clone();
+        v.broker = visit.broker.clone();
+        v.cite = Some(Cite {
+            kind: Kind::Contact,
+            id: visit.id.clone(),
+            at: visit.at,
+            until: Some(end),
+            channel: visit.channel.clone(),
+        });
+        if let Some(f) = slip_pending(reg, visit) {
+            v.findings.push(f);
+        }
+    }
+    if let Some((d, reason)) = invalid_direct {
+        v.findings.push(Finding::warning(FindingCode::DirectInvalid, "R6").cite(cite_direct(d)).detail(reason));
+    }
+    if let Some(f) = name_mismatch(reg, b) {
+        v.findings.push(f);
+    }
+    if v.code != Code::Developer {
+        v.findings.extend(price_findings(reg, b));
+    }
+    v
+}
+
+fn cite_direct(d: &Direct) -> Cite {
+    Cite { kind: Kind::Direct, id: d.id.clone(), at: d.presented_at, until: None, channel: None }
+}
+
+/// R7.1 / R6: a direct slip of the family presented at or before the booking that is valid for
+/// it; otherwise the latest one with the reason it fails (`direct-invalid`).
+fn direct_for<'l>(reg: &Registry<'l>, b: &BookingInput) -> (Option<&'l Direct>, Option<(&'l Direct, String)>) {
+    let mut invalid = None;
+    for d in reg.directs(b.phone).into_iter().filter(|d| d.presented_at <= b.at) {
+        let (code, _, _) = direct::status(reg, d);
+        let reason = if code == Code::Valid {
+            direct::booking_mismatch(d, b.buyer, b.unit).map(str::to_string)
+        } else {
+            Some(code.as_str().to_string())
+        };
+        match reason {
+            None => return (Some(d), None),
+            Some(r) => invalid = Some((d, r)),
+        }
+    }
+    (None, invalid)
+}
+
+/// R7.2: channel holds by valid visits covering the booking, not cancelled (R8); the earliest.
+fn channel_hold<'l>(reg: &Registry<'l>, b: &BookingInput) -> Option<(&'l Contact, Time)> {
+    reg.visit_holds_at(b.phone, b.at).into_iter().next()
+}
+
+/// R5 / R7 slip-pending: the channel visit's slip is not effective as of the as-of time.
+fn slip_pending(reg: &Registry, visit: &Contact) -> Option<Finding> {
+    let slip = visit.slip.as_deref().unwrap_or("");
+    let status = reg.slips.get(slip);
+    if status.is_some_and(|s| s.code == Code::Effective) {
+        return None;
+    }
+    let f = Finding::warning(FindingCode::SlipPending, "R5").detail(slip);
+    Some(match status {
+        Some(s) => f.detail(s.code.as_str()),
+        None => f.detail("unsigned"),
+    })
+}
+
+/// R7 name-mismatch: the buyer differs from every name the family was received under (a
+/// 客户属别查询单 is needed; ownership does not change).
+fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
+    let buyer = b.buyer?;
+    let names = reg.names(b.phone);
+    if names.is_empty() || names.iter().any(|n| n == buyer) {
+        return None;
+    }
+    Some(names.into_iter().fold(Finding::warning(FindingCode::NameMismatch, "R7"), Finding::detail))
+}
+
+/// R7 findings on price and unit for non-developer owners: `reserved-unit`, `below-floor`
+/// (an error) and `unapproved-discount`.
+fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
+    let cfg = reg.config;
+    let mut out = vec![];
+    if let Some(unit) = b.unit
+        && cfg.reserved_units.iter().any(|u| u == unit)
+    {
+        out.push(Finding::warning(FindingCode::ReservedUnit, "R7").detail(unit));
+    }
+    let Some((price, list)) = b.price else { return out };
+    if list.is_zero() {
+        return out;
+    }
+    let ratio = price / list;
+    let shown = ratio.round_dp(4).normalize().to_string();
+    if ratio < cfg.discount_floor {
+        out.push(Finding::error(FindingCode::BelowFloor, "R7").detail(shown.clone()).detail(cfg.discount_floor.to_string()));
+    }
+    if let Some(below) = cfg.approval_below
+        && ratio < below
+        && !approved(reg, b)
+    {
+        out.push(Finding::warning(FindingCode::UnapprovedDiscount, "R7").detail(shown).detail(below.to_string()));
+    }
+    out
+}
+
+/// A discount approval that covers the booking: named by it, both signers filled, same family
+/// and unit.
+fn approved(reg: &Registry, b: &BookingInput) -> bool {
+    let Some(d) = b.discount.and_then(|id| reg.discounts.get(id)) else { return false };
+    d.is_signed() && reg.families.same(d.phone, b.phone) && b.unit.is_none_or(|u| u == d.unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ViolationKind;
+    use crate::rules::testkit::*;
+    use rust_decimal::Decimal;
+
+    const AS_OF: &str = "2026-05-01 00:00";
+
+    fn findings(l: &Lb, id: &str) -> Vec<&'static str> {
+        let e = l.eval(AS_OF);
+        e.verdict(id).unwrap().findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    fn channel_client() -> Lb {
+        Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .signed("S-C1", "2026-03-02 12:00")
+    }
+
+    #[test]
+    fn r7_1_developer_with_a_valid_direct_slip() {
+        let l = Lb::new().direct("D1", "2026-03-01 09:00", P1).walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
+    }
+
+    #[test]
+    fn r7_1_direct_slip_at_the_booking_time_counts() {
+        let l = Lb::new().direct("D1", "2026-03-05 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
+    }
+
+    #[test]
+    fn r7_1_renamed_buyer_makes_the_direct_slip_invalid() {
+        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        l.l.bookings[0].buyer = "李娜".into();
+        assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
+        let e = l.eval(AS_OF);
+        let f = &e.verdict("B1").unwrap().findings[0];
+        assert_eq!((f.code.as_str(), f.detail[0].as_str()), ("direct-invalid", "name-mismatch"));
+    }
+
+    #[test]
+    fn r7_1_other_unit_makes_the_direct_slip_invalid() {
+        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        l.l.bookings[0].unit = "2-2-202".into();
+        let e = l.eval(AS_OF);
+        let v = e.verdict("B1").unwrap();
+        assert_eq!(v.code.as_str(), "agency");
+        assert_eq!(v.findings[0].detail[0], "unit-mismatch");
+    }
+
+    #[test]
+    fn r7_1_late_direct_slip_gives_the_agency_the_client() {
+        let l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).direct("D1", "2026-03-03 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
+        assert_eq!(findings(&l, "B1"), vec!["direct-invalid"]);
+    }
+
+    #[test]
+    fn r7_2_channel_within_the_hold_inclusive() {
+        // valid visit 03-02 10:00, 30 calendar days: through 04-01 23:59:59.
+        let l = channel_client().booking("B1", "2026-04-01 23:59", P1).booking("B2", "2026-04-02 00:00", P1);
+        assert_eq!(l.verdict("B1", AS_OF), ("channel", "R7.2"));
+        assert_eq!(l.verdict("B2", AS_OF), ("agency", "R7.3"));
+    }
+
+    #[test]
+    fn r7_2_earliest_valid_visit_wins() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .relation("F1", "2026-03-03 09:00", P1, P2)
+            .report("R2", "2026-03-25 09:00", "房多多", "赵六", P3)
+            .relation("F2", "2026-03-25 10:00", P2, P3)
+            .booking("B1", "2026-03-28 10:00", P3);
+        let e = l.eval(AS_OF);
+        let v = e.verdict("B1").unwrap();
+        assert_eq!((v.code.as_str(), v.channel.as_deref()), ("channel", Some("链家")));
+    }
+
+    #[test]
+    fn r7_2_cutting_cancels_the_channel_claim() {
+        let l = channel_client().violation("V1", "2026-03-10 10:00", ViolationKind::Cutting, "链家", Some(P1)).booking("B1", "2026-03-12 10:00", P1);
+        assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
+    }
+
+    #[test]
+    fn r7_slip_pending_until_the_slip_takes_effect() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .sign("S-C1", "2026-03-02 11:00", "reception", "李")
+            .booking("B1", "2026-03-05 10:00", P1)
+            .sign("S-C1", "2026-03-06 11:00", "site_manager", "付柏")
+            .sign("S-C1", "2026-03-06 12:00", "developer", "陈建")
+            .sign("S-C1", "2026-03-07 12:00", "final", "任总");
+        let at = |s| {
+            let e = l.eval(s);
+            e.verdict("B1").unwrap().findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(at("2026-03-06 00:00"), vec!["slip-pending"]);
+        assert!(at("2026-03-07 12:00").is_empty());
+    }
+
+    #[test]
+    fn r7_name_mismatch_is_a_warning_and_keeps_the_owner() {
+        let mut l = channel_client().booking("B1", "2026-03-05 10:00", P1);
+        l.l.bookings[0].buyer = "王芳".into();
+        assert_eq!(l.verdict("B1", AS_OF), ("channel", "R7.2"));
+        assert_eq!(findings(&l, "B1"), vec!["name-mismatch"]);
+    }
+
+    #[test]
+    fn r7_reserved_unit_for_non_developer_owners() {
+        let mut l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        l.l.bookings[0].unit = "3-1-1201".into();
+        assert_eq!(findings(&l, "B1"), vec!["reserved-unit"]);
+    }
+
+    #[test]
+    fn r7_floor_and_approval_boundaries() {
+        let mut l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P1)
+            .booking("B3", "2026-03-05 10:00", P1)
+            .booking("B4", "2026-03-05 10:00", P1)
+            .discount("A1", "2026-03-04 10:00", P1);
+        let set = |l: &mut Lb, i: usize, p: i64| l.l.bookings[i].price = Decimal::from(p);
+        set(&mut l, 0, 1_960_000); // 0.98 exactly: no finding
+        set(&mut l, 1, 1_959_999); // just below 0.98: unapproved
+        set(&mut l, 2, 1_840_000); // 0.92 exactly: not below floor, unapproved
+        set(&mut l, 3, 1_839_999); // below floor
+        l.l.bookings[3].discount = Some("A1".into());
+        assert!(findings(&l, "B1").is_empty());
+        assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+        assert_eq!(findings(&l, "B3"), vec!["unapproved-discount"]);
+        assert_eq!(findings(&l, "B4"), vec!["below-floor"], "approved, but under the floor");
+        let e = l.eval(AS_OF);
+        assert!(e.verdict("B4").unwrap().has_error());
+        assert!(!e.verdict("B2").unwrap().has_error());
+    }
+
+    #[test]
+    fn r7_unsigned_or_foreign_discount_does_not_approve() {
+        let mut l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .discount("A1", "2026-03-04 10:00", P1)
+            .discount("A2", "2026-03-04 10:00", P2)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P1);
+        l.l.discounts[0].agency_signer = None;
+        for (i, a) in ["A1", "A2"].iter().enumerate() {
+            l.l.bookings[i].price = Decimal::from(1_900_000);
+            l.l.bookings[i].discount = Some(a.to_string());
+        }
+        assert_eq!(findings(&l, "B1"), vec!["unapproved-discount"]);
+        assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+    }
+
+    #[test]
+    fn r7_developer_owner_skips_price_findings() {
+        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        l.l.bookings[0].price = Decimal::from(1_500_000);
+        assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
+        assert!(findings(&l, "B1").is_empty());
+    }
+
+    #[test]
+    fn r7_consultant_is_the_first_visit_consultant_unless_named() {
+        let mut l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1).booking("B2", "2026-03-05 10:00", P1);
+        l.l.bookings[1].consultant = Some("小王".into());
+        let e = l.eval(AS_OF);
+        assert_eq!(e.verdict("B1").unwrap().consultant.as_deref(), Some("小李"));
+        assert_eq!(e.verdict("B2").unwrap().consultant.as_deref(), Some("小王"));
+    }
+}

@@ -1,0 +1,143 @@
+//! The counter question 确客查询: who owns this client now, and what would a booking be flagged
+//! for (R7 applied to a booking made at the as-of time).
+
+use super::booking::{self, BookingInput};
+use super::verdict::{Code, Verdict};
+use super::Evaluation;
+use crate::model::{Phone, Time};
+use rust_decimal::Decimal;
+
+/// What the clerk is about to book: any field left out is not checked.
+#[derive(Clone, Debug, Default)]
+pub struct Prospect {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    /// (price, list price)
+    pub price: Option<(Decimal, Decimal)>,
+}
+
+/// The client's standing as of the evaluation's as-of time.
+#[derive(Clone, Debug)]
+pub struct ClientStatus {
+    pub phone: Phone,
+    pub as_of: Time,
+    pub family: Vec<Phone>,
+    /// `developer`, `channel` or `agency`; `None` when the registry has never seen the client.
+    pub owner: Option<Code>,
+    /// The rule that gives the owner.
+    pub rule: &'static str,
+    pub channel: Option<String>,
+    pub broker: Option<String>,
+    pub consultant: Option<String>,
+    pub hold_until: Option<Time>,
+    pub protected_until: Option<Time>,
+    /// The prospective booking's verdict: its owner, evidence and findings.
+    pub booking: Verdict,
+    /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
+    pub timeline: Vec<usize>,
+}
+
+/// Who owns `phone` now: R7 for a booking made now; while a channel's report hold is open
+/// and its window covers now, that channel (R2.4); `agency` for anyone else the registry has
+/// seen; `None` for a stranger.
+pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus {
+    let reg = &e.registry;
+    let t = reg.as_of;
+    let input = BookingInput {
+        id: "",
+        index: usize::MAX,
+        at: t,
+        phone,
+        unit: p.unit.as_deref(),
+        buyer: p.name.as_deref(),
+        price: p.price,
+        consultant: None,
+        discount: None,
+    };
+    let b = booking::verdict(reg, &input);
+    let family = reg.families.members(phone);
+    let mut s = ClientStatus {
+        phone,
+        as_of: t,
+        family: family.clone(),
+        owner: Some(b.code),
+        rule: b.rule,
+        channel: b.channel.clone(),
+        broker: b.broker.clone(),
+        consultant: b.consultant.clone(),
+        hold_until: b.cite.as_ref().and_then(|c| c.until).filter(|_| b.code == Code::Channel),
+        protected_until: reg.latest_contact(phone).map(|(_, until)| until),
+        timeline: e
+            .verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.phone.is_some_and(|vp| family.contains(&vp)))
+            .map(|(i, _)| i)
+            .collect(),
+        booking: b,
+    };
+    if s.owner == Some(Code::Agency) {
+        let open = reg.report_holds_at(phone, t).into_iter().find(|(r, _)| !reg.cancelled(&r.channel, phone, t));
+        if let Some((r, end)) = open {
+            s.owner = Some(Code::Channel);
+            s.rule = "R2.4";
+            s.channel = Some(r.channel.clone());
+            s.broker = Some(r.broker.clone());
+            s.hold_until = Some(end);
+        } else if !reg.knows(phone) {
+            s.owner = None;
+            s.rule = "R2.6";
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    fn status(l: &Lb, at: &str, phone: Phone) -> ClientStatus {
+        client_status(&l.eval(at), phone, &Prospect::default())
+    }
+
+    #[test]
+    fn a_stranger_has_no_owner() {
+        let s = status(&Lb::new(), "2026-03-01 10:00", P1);
+        assert_eq!(s.owner, None);
+        assert_eq!(s.family, vec![P1]);
+        assert!(s.timeline.is_empty());
+    }
+
+    #[test]
+    fn an_open_report_hold_belongs_to_the_channel_until_its_window_ends() {
+        let l = Lb::new().report("R1", "2026-03-01 09:00", "链家", "王五", P1);
+        let s = status(&l, "2026-03-04 23:00", P1);
+        assert_eq!((s.owner, s.rule, s.channel.as_deref()), (Some(Code::Channel), "R2.4", Some("链家")));
+        assert_eq!(status(&l, "2026-03-05 00:00", P1).owner, Some(Code::Agency));
+    }
+
+    #[test]
+    fn a_valid_visit_gives_the_channel_its_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .relation("F1", "2026-03-03 10:00", P1, P2);
+        let s = status(&l, "2026-03-10 10:00", P2);
+        assert_eq!((s.owner, s.rule), (Some(Code::Channel), "R7.2"));
+        assert_eq!(s.hold_until, Some(t("2026-04-01T23:59:59.999999999+08:00")));
+        assert_eq!(s.protected_until, Some(t("2026-03-23T23:59:59.999999999+08:00")));
+        assert_eq!(s.consultant.as_deref(), Some("小李"));
+        assert_eq!(s.family, vec![P1, P2]);
+        assert_eq!(s.timeline.len(), 3);
+    }
+
+    #[test]
+    fn a_prospective_booking_below_the_floor_is_an_error() {
+        let l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1);
+        let p = Prospect { price: Some((Decimal::from(91), Decimal::from(100))), ..Prospect::default() };
+        let s = client_status(&l.eval("2026-03-02 10:00"), P1, &p);
+        assert_eq!(s.owner, Some(Code::Agency));
+        assert!(s.booking.has_error());
+    }
+}

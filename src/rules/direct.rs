@@ -1,0 +1,138 @@
+//! R6 Developer-direct client 甲方直接客户: a direct slip 甲方直接客户确认单 with every field
+//! filled, presented no later than the calendar day of the family's first visit.
+
+use super::registry::Registry;
+use super::time::local_day;
+use super::verdict::{Code, Verdict};
+use crate::model::{Direct, Kind};
+
+/// R6: the verdict on direct slip `i` when it is presented.
+pub fn verdict(reg: &Registry, i: usize) -> Verdict {
+    let d = &reg.ledger.directs[i];
+    let (code, rule, detail) = status(reg, d);
+    let mut v = Verdict::new(Kind::Direct, i, &d.id, d.presented_at, code, rule);
+    v.phone = Some(d.phone);
+    v.detail = detail;
+    if code == Code::Late
+        && let Some(first) = reg.first_visit(d.phone)
+    {
+        v.cite = Some(super::verdict::Cite {
+            kind: Kind::Contact,
+            id: first.id.clone(),
+            at: first.at,
+            until: None,
+            channel: first.channel.clone(),
+        });
+    }
+    v
+}
+
+/// R6: `valid`, `incomplete` (naming the empty fields) or `late`, with the family's first visit
+/// as the registry knows it now.
+pub fn status(reg: &Registry, d: &Direct) -> (Code, &'static str, Vec<String>) {
+    let missing = missing_fields(d);
+    if !missing.is_empty() {
+        return (Code::Incomplete, "R6.1", missing.iter().map(|s| s.to_string()).collect());
+    }
+    if is_late(reg, d) {
+        return (Code::Late, "R6.2", vec![]);
+    }
+    (Code::Valid, "R6", vec![])
+}
+
+/// R6.1 incomplete: every field of the slip must be filled (确认单上的每项不能空缺).
+pub fn missing_fields(d: &Direct) -> Vec<&'static str> {
+    let filled = [
+        ("client", d.client.is_some()),
+        ("unit", d.unit.is_some()),
+        ("area", d.area.is_some()),
+        ("list_unit_price", d.list_unit_price.is_some()),
+        ("unit_price", d.unit_price.is_some()),
+        ("total", d.total.is_some()),
+        ("other", d.other.is_some()),
+        ("request", d.request.is_some()),
+        ("client_signature", d.client_signature.is_some()),
+        ("developer_signer", d.developer_signer.is_some()),
+        ("agency_signer", d.agency_signer.is_some()),
+    ];
+    filled.iter().filter(|(_, ok)| !ok).map(|(n, _)| *n).collect()
+}
+
+/// R6.2 late: presented after the calendar day of the family's first visit (a relationship
+/// client who shows the slip after visiting is the agency's).
+fn is_late(reg: &Registry, d: &Direct) -> bool {
+    let tz = reg.config.timezone;
+    reg.first_visit(d.phone)
+        .is_some_and(|v| local_day(d.presented_at, tz) > local_day(v.at, tz))
+}
+
+/// R6.3 / R6.4: for a booking the slip must also name the buyer (`name-mismatch`; the slip is
+/// personal and may not be renamed) and the unit booked (`unit-mismatch`).
+pub fn booking_mismatch(d: &Direct, buyer: Option<&str>, unit: Option<&str>) -> Option<&'static str> {
+    if buyer.is_some_and(|b| d.client.as_deref() != Some(b)) {
+        return Some("name-mismatch");
+    }
+    if unit.is_some_and(|u| d.unit.as_deref() != Some(u)) {
+        return Some("unit-mismatch");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn r6_valid_when_complete_and_presented_before_any_visit() {
+        let l = Lb::new().direct("D1", "2026-03-01 09:00", P1);
+        assert_eq!(l.verdict("D1", "2026-03-02 00:00"), ("valid", "R6"));
+    }
+
+    #[test]
+    fn r6_1_incomplete_names_every_empty_field() {
+        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1);
+        l.l.directs[0].unit = None;
+        l.l.directs[0].agency_signer = None;
+        let e = l.eval("2026-03-02 00:00");
+        let v = e.verdict("D1").unwrap();
+        assert_eq!(v.code.as_str(), "incomplete");
+        assert_eq!(v.detail, vec!["unit", "agency_signer"]);
+    }
+
+    #[test]
+    fn r6_2_same_calendar_day_as_first_visit_is_in_time() {
+        let l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .direct("D1", "2026-03-01 23:59", P1)
+            .direct("D2", "2026-03-02 00:00", P1);
+        assert_eq!(l.verdict("D1", "2026-03-05 00:00"), ("valid", "R6"));
+        assert_eq!(l.verdict("D2", "2026-03-05 00:00"), ("late", "R6.2"));
+    }
+
+    #[test]
+    fn r6_2_a_call_is_not_a_visit() {
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .direct("D1", "2026-03-03 10:00", P1);
+        assert_eq!(l.verdict("D1", "2026-03-05 00:00"), ("valid", "R6"));
+    }
+
+    #[test]
+    fn r6_2_a_family_members_first_visit_counts() {
+        let l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P2)
+            .relation("F1", "2026-03-02 10:00", P1, P2)
+            .direct("D1", "2026-03-03 10:00", P1);
+        assert_eq!(l.verdict("D1", "2026-03-05 00:00"), ("late", "R6.2"));
+    }
+
+    #[test]
+    fn r6_2_calendar_day_is_the_project_zones() {
+        // visit at 2026-03-01 23:30 Beijing = 15:30Z; a slip at 2026-03-01T20:00:00Z is
+        // 03-02 04:00 in Beijing: the next day, late.
+        let l = Lb::new()
+            .walk_in("C1", "2026-03-01 23:30", P1)
+            .direct("D1", "2026-03-01T20:00:00+00:00", P1);
+        assert_eq!(l.verdict("D1", "2026-03-05 00:00"), ("late", "R6.2"));
+    }
+}

@@ -1,0 +1,290 @@
+//! PURE rules: `evaluate(&Ledger, as_of)` gives every record's verdict. No IO, no clock, no
+//! environment, no printing. One file per rule family:
+//! family R1, report R2, visit R3/R4, slip R5, direct R6, booking R7, penalty R8, settle R9,
+//! time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
+
+pub mod booking;
+pub mod check;
+pub mod direct;
+pub mod family;
+pub mod penalty;
+pub mod registry;
+pub mod report;
+pub mod settle;
+pub mod slip;
+pub mod time;
+pub mod verdict;
+pub mod visit;
+
+#[cfg(test)]
+pub mod testkit;
+
+use crate::model::*;
+use registry::Registry;
+use slip::SlipStatus;
+use std::collections::{HashMap, HashSet};
+use verdict::{Code, Verdict};
+
+/// Every verdict as of one instant, in evaluation order, and the registry as it stands then.
+pub struct Evaluation<'l> {
+    pub verdicts: Vec<Verdict>,
+    pub registry: Registry<'l>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Evaluation<'_> {
+    /// The verdict of the record (or slip) with this id.
+    pub fn verdict(&self, id: &str) -> Option<&Verdict> {
+        self.by_id.get(id).map(|&i| &self.verdicts[i])
+    }
+}
+
+/// One record to evaluate: its time, kind and position in its file.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Event {
+    at: Time,
+    kind: Kind,
+    index: usize,
+}
+
+/// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
+/// void at or before as_of are ignored everywhere (RULES.md "Voids").
+pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
+    let voided = voided_ids(ledger, as_of);
+    let slips = slip_statuses(ledger, as_of);
+    let mut reg = Registry::new(ledger, as_of, voided, slips);
+    let events = events(ledger, as_of);
+    let mut verdicts = Vec::with_capacity(events.len());
+    let mut seen_slips: HashSet<&str> = HashSet::new();
+    for e in events {
+        if e.kind == Kind::Slip && !seen_slips.insert(ledger.signatures[e.index].slip.as_str()) {
+            continue;
+        }
+        verdicts.push(step(&mut reg, e));
+    }
+    let by_id = verdicts.iter().enumerate().map(|(i, v)| (v.id.clone(), i)).collect();
+    Evaluation { verdicts, registry: reg, by_id }
+}
+
+/// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
+/// directs, contacts, reports, slips, discounts, bookings, violations), then file order.
+fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
+    let mut ev = Vec::new();
+    let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
+        ev.extend(ats.enumerate().filter(|(_, at)| *at <= as_of).map(|(index, at)| Event { at, kind, index }));
+    };
+    add(Kind::Report, &mut l.reports.iter().map(|r| r.at));
+    add(Kind::Contact, &mut l.contacts.iter().map(|r| r.at));
+    add(Kind::Slip, &mut l.signatures.iter().map(|r| r.at));
+    add(Kind::Direct, &mut l.directs.iter().map(|r| r.presented_at));
+    add(Kind::Booking, &mut l.bookings.iter().map(|r| r.at));
+    add(Kind::Discount, &mut l.discounts.iter().map(|r| r.at));
+    add(Kind::Violation, &mut l.violations.iter().map(|r| r.at));
+    add(Kind::Relation, &mut l.relations.iter().map(|r| r.at));
+    add(Kind::Void, &mut l.voids.iter().map(|r| r.at));
+    ev.sort_unstable();
+    ev
+}
+
+/// Voids: the ids voided as of `as_of`. A void counts when it is at or before `as_of` and not
+/// itself voided; a voided void revives its target.
+fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
+    let live: Vec<&Void> = l.voids.iter().filter(|v| v.at <= as_of).collect();
+    let by_target: HashMap<&str, Vec<&Void>> = live.iter().fold(HashMap::new(), |mut m, v| {
+        m.entry(v.target.as_str()).or_default().push(v);
+        m
+    });
+    fn is_voided(id: &str, by_target: &HashMap<&str, Vec<&Void>>, depth: usize) -> bool {
+        depth > 0
+            && by_target
+                .get(id)
+                .is_some_and(|vs| vs.iter().any(|v| !is_voided(&v.id, by_target, depth - 1)))
+    }
+    live.iter()
+        .map(|v| v.target.as_str())
+        .filter(|t| is_voided(t, &by_target, live.len()))
+        .collect()
+}
+
+/// R5: every slip's status as of `as_of`, from its signatures in evaluation order.
+fn slip_statuses(l: &Ledger, as_of: Time) -> HashMap<&str, SlipStatus> {
+    let mut by_slip: HashMap<&str, Vec<(Time, usize)>> = HashMap::new();
+    for (i, s) in l.signatures.iter().enumerate().filter(|(_, s)| s.at <= as_of) {
+        by_slip.entry(s.slip.as_str()).or_default().push((s.at, i));
+    }
+    by_slip
+        .into_iter()
+        .map(|(id, mut sigs)| {
+            sigs.sort_unstable();
+            let refs: Vec<&Signature> = sigs.iter().map(|&(_, i)| &l.signatures[i]).collect();
+            (id, slip::slip_status(&l.config, &refs))
+        })
+        .collect()
+}
+
+/// Judges one record and tells the registry what it changed.
+fn step(reg: &mut Registry, e: Event) -> Verdict {
+    let l = reg.ledger;
+    let (id, at) = record_id_at(l, e);
+    if reg.voided.contains(id) {
+        let mut v = Verdict::new(e.kind, e.index, id, at, Code::Voided, "void");
+        v.phone = record_phone(l, e);
+        return v;
+    }
+    match e.kind {
+        Kind::Void => Verdict::new(e.kind, e.index, id, at, Code::Recorded, "void"),
+        Kind::Relation => {
+            let r = &l.relations[e.index];
+            reg.families.link(r.phone, r.other_phone);
+            let mut v = Verdict::new(e.kind, e.index, id, at, Code::Recorded, "R1");
+            v.phone = Some(r.phone);
+            v
+        }
+        Kind::Direct => {
+            let v = direct::verdict(reg, e.index);
+            reg.add_direct(e.index);
+            if let Some(name) = &l.directs[e.index].client {
+                reg.add_name(l.directs[e.index].phone, name);
+            }
+            v
+        }
+        Kind::Contact => {
+            let c = &l.contacts[e.index];
+            let v = visit::verdict(reg, e.index);
+            if v.code != Code::Unconfirmed {
+                reg.add_contact(e.index);
+            }
+            if v.code == Code::Valid {
+                reg.add_valid_visit(e.index, v.until.expect("a valid visit has a hold end"));
+            }
+            if let Some(name) = &c.client {
+                reg.add_name(c.phone, name);
+            }
+            v
+        }
+        Kind::Report => {
+            let r = &l.reports[e.index];
+            let v = report::determine(reg, e.index);
+            if v.code == Code::Accepted {
+                reg.add_accepted_report(e.index, v.until.expect("an accepted report has a window"));
+            }
+            reg.add_name(r.phone, &r.client);
+            v
+        }
+        Kind::Slip => {
+            let s = &l.signatures[e.index];
+            let st = &reg.slips[s.slip.as_str()];
+            let mut v = Verdict::new(Kind::Slip, e.index, &s.slip, st.first_at, st.code, st.rule);
+            v.detail = st.detail.clone();
+            v.until = st.effective_at;
+            v
+        }
+        Kind::Discount => {
+            let d = &l.discounts[e.index];
+            let code = if d.is_signed() { Code::Approved } else { Code::Unsigned };
+            let mut v = Verdict::new(e.kind, e.index, id, at, code, "R7");
+            v.phone = Some(d.phone);
+            v
+        }
+        Kind::Booking => booking::verdict(reg, &booking::BookingInput::of(&l.bookings[e.index], e.index)),
+        Kind::Violation => {
+            let x = &l.violations[e.index];
+            let mut v = Verdict::new(e.kind, e.index, id, at, Code::Penalty, "R8");
+            v.phone = x.phone;
+            v.channel = Some(x.channel.clone());
+            v.broker = x.broker.clone();
+            v.amount = Some(penalty::fine(reg.config, x));
+            v
+        }
+    }
+}
+
+fn record_id_at(l: &Ledger, e: Event) -> (&str, Time) {
+    let i = e.index;
+    match e.kind {
+        Kind::Report => (&l.reports[i].id, l.reports[i].at),
+        Kind::Contact => (&l.contacts[i].id, l.contacts[i].at),
+        Kind::Slip => (&l.signatures[i].slip, l.signatures[i].at),
+        Kind::Direct => (&l.directs[i].id, l.directs[i].presented_at),
+        Kind::Booking => (&l.bookings[i].id, l.bookings[i].at),
+        Kind::Discount => (&l.discounts[i].id, l.discounts[i].at),
+        Kind::Violation => (&l.violations[i].id, l.violations[i].at),
+        Kind::Relation => (&l.relations[i].id, l.relations[i].at),
+        Kind::Void => (&l.voids[i].id, l.voids[i].at),
+    }
+}
+
+fn record_phone(l: &Ledger, e: Event) -> Option<Phone> {
+    let i = e.index;
+    match e.kind {
+        Kind::Report => Some(l.reports[i].phone),
+        Kind::Contact => Some(l.contacts[i].phone),
+        Kind::Direct => Some(l.directs[i].phone),
+        Kind::Booking => Some(l.bookings[i].phone),
+        Kind::Discount => Some(l.discounts[i].phone),
+        Kind::Violation => l.violations[i].phone,
+        Kind::Relation => Some(l.relations[i].phone),
+        Kind::Slip | Kind::Void => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+
+    const AS_OF: &str = "2026-05-01 00:00";
+
+    #[test]
+    fn records_after_the_as_of_time_do_not_exist() {
+        let l = Lb::new().call("C1", "2026-03-01 10:00", P1).report("R1", "2026-03-02 10:00", "链家", "王五", P1);
+        let e = l.eval("2026-03-01 12:00");
+        assert!(e.verdict("R1").is_none());
+        assert!(e.verdict("C1").is_some());
+    }
+
+    #[test]
+    fn a_void_removes_its_target_everywhere_once_it_exists() {
+        // C1 made R1 known-client; voiding C1 on 03-10 makes R1 accepted as of any time after,
+        // while before the void C1 still stands.
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("R1", "2026-03-02 10:00", "链家", "王五", P1)
+            .void("X1", "2026-03-10 10:00", "C1");
+        assert_eq!(l.verdict("R1", "2026-03-09 00:00"), ("known-client", "R2.2"));
+        assert_eq!(l.verdict("R1", AS_OF), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("C1", AS_OF), ("voided", "void"));
+    }
+
+    #[test]
+    fn a_voided_void_revives_its_target() {
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("R1", "2026-03-02 10:00", "链家", "王五", P1)
+            .void("X1", "2026-03-10 10:00", "C1")
+            .void("X2", "2026-03-11 10:00", "X1");
+        assert_eq!(l.verdict("R1", "2026-03-10 12:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R1", AS_OF), ("known-client", "R2.2"));
+        assert_eq!(l.verdict("X1", AS_OF), ("voided", "void"));
+    }
+
+    #[test]
+    fn equal_times_follow_the_kind_order() {
+        // relation before contact before report: all at one instant.
+        let l = Lb::new()
+            .report("R1", "2026-03-01 10:00", "链家", "王五", P1)
+            .call("C1", "2026-03-01 10:00", P2)
+            .relation("F1", "2026-03-01 10:00", P1, P2);
+        assert_eq!(l.verdict("R1", AS_OF), ("known-client", "R2.2"));
+        let e = l.eval(AS_OF);
+        let order: Vec<&str> = e.verdicts.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(order, vec!["F1", "C1", "R1"]);
+    }
+
+    #[test]
+    fn a_slip_appears_once_at_its_first_signature() {
+        let l = Lb::new().signed("S1", "2026-03-01 10:00");
+        let e = l.eval(AS_OF);
+        assert_eq!(e.verdicts.len(), 1);
+        assert_eq!(e.verdict("S1").unwrap().code.as_str(), "effective");
+    }
+}

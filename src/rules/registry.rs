@@ -1,0 +1,249 @@
+//! The client registry 客户登记系统 as the engine walks the ledger in time order: what is known
+//! about each phone so far, and family-level questions over it. Rule files ask it questions; the
+//! engine (`evaluate`) tells it what happened.
+
+use super::family::Families;
+use super::slip::SlipStatus;
+use super::time::{covers, period_end};
+use crate::model::*;
+use std::collections::{HashMap, HashSet};
+
+/// An accepted report and whether its hold is still open (R2.6, R4).
+#[derive(Clone, Debug)]
+pub struct ReportHold {
+    pub report: usize,
+    pub window_end: Time,
+    /// Open until the first visit of the family after the report (R4).
+    pub open: bool,
+}
+
+/// A valid channel visit and the end of its channel hold (R4.6).
+#[derive(Clone, Debug)]
+pub struct VisitHold {
+    pub contact: usize,
+    pub hold_end: Time,
+}
+
+#[derive(Default, Debug)]
+struct PhoneState {
+    /// The latest contact (R3) of this phone.
+    last_contact: Option<usize>,
+    /// The first visit of this phone.
+    first_visit: Option<usize>,
+    reports: Vec<ReportHold>,
+    visits: Vec<VisitHold>,
+    /// Direct slips presented for this phone.
+    directs: Vec<usize>,
+    /// Names the client was received or reported under.
+    names: Vec<String>,
+}
+
+pub struct Registry<'l> {
+    pub ledger: &'l Ledger,
+    pub config: &'l Config,
+    pub as_of: Time,
+    pub families: Families,
+    phones: HashMap<Phone, PhoneState>,
+    /// R5 status of every slip as of the as-of time.
+    pub slips: HashMap<&'l str, SlipStatus>,
+    /// Record ids voided as of the as-of time.
+    pub voided: HashSet<&'l str>,
+    /// Cutting violations (R8) by phone, each with its channel and time.
+    cuttings: HashMap<Phone, Vec<(&'l str, Time)>>,
+    /// Discount approvals by id (those existing as of the as-of time and not voided).
+    pub discounts: HashMap<&'l str, &'l Discount>,
+}
+
+impl<'l> Registry<'l> {
+    pub fn new(ledger: &'l Ledger, as_of: Time, voided: HashSet<&'l str>, slips: HashMap<&'l str, SlipStatus>) -> Self {
+        let mut cuttings: HashMap<Phone, Vec<(&str, Time)>> = HashMap::new();
+        for v in &ledger.violations {
+            if v.kind == ViolationKind::Cutting && v.at <= as_of && !voided.contains(v.id.as_str()) {
+                if let Some(p) = v.phone {
+                    cuttings.entry(p).or_default().push((v.channel.as_str(), v.at));
+                }
+            }
+        }
+        let discounts = ledger
+            .discounts
+            .iter()
+            .filter(|d| d.at <= as_of && !voided.contains(d.id.as_str()))
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        Registry {
+            ledger,
+            config: &ledger.config,
+            as_of,
+            families: Families::default(),
+            phones: HashMap::new(),
+            slips,
+            voided,
+            cuttings,
+            discounts,
+        }
+    }
+
+    fn state(&mut self, p: Phone) -> &mut PhoneState {
+        self.phones.entry(p).or_default()
+    }
+
+    fn states(&self, p: Phone) -> impl Iterator<Item = (Phone, &PhoneState)> {
+        self.families
+            .members(p)
+            .into_iter()
+            .filter_map(|m| self.phones.get(&m).map(|s| (m, s)))
+    }
+
+    /// The end of a period of `days` starting at `start`, counted as the config says.
+    pub fn period_end(&self, start: Time, days: u32) -> Time {
+        period_end(start, days, self.config.day_count, self.config.timezone)
+    }
+
+    // ---- what happened (called by the engine in time order) ----
+
+    pub fn add_name(&mut self, p: Phone, name: &str) {
+        let s = self.state(p);
+        if !s.names.iter().any(|n| n == name) {
+            s.names.push(name.to_string());
+        }
+    }
+
+    /// R3: a contact that counts starts a protection period; a visit ends every open report hold
+    /// of the family (R4) and may be the family's first visit.
+    pub fn add_contact(&mut self, i: usize) {
+        let c = &self.ledger.contacts[i];
+        let is_visit = c.kind == ContactKind::Visit;
+        if is_visit {
+            for m in self.families.members(c.phone) {
+                if let Some(s) = self.phones.get_mut(&m) {
+                    s.reports.iter_mut().for_each(|h| h.open = false);
+                }
+            }
+        }
+        let s = self.state(c.phone);
+        s.last_contact = Some(i);
+        if is_visit && s.first_visit.is_none() {
+            s.first_visit = Some(i);
+        }
+    }
+
+    pub fn add_accepted_report(&mut self, i: usize, window_end: Time) {
+        let p = self.ledger.reports[i].phone;
+        self.state(p).reports.push(ReportHold {
+            report: i,
+            window_end,
+            open: true,
+        });
+    }
+
+    pub fn add_valid_visit(&mut self, i: usize, hold_end: Time) {
+        let p = self.ledger.contacts[i].phone;
+        self.state(p).visits.push(VisitHold { contact: i, hold_end });
+    }
+
+    pub fn add_direct(&mut self, i: usize) {
+        let p = self.ledger.directs[i].phone;
+        self.state(p).directs.push(i);
+    }
+
+    // ---- family-level questions ----
+
+    /// R3: the latest contact of the family, with the end of its protection period.
+    pub fn latest_contact(&self, p: Phone) -> Option<(&'l Contact, Time)> {
+        let l = self.ledger;
+        self.states(p)
+            .filter_map(|(_, s)| s.last_contact)
+            .max_by_key(|&i| (l.contacts[i].at, i))
+            .map(|i| {
+                let c = &l.contacts[i];
+                (c, self.period_end(c.at, self.config.protection_days))
+            })
+    }
+
+    /// R3: the family's first visit (its consultant is the first-visit consultant 首访置业顾问).
+    pub fn first_visit(&self, p: Phone) -> Option<&'l Contact> {
+        let l = self.ledger;
+        self.states(p)
+            .filter_map(|(_, s)| s.first_visit)
+            .min_by_key(|&i| (l.contacts[i].at, i))
+            .map(|i| &l.contacts[i])
+    }
+
+    /// Accepted reports of the family whose hold is still open, oldest first.
+    pub fn open_reports(&self, p: Phone) -> Vec<(&'l Report, &ReportHold)> {
+        let l = self.ledger;
+        let mut v: Vec<_> = self
+            .states(p)
+            .flat_map(|(_, s)| s.reports.iter())
+            .filter(|h| h.open)
+            .map(|h| (&l.reports[h.report], h))
+            .collect();
+        v.sort_by_key(|(r, h)| (r.at, h.report));
+        v
+    }
+
+    /// Open report holds whose window covers `t` (R2.3, R2.4 and the walk-in warning).
+    pub fn report_holds_at(&self, p: Phone, t: Time) -> Vec<(&'l Report, Time)> {
+        self.open_reports(p)
+            .into_iter()
+            .filter(|(r, h)| covers(r.at, h.window_end, t))
+            .map(|(r, h)| (r, h.window_end))
+            .collect()
+    }
+
+    /// R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting violation
+    /// at or before `t`.
+    pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
+        self.families.members(p).iter().any(|m| {
+            self.cuttings
+                .get(m)
+                .is_some_and(|v| v.iter().any(|(c, at)| *c == channel && *at <= t))
+        })
+    }
+
+    /// The first cutting violation against `channel` for the family at or before `t`.
+    pub fn cutting(&self, channel: &str, p: Phone, t: Time) -> Option<&'l Violation> {
+        let members = self.families.members(p);
+        self.ledger
+            .violations
+            .iter()
+            .filter(|v| v.kind == ViolationKind::Cutting && v.channel == channel && v.at <= t)
+            .filter(|v| !self.voided.contains(v.id.as_str()))
+            .find(|v| v.phone.is_some_and(|vp| members.contains(&vp)))
+    }
+
+    /// Channel holds by valid visits (R4.6) covering `t` and not cancelled, earliest first.
+    pub fn visit_holds_at(&self, p: Phone, t: Time) -> Vec<(&'l Contact, Time)> {
+        let l = self.ledger;
+        let mut v: Vec<_> = self
+            .states(p)
+            .flat_map(|(_, s)| s.visits.iter())
+            .map(|h| (&l.contacts[h.contact], h.hold_end, h.contact))
+            .filter(|(c, end, _)| covers(c.at, *end, t))
+            .filter(|(c, _, _)| !self.cancelled(c.channel.as_deref().unwrap_or(""), p, t))
+            .collect();
+        v.sort_by_key(|(c, _, i)| (c.at, *i));
+        v.into_iter().map(|(c, end, _)| (c, end)).collect()
+    }
+
+    /// Direct slips presented for the family so far, in time order.
+    pub fn directs(&self, p: Phone) -> Vec<&'l Direct> {
+        let l = self.ledger;
+        let mut v: Vec<_> = self
+            .states(p)
+            .flat_map(|(_, s)| s.directs.iter().copied())
+            .collect();
+        v.sort_by_key(|&i| (l.directs[i].presented_at, i));
+        v.into_iter().map(|i| &l.directs[i]).collect()
+    }
+
+    /// Names the family was received or reported under.
+    pub fn names(&self, p: Phone) -> Vec<String> {
+        self.states(p).flat_map(|(_, s)| s.names.iter().cloned()).collect()
+    }
+
+    /// Whether the registry has ever seen the family (any report, contact or direct slip).
+    pub fn knows(&self, p: Phone) -> bool {
+        self.states(p).next().is_some()
+    }
+}

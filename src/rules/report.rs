@@ -1,0 +1,246 @@
+//! R2 Report determination 判客: is a channel's report 报备 accepted, and if not, why.
+
+use super::direct;
+use super::registry::Registry;
+use super::verdict::{Cite, Code, Verdict};
+use crate::model::{Kind, Report};
+
+/// R2: the determination of report `i`, clauses tried in order 1–6.
+pub fn determine(reg: &Registry, i: usize) -> Verdict {
+    let r = &reg.ledger.reports[i];
+    let mut v = Verdict::new(Kind::Report, i, &r.id, r.at, Code::Accepted, "R2.6");
+    v.phone = Some(r.phone);
+    v.channel = Some(r.channel.clone());
+    v.broker = Some(r.broker.clone());
+    let clauses: [(Code, &str, fn(&Registry, &Report) -> Option<Cite>); 5] = [
+        (Code::DirectClient, "R2.1", direct_client),
+        (Code::KnownClient, "R2.2", known_client),
+        (Code::Duplicate, "R2.3", duplicate),
+        (Code::HeldByReport, "R2.4", held_by_report),
+        (Code::HeldByChannel, "R2.5", held_by_channel),
+    ];
+    for (code, rule, clause) in clauses {
+        if let Some(cite) = clause(reg, r) {
+            v.code = code;
+            v.rule = rule;
+            v.cite = Some(cite);
+            return v;
+        }
+    }
+    v.until = Some(window_end(reg, r));
+    v
+}
+
+/// R2.6: the window in which the broker must bring the client (`visit_window_days` from t).
+pub fn window_end(reg: &Registry, r: &Report) -> crate::model::Time {
+    reg.period_end(r.at, reg.config.visit_window_days)
+}
+
+/// R2.1 direct-client: the family has a valid direct slip (R6) presented at or before t.
+fn direct_client(reg: &Registry, r: &Report) -> Option<Cite> {
+    reg.directs(r.phone)
+        .into_iter()
+        .filter(|d| d.presented_at <= r.at)
+        .find(|d| direct::status(reg, d).0 == Code::Valid)
+        .map(|d| Cite {
+            kind: Kind::Direct,
+            id: d.id.clone(),
+            at: d.presented_at,
+            until: None,
+            channel: None,
+        })
+}
+
+/// R2.2 known-client: a contact (R3) of the family whose protection period still covers t;
+/// names the latest such contact.
+fn known_client(reg: &Registry, r: &Report) -> Option<Cite> {
+    let (c, until) = reg.latest_contact(r.phone)?;
+    (r.at <= until).then(|| Cite {
+        kind: Kind::Contact,
+        id: c.id.clone(),
+        at: c.at,
+        until: Some(until),
+        channel: c.channel.clone(),
+    })
+}
+
+fn report_cite(r: &Report, until: crate::model::Time) -> Cite {
+    Cite {
+        kind: Kind::Report,
+        id: r.id.clone(),
+        at: r.at,
+        until: Some(until),
+        channel: Some(r.channel.clone()),
+    }
+}
+
+/// R2.3 duplicate: the same channel already holds the family under an earlier accepted report
+/// whose window covers t (re-reporting does not extend the window).
+fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
+    reg.report_holds_at(r.phone, r.at)
+        .into_iter()
+        .find(|(h, _)| h.channel == r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
+        .map(|(h, end)| report_cite(h, end))
+}
+
+/// R2.4 held-by-report: another channel holds the family under an accepted report whose window
+/// covers t (first come, first served; 撞单).
+fn held_by_report(reg: &Registry, r: &Report) -> Option<Cite> {
+    reg.report_holds_at(r.phone, r.at)
+        .into_iter()
+        .find(|(h, _)| h.channel != r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
+        .map(|(h, end)| report_cite(h, end))
+}
+
+/// R2.5 held-by-channel: another channel holds the family after a valid visit (R4.6) within
+/// its `channel_hold_days`.
+fn held_by_channel(reg: &Registry, r: &Report) -> Option<Cite> {
+    reg.visit_holds_at(r.phone, r.at)
+        .into_iter()
+        .find(|(c, _)| c.channel.as_deref() != Some(r.channel.as_str()))
+        .map(|(c, end)| Cite {
+            kind: Kind::Contact,
+            id: c.id.clone(),
+            at: c.at,
+            until: Some(end),
+            channel: c.channel.clone(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ViolationKind;
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn r2_6_accepted_when_nothing_is_known() {
+        let l = Lb::new().report("R1", "2026-03-01 09:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
+        let e = l.eval("2026-03-10 00:00");
+        assert_eq!(e.verdict("R1").unwrap().until, Some(t("2026-03-04T23:59:59.999999999+08:00")));
+    }
+
+    #[test]
+    fn r2_1_direct_client_at_or_before_the_report() {
+        let l = Lb::new()
+            .direct("D1", "2026-03-01 09:00", P1)
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-01 08:59", "房多多", "赵六", P2);
+        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("direct-client", "R2.1"));
+        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_1_an_incomplete_direct_slip_does_not_count() {
+        let mut l = Lb::new()
+            .direct("D1", "2026-03-01 09:00", P1)
+            .report("R1", "2026-03-02 09:00", "链家", "王五", P1);
+        l.l.directs[0].other = None;
+        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_2_known_client_through_the_last_protected_day() {
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("R1", "2026-03-22 23:59", "链家", "王五", P1)
+            .report("R2", "2026-03-23 00:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("known-client", "R2.2"));
+        assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_2_elapsed_days_end_at_the_same_clock_time() {
+        let mut l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("R1", "2026-03-22 10:00", "链家", "王五", P1)
+            .report("R2", "2026-03-22 10:01", "我爱我家", "李四", P2);
+        l.l.reports[1].phone = P1;
+        l.l.config.day_count = crate::model::DayCount::Elapsed;
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("known-client", "R2.2"));
+        assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_2_contact_at_the_same_time_comes_first() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 10:00", "链家", "王五", P1)
+            .call("C1", "2026-03-01 10:00", P1);
+        assert_eq!(l.verdict("R1", "2026-03-02 00:00"), ("known-client", "R2.2"));
+    }
+
+    #[test]
+    fn r2_2_unconfirmed_followup_protects_nothing() {
+        let l = Lb::new()
+            .followup("C1", "2026-03-01 10:00", P1, None)
+            .followup("C2", "2026-03-01 10:00", P2, Some("孙睿"))
+            .report("R1", "2026-03-02 10:00", "链家", "王五", P1)
+            .report("R2", "2026-03-02 10:00", "链家", "王五", P2);
+        assert_eq!(l.verdict("R1", "2026-03-05 00:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R2", "2026-03-05 00:00"), ("known-client", "R2.2"));
+    }
+
+    #[test]
+    fn r2_2_family_contact_before_the_link_counts_after_it() {
+        // P2 called on 03-01; P1 and P2 are linked on 03-05: a report of P1 on 03-06 is known,
+        // one on 03-04 (before the link) was not.
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P2)
+            .report("R1", "2026-03-04 10:00", "链家", "王五", P1)
+            .relation("F1", "2026-03-05 10:00", P1, P2)
+            .report("R2", "2026-03-06 10:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("known-client", "R2.2"));
+    }
+
+    #[test]
+    fn r2_3_duplicate_within_the_window_only() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-04 23:59", "链家", "王五", P1)
+            .report("R3", "2026-03-05 00:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("duplicate", "R2.3"));
+        assert_eq!(l.verdict("R3", "2026-03-10 00:00"), ("accepted", "R2.6"), "R2 did not extend R1's window");
+    }
+
+    #[test]
+    fn r2_4_held_by_another_channels_report() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-01 09:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("held-by-report", "R2.4"), "file order breaks the tie");
+    }
+
+    #[test]
+    fn r2_4_a_visit_ends_the_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .walk_in("C1", "2026-03-02 09:00", P1)
+            .report("R2", "2026-03-25 09:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_5_held_by_channel_after_protection_ends() {
+        // valid visit on 03-02 by 链家: protection through 03-23, channel hold through 04-01.
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1)
+            .report("R3", "2026-04-02 00:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("C1", "2026-04-10 00:00"), ("valid", "R4.6"));
+        assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("held-by-channel", "R2.5"));
+        assert_eq!(l.verdict("R3", "2026-04-10 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_5_a_cutting_violation_cancels_the_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .violation("V1", "2026-03-10 10:00", ViolationKind::Cutting, "链家", Some(P1))
+            .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1);
+        assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("accepted", "R2.6"));
+    }
+}

@@ -1,0 +1,234 @@
+//! R9 Settlement 月结: agency fees, channel commissions and penalties, each line rounded to 0.01
+//! half away from zero; totals are sums of rounded lines.
+
+use super::verdict::{Code, Verdict};
+use super::Evaluation;
+use crate::model::{Commission, Kind, Phone, Time};
+use chrono::Datelike;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LineKind {
+    AgencyFee,
+    ChannelCommission,
+    Penalty,
+}
+
+impl LineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::AgencyFee => "agency_fee",
+            LineKind::ChannelCommission => "channel_commission",
+            LineKind::Penalty => "penalty",
+        }
+    }
+}
+
+/// One settlement line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub due: Time,
+    /// The booking or violation id.
+    pub reference: String,
+    pub booking: Option<String>,
+    pub unit: Option<String>,
+    pub buyer: Option<String>,
+    pub phone: Option<Phone>,
+    /// The booking's owner (`developer`/`channel`/`agency`); for penalties the channel's claim
+    /// is not an owner, so `None`.
+    pub owner: Option<Code>,
+    pub payee: String,
+    pub base: Option<Decimal>,
+    /// The rate as written in the config, or the fixed amount.
+    pub rate: String,
+    pub amount: Decimal,
+    /// The booking carries an error finding (e.g. `below-floor`): finance must look at it.
+    pub flagged: bool,
+}
+
+/// R9: 0.01, half away from zero.
+pub fn round_money(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// R9: every line due as of the evaluation's as-of time, sorted by due time, then reference.
+/// A channel commission is due at max(booking, slip effective); not yet due while the slip is
+/// not effective.
+pub fn lines(e: &Evaluation) -> Vec<Line> {
+    let l = e.registry.ledger;
+    let cfg = &l.config;
+    let mut out = vec![];
+    for v in e.verdicts.iter().filter(|v| v.code != Code::Voided) {
+        match v.kind {
+            Kind::Booking => {
+                let b = &l.bookings[v.index];
+                let base = Line {
+                    kind: LineKind::AgencyFee,
+                    due: b.at,
+                    reference: b.id.clone(),
+                    booking: Some(b.id.clone()),
+                    unit: Some(b.unit.clone()),
+                    buyer: Some(b.buyer.clone()),
+                    phone: Some(b.phone),
+                    owner: Some(v.code),
+                    payee: cfg.agency.clone(),
+                    base: Some(b.price),
+                    rate: String::new(),
+                    amount: Decimal::ZERO,
+                    flagged: v.has_error(),
+                };
+                let rate = match v.code {
+                    Code::Developer => &cfg.developer_rate,
+                    Code::Channel => &cfg.channel_rate,
+                    _ => &cfg.agency_rate,
+                };
+                out.push(Line { rate: rate.text.clone(), amount: round_money(b.price * rate.value), ..base.clone() });
+                if let Some(line) = commission(e, v, base) {
+                    out.push(line);
+                }
+            }
+            Kind::Violation => {
+                let x = &l.violations[v.index];
+                out.push(Line {
+                    kind: LineKind::Penalty,
+                    due: x.at,
+                    reference: x.id.clone(),
+                    booking: None,
+                    unit: None,
+                    buyer: None,
+                    phone: x.phone,
+                    owner: None,
+                    payee: x.channel.clone(),
+                    base: None,
+                    rate: String::new(),
+                    amount: -round_money(v.amount.unwrap_or_default()),
+                    flagged: false,
+                });
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| (a.due, &a.reference, a.kind).cmp(&(b.due, &b.reference, b.kind)));
+    out
+}
+
+/// R9: the channel commission of a channel-owned booking, once the visit's slip is effective.
+fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
+    if v.code != Code::Channel {
+        return None;
+    }
+    let visit = &e.registry.ledger.contacts[e.verdict(&v.cite.as_ref()?.id)?.index];
+    let slip = e.registry.slips.get(visit.slip.as_deref()?)?;
+    let effective = slip.effective_at?;
+    let name = v.channel.as_deref()?;
+    let channel = e.registry.config.channel(name)?;
+    let price = base.base?;
+    let (rate, amount) = match &channel.commission {
+        Commission::Rate(r) => (r.text.clone(), price * r.value),
+        Commission::Fixed { text, amount } => (text.clone(), *amount),
+    };
+    Some(Line {
+        kind: LineKind::ChannelCommission,
+        due: base.due.max(effective),
+        payee: name.to_string(),
+        rate,
+        amount: round_money(amount),
+        ..base
+    })
+}
+
+/// The lines due in calendar month `year`-`month` of the project zone.
+pub fn in_month(lines: Vec<Line>, year: i32, month: u32, tz: chrono::FixedOffset) -> Vec<Line> {
+    lines
+        .into_iter()
+        .filter(|l| {
+            let d = l.due.with_timezone(&tz);
+            d.year() == year && d.month() == month
+        })
+        .collect()
+}
+
+/// Totals per payee: (payee, number of lines, sum of rounded amounts), in order of first line.
+pub fn by_payee(lines: &[Line]) -> Vec<(String, usize, Decimal)> {
+    let mut out: Vec<(String, usize, Decimal)> = vec![];
+    for l in lines {
+        match out.iter_mut().find(|(p, _, _)| *p == l.payee) {
+            Some(row) => {
+                row.1 += 1;
+                row.2 += l.amount;
+            }
+            None => out.push((l.payee.clone(), 1, l.amount)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ViolationKind;
+    use crate::rules::testkit::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn r9_rounds_exact_halves_away_from_zero() {
+        assert_eq!(round_money(dec("1234567.00") * dec("0.015")), dec("18518.51"));
+        assert_eq!(round_money(dec("-18518.505")), dec("-18518.51"));
+        assert_eq!(round_money(dec("0.004")), dec("0.00"));
+    }
+
+    fn channel_booking() -> Lb {
+        Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .booking("B1", "2026-03-30 10:00", P1)
+            .sign("S-C1", "2026-03-02 11:00", "reception", "李")
+            .sign("S-C1", "2026-03-02 12:00", "site_manager", "付柏")
+            .sign("S-C1", "2026-03-02 13:00", "final", "任总")
+            .sign("S-C1", "2026-04-03 09:00", "developer", "陈建")
+    }
+
+    #[test]
+    fn r9_commission_waits_for_the_slip_and_is_due_when_it_takes_effect() {
+        let l = channel_booking();
+        let before = lines(&l.eval("2026-04-01 00:00"));
+        assert_eq!(before.len(), 1, "only the agency fee while the slip is pending");
+        assert_eq!(before[0].amount, dec("35820.00"));
+        let after = lines(&l.eval("2026-05-01 00:00"));
+        assert_eq!(after.len(), 2);
+        assert_eq!(after[1].kind, LineKind::ChannelCommission);
+        assert_eq!(after[1].due, t("2026-04-03 09:00"));
+        assert_eq!(after[1].amount, dec("19900.00"));
+        let tz = l.l.config.timezone;
+        assert_eq!(in_month(after.clone(), 2026, 3, tz).len(), 1);
+        assert_eq!(in_month(after, 2026, 4, tz).len(), 1);
+    }
+
+    #[test]
+    fn r9_fixed_commission_is_the_amount() {
+        let mut l = channel_booking();
+        l.l.config.channels[0].commission = Commission::Fixed { text: "20000".into(), amount: dec("20000") };
+        let ls = lines(&l.eval("2026-05-01 00:00"));
+        assert_eq!((ls[1].rate.as_str(), ls[1].amount), ("20000", dec("20000.00")));
+    }
+
+    #[test]
+    fn r9_rate_by_owner_and_penalties_are_negative() {
+        let l = Lb::new()
+            .direct("D1", "2026-03-01 09:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P2)
+            .violation("V1", "2026-03-06 10:00", ViolationKind::FalseInfo, "链家", None);
+        let ls = lines(&l.eval("2026-05-01 00:00"));
+        let got: Vec<(&str, &str, Decimal)> = ls.iter().map(|l| (l.reference.as_str(), l.rate.as_str(), l.amount)).collect();
+        assert_eq!(got, vec![("B1", "1.0%", dec("19900.00")), ("B2", "1.8%", dec("35820.00")), ("V1", "", dec("-5000.00"))]);
+        let totals = by_payee(&ls);
+        assert_eq!(totals[0], ("伟业".to_string(), 2, dec("55720.00")));
+        assert_eq!(totals[1], ("链家".to_string(), 1, dec("-5000.00")));
+    }
+}

@@ -1,0 +1,282 @@
+//! Small ledgers built in code for the rules' unit tests.
+
+use super::{Evaluation, evaluate};
+use crate::model::*;
+use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub const P1: Phone = Phone(13800000001);
+pub const P2: Phone = Phone(13800000002);
+pub const P3: Phone = Phone(13800000003);
+
+/// `2026-03-01 10:00` in +08:00, or any RFC 3339 time.
+pub fn t(s: &str) -> Time {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|_| {
+        let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("test time");
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .from_local_datetime(&naive)
+            .unwrap()
+    })
+}
+
+fn rate(s: &str, v: &str) -> Rate {
+    Rate {
+        text: s.into(),
+        value: v.parse().unwrap(),
+    }
+}
+
+/// The config of RULES.md section 2's example.
+pub fn config() -> Config {
+    Config {
+        name: "领秀慧谷".into(),
+        developer: "某某置业".into(),
+        agency: "伟业".into(),
+        timezone: FixedOffset::east_opt(8 * 3600).unwrap(),
+        lang: None,
+        protection_days: 21,
+        report_lead_hours: 12,
+        visit_window_days: 3,
+        channel_hold_days: 30,
+        day_count: DayCount::Calendar,
+        slip_roles: ["reception", "site_manager", "developer", "final"].map(String::from).to_vec(),
+        slip_deferrable: vec!["developer".into()],
+        slip_signers: BTreeMap::new(),
+        developer_rate: rate("1.0%", "0.01"),
+        agency_rate: rate("1.8%", "0.018"),
+        channel_rate: rate("1.8%", "0.018"),
+        discount_floor: "0.92".parse().unwrap(),
+        approval_below: Some("0.98".parse().unwrap()),
+        unit_agency_fee: Decimal::from(30000),
+        zone_units: 3,
+        false_info: Decimal::from(5000),
+        order_swap: Decimal::from(5000),
+        cutting: Decimal::from(5000),
+        channels: ["链家", "我爱我家", "房多多"]
+            .map(|n| Channel {
+                name: n.into(),
+                commission: Commission::Rate(rate("1.0%", "0.01")),
+            })
+            .to_vec(),
+        reserved_units: vec!["3-1-1201".into()],
+        max_entry_delay_hours: 24,
+    }
+}
+
+fn src(file: &str, line: usize) -> Src {
+    Src {
+        file: file.into(),
+        line: line as u32 + 2,
+    }
+}
+
+/// A ledger under construction. Fields are public so a test can adjust a record after adding it.
+pub struct Lb {
+    pub l: Ledger,
+}
+
+impl Lb {
+    pub fn new() -> Lb {
+        Lb {
+            l: Ledger::empty(config()),
+        }
+    }
+
+    pub fn report(mut self, id: &str, at: &str, channel: &str, broker: &str, phone: Phone) -> Lb {
+        let line = self.l.reports.len();
+        self.l.reports.push(Report {
+            id: id.into(),
+            at: t(at),
+            channel: channel.into(),
+            broker: broker.into(),
+            client: "张伟".into(),
+            phone,
+            note: None,
+            src: src("reports.csv", line),
+        });
+        self
+    }
+
+    fn contact(mut self, id: &str, at: &str, kind: ContactKind, phone: Phone) -> Lb {
+        let line = self.l.contacts.len();
+        self.l.contacts.push(Contact {
+            id: id.into(),
+            at: t(at),
+            kind,
+            phone,
+            client: Some("张伟".into()),
+            consultant: Some("小李".into()),
+            channel: None,
+            broker: None,
+            slip: None,
+            confirmed_by: None,
+            note: None,
+            src: src("contacts.csv", line),
+        });
+        self
+    }
+
+    pub fn call(self, id: &str, at: &str, phone: Phone) -> Lb {
+        self.contact(id, at, ContactKind::Call, phone)
+    }
+
+    pub fn walk_in(self, id: &str, at: &str, phone: Phone) -> Lb {
+        self.contact(id, at, ContactKind::Visit, phone)
+    }
+
+    pub fn followup(self, id: &str, at: &str, phone: Phone, confirmed_by: Option<&str>) -> Lb {
+        let mut s = self.contact(id, at, ContactKind::Followup, phone);
+        s.l.contacts.last_mut().unwrap().confirmed_by = confirmed_by.map(String::from);
+        s
+    }
+
+    /// A channel visit with slip `S-<id>`.
+    pub fn visit(self, id: &str, at: &str, channel: &str, broker: &str, phone: Phone) -> Lb {
+        let mut s = self.contact(id, at, ContactKind::Visit, phone);
+        let c = s.l.contacts.last_mut().unwrap();
+        c.channel = Some(channel.into());
+        c.broker = Some(broker.into());
+        c.slip = Some(format!("S-{id}"));
+        s
+    }
+
+    pub fn sign(mut self, slip: &str, at: &str, role: &str, signer: &str) -> Lb {
+        let line = self.l.signatures.len();
+        self.l.signatures.push(Signature {
+            slip: slip.into(),
+            at: t(at),
+            role: role.into(),
+            signer: signer.into(),
+            src: src("slips.csv", line),
+        });
+        self
+    }
+
+    /// All four signatures of a slip at `at`.
+    pub fn signed(self, slip: &str, at: &str) -> Lb {
+        ["reception", "site_manager", "developer", "final"]
+            .into_iter()
+            .fold(self, |s, role| s.sign(slip, at, role, "签字人"))
+    }
+
+    /// A complete direct slip for client 张伟, unit 1-1-101.
+    pub fn direct(mut self, id: &str, at: &str, phone: Phone) -> Lb {
+        let line = self.l.directs.len();
+        let d = |s: &str| Some(Decimal::from_str_exact(s).unwrap());
+        self.l.directs.push(Direct {
+            id: id.into(),
+            presented_at: t(at),
+            phone,
+            client: Some("张伟".into()),
+            unit: Some("1-1-101".into()),
+            area: d("100"),
+            list_unit_price: d("20000"),
+            unit_price: d("19000"),
+            total: d("1900000"),
+            other: Some("车位".into()),
+            request: Some("95折".into()),
+            client_signature: Some("张伟".into()),
+            developer_signer: Some("甲方总经理".into()),
+            agency_signer: Some("乙方总经理".into()),
+            src: src("directs.csv", line),
+        });
+        self
+    }
+
+    /// A booking of unit 1-1-101 by 张伟 at list 2,000,000 and price 1,990,000.
+    pub fn booking(mut self, id: &str, at: &str, phone: Phone) -> Lb {
+        let line = self.l.bookings.len();
+        self.l.bookings.push(Booking {
+            id: id.into(),
+            at: t(at),
+            unit: "1-1-101".into(),
+            buyer: "张伟".into(),
+            phone,
+            area: None,
+            list_price: Decimal::from(2_000_000),
+            price: Decimal::from(1_990_000),
+            payment: None,
+            consultant: None,
+            discount: None,
+            deposit: None,
+            note: None,
+            src: src("bookings.csv", line),
+        });
+        self
+    }
+
+    pub fn discount(mut self, id: &str, at: &str, phone: Phone) -> Lb {
+        let line = self.l.discounts.len();
+        self.l.discounts.push(Discount {
+            id: id.into(),
+            at: t(at),
+            phone,
+            unit: "1-1-101".into(),
+            client: Some("张伟".into()),
+            list_unit_price: None,
+            unit_price: None,
+            reason: None,
+            developer_signer: Some("甲方".into()),
+            agency_signer: Some("乙方".into()),
+            src: src("discounts.csv", line),
+        });
+        self
+    }
+
+    pub fn violation(mut self, id: &str, at: &str, kind: ViolationKind, channel: &str, phone: Option<Phone>) -> Lb {
+        let line = self.l.violations.len();
+        self.l.violations.push(Violation {
+            id: id.into(),
+            at: t(at),
+            kind,
+            channel: channel.into(),
+            broker: None,
+            persons: None,
+            phone,
+            damages: None,
+            evidence: None,
+            src: src("violations.csv", line),
+        });
+        self
+    }
+
+    pub fn relation(mut self, id: &str, at: &str, a: Phone, b: Phone) -> Lb {
+        let line = self.l.relations.len();
+        self.l.relations.push(Relation {
+            id: id.into(),
+            at: t(at),
+            phone: a,
+            relation: RelationKind::Spouse,
+            other_phone: b,
+            note: None,
+            src: src("relations.csv", line),
+        });
+        self
+    }
+
+    pub fn void(mut self, id: &str, at: &str, target: &str) -> Lb {
+        let line = self.l.voids.len();
+        self.l.voids.push(Void {
+            id: id.into(),
+            at: t(at),
+            target: target.into(),
+            reason: "录入错误".into(),
+            by: None,
+            src: src("voids.csv", line),
+        });
+        self
+    }
+
+    /// Evaluates as of `at` and returns the verdict code and rule of record `id`.
+    pub fn verdict(&self, id: &str, at: &str) -> (&'static str, &'static str) {
+        let e = evaluate(&self.l, t(at));
+        let v = e.verdict(id).unwrap_or_else(|| panic!("no verdict for {id}"));
+        (v.code.as_str(), v.rule)
+    }
+
+    pub fn eval(&self, at: &str) -> Evaluation<'_> {
+        evaluate(&self.l, t(at))
+    }
+}

@@ -1,0 +1,106 @@
+//! Period arithmetic (RULES.md section 3): protection periods, report windows, channel holds.
+
+use crate::model::{DayCount, Time};
+use chrono::{Days, Duration, FixedOffset, TimeZone};
+
+/// The inclusive end of an N-day period starting at `start`.
+///
+/// - `Calendar` (自然日): the end of calendar day date(start) + N in the project zone `tz`,
+///   i.e. the last instant before the following midnight.
+/// - `Elapsed`: start + N × 24 h.
+pub fn period_end(start: Time, days: u32, count: DayCount, tz: FixedOffset) -> Time {
+    match count {
+        DayCount::Elapsed => start + Duration::hours(24 * i64::from(days)),
+        DayCount::Calendar => {
+            let local_date = start.with_timezone(&tz).date_naive();
+            let next_midnight = (local_date + Days::new(u64::from(days) + 1))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists");
+            let next = tz
+                .from_local_datetime(&next_midnight)
+                .single()
+                .expect("fixed offsets have no gaps");
+            next - Duration::nanoseconds(1)
+        }
+    }
+}
+
+/// Whether `t` falls in the period that starts at `start` and ends (inclusive) at `end`.
+pub fn covers(start: Time, end: Time, t: Time) -> bool {
+    start <= t && t <= end
+}
+
+/// The lead-time check (R4.4): the visit at `visit` comes at least `hours` elapsed hours after
+/// the report at `report`. A visit exactly `hours` later is in time.
+pub fn has_lead(report: Time, visit: Time, hours: u32) -> bool {
+    visit >= report + Duration::hours(i64::from(hours))
+}
+
+/// The calendar day of `t` in the project zone.
+pub fn local_day(t: Time, tz: FixedOffset) -> chrono::NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn t(s: &str) -> Time {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn calendar_period_ends_at_end_of_day_inclusive() {
+        // RULES.md 3: a contact on 03-01 10:00 with 21 days protects through 03-22 23:59:59.
+        let start = t("2026-03-01T10:00:00+08:00");
+        let end = period_end(start, 21, DayCount::Calendar, cst());
+        assert!(covers(start, end, t("2026-03-22T23:59:59+08:00")));
+        assert!(!covers(start, end, t("2026-03-23T00:00:00+08:00")));
+    }
+
+    #[test]
+    fn calendar_window_of_three_days() {
+        let start = t("2026-03-01T09:00:00+08:00");
+        let end = period_end(start, 3, DayCount::Calendar, cst());
+        assert!(covers(start, end, t("2026-03-04T23:59:59+08:00")));
+        assert!(!covers(start, end, t("2026-03-05T00:00:00+08:00")));
+    }
+
+    #[test]
+    fn elapsed_period_is_n_times_24_hours_inclusive() {
+        let start = t("2026-03-01T10:00:00+08:00");
+        let end = period_end(start, 21, DayCount::Elapsed, cst());
+        assert!(covers(start, end, t("2026-03-22T10:00:00+08:00")));
+        assert!(!covers(start, end, t("2026-03-22T10:00:01+08:00")));
+    }
+
+    #[test]
+    fn calendar_days_are_counted_in_the_project_zone() {
+        // 2026-03-01T20:00-05:00 is 03-02 09:00 in Beijing: the period runs from 03-02.
+        let start = t("2026-03-01T20:00:00-05:00");
+        let end = period_end(start, 1, DayCount::Calendar, cst());
+        assert!(covers(start, end, t("2026-03-03T23:59:59+08:00")));
+        assert!(!covers(start, end, t("2026-03-04T00:00:00+08:00")));
+    }
+
+    #[test]
+    fn nothing_before_the_start_is_covered() {
+        let start = t("2026-03-01T10:00:00+08:00");
+        let end = period_end(start, 3, DayCount::Calendar, cst());
+        assert!(!covers(start, end, t("2026-03-01T09:59:59+08:00")));
+        assert!(covers(start, end, start), "the start itself is covered");
+    }
+
+    #[test]
+    fn lead_time_boundary_is_inclusive() {
+        let r = t("2026-03-01T09:00:00+08:00");
+        assert!(has_lead(r, t("2026-03-01T21:00:00+08:00"), 12));
+        assert!(!has_lead(r, t("2026-03-01T20:59:59+08:00"), 12));
+        // offsets do not matter: same instant
+        assert!(has_lead(r, t("2026-03-01T13:00:00+00:00"), 12));
+    }
+}

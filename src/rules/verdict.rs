@@ -1,0 +1,225 @@
+//! What the rules say about a record: a verdict code, the rule it cites, the evidence it relied
+//! on and its findings. Codes are the contract of RULES.md section 4; wording lives in `render`.
+
+use crate::model::{Kind, Phone, Time};
+use rust_decimal::Decimal;
+
+/// A verdict code (RULES.md section 4). `as_str` is the machine spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    // R2 report determination 判客
+    DirectClient,
+    KnownClient,
+    Duplicate,
+    HeldByReport,
+    HeldByChannel,
+    Accepted,
+    // R3 contacts
+    Recorded,
+    Unconfirmed,
+    // R4 channel visits 带客
+    Cancelled,
+    ReturnVisit,
+    NoReport,
+    ReportTooLate,
+    WindowExpired,
+    Valid,
+    // R5 slips
+    Effective,
+    OutOfOrder,
+    UnknownSigner,
+    DuplicateRole,
+    Pending,
+    // R6 direct slips (plus Valid)
+    Incomplete,
+    Late,
+    // R7 booking owners
+    Developer,
+    Channel,
+    Agency,
+    // R8, discounts, voids
+    Penalty,
+    Approved,
+    Unsigned,
+    Voided,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::DirectClient => "direct-client",
+            Code::KnownClient => "known-client",
+            Code::Duplicate => "duplicate",
+            Code::HeldByReport => "held-by-report",
+            Code::HeldByChannel => "held-by-channel",
+            Code::Accepted => "accepted",
+            Code::Recorded => "recorded",
+            Code::Unconfirmed => "unconfirmed",
+            Code::Cancelled => "cancelled",
+            Code::ReturnVisit => "return-visit",
+            Code::NoReport => "no-report",
+            Code::ReportTooLate => "report-too-late",
+            Code::WindowExpired => "window-expired",
+            Code::Valid => "valid",
+            Code::Effective => "effective",
+            Code::OutOfOrder => "out-of-order",
+            Code::UnknownSigner => "unknown-signer",
+            Code::DuplicateRole => "duplicate-role",
+            Code::Pending => "pending",
+            Code::Incomplete => "incomplete",
+            Code::Late => "late",
+            Code::Developer => "developer",
+            Code::Channel => "channel",
+            Code::Agency => "agency",
+            Code::Penalty => "penalty",
+            Code::Approved => "approved",
+            Code::Unsigned => "unsigned",
+            Code::Voided => "voided",
+        }
+    }
+}
+
+/// A finding attached to a verdict (warnings and errors of R4 and R7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FindingCode {
+    WalkInDuringHold,
+    BrokerMismatch,
+    NameMismatch,
+    DirectInvalid,
+    SlipPending,
+    ReservedUnit,
+    BelowFloor,
+    UnapprovedDiscount,
+}
+
+impl FindingCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::WalkInDuringHold => "walk-in-during-hold",
+            FindingCode::BrokerMismatch => "broker-mismatch",
+            FindingCode::NameMismatch => "name-mismatch",
+            FindingCode::DirectInvalid => "direct-invalid",
+            FindingCode::SlipPending => "slip-pending",
+            FindingCode::ReservedUnit => "reserved-unit",
+            FindingCode::BelowFloor => "below-floor",
+            FindingCode::UnapprovedDiscount => "unapproved-discount",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding: its code, severity, rule, and the facts a message needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub rule: &'static str,
+    /// The record the finding points at (the holding report, the direct slip, the slip …).
+    pub cite: Option<Cite>,
+    /// Extra words: the names the client was received under, R6's reason, the price ratio …
+    pub detail: Vec<String>,
+}
+
+impl Finding {
+    pub fn warning(code: FindingCode, rule: &'static str) -> Finding {
+        Finding {
+            code,
+            severity: Severity::Warning,
+            rule,
+            cite: None,
+            detail: vec![],
+        }
+    }
+
+    pub fn error(code: FindingCode, rule: &'static str) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            ..Finding::warning(code, rule)
+        }
+    }
+
+    pub fn cite(mut self, cite: Cite) -> Finding {
+        self.cite = Some(cite);
+        self
+    }
+
+    pub fn detail(mut self, d: impl Into<String>) -> Finding {
+        self.detail.push(d.into());
+        self
+    }
+}
+
+/// A record a verdict relied on, with the end of the period it opened where that matters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cite {
+    pub kind: Kind,
+    pub id: String,
+    pub at: Time,
+    pub until: Option<Time>,
+    pub channel: Option<String>,
+}
+
+/// The verdict on one record as of the evaluation's as-of time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub kind: Kind,
+    /// The record's position in its kind's list in the ledger (a slip: its first signature).
+    pub index: usize,
+    pub id: String,
+    pub at: Time,
+    pub code: Code,
+    /// The rule clause, e.g. `R2.2`.
+    pub rule: &'static str,
+    pub phone: Option<Phone>,
+    pub channel: Option<String>,
+    pub broker: Option<String>,
+    pub consultant: Option<String>,
+    pub amount: Option<Decimal>,
+    pub findings: Vec<Finding>,
+    /// The evidence: the contact, report, visit or slip the verdict rests on.
+    pub cite: Option<Cite>,
+    /// The end of the period this record opened (report window, channel hold, protection).
+    pub until: Option<Time>,
+    /// Extra words for the message: missing fields or roles, the signer not allowed …
+    pub detail: Vec<String>,
+}
+
+impl Verdict {
+    pub fn new(kind: Kind, index: usize, id: &str, at: Time, code: Code, rule: &'static str) -> Self {
+        Verdict {
+            kind,
+            index,
+            id: id.to_string(),
+            at,
+            code,
+            rule,
+            phone: None,
+            channel: None,
+            broker: None,
+            consultant: None,
+            amount: None,
+            findings: vec![],
+            cite: None,
+            until: None,
+            detail: vec![],
+        }
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
