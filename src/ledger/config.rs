@@ -156,7 +156,9 @@ impl Check {
 
     fn rate(&mut self, key: &str, v: &toml::Value) -> Option<crate::model::Rate> {
         let text = value_text(v).unwrap_or_default();
-        parse_rate(&text).map_err(|e| self.fail(key, e.to_string())).ok()
+        parse_rate(&text)
+            .map_err(|e| self.fail(key, e.to_string()))
+            .ok()
     }
 
     fn money(&mut self, key: &str, v: Option<&toml::Value>, default: &str) -> Decimal {
@@ -182,15 +184,14 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
     })?;
     let mut c = Check { errors: vec![] };
-    let timezone = match raw.project.timezone.as_deref().unwrap_or("+08:00") {
-        tz => tz.parse::<FixedOffset>().unwrap_or_else(|_| {
-            c.fail(
-                "project.timezone",
-                format!("「{tz}」 is not an offset like +08:00"),
-            );
-            FixedOffset::east_opt(8 * 3600).expect("valid offset")
-        }),
-    };
+    let tz = raw.project.timezone.as_deref().unwrap_or("+08:00");
+    let timezone = tz.parse::<FixedOffset>().unwrap_or_else(|_| {
+        c.fail(
+            "project.timezone",
+            format!("「{tz}」 is not an offset like +08:00"),
+        );
+        FixedOffset::east_opt(8 * 3600).expect("valid offset")
+    });
     if let Some(lang) = &raw.project.lang
         && lang != "zh"
         && lang != "en"
@@ -314,7 +315,10 @@ agency_rate = "1.8%"
         assert_eq!(c.channel_hold_days, 30);
         assert_eq!(c.day_count, DayCount::Calendar);
         assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
-        assert_eq!(c.channel_rate, c.agency_rate, "channel_rate defaults to agency_rate");
+        assert_eq!(
+            c.channel_rate, c.agency_rate,
+            "channel_rate defaults to agency_rate"
+        );
         assert_eq!(c.slip_roles, DEFAULT_ROLES);
         assert_eq!(c.max_entry_delay_hours, 24);
     }

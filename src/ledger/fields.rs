@@ -13,9 +13,13 @@ pub enum FieldError {
     Required,
     #[error("「{0}」 is not a valid time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)")]
     BadTime(String),
-    #[error("「{0}」 is a date without a time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)")]
+    #[error(
+        "「{0}」 is a date without a time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)"
+    )]
     BareDate(String),
-    #[error("「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)")]
+    #[error(
+        "「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)"
+    )]
     BadPhone(String),
     #[error("「{0}」 is a masked phone; masked reports are not enabled (write the whole number)")]
     MaskedPhone(String),

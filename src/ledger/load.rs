@@ -2,9 +2,7 @@
 
 use super::config::{CONFIG_FILE, parse_config, value_text};
 use super::error::{Col, ErrorKind, LedgerError};
-use super::fields::{
-    FieldError, parse_decimal, parse_enum, parse_phone, parse_time, parse_u32,
-};
+use super::fields::{FieldError, parse_decimal, parse_enum, parse_phone, parse_time, parse_u32};
 use crate::model::*;
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
@@ -281,7 +279,11 @@ impl<'a> Row<'a> {
         v
     }
 
-    fn parsed<T>(&mut self, name: &str, f: impl FnOnce(&str) -> Result<T, FieldError>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&str) -> Result<T, FieldError>,
+    ) -> Option<T> {
         let v = self.cell(name)?;
         f(v).map_err(|e| self.fail(name, e)).ok()
     }
@@ -329,7 +331,12 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             push_if_clean(r, rec, &mut l.reports);
         }
         Kind::Contact => {
-            let (id, at, k, phone) = (r.text("id"), r.time("at"), r.choice("kind", &CONTACT_KINDS), r.phone("phone"));
+            let (id, at, k, phone) = (
+                r.text("id"),
+                r.time("at"),
+                r.choice("kind", &CONTACT_KINDS),
+                r.phone("phone"),
+            );
             let rec = Contact {
                 id: id.unwrap_or_default(),
                 at: at.unwrap_or_default(),
@@ -353,7 +360,8 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
                     slip: r.text("slip")?,
                     at: r.time("at")?,
                     role: r.parsed("role", |s| {
-                        let opts: Vec<(&str, ())> = roles.iter().map(|n| (n.as_str(), ())).collect();
+                        let opts: Vec<(&str, ())> =
+                            roles.iter().map(|n| (n.as_str(), ())).collect();
                         parse_enum(s, &opts).map(|_| s.trim().to_string())
                     })?,
                     signer: r.text("signer")?,
@@ -384,8 +392,18 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             push_if_clean(r, Some(rec), &mut l.directs);
         }
         Kind::Booking => {
-            let (id, at, unit, buyer, phone) = (r.text("id"), r.time("at"), r.text("unit"), r.text("buyer"), r.phone("phone"));
-            let (area, list_price, price) = (r.decimal("area"), r.decimal("list_price"), r.decimal("price"));
+            let (id, at, unit, buyer, phone) = (
+                r.text("id"),
+                r.time("at"),
+                r.text("unit"),
+                r.text("buyer"),
+                r.phone("phone"),
+            );
+            let (area, list_price, price) = (
+                r.decimal("area"),
+                r.decimal("list_price"),
+                r.decimal("price"),
+            );
             let rec = Booking {
                 id: id.unwrap_or_default(),
                 at: at.unwrap_or_default(),
@@ -405,7 +423,8 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             push_if_clean(r, Some(rec), &mut l.bookings);
         }
         Kind::Discount => {
-            let (id, at, phone, unit) = (r.text("id"), r.time("at"), r.phone("phone"), r.text("unit"));
+            let (id, at, phone, unit) =
+                (r.text("id"), r.time("at"), r.phone("phone"), r.text("unit"));
             let rec = Discount {
                 id: id.unwrap_or_default(),
                 at: at.unwrap_or_default(),
@@ -422,7 +441,12 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             push_if_clean(r, Some(rec), &mut l.discounts);
         }
         Kind::Violation => {
-            let (id, at, k, channel) = (r.text("id"), r.time("at"), r.choice("kind", &VIOLATION_KINDS), r.text("channel"));
+            let (id, at, k, channel) = (
+                r.text("id"),
+                r.time("at"),
+                r.choice("kind", &VIOLATION_KINDS),
+                r.text("channel"),
+            );
             let rec = Violation {
                 id: id.unwrap_or_default(),
                 at: at.unwrap_or_default(),
@@ -519,7 +543,11 @@ fn read_csv(
     for (i, (col, required)) in schema.iter().enumerate() {
         if *required && index[i].is_none() && !headers.is_empty() {
             bad_header = true;
-            errors.push(LedgerError::at(name, 1, ErrorKind::MissingColumn(col.to_string())));
+            errors.push(LedgerError::at(
+                name,
+                1,
+                ErrorKind::MissingColumn(col.to_string()),
+            ));
         }
     }
     if bad_header {
@@ -533,7 +561,11 @@ fn read_csv(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
-                errors.push(LedgerError::at(name, line, ErrorKind::Syntax(e.to_string())));
+                errors.push(LedgerError::at(
+                    name,
+                    line,
+                    ErrorKind::Syntax(e.to_string()),
+                ));
                 break;
             }
         }
@@ -554,7 +586,11 @@ fn read_csv(
         }
         let cells = index
             .iter()
-            .map(|p| p.and_then(|p| record.get(p)).map(str::trim).filter(|s| !s.is_empty()))
+            .map(|p| {
+                p.and_then(|p| record.get(p))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+            })
             .collect();
         let mut row = Row {
             file: name,
@@ -600,19 +636,32 @@ fn read_toml(
                 .span()
                 .map(|s| text[..s.start].lines().count().max(1) as u32)
                 .unwrap_or(0);
-            return errors.push(LedgerError::at(name, line, ErrorKind::Syntax(e.message().to_string())));
+            return errors.push(LedgerError::at(
+                name,
+                line,
+                ErrorKind::Syntax(e.message().to_string()),
+            ));
         }
     };
     let singular = kind.singular();
     for key in table.keys().filter(|k| *k != singular) {
         errors.push(LedgerError::file(
             name,
-            ErrorKind::Syntax(format!("「{key}」 is not [[{singular}]]; this file holds only [[{singular}]] tables")),
+            ErrorKind::Syntax(format!(
+                "「{key}」 is not [[{singular}]]; this file holds only [[{singular}]] tables"
+            )),
         ));
     }
-    let Some(items) = table.get(singular) else { return };
+    let Some(items) = table.get(singular) else {
+        return;
+    };
     let Some(items) = items.as_array() else {
-        return errors.push(LedgerError::file(name, ErrorKind::Syntax(format!("{singular} must be written as [[{singular}]] tables"))));
+        return errors.push(LedgerError::file(
+            name,
+            ErrorKind::Syntax(format!(
+                "{singular} must be written as [[{singular}]] tables"
+            )),
+        ));
     };
     let lines = table_lines(text, singular);
     for (n, item) in items.iter().enumerate() {
@@ -671,7 +720,9 @@ fn read_toml(
 /// A TOML local date-time (`2026-03-01T09:30:00`, no offset) is a local time in the project zone.
 fn local_toml_datetime(v: &toml::Value, s: String) -> String {
     match v {
-        toml::Value::Datetime(d) if d.offset.is_none() && d.time.is_some() => s.replacen('T', " ", 1),
+        toml::Value::Datetime(d) if d.offset.is_none() && d.time.is_some() => {
+            s.replacen('T', " ", 1)
+        }
         _ => s,
     }
 }
@@ -726,7 +777,11 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     for c in l.contacts.iter().filter(|c| c.is_channel_visit()) {
         for (missing, field) in [(c.broker.is_none(), "broker"), (c.slip.is_none(), "slip")] {
             if missing {
-                errors.push(LedgerError::at(&c.src.file, c.src.line, ErrorKind::ChannelVisitNeeds(field)));
+                errors.push(LedgerError::at(
+                    &c.src.file,
+                    c.src.line,
+                    ErrorKind::ChannelVisitNeeds(field),
+                ));
             }
         }
     }
@@ -734,12 +789,20 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
         if let Some(d) = &b.discount
             && !l.discounts.iter().any(|x| &x.id == d)
         {
-            errors.push(LedgerError::at(&b.src.file, b.src.line, ErrorKind::UnknownDiscount(d.clone())));
+            errors.push(LedgerError::at(
+                &b.src.file,
+                b.src.line,
+                ErrorKind::UnknownDiscount(d.clone()),
+            ));
         }
     }
     for v in &l.voids {
         if !ids.contains_key(v.target.as_str()) {
-            errors.push(LedgerError::at(&v.src.file, v.src.line, ErrorKind::UnknownReference(v.target.clone())));
+            errors.push(LedgerError::at(
+                &v.src.file,
+                v.src.line,
+                ErrorKind::UnknownReference(v.target.clone()),
+            ));
         }
     }
     for v in &l.voids {
@@ -747,7 +810,11 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
         let mut cur = v.target.as_str();
         while let Some(next) = l.voids.iter().find(|w| w.id == cur) {
             if seen.contains(&next.id.as_str()) {
-                errors.push(LedgerError::at(&v.src.file, v.src.line, ErrorKind::VoidCycle(v.id.clone())));
+                errors.push(LedgerError::at(
+                    &v.src.file,
+                    v.src.line,
+                    ErrorKind::VoidCycle(v.id.clone()),
+                ));
                 break;
             }
             seen.push(&next.id);
@@ -759,7 +826,9 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     if zone_without_fee {
         errors.push(LedgerError::file(
             CONFIG_FILE,
-            ErrorKind::Config("penalties.unit_agency_fee: a zone violation needs one unit's agency fee".into()),
+            ErrorKind::Config(
+                "penalties.unit_agency_fee: a zone violation needs one unit's agency fee".into(),
+            ),
         ));
     }
 }

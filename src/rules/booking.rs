@@ -71,7 +71,11 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
         }
     }
     if let Some((d, reason)) = invalid_direct {
-        v.findings.push(Finding::warning(FindingCode::DirectInvalid, "R6").cite(cite_direct(d)).detail(reason));
+        v.findings.push(
+            Finding::warning(FindingCode::DirectInvalid, "R6")
+                .cite(cite_direct(d))
+                .detail(reason),
+        );
     }
     if let Some(f) = name_mismatch(reg, b) {
         v.findings.push(f);
@@ -83,14 +87,27 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
 }
 
 fn cite_direct(d: &Direct) -> Cite {
-    Cite { kind: Kind::Direct, id: d.id.clone(), at: d.presented_at, until: None, channel: None }
+    Cite {
+        kind: Kind::Direct,
+        id: d.id.clone(),
+        at: d.presented_at,
+        until: None,
+        channel: None,
+    }
 }
 
 /// R7.1 / R6: a direct slip of the family presented at or before the booking that is valid for
 /// it; otherwise the latest one with the reason it fails (`direct-invalid`).
-fn direct_for<'l>(reg: &Registry<'l>, b: &BookingInput) -> (Option<&'l Direct>, Option<(&'l Direct, String)>) {
+fn direct_for<'l>(
+    reg: &Registry<'l>,
+    b: &BookingInput,
+) -> (Option<&'l Direct>, Option<(&'l Direct, String)>) {
     let mut invalid = None;
-    for d in reg.directs(b.phone).into_iter().filter(|d| d.presented_at <= b.at) {
+    for d in reg
+        .directs(b.phone)
+        .into_iter()
+        .filter(|d| d.presented_at <= b.at)
+    {
         let (code, _, _) = direct::status(reg, d);
         let reason = if code == Code::Valid {
             direct::booking_mismatch(d, b.buyer, b.unit).map(str::to_string)
@@ -132,7 +149,10 @@ fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
     if names.is_empty() || names.iter().any(|n| n == buyer) {
         return None;
     }
-    Some(names.into_iter().fold(Finding::warning(FindingCode::NameMismatch, "R7"), Finding::detail))
+    Some(names.into_iter().fold(
+        Finding::warning(FindingCode::NameMismatch, "R7"),
+        Finding::detail,
+    ))
 }
 
 /// R7 findings on price and unit for non-developer owners: `reserved-unit`, `below-floor`
@@ -145,20 +165,30 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     {
         out.push(Finding::warning(FindingCode::ReservedUnit, "R7").detail(unit));
     }
-    let Some((price, list)) = b.price else { return out };
+    let Some((price, list)) = b.price else {
+        return out;
+    };
     if list.is_zero() {
         return out;
     }
     let ratio = price / list;
     let shown = ratio.round_dp(4).normalize().to_string();
     if ratio < cfg.discount_floor {
-        out.push(Finding::error(FindingCode::BelowFloor, "R7").detail(shown.clone()).detail(cfg.discount_floor.to_string()));
+        out.push(
+            Finding::error(FindingCode::BelowFloor, "R7")
+                .detail(shown.clone())
+                .detail(cfg.discount_floor.to_string()),
+        );
     }
     if let Some(below) = cfg.approval_below
         && ratio < below
         && !approved(reg, b)
     {
-        out.push(Finding::warning(FindingCode::UnapprovedDiscount, "R7").detail(shown).detail(below.to_string()));
+        out.push(
+            Finding::warning(FindingCode::UnapprovedDiscount, "R7")
+                .detail(shown)
+                .detail(below.to_string()),
+        );
     }
     out
 }
@@ -166,7 +196,9 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
 /// A discount approval that covers the booking: named by it, both signers filled, same family
 /// and unit.
 fn approved(reg: &Registry, b: &BookingInput) -> bool {
-    let Some(d) = b.discount.and_then(|id| reg.discounts.get(id)) else { return false };
+    let Some(d) = b.discount.and_then(|id| reg.discounts.get(id)) else {
+        return false;
+    };
     d.is_signed() && reg.families.same(d.phone, b.phone) && b.unit.is_none_or(|u| u == d.unit)
 }
 
@@ -180,7 +212,12 @@ mod tests {
 
     fn findings(l: &Lb, id: &str) -> Vec<&'static str> {
         let e = l.eval(AS_OF);
-        e.verdict(id).unwrap().findings.iter().map(|f| f.code.as_str()).collect()
+        e.verdict(id)
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect()
     }
 
     fn channel_client() -> Lb {
@@ -192,29 +229,44 @@ mod tests {
 
     #[test]
     fn r7_1_developer_with_a_valid_direct_slip() {
-        let l = Lb::new().direct("D1", "2026-03-01 09:00", P1).walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let l = Lb::new()
+            .direct("D1", "2026-03-01 09:00", P1)
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1);
         assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
     }
 
     #[test]
     fn r7_1_direct_slip_at_the_booking_time_counts() {
-        let l = Lb::new().direct("D1", "2026-03-05 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let l =
+            Lb::new()
+                .direct("D1", "2026-03-05 10:00", P1)
+                .booking("B1", "2026-03-05 10:00", P1);
         assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
     }
 
     #[test]
     fn r7_1_renamed_buyer_makes_the_direct_slip_invalid() {
-        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let mut l =
+            Lb::new()
+                .direct("D1", "2026-03-01 09:00", P1)
+                .booking("B1", "2026-03-05 10:00", P1);
         l.l.bookings[0].buyer = "李娜".into();
         assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
         let e = l.eval(AS_OF);
         let f = &e.verdict("B1").unwrap().findings[0];
-        assert_eq!((f.code.as_str(), f.detail[0].as_str()), ("direct-invalid", "name-mismatch"));
+        assert_eq!(
+            (f.code.as_str(), f.detail[0].as_str()),
+            ("direct-invalid", "name-mismatch")
+        );
     }
 
     #[test]
     fn r7_1_other_unit_makes_the_direct_slip_invalid() {
-        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let mut l =
+            Lb::new()
+                .direct("D1", "2026-03-01 09:00", P1)
+                .booking("B1", "2026-03-05 10:00", P1);
         l.l.bookings[0].unit = "2-2-202".into();
         let e = l.eval(AS_OF);
         let v = e.verdict("B1").unwrap();
@@ -224,7 +276,10 @@ mod tests {
 
     #[test]
     fn r7_1_late_direct_slip_gives_the_agency_the_client() {
-        let l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).direct("D1", "2026-03-03 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .direct("D1", "2026-03-03 09:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1);
         assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
         assert_eq!(findings(&l, "B1"), vec!["direct-invalid"]);
     }
@@ -232,7 +287,9 @@ mod tests {
     #[test]
     fn r7_2_channel_within_the_hold_inclusive() {
         // valid visit 03-02 10:00, 30 calendar days: through 04-01 23:59:59.
-        let l = channel_client().booking("B1", "2026-04-01 23:59", P1).booking("B2", "2026-04-02 00:00", P1);
+        let l = channel_client()
+            .booking("B1", "2026-04-01 23:59", P1)
+            .booking("B2", "2026-04-02 00:00", P1);
         assert_eq!(l.verdict("B1", AS_OF), ("channel", "R7.2"));
         assert_eq!(l.verdict("B2", AS_OF), ("agency", "R7.3"));
     }
@@ -248,12 +305,23 @@ mod tests {
             .booking("B1", "2026-03-28 10:00", P3);
         let e = l.eval(AS_OF);
         let v = e.verdict("B1").unwrap();
-        assert_eq!((v.code.as_str(), v.channel.as_deref()), ("channel", Some("链家")));
+        assert_eq!(
+            (v.code.as_str(), v.channel.as_deref()),
+            ("channel", Some("链家"))
+        );
     }
 
     #[test]
     fn r7_2_cutting_cancels_the_channel_claim() {
-        let l = channel_client().violation("V1", "2026-03-10 10:00", ViolationKind::Cutting, "链家", Some(P1)).booking("B1", "2026-03-12 10:00", P1);
+        let l = channel_client()
+            .violation(
+                "V1",
+                "2026-03-10 10:00",
+                ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            )
+            .booking("B1", "2026-03-12 10:00", P1);
         assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
     }
 
@@ -269,7 +337,12 @@ mod tests {
             .sign("S-C1", "2026-03-07 12:00", "final", "任总");
         let at = |s| {
             let e = l.eval(s);
-            e.verdict("B1").unwrap().findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>()
+            e.verdict("B1")
+                .unwrap()
+                .findings
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
         };
         assert_eq!(at("2026-03-06 00:00"), vec!["slip-pending"]);
         assert!(at("2026-03-07 12:00").is_empty());
@@ -285,7 +358,10 @@ mod tests {
 
     #[test]
     fn r7_reserved_unit_for_non_developer_owners() {
-        let mut l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let mut l =
+            Lb::new()
+                .walk_in("C1", "2026-03-01 10:00", P1)
+                .booking("B1", "2026-03-05 10:00", P1);
         l.l.bookings[0].unit = "3-1-1201".into();
         assert_eq!(findings(&l, "B1"), vec!["reserved-unit"]);
     }
@@ -308,7 +384,11 @@ mod tests {
         assert!(findings(&l, "B1").is_empty());
         assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
         assert_eq!(findings(&l, "B3"), vec!["unapproved-discount"]);
-        assert_eq!(findings(&l, "B4"), vec!["below-floor"], "approved, but under the floor");
+        assert_eq!(
+            findings(&l, "B4"),
+            vec!["below-floor"],
+            "approved, but under the floor"
+        );
         let e = l.eval(AS_OF);
         assert!(e.verdict("B4").unwrap().has_error());
         assert!(!e.verdict("B2").unwrap().has_error());
@@ -333,7 +413,10 @@ mod tests {
 
     #[test]
     fn r7_developer_owner_skips_price_findings() {
-        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).booking("B1", "2026-03-05 10:00", P1);
+        let mut l =
+            Lb::new()
+                .direct("D1", "2026-03-01 09:00", P1)
+                .booking("B1", "2026-03-05 10:00", P1);
         l.l.bookings[0].price = Decimal::from(1_500_000);
         assert_eq!(l.verdict("B1", AS_OF), ("developer", "R7.1"));
         assert!(findings(&l, "B1").is_empty());
@@ -341,7 +424,10 @@ mod tests {
 
     #[test]
     fn r7_consultant_is_the_first_visit_consultant_unless_named() {
-        let mut l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1).booking("B1", "2026-03-05 10:00", P1).booking("B2", "2026-03-05 10:00", P1);
+        let mut l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P1);
         l.l.bookings[1].consultant = Some("小王".into());
         let e = l.eval(AS_OF);
         assert_eq!(e.verdict("B1").unwrap().consultant.as_deref(), Some("小李"));

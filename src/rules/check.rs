@@ -1,9 +1,9 @@
 //! The counter question 确客查询: who owns this client now, and what would a booking be flagged
 //! for (R7 applied to a booking made at the as-of time).
 
+use super::Evaluation;
 use super::booking::{self, BookingInput};
 use super::verdict::{Code, Verdict};
-use super::Evaluation;
 use crate::model::{Phone, Time};
 use rust_decimal::Decimal;
 
@@ -65,7 +65,11 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         channel: b.channel.clone(),
         broker: b.broker.clone(),
         consultant: b.consultant.clone(),
-        hold_until: b.cite.as_ref().and_then(|c| c.until).filter(|_| b.code == Code::Channel),
+        hold_until: b
+            .cite
+            .as_ref()
+            .and_then(|c| c.until)
+            .filter(|_| b.code == Code::Channel),
         protected_until: reg.latest_contact(phone).map(|(_, until)| until),
         timeline: e
             .verdicts
@@ -77,7 +81,10 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         booking: b,
     };
     if s.owner == Some(Code::Agency) {
-        let open = reg.report_holds_at(phone, t).into_iter().find(|(r, _)| !reg.cancelled(&r.channel, phone, t));
+        let open = reg
+            .report_holds_at(phone, t)
+            .into_iter()
+            .find(|(r, _)| !reg.cancelled(&r.channel, phone, t));
         if let Some((r, end)) = open {
             s.owner = Some(Code::Channel);
             s.rule = "R2.4";
@@ -113,7 +120,10 @@ mod tests {
     fn an_open_report_hold_belongs_to_the_channel_until_its_window_ends() {
         let l = Lb::new().report("R1", "2026-03-01 09:00", "链家", "王五", P1);
         let s = status(&l, "2026-03-04 23:00", P1);
-        assert_eq!((s.owner, s.rule, s.channel.as_deref()), (Some(Code::Channel), "R2.4", Some("链家")));
+        assert_eq!(
+            (s.owner, s.rule, s.channel.as_deref()),
+            (Some(Code::Channel), "R2.4", Some("链家"))
+        );
         assert_eq!(status(&l, "2026-03-05 00:00", P1).owner, Some(Code::Agency));
     }
 
@@ -126,7 +136,10 @@ mod tests {
         let s = status(&l, "2026-03-10 10:00", P2);
         assert_eq!((s.owner, s.rule), (Some(Code::Channel), "R7.2"));
         assert_eq!(s.hold_until, Some(t("2026-04-01T23:59:59.999999999+08:00")));
-        assert_eq!(s.protected_until, Some(t("2026-03-23T23:59:59.999999999+08:00")));
+        assert_eq!(
+            s.protected_until,
+            Some(t("2026-03-23T23:59:59.999999999+08:00"))
+        );
         assert_eq!(s.consultant.as_deref(), Some("小李"));
         assert_eq!(s.family, vec![P1, P2]);
         assert_eq!(s.timeline.len(), 3);
@@ -135,7 +148,10 @@ mod tests {
     #[test]
     fn a_prospective_booking_below_the_floor_is_an_error() {
         let l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1);
-        let p = Prospect { price: Some((Decimal::from(91), Decimal::from(100))), ..Prospect::default() };
+        let p = Prospect {
+            price: Some((Decimal::from(91), Decimal::from(100))),
+            ..Prospect::default()
+        };
         let s = client_status(&l.eval("2026-03-02 10:00"), P1, &p);
         assert_eq!(s.owner, Some(Code::Agency));
         assert!(s.booking.has_error());

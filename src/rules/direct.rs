@@ -32,7 +32,11 @@ pub fn verdict(reg: &Registry, i: usize) -> Verdict {
 pub fn status(reg: &Registry, d: &Direct) -> (Code, &'static str, Vec<String>) {
     let missing = missing_fields(d);
     if !missing.is_empty() {
-        return (Code::Incomplete, "R6.1", missing.iter().map(|s| s.to_string()).collect());
+        return (
+            Code::Incomplete,
+            "R6.1",
+            missing.iter().map(|s| s.to_string()).collect(),
+        );
     }
     if is_late(reg, d) {
         return (Code::Late, "R6.2", vec![]);
@@ -55,7 +59,11 @@ pub fn missing_fields(d: &Direct) -> Vec<&'static str> {
         ("developer_signer", d.developer_signer.is_some()),
         ("agency_signer", d.agency_signer.is_some()),
     ];
-    filled.iter().filter(|(_, ok)| !ok).map(|(n, _)| *n).collect()
+    filled
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| *n)
+        .collect()
 }
 
 /// R6.2 late: presented after the calendar day of the family's first visit (a relationship
@@ -68,7 +76,11 @@ fn is_late(reg: &Registry, d: &Direct) -> bool {
 
 /// R6.3 / R6.4: for a booking the slip must also name the buyer (`name-mismatch`; the slip is
 /// personal and may not be renamed) and the unit booked (`unit-mismatch`).
-pub fn booking_mismatch(d: &Direct, buyer: Option<&str>, unit: Option<&str>) -> Option<&'static str> {
+pub fn booking_mismatch(
+    d: &Direct,
+    buyer: Option<&str>,
+    unit: Option<&str>,
+) -> Option<&'static str> {
     if buyer.is_some_and(|b| d.client.as_deref() != Some(b)) {
         return Some("name-mismatch");
     }
@@ -130,9 +142,11 @@ mod tests {
     fn r6_2_calendar_day_is_the_project_zones() {
         // visit at 2026-03-01 23:30 Beijing = 15:30Z; a slip at 2026-03-01T20:00:00Z is
         // 03-02 04:00 in Beijing: the next day, late.
-        let l = Lb::new()
-            .walk_in("C1", "2026-03-01 23:30", P1)
-            .direct("D1", "2026-03-01T20:00:00+00:00", P1);
+        let l = Lb::new().walk_in("C1", "2026-03-01 23:30", P1).direct(
+            "D1",
+            "2026-03-01T20:00:00+00:00",
+            P1,
+        );
         assert_eq!(l.verdict("D1", "2026-03-05 00:00"), ("late", "R6.2"));
     }
 }

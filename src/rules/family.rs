@@ -73,7 +73,10 @@ mod tests {
         assert!(!f.same(Phone(1), Phone(3)));
         f.link(Phone(2), Phone(3));
         assert!(f.same(Phone(1), Phone(4)));
-        assert_eq!(f.members(Phone(4)), vec![Phone(1), Phone(2), Phone(3), Phone(4)]);
+        assert_eq!(
+            f.members(Phone(4)),
+            vec![Phone(1), Phone(2), Phone(3), Phone(4)]
+        );
     }
 
     #[test]

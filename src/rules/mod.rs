@@ -62,8 +62,16 @@ pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
         }
         verdicts.push(step(&mut reg, e));
     }
-    let by_id = verdicts.iter().enumerate().map(|(i, v)| (v.id.clone(), i)).collect();
-    Evaluation { verdicts, registry: reg, by_id }
+    let by_id = verdicts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.clone(), i))
+        .collect();
+    Evaluation {
+        verdicts,
+        registry: reg,
+        by_id,
+    }
 }
 
 /// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
@@ -71,7 +79,11 @@ pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
 fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
     let mut ev = Vec::new();
     let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
-        ev.extend(ats.enumerate().filter(|(_, at)| *at <= as_of).map(|(index, at)| Event { at, kind, index }));
+        ev.extend(
+            ats.enumerate()
+                .filter(|(_, at)| *at <= as_of)
+                .map(|(index, at)| Event { at, kind, index }),
+        );
     };
     add(Kind::Report, &mut l.reports.iter().map(|r| r.at));
     add(Kind::Contact, &mut l.contacts.iter().map(|r| r.at));
@@ -109,7 +121,12 @@ fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
 /// R5: every slip's status as of `as_of`, from its signatures in evaluation order.
 fn slip_statuses(l: &Ledger, as_of: Time) -> HashMap<&str, SlipStatus> {
     let mut by_slip: HashMap<&str, Vec<(Time, usize)>> = HashMap::new();
-    for (i, s) in l.signatures.iter().enumerate().filter(|(_, s)| s.at <= as_of) {
+    for (i, s) in l
+        .signatures
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.at <= as_of)
+    {
         by_slip.entry(s.slip.as_str()).or_default().push((s.at, i));
     }
     by_slip
@@ -181,12 +198,19 @@ fn step(reg: &mut Registry, e: Event) -> Verdict {
         }
         Kind::Discount => {
             let d = &l.discounts[e.index];
-            let code = if d.is_signed() { Code::Approved } else { Code::Unsigned };
+            let code = if d.is_signed() {
+                Code::Approved
+            } else {
+                Code::Unsigned
+            };
             let mut v = Verdict::new(e.kind, e.index, id, at, code, "R7");
             v.phone = Some(d.phone);
             v
         }
-        Kind::Booking => booking::verdict(reg, &booking::BookingInput::of(&l.bookings[e.index], e.index)),
+        Kind::Booking => booking::verdict(
+            reg,
+            &booking::BookingInput::of(&l.bookings[e.index], e.index),
+        ),
         Kind::Violation => {
             let x = &l.violations[e.index];
             let mut v = Verdict::new(e.kind, e.index, id, at, Code::Penalty, "R8");
@@ -236,7 +260,13 @@ mod tests {
 
     #[test]
     fn records_after_the_as_of_time_do_not_exist() {
-        let l = Lb::new().call("C1", "2026-03-01 10:00", P1).report("R1", "2026-03-02 10:00", "链家", "王五", P1);
+        let l = Lb::new().call("C1", "2026-03-01 10:00", P1).report(
+            "R1",
+            "2026-03-02 10:00",
+            "链家",
+            "王五",
+            P1,
+        );
         let e = l.eval("2026-03-01 12:00");
         assert!(e.verdict("R1").is_none());
         assert!(e.verdict("C1").is_some());
@@ -250,7 +280,10 @@ mod tests {
             .call("C1", "2026-03-01 10:00", P1)
             .report("R1", "2026-03-02 10:00", "链家", "王五", P1)
             .void("X1", "2026-03-10 10:00", "C1");
-        assert_eq!(l.verdict("R1", "2026-03-09 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R1", "2026-03-09 00:00"),
+            ("known-client", "R2.2")
+        );
         assert_eq!(l.verdict("R1", AS_OF), ("accepted", "R2.6"));
         assert_eq!(l.verdict("C1", AS_OF), ("voided", "void"));
     }

@@ -34,22 +34,40 @@ mod tests {
 
     #[test]
     fn r8_zone_costs_three_units_fees() {
-        assert_eq!(fine(&config(), &v(ViolationKind::Zone, Some(4), None)), Decimal::from(90000));
+        assert_eq!(
+            fine(&config(), &v(ViolationKind::Zone, Some(4), None)),
+            Decimal::from(90000)
+        );
     }
 
     #[test]
     fn r8_false_info_per_person_default_one() {
-        assert_eq!(fine(&config(), &v(ViolationKind::FalseInfo, None, None)), Decimal::from(5000));
-        assert_eq!(fine(&config(), &v(ViolationKind::FalseInfo, Some(3), None)), Decimal::from(15000));
+        assert_eq!(
+            fine(&config(), &v(ViolationKind::FalseInfo, None, None)),
+            Decimal::from(5000)
+        );
+        assert_eq!(
+            fine(&config(), &v(ViolationKind::FalseInfo, Some(3), None)),
+            Decimal::from(15000)
+        );
     }
 
     #[test]
     fn r8_order_swap_adds_damages() {
-        assert_eq!(fine(&config(), &v(ViolationKind::OrderSwap, Some(2), Some(12345))), Decimal::from(22345));
+        assert_eq!(
+            fine(
+                &config(),
+                &v(ViolationKind::OrderSwap, Some(2), Some(12345))
+            ),
+            Decimal::from(22345)
+        );
     }
 
     #[test]
     fn r8_cutting_is_per_time_whatever_the_persons() {
-        assert_eq!(fine(&config(), &v(ViolationKind::Cutting, Some(5), None)), Decimal::from(5000));
+        assert_eq!(
+            fine(&config(), &v(ViolationKind::Cutting, Some(5), None)),
+            Decimal::from(5000)
+        );
     }
 }

@@ -55,13 +55,23 @@ pub struct Registry<'l> {
 }
 
 impl<'l> Registry<'l> {
-    pub fn new(ledger: &'l Ledger, as_of: Time, voided: HashSet<&'l str>, slips: HashMap<&'l str, SlipStatus>) -> Self {
+    pub fn new(
+        ledger: &'l Ledger,
+        as_of: Time,
+        voided: HashSet<&'l str>,
+        slips: HashMap<&'l str, SlipStatus>,
+    ) -> Self {
         let mut cuttings: HashMap<Phone, Vec<(&str, Time)>> = HashMap::new();
         for v in &ledger.violations {
-            if v.kind == ViolationKind::Cutting && v.at <= as_of && !voided.contains(v.id.as_str()) {
-                if let Some(p) = v.phone {
-                    cuttings.entry(p).or_default().push((v.channel.as_str(), v.at));
-                }
+            if v.kind == ViolationKind::Cutting
+                && v.at <= as_of
+                && !voided.contains(v.id.as_str())
+                && let Some(p) = v.phone
+            {
+                cuttings
+                    .entry(p)
+                    .or_default()
+                    .push((v.channel.as_str(), v.at));
             }
         }
         let discounts = ledger
@@ -138,7 +148,10 @@ impl<'l> Registry<'l> {
 
     pub fn add_valid_visit(&mut self, i: usize, hold_end: Time) {
         let p = self.ledger.contacts[i].phone;
-        self.state(p).visits.push(VisitHold { contact: i, hold_end });
+        self.state(p).visits.push(VisitHold {
+            contact: i,
+            hold_end,
+        });
     }
 
     pub fn add_direct(&mut self, i: usize) {
@@ -239,7 +252,9 @@ impl<'l> Registry<'l> {
 
     /// Names the family was received or reported under.
     pub fn names(&self, p: Phone) -> Vec<String> {
-        self.states(p).flat_map(|(_, s)| s.names.iter().cloned()).collect()
+        self.states(p)
+            .flat_map(|(_, s)| s.names.iter().cloned())
+            .collect()
     }
 
     /// Whether the registry has ever seen the family (any report, contact or direct slip).

@@ -5,6 +5,9 @@ use super::registry::Registry;
 use super::verdict::{Cite, Code, Verdict};
 use crate::model::{Kind, Report};
 
+/// One clause of R2: the record that makes it apply, if any.
+type Clause = fn(&Registry, &Report) -> Option<Cite>;
+
 /// R2: the determination of report `i`, clauses tried in order 1–6.
 pub fn determine(reg: &Registry, i: usize) -> Verdict {
     let r = &reg.ledger.reports[i];
@@ -12,7 +15,7 @@ pub fn determine(reg: &Registry, i: usize) -> Verdict {
     v.phone = Some(r.phone);
     v.channel = Some(r.channel.clone());
     v.broker = Some(r.broker.clone());
-    let clauses: [(Code, &str, fn(&Registry, &Report) -> Option<Cite>); 5] = [
+    let clauses: [(Code, &str, Clause); 5] = [
         (Code::DirectClient, "R2.1", direct_client),
         (Code::KnownClient, "R2.2", known_client),
         (Code::Duplicate, "R2.3", duplicate),
@@ -117,7 +120,10 @@ mod tests {
         let l = Lb::new().report("R1", "2026-03-01 09:00", "链家", "王五", P1);
         assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
         let e = l.eval("2026-03-10 00:00");
-        assert_eq!(e.verdict("R1").unwrap().until, Some(t("2026-03-04T23:59:59.999999999+08:00")));
+        assert_eq!(
+            e.verdict("R1").unwrap().until,
+            Some(t("2026-03-04T23:59:59.999999999+08:00"))
+        );
     }
 
     #[test]
@@ -126,15 +132,22 @@ mod tests {
             .direct("D1", "2026-03-01 09:00", P1)
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
             .report("R2", "2026-03-01 08:59", "房多多", "赵六", P2);
-        assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("direct-client", "R2.1"));
+        assert_eq!(
+            l.verdict("R1", "2026-03-10 00:00"),
+            ("direct-client", "R2.1")
+        );
         assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("accepted", "R2.6"));
     }
 
     #[test]
     fn r2_1_an_incomplete_direct_slip_does_not_count() {
-        let mut l = Lb::new()
-            .direct("D1", "2026-03-01 09:00", P1)
-            .report("R1", "2026-03-02 09:00", "链家", "王五", P1);
+        let mut l = Lb::new().direct("D1", "2026-03-01 09:00", P1).report(
+            "R1",
+            "2026-03-02 09:00",
+            "链家",
+            "王五",
+            P1,
+        );
         l.l.directs[0].other = None;
         assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
     }
@@ -145,7 +158,10 @@ mod tests {
             .call("C1", "2026-03-01 10:00", P1)
             .report("R1", "2026-03-22 23:59", "链家", "王五", P1)
             .report("R2", "2026-03-23 00:00", "我爱我家", "李四", P1);
-        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R1", "2026-04-01 00:00"),
+            ("known-client", "R2.2")
+        );
         assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("accepted", "R2.6"));
     }
 
@@ -157,7 +173,10 @@ mod tests {
             .report("R2", "2026-03-22 10:01", "我爱我家", "李四", P2);
         l.l.reports[1].phone = P1;
         l.l.config.day_count = crate::model::DayCount::Elapsed;
-        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R1", "2026-04-01 00:00"),
+            ("known-client", "R2.2")
+        );
         assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("accepted", "R2.6"));
     }
 
@@ -166,7 +185,10 @@ mod tests {
         let l = Lb::new()
             .report("R1", "2026-03-01 10:00", "链家", "王五", P1)
             .call("C1", "2026-03-01 10:00", P1);
-        assert_eq!(l.verdict("R1", "2026-03-02 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R1", "2026-03-02 00:00"),
+            ("known-client", "R2.2")
+        );
     }
 
     #[test]
@@ -177,7 +199,10 @@ mod tests {
             .report("R1", "2026-03-02 10:00", "链家", "王五", P1)
             .report("R2", "2026-03-02 10:00", "链家", "王五", P2);
         assert_eq!(l.verdict("R1", "2026-03-05 00:00"), ("accepted", "R2.6"));
-        assert_eq!(l.verdict("R2", "2026-03-05 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R2", "2026-03-05 00:00"),
+            ("known-client", "R2.2")
+        );
     }
 
     #[test]
@@ -190,7 +215,10 @@ mod tests {
             .relation("F1", "2026-03-05 10:00", P1, P2)
             .report("R2", "2026-03-06 10:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
-        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("known-client", "R2.2"));
+        assert_eq!(
+            l.verdict("R2", "2026-03-10 00:00"),
+            ("known-client", "R2.2")
+        );
     }
 
     #[test]
@@ -200,7 +228,11 @@ mod tests {
             .report("R2", "2026-03-04 23:59", "链家", "王五", P1)
             .report("R3", "2026-03-05 00:00", "链家", "王五", P1);
         assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("duplicate", "R2.3"));
-        assert_eq!(l.verdict("R3", "2026-03-10 00:00"), ("accepted", "R2.6"), "R2 did not extend R1's window");
+        assert_eq!(
+            l.verdict("R3", "2026-03-10 00:00"),
+            ("accepted", "R2.6"),
+            "R2 did not extend R1's window"
+        );
     }
 
     #[test]
@@ -209,7 +241,11 @@ mod tests {
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
             .report("R2", "2026-03-01 09:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("R1", "2026-03-10 00:00"), ("accepted", "R2.6"));
-        assert_eq!(l.verdict("R2", "2026-03-10 00:00"), ("held-by-report", "R2.4"), "file order breaks the tie");
+        assert_eq!(
+            l.verdict("R2", "2026-03-10 00:00"),
+            ("held-by-report", "R2.4"),
+            "file order breaks the tie"
+        );
     }
 
     #[test]
@@ -230,7 +266,10 @@ mod tests {
             .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1)
             .report("R3", "2026-04-02 00:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("C1", "2026-04-10 00:00"), ("valid", "R4.6"));
-        assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("held-by-channel", "R2.5"));
+        assert_eq!(
+            l.verdict("R2", "2026-04-10 00:00"),
+            ("held-by-channel", "R2.5")
+        );
         assert_eq!(l.verdict("R3", "2026-04-10 00:00"), ("accepted", "R2.6"));
     }
 
@@ -239,7 +278,13 @@ mod tests {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
             .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
-            .violation("V1", "2026-03-10 10:00", ViolationKind::Cutting, "链家", Some(P1))
+            .violation(
+                "V1",
+                "2026-03-10 10:00",
+                ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            )
             .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("accepted", "R2.6"));
     }

@@ -1,8 +1,8 @@
 //! R9 Settlement 月结: agency fees, channel commissions and penalties, each line rounded to 0.01
 //! half away from zero; totals are sums of rounded lines.
 
-use super::verdict::{Code, Verdict};
 use super::Evaluation;
+use super::verdict::{Code, Verdict};
 use crate::model::{Commission, Kind, Phone, Time};
 use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -83,7 +83,11 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
                     Code::Channel => &cfg.channel_rate,
                     _ => &cfg.agency_rate,
                 };
-                out.push(Line { rate: rate.text.clone(), amount: round_money(b.price * rate.value), ..base.clone() });
+                out.push(Line {
+                    rate: rate.text.clone(),
+                    amount: round_money(b.price * rate.value),
+                    ..base.clone()
+                });
                 if let Some(line) = commission(e, v, base) {
                     out.push(line);
                 }
@@ -177,7 +181,10 @@ mod tests {
 
     #[test]
     fn r9_rounds_exact_halves_away_from_zero() {
-        assert_eq!(round_money(dec("1234567.00") * dec("0.015")), dec("18518.51"));
+        assert_eq!(
+            round_money(dec("1234567.00") * dec("0.015")),
+            dec("18518.51")
+        );
         assert_eq!(round_money(dec("-18518.505")), dec("-18518.51"));
         assert_eq!(round_money(dec("0.004")), dec("0.00"));
     }
@@ -197,7 +204,11 @@ mod tests {
     fn r9_commission_waits_for_the_slip_and_is_due_when_it_takes_effect() {
         let l = channel_booking();
         let before = lines(&l.eval("2026-04-01 00:00"));
-        assert_eq!(before.len(), 1, "only the agency fee while the slip is pending");
+        assert_eq!(
+            before.len(),
+            1,
+            "only the agency fee while the slip is pending"
+        );
         assert_eq!(before[0].amount, dec("35820.00"));
         let after = lines(&l.eval("2026-05-01 00:00"));
         assert_eq!(after.len(), 2);
@@ -212,9 +223,15 @@ mod tests {
     #[test]
     fn r9_fixed_commission_is_the_amount() {
         let mut l = channel_booking();
-        l.l.config.channels[0].commission = Commission::Fixed { text: "20000".into(), amount: dec("20000") };
+        l.l.config.channels[0].commission = Commission::Fixed {
+            text: "20000".into(),
+            amount: dec("20000"),
+        };
         let ls = lines(&l.eval("2026-05-01 00:00"));
-        assert_eq!((ls[1].rate.as_str(), ls[1].amount), ("20000", dec("20000.00")));
+        assert_eq!(
+            (ls[1].rate.as_str(), ls[1].amount),
+            ("20000", dec("20000.00"))
+        );
     }
 
     #[test]
@@ -223,10 +240,26 @@ mod tests {
             .direct("D1", "2026-03-01 09:00", P1)
             .booking("B1", "2026-03-05 10:00", P1)
             .booking("B2", "2026-03-05 10:00", P2)
-            .violation("V1", "2026-03-06 10:00", ViolationKind::FalseInfo, "链家", None);
+            .violation(
+                "V1",
+                "2026-03-06 10:00",
+                ViolationKind::FalseInfo,
+                "链家",
+                None,
+            );
         let ls = lines(&l.eval("2026-05-01 00:00"));
-        let got: Vec<(&str, &str, Decimal)> = ls.iter().map(|l| (l.reference.as_str(), l.rate.as_str(), l.amount)).collect();
-        assert_eq!(got, vec![("B1", "1.0%", dec("19900.00")), ("B2", "1.8%", dec("35820.00")), ("V1", "", dec("-5000.00"))]);
+        let got: Vec<(&str, &str, Decimal)> = ls
+            .iter()
+            .map(|l| (l.reference.as_str(), l.rate.as_str(), l.amount))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("B1", "1.0%", dec("19900.00")),
+                ("B2", "1.8%", dec("35820.00")),
+                ("V1", "", dec("-5000.00"))
+            ]
+        );
         let totals = by_payee(&ls);
         assert_eq!(totals[0], ("伟业".to_string(), 2, dec("55720.00")));
         assert_eq!(totals[1], ("链家".to_string(), 1, dec("-5000.00")));

@@ -20,7 +20,10 @@ pub struct SlipStatus {
 /// R5: the status of one slip from its signatures, given in evaluation order (time, then file
 /// order). Priority: out-of-order, unknown-signer, duplicate-role, pending; else effective.
 pub fn slip_status(cfg: &Config, sigs: &[&Signature]) -> SlipStatus {
-    let first_at = sigs.first().map(|s| s.at).expect("a slip has at least one signature");
+    let first_at = sigs
+        .first()
+        .map(|s| s.at)
+        .expect("a slip has at least one signature");
     let status = |code, rule, detail: Vec<String>| SlipStatus {
         code,
         rule,
@@ -32,7 +35,11 @@ pub fn slip_status(cfg: &Config, sigs: &[&Signature]) -> SlipStatus {
         return status(Code::OutOfOrder, "R5.1", vec![early, late]);
     }
     if let Some(s) = unknown_signer(cfg, sigs) {
-        return status(Code::UnknownSigner, "R5.2", vec![s.role.clone(), s.signer.clone()]);
+        return status(
+            Code::UnknownSigner,
+            "R5.2",
+            vec![s.role.clone(), s.signer.clone()],
+        );
     }
     if let Some(role) = duplicate_role(sigs) {
         return status(Code::DuplicateRole, "R5.3", vec![role]);
@@ -97,8 +104,8 @@ fn missing_roles(cfg: &Config, sigs: &[&Signature]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::{config, t};
     use crate::model::Src;
+    use crate::rules::testkit::{config, t};
 
     fn sig(role: &str, at: &str, signer: &str) -> Signature {
         Signature {
@@ -106,7 +113,10 @@ mod tests {
             at: t(at),
             role: role.into(),
             signer: signer.into(),
-            src: Src { file: "slips.csv".into(), line: 2 },
+            src: Src {
+                file: "slips.csv".into(),
+                line: 2,
+            },
         }
     }
 
@@ -138,7 +148,11 @@ mod tests {
             sig("developer", "2026-03-05 09:00", "陈建"),
         ]);
         assert_eq!(s.code, Code::Effective);
-        assert_eq!(s.effective_at, Some(t("2026-03-05 09:00")), "effective at the last signature");
+        assert_eq!(
+            s.effective_at,
+            Some(t("2026-03-05 09:00")),
+            "effective at the last signature"
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ pub fn config() -> Config {
         visit_window_days: 3,
         channel_hold_days: 30,
         day_count: DayCount::Calendar,
-        slip_roles: ["reception", "site_manager", "developer", "final"].map(String::from).to_vec(),
+        slip_roles: ["reception", "site_manager", "developer", "final"]
+            .map(String::from)
+            .to_vec(),
         slip_deferrable: vec!["developer".into()],
         slip_signers: BTreeMap::new(),
         developer_rate: rate("1.0%", "0.01"),
@@ -77,11 +79,17 @@ pub struct Lb {
     pub l: Ledger,
 }
 
-impl Lb {
-    pub fn new() -> Lb {
+impl Default for Lb {
+    fn default() -> Self {
         Lb {
             l: Ledger::empty(config()),
         }
+    }
+}
+
+impl Lb {
+    pub fn new() -> Lb {
+        Lb::default()
     }
 
     pub fn report(mut self, id: &str, at: &str, channel: &str, broker: &str, phone: Phone) -> Lb {
@@ -225,7 +233,14 @@ impl Lb {
         self
     }
 
-    pub fn violation(mut self, id: &str, at: &str, kind: ViolationKind, channel: &str, phone: Option<Phone>) -> Lb {
+    pub fn violation(
+        mut self,
+        id: &str,
+        at: &str,
+        kind: ViolationKind,
+        channel: &str,
+        phone: Option<Phone>,
+    ) -> Lb {
         let line = self.l.violations.len();
         self.l.violations.push(Violation {
             id: id.into(),
@@ -272,7 +287,9 @@ impl Lb {
     /// Evaluates as of `at` and returns the verdict code and rule of record `id`.
     pub fn verdict(&self, id: &str, at: &str) -> (&'static str, &'static str) {
         let e = evaluate(&self.l, t(at));
-        let v = e.verdict(id).unwrap_or_else(|| panic!("no verdict for {id}"));
+        let v = e
+            .verdict(id)
+            .unwrap_or_else(|| panic!("no verdict for {id}"));
         (v.code.as_str(), v.rule)
     }
 

@@ -199,7 +199,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn new(kind: Kind, index: usize, id: &str, at: Time, code: Code, rule: &'static str) -> Self {
+    pub fn new(
+        kind: Kind,
+        index: usize,
+        id: &str,
+        at: Time,
+        code: Code,
+        rule: &'static str,
+    ) -> Self {
         Verdict {
             kind,
             index,

@@ -42,13 +42,25 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         // R4.1 cancelled: a cutting violation (R8) against the channel for the family.
         v.code = Code::Cancelled;
         v.rule = "R4.1";
-        v.cite = Some(Cite { kind: Kind::Violation, id: x.id.clone(), at: x.at, until: None, channel: Some(x.channel.clone()) });
+        v.cite = Some(Cite {
+            kind: Kind::Violation,
+            id: x.id.clone(),
+            at: x.at,
+            until: None,
+            channel: Some(x.channel.clone()),
+        });
         return;
     }
     if let Some((first, end)) = return_visit(reg, c, channel) {
         v.code = Code::ReturnVisit;
         v.rule = "R4.2";
-        v.cite = Some(Cite { kind: Kind::Contact, id: first.id.clone(), at: first.at, until: Some(end), channel: first.channel.clone() });
+        v.cite = Some(Cite {
+            kind: Kind::Contact,
+            id: first.id.clone(),
+            at: first.at,
+            until: Some(end),
+            channel: first.channel.clone(),
+        });
         return;
     }
     let Some((report, window_end)) = that_report(reg, c, channel) else {
@@ -56,7 +68,13 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         v.rule = "R4.3";
         return;
     };
-    v.cite = Some(Cite { kind: Kind::Report, id: report.id.clone(), at: report.at, until: Some(window_end), channel: Some(report.channel.clone()) });
+    v.cite = Some(Cite {
+        kind: Kind::Report,
+        id: report.id.clone(),
+        at: report.at,
+        until: Some(window_end),
+        channel: Some(report.channel.clone()),
+    });
     if c.broker.as_deref() != Some(report.broker.as_str()) {
         v.findings.push(
             Finding::warning(FindingCode::BrokerMismatch, "R4")
@@ -127,7 +145,9 @@ mod tests {
 
     #[test]
     fn r3_calls_and_visits_are_recorded() {
-        let l = Lb::new().call("C1", "2026-03-01 10:00", P1).walk_in("C2", "2026-03-02 10:00", P1);
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .walk_in("C2", "2026-03-02 10:00", P1);
         assert_eq!(l.verdict("C1", AS_OF), ("recorded", "R3"));
         assert_eq!(l.verdict("C2", AS_OF), ("recorded", "R3"));
     }
@@ -143,7 +163,10 @@ mod tests {
 
     #[test]
     fn r3_first_visit_fixes_the_consultant() {
-        let mut l = Lb::new().call("C0", "2026-03-01 09:00", P1).walk_in("C1", "2026-03-01 10:00", P1).walk_in("C2", "2026-03-02 10:00", P1);
+        let mut l = Lb::new()
+            .call("C0", "2026-03-01 09:00", P1)
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .walk_in("C2", "2026-03-02 10:00", P1);
         l.l.contacts[0].consultant = Some("电话顾问".into());
         l.l.contacts[2].consultant = Some("小王".into());
         let e = l.eval(AS_OF);
@@ -185,7 +208,11 @@ mod tests {
             .walk_in("C2", "2026-03-26 10:00", P2)
             .visit("C3", "2026-03-27 10:00", "我爱我家", "李四", P2);
         assert_eq!(l.verdict("C1", AS_OF), ("no-report", "R4.3"));
-        assert_eq!(l.verdict("C3", AS_OF), ("no-report", "R4.3"), "the walk-in ended R1's hold");
+        assert_eq!(
+            l.verdict("C3", AS_OF),
+            ("no-report", "R4.3"),
+            "the walk-in ended R1's hold"
+        );
     }
 
     #[test]
@@ -207,14 +234,24 @@ mod tests {
         let holds = e.registry.visit_holds_at(P1, t("2026-04-01 23:59"));
         assert_eq!(holds.len(), 1);
         assert_eq!(holds[0].0.id, "C1");
-        assert!(e.registry.visit_holds_at(P1, t("2026-04-02 00:00")).is_empty());
+        assert!(
+            e.registry
+                .visit_holds_at(P1, t("2026-04-02 00:00"))
+                .is_empty()
+        );
     }
 
     #[test]
     fn r4_1_cancelled_by_cutting_at_the_same_time() {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
-            .violation("V1", "2026-03-02 10:00", ViolationKind::Cutting, "链家", Some(P1))
+            .violation(
+                "V1",
+                "2026-03-02 10:00",
+                ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            )
             .visit("C1", "2026-03-02 10:00", "链家", "王五", P1);
         assert_eq!(l.verdict("C1", AS_OF), ("cancelled", "R4.1"));
     }
@@ -223,7 +260,13 @@ mod tests {
     fn r4_1_cutting_against_another_channel_does_not_cancel() {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
-            .violation("V1", "2026-03-02 09:00", ViolationKind::Cutting, "房多多", Some(P1))
+            .violation(
+                "V1",
+                "2026-03-02 09:00",
+                ViolationKind::Cutting,
+                "房多多",
+                Some(P1),
+            )
             .visit("C1", "2026-03-02 10:00", "链家", "王五", P1);
         assert_eq!(l.verdict("C1", AS_OF), ("valid", "R4.6"));
     }
@@ -244,7 +287,14 @@ mod tests {
             .report("R2", "2026-03-01 09:00", "链家", "王五", P2)
             .walk_in("C2", "2026-03-05 10:00", P2);
         let e = l.eval(AS_OF);
-        let codes = |id| e.verdict(id).unwrap().findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>();
+        let codes = |id| {
+            e.verdict(id)
+                .unwrap()
+                .findings
+                .iter()
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(codes("C1"), vec!["walk-in-during-hold"]);
         assert!(codes("C2").is_empty());
     }

@@ -1,0 +1,195 @@
+//! `attrib add KIND --field value …`: validate one record against the whole ledger, print its
+//! verdict, and append it under a lock. On any error nothing is written.
+
+use super::{Global, print_errors};
+use crate::ledger::{self, append, load::columns};
+use crate::model::{Kind, Time};
+use crate::render::{self, Format, Lang};
+use crate::rules;
+use anyhow::{Context, bail};
+use clap::{Arg, ArgAction};
+use std::collections::BTreeMap;
+
+#[derive(clap::Args, Debug)]
+pub struct AddArgs {
+    /// report, contact, slip, direct, booking, discount, violation, relation or void.
+    pub kind: String,
+    /// The record's fields as --column-name value (see `attrib add KIND --help`).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "--FIELD VALUE"
+    )]
+    pub fields: Vec<String>,
+}
+
+/// `--list-price` for `list_price`.
+fn flag(column: &str) -> String {
+    column.replace('_', "-")
+}
+
+/// The flags of one kind, built from its columns, plus the global options (accepted after the
+/// kind too).
+fn kind_command(kind: Kind) -> clap::Command {
+    let mut cmd = clap::Command::new(format!("attrib add {}", kind.singular()))
+        .no_binary_name(true)
+        .about(format!("Append one {} to the ledger.", kind.singular()));
+    for (col, required) in columns(kind) {
+        let defaulted = *col == "id" || *col == "at" || *col == "presented_at";
+        let help = match (*required, defaulted) {
+            (true, true) => "default: the next free id / now",
+            (true, false) => "required",
+            _ => "optional",
+        };
+        cmd = cmd.arg(
+            Arg::new(*col)
+                .long(flag(col))
+                .value_name(col.to_uppercase())
+                .help(help),
+        );
+    }
+    cmd.arg(
+        Arg::new("ledger")
+            .short('C')
+            .long("ledger")
+            .value_name("DIR"),
+    )
+    .arg(
+        Arg::new("format")
+            .long("format")
+            .value_parser(clap::value_parser!(Format)),
+    )
+    .arg(
+        Arg::new("lang")
+            .long("lang")
+            .value_parser(clap::value_parser!(Lang)),
+    )
+    .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
+}
+
+pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
+    let kind = Kind::from_singular(&a.kind).with_context(|| {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.singular()).collect();
+        format!(
+            "「{}」 is not a record kind (expected one of {})",
+            a.kind,
+            kinds.join(", ")
+        )
+    })?;
+    let m = kind_command(kind)
+        .try_get_matches_from(&a.fields)
+        .unwrap_or_else(|e| e.exit());
+    let mut g = g.clone();
+    if let Some(d) = m.get_one::<String>("ledger") {
+        g.ledger = Some(d.into());
+    }
+    if let Some(f) = m.get_one::<Format>("format") {
+        g.format = *f;
+    }
+    if let Some(l) = m.get_one::<Lang>("lang") {
+        g.lang = Some(*l);
+    }
+    g.reveal |= m.get_flag("reveal");
+    let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
+    for (col, _) in columns(kind) {
+        if let Some(v) = m.get_one::<String>(col) {
+            values.insert(col, v.clone());
+        }
+    }
+    let dir = g.dir();
+    let _lock = append::lock(&dir)?;
+    let files = ledger::read_dir(&dir)
+        .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+    let before = match ledger::load(&files) {
+        Ok(l) => l,
+        Err(errors) => {
+            print_errors(&errors);
+            bail!(
+                "the ledger already has {} error(s); fix them first — nothing was written",
+                errors.len()
+            );
+        }
+    };
+    let now = chrono::Utc::now().with_timezone(&before.config.timezone);
+    fill_defaults(kind, &before, &mut values, now);
+    let plan = append::plan(&files, kind, &values)?;
+    let after = match ledger::load(&plan.files) {
+        Ok(l) => l,
+        Err(errors) => {
+            print_errors(&errors);
+            bail!("the record was refused; nothing was written");
+        }
+    };
+    let style = g.style(&after.config);
+    let record_at = ledger::fields::parse_time(
+        values
+            .get("at")
+            .or(values.get("presented_at"))
+            .expect("defaulted"),
+        after.config.timezone,
+    )?;
+    let as_of = match &g.at {
+        Some(s) => super::parse_at(s, &after.config)?.max(record_at),
+        None => now.max(record_at),
+    };
+    let e = rules::evaluate(&after, as_of);
+    let key = values
+        .get("id")
+        .or(values.get("slip"))
+        .expect("every kind has an id or a slip id");
+    append::commit(&dir, &plan)?;
+    match e.verdict(key) {
+        Some(v) => match g.format {
+            Format::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&render::replay::json_value(v, &style))?
+            ),
+            _ => {
+                println!(
+                    "{} {}: {} ({})",
+                    style.kind(v.kind),
+                    v.id,
+                    style.why(v),
+                    v.rule
+                );
+                for f in &v.findings {
+                    println!("⚠ {}", style.finding(f));
+                }
+            }
+        },
+        None => println!("{key}"),
+    }
+    Ok(0)
+}
+
+/// `--id` defaults to the next free id with the kind's prefix; `--at` to now.
+fn fill_defaults(
+    kind: Kind,
+    l: &crate::model::Ledger,
+    values: &mut BTreeMap<&'static str, String>,
+    now: Time,
+) {
+    let cols = columns(kind);
+    if cols.iter().any(|(c, _)| *c == "id") && !values.contains_key("id") {
+        values.insert("id", next_id(kind, l));
+    }
+    let at_col = if kind == Kind::Direct {
+        "presented_at"
+    } else {
+        "at"
+    };
+    values
+        .entry(at_col)
+        .or_insert_with(|| now.format("%Y-%m-%d %H:%M:%S").to_string());
+}
+
+/// The next free id for a kind: its prefix and one more than the highest number used with it.
+pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
+    let prefix = kind.id_prefix();
+    let max = ledger::load::record_ids(l)
+        .iter()
+        .filter_map(|(id, _)| id.strip_prefix(prefix)?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:03}", max + 1)
+}

@@ -1,0 +1,57 @@
+//! `attrib check PHONE`: the client's owner now and why; exit 1 when the booking described
+//! would carry an error finding.
+
+use super::{Global, open};
+use crate::ledger::fields::{parse_decimal, parse_phone};
+use crate::render::{self, Format};
+use crate::rules::{self, check::Prospect};
+use anyhow::{Context, bail};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The client's phone (spaces, dashes and +86 are fine).
+    pub phone: String,
+    /// The buyer's name on the booking.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The unit to book.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// The booking price.
+    #[arg(long, requires = "list_price")]
+    pub price: Option<String>,
+    /// The unit's list price.
+    #[arg(long, requires = "price")]
+    pub list_price: Option<String>,
+    /// Read the ledger as it stood at this git revision.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
+    let phone = parse_phone(&a.phone).with_context(|| "PHONE".to_string())?;
+    let price = match (&a.price, &a.list_price) {
+        (Some(p), Some(l)) => Some((
+            parse_decimal(p).with_context(|| "--price".to_string())?,
+            parse_decimal(l).with_context(|| "--list-price".to_string())?,
+        )),
+        (None, None) => None,
+        _ => bail!("--price and --list-price go together"),
+    };
+    let ledger = open(g, a.rev.as_deref())?;
+    let as_of = g.as_of(&ledger.config)?;
+    let style = g.style(&ledger.config);
+    let e = rules::evaluate(&ledger, as_of);
+    let prospect = Prospect {
+        name: a.name,
+        unit: a.unit,
+        price,
+    };
+    let s = rules::check::client_status(&e, phone, &prospect);
+    match g.format {
+        Format::Table => println!("{}", render::check::text(&s, &e.verdicts, &style)),
+        Format::Json => println!("{}", render::check::json(&s, &e.verdicts, &style)),
+        Format::Csv => render::check::csv(&s, &style, &mut std::io::stdout().lock())?,
+    }
+    Ok(if s.booking.has_error() { 1 } else { 0 })
+}

@@ -1,0 +1,146 @@
+//! The shell: one file per command, each an Args struct and a `run` that loads the ledger,
+//! calls the pure rules and renders. Exit codes: 0 fine, 1 blocking findings or ledger errors
+//! (validate), 2 usage or unreadable input.
+
+pub mod add;
+
+pub mod check;
+pub mod init;
+pub mod replay;
+pub mod settle;
+pub mod validate;
+
+use crate::ledger::{self, Files};
+use crate::model::{Config, Ledger, Time};
+use crate::render::{Format, Lang, Style};
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "attrib",
+    version,
+    about = "Whose client is this buyer? 客户归属判定 from plain-text ledgers."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after its name.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// The ledger folder (default: the current folder).
+    #[arg(
+        short = 'C',
+        long = "ledger",
+        global = true,
+        env = "ATTRIB_LEDGER",
+        value_name = "DIR"
+    )]
+    pub ledger: Option<PathBuf>,
+    /// The as-of time (default: now): 2026-03-01 09:30 or RFC 3339.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Language of human output (default: the project's, else zh).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Show phone numbers whole in human output.
+    #[arg(long, global = true)]
+    pub reveal: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a commented attrib.toml and empty ledger files.
+    Init(init::InitArgs),
+    /// Parse everything and check references; list every error.
+    Validate,
+    /// Every record's verdict in evaluation order.
+    Replay(replay::ReplayArgs),
+    /// A client's owner now and why, and what a booking would be flagged for.
+    Check(check::CheckArgs),
+    /// Settlement lines due in a month, or totals per payee.
+    Settle(settle::SettleArgs),
+    /// Validate one record, print its verdict and append it.
+    Add(add::AddArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init(a) => init::run(g, a),
+        Command::Validate => validate::run(g),
+        Command::Replay(a) => replay::run(g, a),
+        Command::Check(a) => check::run(g, a),
+        Command::Settle(a) => settle::run(g, a),
+        Command::Add(a) => add::run(g, a),
+    }
+}
+
+impl Global {
+    pub fn dir(&self) -> PathBuf {
+        self.ledger.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    pub fn style(&self, config: &Config) -> Style {
+        let lang = self.lang.unwrap_or(match config.lang.as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        });
+        Style {
+            lang,
+            tz: config.timezone,
+            reveal: self.reveal,
+        }
+    }
+
+    /// The as-of time: `--at` in the project zone, or now.
+    pub fn as_of(&self, config: &Config) -> anyhow::Result<Time> {
+        match &self.at {
+            Some(s) => parse_at(s, config),
+            None => Ok(chrono::Utc::now().with_timezone(&config.timezone)),
+        }
+    }
+}
+
+pub fn parse_at(s: &str, config: &Config) -> anyhow::Result<Time> {
+    ledger::fields::parse_time(s, config.timezone).with_context(|| "--at".to_string())
+}
+
+/// Reads the ledger's files: from the folder, or as they stood at git revision `rev`.
+pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
+    let dir = g.dir();
+    match rev {
+        Some(rev) => ledger::git::files_at(&dir, rev),
+        None => ledger::read_dir(&dir)
+            .with_context(|| format!("reading the ledger in {}", dir.display())),
+    }
+}
+
+/// Loads the ledger; on errors prints every one to stderr and fails (exit 2).
+pub fn open(g: &Global, rev: Option<&str>) -> anyhow::Result<Ledger> {
+    let files = read_files(g, rev)?;
+    match ledger::load(&files) {
+        Ok(l) => Ok(l),
+        Err(errors) => {
+            print_errors(&errors);
+            bail!(
+                "the ledger has {} error(s); run `attrib validate` after fixing them",
+                errors.len()
+            )
+        }
+    }
+}
+
+pub fn print_errors(errors: &[ledger::LedgerError]) {
+    for e in errors {
+        eprintln!("{e}");
+    }
+}

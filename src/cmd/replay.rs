@@ -1,0 +1,25 @@
+//! `attrib replay`: every record's verdict in evaluation order (the auditor's view).
+
+use super::{Global, open};
+use crate::render::{self, Format};
+use crate::rules;
+
+#[derive(clap::Args, Debug)]
+pub struct ReplayArgs {
+    /// Read the ledger as it stood at this git revision.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
+    let ledger = open(g, a.rev.as_deref())?;
+    let as_of = g.as_of(&ledger.config)?;
+    let style = g.style(&ledger.config);
+    let e = rules::evaluate(&ledger, as_of);
+    match g.format {
+        Format::Table => println!("{}", render::replay::table_text(&e.verdicts, &style)),
+        Format::Json => println!("{}", render::replay::json(&e.verdicts, &style)),
+        Format::Csv => render::replay::csv(&e.verdicts, &style, &mut std::io::stdout().lock())?,
+    }
+    Ok(0)
+}

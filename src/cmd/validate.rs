@@ -1,0 +1,35 @@
+//! `attrib validate`: parse everything, check references, list every error.
+
+use super::{Global, print_errors, read_files};
+use crate::ledger;
+
+pub fn run(g: &Global) -> anyhow::Result<i32> {
+    let files = read_files(g, None)?;
+    match ledger::load(&files) {
+        Ok(l) => {
+            let n = l.reports.len()
+                + l.contacts.len()
+                + l.signatures.len()
+                + l.directs.len()
+                + l.bookings.len()
+                + l.discounts.len()
+                + l.violations.len()
+                + l.relations.len()
+                + l.voids.len();
+            let style = g.style(&l.config);
+            println!(
+                "{}",
+                style.pick(
+                    &format!("账本无误: {n} 条记录"),
+                    &format!("ok: {n} records")
+                )
+            );
+            Ok(0)
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            eprintln!("{} error(s)", errors.len());
+            Ok(1)
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Appending one record: under an exclusive lock on the ledger folder, in the file's own format,
+//! as a single write that is undone if it fails, and synced to disk before returning.
+
+use super::config::CONFIG_FILE;
+use super::load::{Files, columns};
+use crate::model::Kind;
+use anyhow::{Context, bail};
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+pub const LOCK_FILE: &str = ".attrib.lock";
+
+/// Holds the ledger's lock until dropped.
+pub struct Lock(File);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish.
+pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
+    if !dir.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} has no {CONFIG_FILE}; is it a ledger? (attrib init creates one)",
+            dir.display()
+        );
+    }
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .with_context(|| format!("opening {}", dir.join(LOCK_FILE).display()))?;
+    f.lock().context("locking the ledger")?;
+    Ok(Lock(f))
+}
+
+/// What an append will write: the bytes to add to one file, and the ledger's files after it.
+pub struct Plan {
+    pub file: String,
+    /// Written whole at the end of the file (a new file: header included).
+    pub bytes: Vec<u8>,
+    pub create: bool,
+    pub files: Files,
+}
+
+/// Plans the append of one record of `kind` with `values` (column → text).
+pub fn plan(
+    files: &Files,
+    kind: Kind,
+    values: &BTreeMap<&'static str, String>,
+) -> anyhow::Result<Plan> {
+    let csv_name = format!("{}.csv", kind.file_stem());
+    let toml_name = format!("{}.toml", kind.file_stem());
+    let (file, bytes, create) = match (files.get(&csv_name), files.get(&toml_name)) {
+        (Some(_), Some(_)) => bail!("both {csv_name} and {toml_name} exist; keep one"),
+        (Some(old), None) => {
+            let row = csv_row(&csv_name, old, values)?;
+            (csv_name, row, false)
+        }
+        (None, Some(old)) => (toml_name, toml_table(old, kind, values), false),
+        (None, None) => {
+            let header: Vec<&str> = columns(kind).iter().map(|(c, _)| *c).collect();
+            let mut text = format!("{}\n", header.join(",")).into_bytes();
+            let row = csv_row(&csv_name, &text, values)?;
+            text.extend(row);
+            (csv_name, text, true)
+        }
+    };
+    let mut after = files.clone();
+    after
+        .entry(file.clone())
+        .or_default()
+        .extend_from_slice(&bytes);
+    Ok(Plan {
+        file,
+        bytes,
+        create,
+        files: after,
+    })
+}
+
+/// One CSV row in the order of the file's own header, with the file's line ending; a missing
+/// final newline of the file is repaired first.
+fn csv_row(
+    name: &str,
+    old: &[u8],
+    values: &BTreeMap<&'static str, String>,
+) -> anyhow::Result<Vec<u8>> {
+    let text = old.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(old);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text);
+    let header: Vec<String> = rdr
+        .headers()
+        .with_context(|| format!("{name}:1"))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    for col in values.keys() {
+        if !header.iter().any(|h| h == col) {
+            bail!(
+                "{name}:1: the header has no column 「{col}」; add it to the header first — nothing was written"
+            );
+        }
+    }
+    let crlf = text.windows(2).any(|w| w == b"\r\n");
+    let mut out = vec![];
+    if !text.is_empty() && !text.ends_with(b"\n") {
+        out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+    }
+    let terminator = if crlf {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(terminator)
+        .from_writer(&mut out);
+    w.write_record(
+        header
+            .iter()
+            .map(|h| values.get(h.as_str()).map(String::as_str).unwrap_or("")),
+    )?;
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
+/// A new `[[kind]]` table at the end of a TOML file; the file's comments stay as they are.
+fn toml_table(old: &[u8], kind: Kind, values: &BTreeMap<&'static str, String>) -> Vec<u8> {
+    let mut out = String::new();
+    if !old.is_empty() && !old.ends_with(b"\n") {
+        out.push('\n');
+    }
+    out.push_str(&format!("\n[[{}]]\n", kind.singular()));
+    for (col, _) in columns(kind) {
+        if let Some(v) = values.get(col) {
+            out.push_str(&format!("{col} = {}\n", toml::Value::String(v.clone())));
+        }
+    }
+    out.into_bytes()
+}
+
+/// Writes the plan: one write at the end of the file (or a new file), undone if it fails, then
+/// synced to disk.
+pub fn commit(dir: &Path, plan: &Plan) -> anyhow::Result<()> {
+    let path = dir.join(&plan.file);
+    let mut f = if plan.create {
+        OpenOptions::new().write(true).create_new(true).open(&path)
+    } else {
+        OpenOptions::new().append(true).open(&path)
+    }
+    .with_context(|| format!("opening {}", path.display()))?;
+    let len = f.metadata()?.len();
+    if let Err(e) = f.write_all(&plan.bytes).and_then(|_| f.sync_all()) {
+        let _ = f.set_len(len);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    if plan.create {
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, String> {
+        pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+    }
+
+    #[test]
+    fn csv_rows_follow_the_files_header_and_repair_the_last_newline() {
+        let old = b"phone,id,at,channel,broker,client\n13800000001,R-001,2026-03-01 09:00,a,b,c";
+        let row = csv_row(
+            "reports.csv",
+            old,
+            &vals(&[
+                ("id", "R-002"),
+                ("phone", "13800000002"),
+                ("client", "张, 伟"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(row).unwrap(),
+            "\n13800000002,R-002,,,,\"张, 伟\"\n"
+        );
+    }
+
+    #[test]
+    fn csv_rows_keep_crlf_files_crlf() {
+        let old = b"id,at\r\nX-1,2026-03-01 09:00\r\n";
+        let row = csv_row("voids.csv", old, &vals(&[("id", "X-2")])).unwrap();
+        assert_eq!(row, b"X-2,\r\n");
+    }
+
+    #[test]
+    fn unknown_header_column_is_refused() {
+        let err = csv_row("voids.csv", b"id,at\n", &vals(&[("reason", "x")])).unwrap_err();
+        assert!(err.to_string().contains("reason"));
+    }
+
+    #[test]
+    fn toml_tables_are_appended_escaped() {
+        let old = b"# comment\n[[void]]\nid = \"X-1\"";
+        let t = toml_table(
+            old,
+            Kind::Void,
+            &vals(&[("id", "X-2"), ("reason", "say \"hi\" \\ 'x'")]),
+        );
+        let mut whole = old.to_vec();
+        whole.extend(&t);
+        let text = String::from_utf8(whole).unwrap();
+        assert!(text.starts_with("# comment\n"), "comments stay");
+        let parsed: toml::Table = toml::from_str(&text).unwrap();
+        let voids = parsed["void"].as_array().unwrap();
+        assert_eq!(voids.len(), 2);
+        assert_eq!(voids[1]["reason"].as_str(), Some("say \"hi\" \\ 'x'"));
+    }
+}

@@ -1,0 +1,51 @@
+//! CSV for finance and scripts: an optional UTF-8 BOM for Excel, and cells that cannot run as
+//! formulas in a spreadsheet (OWASP CSV injection).
+
+use std::io::Write;
+
+/// A cell that starts with `=`, `+`, `-`, `@`, tab or carriage return and is not a number gets
+/// a leading `'`, so Excel shows it as text instead of running it. Numbers (e.g. `-5000.00`)
+/// stay numbers.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<rust_decimal::Decimal>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Writes a header and rows, every cell neutralized.
+pub fn write(
+    out: &mut dyn Write,
+    bom: bool,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> anyhow::Result<()> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralize;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay() {
+        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("+86 cmd"), "'+86 cmd");
+        assert_eq!(neutralize("\tx"), "'\tx");
+        assert_eq!(neutralize("-5000.00"), "-5000.00");
+        assert_eq!(neutralize("张伟"), "张伟");
+        assert_eq!(neutralize(""), "");
+    }
+}

@@ -1,0 +1,366 @@
+//! The wording of every verdict and finding, in Chinese (default) and English. The rules hold
+//! codes and facts; the sentences live here.
+
+use crate::model::{Kind, Phone, Time};
+use crate::rules::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use chrono::{FixedOffset, Timelike};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+/// How human output is written: language, zone, whether phones are shown whole.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub lang: Lang,
+    pub tz: FixedOffset,
+    pub reveal: bool,
+}
+
+impl Style {
+    fn zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+
+    /// Picks the Chinese or English text.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.zh() { zh } else { en }
+    }
+
+    /// `138****5678` unless `--reveal`.
+    pub fn phone(&self, p: Phone) -> String {
+        let s = p.to_string();
+        if self.reveal {
+            s
+        } else {
+            format!("{}****{}", &s[..3], &s[7..])
+        }
+    }
+
+    /// A time in the project zone: `2026-03-01 09:30`.
+    pub fn time(&self, t: Time) -> String {
+        t.with_timezone(&self.tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// The inclusive end of a period: the date alone when it ends with its day (calendar
+    /// counting), else date and time.
+    pub fn until(&self, t: Time) -> String {
+        let local = t.with_timezone(&self.tz);
+        if local.hour() == 23 && local.minute() == 59 && local.second() == 59 {
+            local.format("%Y-%m-%d").to_string()
+        } else {
+            local.format("%Y-%m-%d %H:%M").to_string()
+        }
+    }
+
+    pub fn kind(&self, k: Kind) -> &'static str {
+        let (zh, en) = match k {
+            Kind::Report => ("报备", "report"),
+            Kind::Contact => ("来电来访", "contact"),
+            Kind::Slip => ("带客确认单", "slip"),
+            Kind::Direct => ("甲方确认单", "direct slip"),
+            Kind::Booking => ("认购", "booking"),
+            Kind::Discount => ("特殊优惠审批", "discount"),
+            Kind::Violation => ("处罚", "violation"),
+            Kind::Relation => ("家庭关系", "relation"),
+            Kind::Void => ("作废", "void"),
+        };
+        if self.zh() { zh } else { en }
+    }
+
+    /// The name of a verdict code for a table cell.
+    pub fn code(&self, c: Code) -> &'static str {
+        if !self.zh() {
+            return c.as_str();
+        }
+        match c {
+            Code::DirectClient => "甲方直接客户",
+            Code::KnownClient => "已知客户",
+            Code::Duplicate => "重复报备",
+            Code::HeldByReport => "撞单",
+            Code::HeldByChannel => "渠道保护中",
+            Code::Accepted => "报备有效",
+            Code::Recorded => "已登记",
+            Code::Unconfirmed => "未确认回访",
+            Code::Cancelled => "已取消",
+            Code::ReturnVisit => "复访",
+            Code::NoReport => "无报备",
+            Code::ReportTooLate => "报备未提前",
+            Code::WindowExpired => "超出带看期",
+            Code::Valid => "有效",
+            Code::Effective => "已生效",
+            Code::OutOfOrder => "签字顺序错",
+            Code::UnknownSigner => "签字人不符",
+            Code::DuplicateRole => "重复签字",
+            Code::Pending => "待签",
+            Code::Incomplete => "有空项",
+            Code::Late => "出示过晚",
+            Code::Developer => "甲方客户",
+            Code::Channel => "渠道客户",
+            Code::Agency => "乙方客户",
+            Code::Penalty => "罚款",
+            Code::Approved => "已审批",
+            Code::Unsigned => "未签字",
+            Code::Voided => "已作废",
+        }
+    }
+
+    fn role(&self, r: &str) -> String {
+        if !self.zh() {
+            return r.to_string();
+        }
+        match r {
+            "reception" => "接待",
+            "site_manager" => "案场经理",
+            "developer" => "甲方",
+            "final" => "终审",
+            other => other,
+        }
+        .to_string()
+    }
+
+    fn field(&self, f: &str) -> String {
+        if !self.zh() {
+            return f.to_string();
+        }
+        match f {
+            "client" => "客户姓名",
+            "unit" => "房号",
+            "area" => "面积",
+            "list_unit_price" => "单价",
+            "unit_price" => "优惠后单价",
+            "total" => "优惠后总房款",
+            "other" => "其他",
+            "request" => "申请内容",
+            "client_signature" => "客户签字",
+            "developer_signer" => "甲方签字",
+            "agency_signer" => "乙方签字",
+            other => other,
+        }
+        .to_string()
+    }
+
+    fn list(&self, items: impl Iterator<Item = String>) -> String {
+        items.collect::<Vec<_>>().join(self.pick("、", ", "))
+    }
+
+    /// `C-03 来访 2026-03-02 10:00`: a cited record, its kind and time.
+    fn cite(&self, c: &Cite) -> String {
+        format!("{} {} {}", c.id, self.kind(c.kind), self.time(c.at))
+    }
+
+    fn cite_until(&self, c: Option<&Cite>) -> String {
+        c.and_then(|c| c.until)
+            .map(|u| self.until(u))
+            .unwrap_or_default()
+    }
+
+    /// One line a clerk understands: why this verdict.
+    pub fn why(&self, v: &Verdict) -> String {
+        let cite = v.cite.as_ref();
+        let c = || cite.map(|c| self.cite(c)).unwrap_or_default();
+        let ch = || cite.and_then(|c| c.channel.clone()).unwrap_or_default();
+        let cu = || self.cite_until(cite);
+        let until = || v.until.map(|u| self.until(u)).unwrap_or_default();
+        let zh = self.zh();
+        match (v.code, v.kind) {
+            (Code::DirectClient, _) if zh => format!("甲方直接客户: 确认单 {}", c()),
+            (Code::DirectClient, _) => format!("developer-direct client: slip {}", c()),
+            (Code::KnownClient, _) if zh => format!("已知客户: {}, 保护期至 {}", c(), cu()),
+            (Code::KnownClient, _) => format!("known client: {}, protected until {}", c(), cu()),
+            (Code::Duplicate, _) if zh => {
+                format!("重复报备: 本渠道已报备 {}, 带看期至 {} (不延长)", c(), cu())
+            }
+            (Code::Duplicate, _) => format!(
+                "duplicate: this channel already reported {}, window until {} (not extended)",
+                c(),
+                cu()
+            ),
+            (Code::HeldByReport, _) if zh => {
+                format!("撞单: {} 已报备 {}, 带看期至 {}", ch(), c(), cu())
+            }
+            (Code::HeldByReport, _) => format!(
+                "held by report: {} reported {}, window until {}",
+                ch(),
+                c(),
+                cu()
+            ),
+            (Code::HeldByChannel, _) if zh => {
+                format!("渠道保护中: {} 有效带看 {}, 保护至 {}", ch(), c(), cu())
+            }
+            (Code::HeldByChannel, _) => format!(
+                "held by channel: {} valid visit {}, hold until {}",
+                ch(),
+                c(),
+                cu()
+            ),
+            (Code::Accepted, _) if zh => format!("报备有效: 带看期至 {}", until()),
+            (Code::Accepted, _) => format!("accepted: bring the client by {}", until()),
+            (Code::Recorded, Kind::Contact) if zh => format!("已登记, 保护期至 {}", until()),
+            (Code::Recorded, Kind::Contact) => format!("recorded, protected until {}", until()),
+            (Code::Recorded, Kind::Relation) => self
+                .pick(
+                    "家庭关系: 按同一客户判定",
+                    "family link: judged as one client",
+                )
+                .into(),
+            (Code::Recorded, _) => self.pick("已登记", "recorded").into(),
+            (Code::Unconfirmed, _) => self
+                .pick(
+                    "回访无甲方确认人, 不计保护期",
+                    "follow-up without the developer's confirmer: protects nothing",
+                )
+                .into(),
+            (Code::Cancelled, _) if zh => format!("带看无效: 切客处罚 {}", c()),
+            (Code::Cancelled, _) => format!("cancelled: cutting violation {}", c()),
+            (Code::ReturnVisit, _) if zh => {
+                format!("复访: 首次有效带看 {}, 保护至 {} (不重新计算)", c(), cu())
+            }
+            (Code::ReturnVisit, _) => format!(
+                "return visit: first valid visit {}, hold until {} (not restarted)",
+                c(),
+                cu()
+            ),
+            (Code::NoReport, _) => self
+                .pick(
+                    "无有效报备: 本渠道没有未结束的报备",
+                    "no report: this channel has no open accepted report",
+                )
+                .into(),
+            (Code::ReportTooLate, _) if zh => format!("报备未提前半天: {}", c()),
+            (Code::ReportTooLate, _) => format!(
+                "report too late: {} was less than the lead time before the visit",
+                c()
+            ),
+            (Code::WindowExpired, _) if zh => format!("超出带看期: {}, 带看期至 {}", c(), cu()),
+            (Code::WindowExpired, _) => format!("window expired: {}, window ended {}", c(), cu()),
+            (Code::Valid, Kind::Contact) if zh => {
+                format!("有效带客: 依 {}, 渠道保护至 {}", c(), until())
+            }
+            (Code::Valid, Kind::Contact) => {
+                format!("valid visit: per {}, channel hold until {}", c(), until())
+            }
+            (Code::Valid, _) => self.pick("确认单有效", "slip valid").into(),
+            (Code::Effective, _) if zh => format!("已生效于 {}", until()),
+            (Code::Effective, _) => format!("effective since {}", until()),
+            (Code::OutOfOrder, _) if zh => format!(
+                "签字顺序错误: {} 先于 {} 签字",
+                self.role(&v.detail[0]),
+                self.role(&v.detail[1])
+            ),
+            (Code::OutOfOrder, _) => format!(
+                "out of order: {} signed before {}",
+                v.detail[0], v.detail[1]
+            ),
+            (Code::UnknownSigner, _) if zh => format!(
+                "签字人不在名单: {} {}",
+                self.role(&v.detail[0]),
+                v.detail[1]
+            ),
+            (Code::UnknownSigner, _) => format!("unknown signer: {} {}", v.detail[0], v.detail[1]),
+            (Code::DuplicateRole, _) if zh => format!("重复签字: {}", self.role(&v.detail[0])),
+            (Code::DuplicateRole, _) => format!("duplicate role: {}", v.detail[0]),
+            (Code::Pending, _) if zh => {
+                format!("待签: {}", self.list(v.detail.iter().map(|r| self.role(r))))
+            }
+            (Code::Pending, _) => format!("pending: {}", v.detail.join(", ")),
+            (Code::Incomplete, _) if zh => format!(
+                "确认单有空项: {}",
+                self.list(v.detail.iter().map(|f| self.field(f)))
+            ),
+            (Code::Incomplete, _) => format!("incomplete: {} empty", v.detail.join(", ")),
+            (Code::Late, _) if zh => format!("出示晚于首次来访当日: {}", c()),
+            (Code::Late, _) => format!("late: presented after the day of the first visit {}", c()),
+            (Code::Developer, _) if zh => format!("甲方直接客户: 确认单 {}", c()),
+            (Code::Developer, _) => format!("developer: direct slip {}", c()),
+            (Code::Channel, _) if zh => {
+                format!("渠道客户: {} 有效带看 {}, 保护至 {}", ch(), c(), cu())
+            }
+            (Code::Channel, _) => {
+                format!("channel: {} valid visit {}, hold until {}", ch(), c(), cu())
+            }
+            (Code::Agency, _) => self.pick("乙方客户", "agency client").into(),
+            (Code::Penalty, _) if zh => format!("罚款 {}", v.amount.unwrap_or_default()),
+            (Code::Penalty, _) => format!("fine {}", v.amount.unwrap_or_default()),
+            (Code::Approved, _) => self.pick("甲乙双方已签字", "signed by both heads").into(),
+            (Code::Unsigned, _) => self.pick("缺甲方或乙方签字", "a signer is missing").into(),
+            (Code::Voided, _) => self
+                .pick("已作废, 不参与判定", "voided: ignored everywhere")
+                .into(),
+        }
+    }
+
+    /// One line per finding.
+    pub fn finding(&self, f: &Finding) -> String {
+        let cite = f.cite.as_ref().map(|c| self.cite(c)).unwrap_or_default();
+        let d = |i: usize| f.detail.get(i).cloned().unwrap_or_default();
+        let zh = self.zh();
+        match f.code {
+            FindingCode::WalkInDuringHold if zh => {
+                format!("渠道报备保护中自然到访: 请核实是否截客 ({cite})")
+            }
+            FindingCode::WalkInDuringHold => {
+                format!("walk-in during a channel's hold: check it was not intercepted ({cite})")
+            }
+            FindingCode::BrokerMismatch if zh => format!("带看经纪人与报备经纪人 {} 不符", d(0)),
+            FindingCode::BrokerMismatch => {
+                format!("broker differs from the report's broker {}", d(0))
+            }
+            FindingCode::NameMismatch if zh => format!(
+                "认购名与来访登记名 ({}) 不符: 需填写《客户属别查询单》",
+                self.list(f.detail.iter().cloned())
+            ),
+            FindingCode::NameMismatch => format!(
+                "buyer differs from the names received ({}): a client-attribution query slip is needed",
+                f.detail.join(", ")
+            ),
+            FindingCode::DirectInvalid if zh => {
+                format!("甲方确认单无效 ({}): {}", self.direct_reason(&d(0)), cite)
+            }
+            FindingCode::DirectInvalid => format!("direct slip invalid ({}): {}", d(0), cite),
+            FindingCode::SlipPending if zh => {
+                format!("带客确认单 {} 未生效 ({}): 渠道佣金暂不结算", d(0), d(1))
+            }
+            FindingCode::SlipPending => format!(
+                "visit slip {} not effective ({}): no channel commission yet",
+                d(0),
+                d(1)
+            ),
+            FindingCode::ReservedUnit if zh => format!("{} 为甲方自留房源", d(0)),
+            FindingCode::ReservedUnit => format!("{} is a developer-reserved unit", d(0)),
+            FindingCode::BelowFloor if zh => format!("折扣 {} 低于最低限 {}", d(0), d(1)),
+            FindingCode::BelowFloor => format!("price ratio {} is below the floor {}", d(0), d(1)),
+            FindingCode::UnapprovedDiscount if zh => {
+                format!("折扣 {} 低于 {}, 无有效《特殊优惠审批单》", d(0), d(1))
+            }
+            FindingCode::UnapprovedDiscount => format!(
+                "price ratio {} below {} without a valid discount approval",
+                d(0),
+                d(1)
+            ),
+        }
+    }
+
+    fn direct_reason(&self, r: &str) -> String {
+        match r {
+            "incomplete" => "有空项",
+            "late" => "出示过晚",
+            "name-mismatch" => "认购人与确认单不符, 不得更名",
+            "unit-mismatch" => "房号与确认单不符",
+            other => other,
+        }
+        .to_string()
+    }
+
+    /// The owner word for `check`.
+    pub fn owner(&self, owner: Option<Code>) -> &'static str {
+        match owner {
+            Some(c) => self.code(c),
+            None => self.pick("新客户 (无记录)", "none (never seen)"),
+        }
+    }
+}

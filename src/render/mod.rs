@@ -1,0 +1,35 @@
+//! Rendering: tables for people, CSV and JSON for scripts. Reads the rules' output types and
+//! words them through `messages`; computes nothing about ownership.
+
+pub mod check;
+pub mod csv_out;
+pub mod messages;
+pub mod replay;
+pub mod settle;
+
+pub use messages::{Lang, Style};
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+/// An output format (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// A table with the project's look and a header row.
+pub fn table(header: Vec<&str>) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    t
+}
+
+/// RFC 3339 in the project zone, to the second.
+pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

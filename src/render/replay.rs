@@ -1,0 +1,105 @@
+//! `attrib replay`: every record's verdict in evaluation order.
+
+use super::{Style, csv_out, rfc3339, table};
+use crate::rules::verdict::Verdict;
+use serde_json::{Value, json};
+
+/// One JSON object per verdict (RULES.md section 5); phones whole.
+pub fn json_value(v: &Verdict, style: &Style) -> Value {
+    json!({
+        "id": v.id,
+        "kind": v.kind.singular(),
+        "at": rfc3339(v.at, style.tz),
+        "verdict": v.code.as_str(),
+        "rule": v.rule,
+        "phone": v.phone.map(|p| p.to_string()),
+        "channel": v.channel,
+        "broker": v.broker,
+        "consultant": v.consultant,
+        "amount": v.amount.map(|a| a.to_string()),
+        "until": v.until.map(|u| rfc3339(u, style.tz)),
+        "cite": v.cite.as_ref().map(|c| c.id.clone()),
+        "findings": v.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+        "message": style.why(v),
+    })
+}
+
+pub fn json(verdicts: &[Verdict], style: &Style) -> String {
+    let arr: Vec<Value> = verdicts.iter().map(|v| json_value(v, style)).collect();
+    serde_json::to_string_pretty(&arr).expect("JSON values serialize")
+}
+
+pub const CSV_HEADER: [&str; 12] = [
+    "id",
+    "kind",
+    "at",
+    "verdict",
+    "rule",
+    "phone",
+    "channel",
+    "broker",
+    "consultant",
+    "amount",
+    "findings",
+    "message",
+];
+
+pub fn csv_rows(verdicts: &[Verdict], style: &Style) -> Vec<Vec<String>> {
+    verdicts
+        .iter()
+        .map(|v| {
+            vec![
+                v.id.clone(),
+                v.kind.singular().to_string(),
+                rfc3339(v.at, style.tz),
+                v.code.as_str().to_string(),
+                v.rule.to_string(),
+                v.phone.map(|p| p.to_string()).unwrap_or_default(),
+                v.channel.clone().unwrap_or_default(),
+                v.broker.clone().unwrap_or_default(),
+                v.consultant.clone().unwrap_or_default(),
+                v.amount.map(|a| a.to_string()).unwrap_or_default(),
+                v.findings
+                    .iter()
+                    .map(|f| f.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                style.why(v),
+            ]
+        })
+        .collect()
+}
+
+pub fn csv(
+    verdicts: &[Verdict],
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    csv_out::write(out, false, &CSV_HEADER, &csv_rows(verdicts, style))
+}
+
+/// The auditor's table: time, kind, id, phone, verdict, rule, why (findings below it).
+pub fn table_text(verdicts: &[Verdict], style: &Style) -> String {
+    let header = if style.lang == super::Lang::Zh {
+        vec!["时间", "类别", "编号", "电话", "判定", "规则", "说明"]
+    } else {
+        vec!["at", "kind", "id", "phone", "verdict", "rule", "why"]
+    };
+    let mut t = table(header);
+    for v in verdicts {
+        let mut why = style.why(v);
+        for f in &v.findings {
+            why.push_str(&format!("\n⚠ {}", style.finding(f)));
+        }
+        t.add_row(vec![
+            style.time(v.at),
+            style.kind(v.kind).to_string(),
+            v.id.clone(),
+            v.phone.map(|p| style.phone(p)).unwrap_or_default(),
+            style.code(v.code).to_string(),
+            v.rule.to_string(),
+            why,
+        ]);
+    }
+    t.to_string()
+}

@@ -1,0 +1,149 @@
+//! `attrib settle`: settlement lines or payee totals, for finance.
+
+use super::{Style, csv_out, rfc3339, table};
+use crate::rules::settle::Line;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+pub const LINE_HEADER: [&str; 13] = [
+    "kind", "due", "ref", "booking", "unit", "buyer", "phone", "owner", "payee", "base", "rate",
+    "amount", "flag",
+];
+
+fn line_row(l: &Line, style: &Style) -> Vec<String> {
+    vec![
+        l.kind.as_str().to_string(),
+        rfc3339(l.due, style.tz),
+        l.reference.clone(),
+        l.booking.clone().unwrap_or_default(),
+        l.unit.clone().unwrap_or_default(),
+        l.buyer.clone().unwrap_or_default(),
+        l.phone.map(|p| p.to_string()).unwrap_or_default(),
+        l.owner.map(|o| o.as_str().to_string()).unwrap_or_default(),
+        l.payee.clone(),
+        l.base.map(|b| b.to_string()).unwrap_or_default(),
+        l.rate.clone(),
+        format!("{:.2}", l.amount),
+        if l.flagged {
+            "error".into()
+        } else {
+            String::new()
+        },
+    ]
+}
+
+pub fn lines_csv(
+    lines: &[Line],
+    style: &Style,
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = lines.iter().map(|l| line_row(l, style)).collect();
+    csv_out::write(out, bom, &LINE_HEADER, &rows)
+}
+
+pub fn payees_csv(
+    totals: &[(String, usize, Decimal)],
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = totals
+        .iter()
+        .map(|(p, n, a)| vec![p.clone(), n.to_string(), format!("{a:.2}")])
+        .collect();
+    csv_out::write(out, bom, &["payee", "lines", "amount"], &rows)
+}
+
+pub fn lines_json(lines: &[Line], style: &Style) -> String {
+    let v: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            let r = line_row(l, style);
+            let mut o = serde_json::Map::new();
+            for (k, v) in LINE_HEADER.iter().zip(r) {
+                o.insert(k.to_string(), json!(v));
+            }
+            o.insert("flagged".into(), json!(l.flagged));
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    serde_json::to_string_pretty(&v).expect("JSON values serialize")
+}
+
+pub fn payees_json(totals: &[(String, usize, Decimal)]) -> String {
+    let v: Vec<serde_json::Value> = totals
+        .iter()
+        .map(|(p, n, a)| json!({"payee": p, "lines": n, "amount": format!("{a:.2}")}))
+        .collect();
+    serde_json::to_string_pretty(&v).expect("JSON values serialize")
+}
+
+pub fn lines_table(lines: &[Line], style: &Style) -> String {
+    let zh = style.lang == super::Lang::Zh;
+    let header = if zh {
+        vec![
+            "类别",
+            "到期",
+            "单号",
+            "房号",
+            "客户",
+            "电话",
+            "归属",
+            "收款方",
+            "基数",
+            "费率",
+            "金额",
+            "提示",
+        ]
+    } else {
+        vec![
+            "kind", "due", "ref", "unit", "buyer", "phone", "owner", "payee", "base", "rate",
+            "amount", "flag",
+        ]
+    };
+    let mut t = table(header);
+    for l in lines {
+        let kind = match (zh, l.kind.as_str()) {
+            (true, "agency_fee") => "代理费",
+            (true, "channel_commission") => "渠道佣金",
+            (true, _) => "罚款",
+            (false, k) => k,
+        };
+        t.add_row(vec![
+            kind.to_string(),
+            style.time(l.due),
+            l.reference.clone(),
+            l.unit.clone().unwrap_or_default(),
+            l.buyer.clone().unwrap_or_default(),
+            l.phone.map(|p| style.phone(p)).unwrap_or_default(),
+            l.owner
+                .map(|o| style.code(o).to_string())
+                .unwrap_or_default(),
+            l.payee.clone(),
+            l.base.map(|b| b.to_string()).unwrap_or_default(),
+            l.rate.clone(),
+            format!("{:.2}", l.amount),
+            if l.flagged {
+                style
+                    .pick("✗ 有错误提示, 请核实", "✗ has an error finding")
+                    .to_string()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    let total: Decimal = lines.iter().map(|l| l.amount).sum();
+    format!("{t}\n{} {:.2}", style.pick("合计", "total"), total)
+}
+
+pub fn payees_table(totals: &[(String, usize, Decimal)], style: &Style) -> String {
+    let mut t = table(vec![
+        style.pick("收款方", "payee"),
+        style.pick("笔数", "lines"),
+        style.pick("金额", "amount"),
+    ]);
+    for (p, n, a) in totals {
+        t.add_row(vec![p.clone(), n.to_string(), format!("{a:.2}")]);
+    }
+    t.to_string()
+}
