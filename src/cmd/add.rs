@@ -147,7 +147,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             _ => {
                 println!(
                     "{} {}: {} ({})",
-                    style.kind(v.kind),
+                    style.record(v.kind, v.contact),
                     v.id,
                     style.why(v),
                     v.rule

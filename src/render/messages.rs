@@ -1,7 +1,7 @@
 //! The wording of every verdict and finding, in Chinese (default) and English. The rules hold
 //! codes and facts; the sentences live here.
 
-use crate::model::{Kind, Phone, Time};
+use crate::model::{ContactKind, Kind, Phone, Time};
 use crate::rules::verdict::{Cite, Code, Finding, FindingCode, Verdict};
 use chrono::{FixedOffset, Timelike};
 
@@ -55,6 +55,18 @@ impl Style {
         } else {
             local.format("%Y-%m-%d %H:%M").to_string()
         }
+    }
+
+    /// The word for a record: its kind, or for a contact whether it was a call, visit or
+    /// follow-up.
+    pub fn record(&self, k: Kind, contact: Option<ContactKind>) -> &'static str {
+        let (zh, en) = match contact {
+            Some(ContactKind::Call) => ("来电", "call"),
+            Some(ContactKind::Visit) => ("来访", "visit"),
+            Some(ContactKind::Followup) => ("回访", "follow-up"),
+            None => return self.kind(k),
+        };
+        if self.zh() { zh } else { en }
     }
 
     pub fn kind(&self, k: Kind) -> &'static str {
@@ -150,7 +162,12 @@ impl Style {
 
     /// `C-03 来访 2026-03-02 10:00`: a cited record, its kind and time.
     fn cite(&self, c: &Cite) -> String {
-        format!("{} {} {}", c.id, self.kind(c.kind), self.time(c.at))
+        format!(
+            "{} {} {}",
+            c.id,
+            self.record(c.kind, c.contact),
+            self.time(c.at)
+        )
     }
 
     fn cite_until(&self, c: Option<&Cite>) -> String {
@@ -168,8 +185,8 @@ impl Style {
         let until = || v.until.map(|u| self.until(u)).unwrap_or_default();
         let zh = self.zh();
         match (v.code, v.kind) {
-            (Code::DirectClient, _) if zh => format!("甲方直接客户: 确认单 {}", c()),
-            (Code::DirectClient, _) => format!("developer-direct client: slip {}", c()),
+            (Code::DirectClient, _) if zh => format!("甲方直接客户: {}", c()),
+            (Code::DirectClient, _) => format!("developer-direct client: {}", c()),
             (Code::KnownClient, _) if zh => format!("已知客户: {}, 保护期至 {}", c(), cu()),
             (Code::KnownClient, _) => format!("known client: {}, protected until {}", c(), cu()),
             (Code::Duplicate, _) if zh => {
@@ -275,8 +292,8 @@ impl Style {
             (Code::Incomplete, _) => format!("incomplete: {} empty", v.detail.join(", ")),
             (Code::Late, _) if zh => format!("出示晚于首次来访当日: {}", c()),
             (Code::Late, _) => format!("late: presented after the day of the first visit {}", c()),
-            (Code::Developer, _) if zh => format!("甲方直接客户: 确认单 {}", c()),
-            (Code::Developer, _) => format!("developer: direct slip {}", c()),
+            (Code::Developer, _) if zh => format!("甲方直接客户: {}", c()),
+            (Code::Developer, _) => format!("developer: {}", c()),
             (Code::Channel, _) if zh => {
                 format!("渠道客户: {} 有效带看 {}, 保护至 {}", ch(), c(), cu())
             }

@@ -93,7 +93,7 @@ pub fn table_text(verdicts: &[Verdict], style: &Style) -> String {
         }
         t.add_row(vec![
             style.time(v.at),
-            style.kind(v.kind).to_string(),
+            style.record(v.kind, v.contact).to_string(),
             v.id.clone(),
             v.phone.map(|p| style.phone(p)).unwrap_or_default(),
             style.code(v.code).to_string(),

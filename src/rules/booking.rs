@@ -52,20 +52,14 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
         // R7.1 developer: a direct slip valid for this booking.
         v.code = Code::Developer;
         v.rule = "R7.1";
-        v.cite = Some(cite_direct(d));
+        v.cite = Some(Cite::direct(d));
     } else if let Some((visit, end)) = channel_hold(reg, b) {
         // R7.2 channel: the earliest valid visit whose hold covers the booking.
         v.code = Code::Channel;
         v.rule = "R7.2";
         v.channel = visit.channel.clone();
         v.broker = visit.broker.clone();
-        v.cite = Some(Cite {
-            kind: Kind::Contact,
-            id: visit.id.clone(),
-            at: visit.at,
-            until: Some(end),
-            channel: visit.channel.clone(),
-        });
+        v.cite = Some(Cite::contact(visit, Some(end)));
         if let Some(f) = slip_pending(reg, visit) {
             v.findings.push(f);
         }
@@ -73,7 +67,7 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     if let Some((d, reason)) = invalid_direct {
         v.findings.push(
             Finding::warning(FindingCode::DirectInvalid, "R6")
-                .cite(cite_direct(d))
+                .cite(Cite::direct(d))
                 .detail(reason),
         );
     }
@@ -84,16 +78,6 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
         v.findings.extend(price_findings(reg, b));
     }
     v
-}
-
-fn cite_direct(d: &Direct) -> Cite {
-    Cite {
-        kind: Kind::Direct,
-        id: d.id.clone(),
-        at: d.presented_at,
-        until: None,
-        channel: None,
-    }
 }
 
 /// R7.1 / R6: a direct slip of the family presented at or before the booking that is valid for

@@ -16,13 +16,7 @@ pub fn verdict(reg: &Registry, i: usize) -> Verdict {
     if code == Code::Late
         && let Some(first) = reg.first_visit(d.phone)
     {
-        v.cite = Some(super::verdict::Cite {
-            kind: Kind::Contact,
-            id: first.id.clone(),
-            at: first.at,
-            until: None,
-            channel: first.channel.clone(),
-        });
+        v.cite = Some(super::verdict::Cite::contact(first, None));
     }
     v
 }

@@ -45,36 +45,14 @@ fn direct_client(reg: &Registry, r: &Report) -> Option<Cite> {
         .into_iter()
         .filter(|d| d.presented_at <= r.at)
         .find(|d| direct::status(reg, d).0 == Code::Valid)
-        .map(|d| Cite {
-            kind: Kind::Direct,
-            id: d.id.clone(),
-            at: d.presented_at,
-            until: None,
-            channel: None,
-        })
+        .map(Cite::direct)
 }
 
 /// R2.2 known-client: a contact (R3) of the family whose protection period still covers t;
 /// names the latest such contact.
 fn known_client(reg: &Registry, r: &Report) -> Option<Cite> {
     let (c, until) = reg.latest_contact(r.phone)?;
-    (r.at <= until).then(|| Cite {
-        kind: Kind::Contact,
-        id: c.id.clone(),
-        at: c.at,
-        until: Some(until),
-        channel: c.channel.clone(),
-    })
-}
-
-fn report_cite(r: &Report, until: crate::model::Time) -> Cite {
-    Cite {
-        kind: Kind::Report,
-        id: r.id.clone(),
-        at: r.at,
-        until: Some(until),
-        channel: Some(r.channel.clone()),
-    }
+    (r.at <= until).then(|| Cite::contact(c, Some(until)))
 }
 
 /// R2.3 duplicate: the same channel already holds the family under an earlier accepted report
@@ -83,7 +61,7 @@ fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
         .find(|(h, _)| h.channel == r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
-        .map(|(h, end)| report_cite(h, end))
+        .map(|(h, end)| Cite::report(h, end))
 }
 
 /// R2.4 held-by-report: another channel holds the family under an accepted report whose window
@@ -92,7 +70,7 @@ fn held_by_report(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
         .find(|(h, _)| h.channel != r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
-        .map(|(h, end)| report_cite(h, end))
+        .map(|(h, end)| Cite::report(h, end))
 }
 
 /// R2.5 held-by-channel: another channel holds the family after a valid visit (R4.6) within
@@ -101,13 +79,7 @@ fn held_by_channel(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.visit_holds_at(r.phone, r.at)
         .into_iter()
         .find(|(c, _)| c.channel.as_deref() != Some(r.channel.as_str()))
-        .map(|(c, end)| Cite {
-            kind: Kind::Contact,
-            id: c.id.clone(),
-            at: c.at,
-            until: Some(end),
-            channel: c.channel.clone(),
-        })
+        .map(|(c, end)| Cite::contact(c, Some(end)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What the rules say about a record: a verdict code, the rule it cites, the evidence it relied
 //! on and its findings. Codes are the contract of RULES.md section 4; wording lives in `render`.
 
-use crate::model::{Kind, Phone, Time};
+use crate::model::{Contact, ContactKind, Direct, Kind, Phone, Report, Time, Violation};
 use rust_decimal::Decimal;
 
 /// A verdict code (RULES.md section 4). `as_str` is the machine spelling.
@@ -167,16 +167,66 @@ impl Finding {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cite {
     pub kind: Kind,
+    /// For a contact: call, visit or follow-up.
+    pub contact: Option<ContactKind>,
     pub id: String,
     pub at: Time,
     pub until: Option<Time>,
     pub channel: Option<String>,
 }
 
+impl Cite {
+    pub fn contact(c: &Contact, until: Option<Time>) -> Cite {
+        Cite {
+            kind: Kind::Contact,
+            contact: Some(c.kind),
+            id: c.id.clone(),
+            at: c.at,
+            until,
+            channel: c.channel.clone(),
+        }
+    }
+
+    pub fn report(r: &Report, until: Time) -> Cite {
+        Cite {
+            kind: Kind::Report,
+            contact: None,
+            id: r.id.clone(),
+            at: r.at,
+            until: Some(until),
+            channel: Some(r.channel.clone()),
+        }
+    }
+
+    pub fn direct(d: &Direct) -> Cite {
+        Cite {
+            kind: Kind::Direct,
+            contact: None,
+            id: d.id.clone(),
+            at: d.presented_at,
+            until: None,
+            channel: None,
+        }
+    }
+
+    pub fn violation(v: &Violation) -> Cite {
+        Cite {
+            kind: Kind::Violation,
+            contact: None,
+            id: v.id.clone(),
+            at: v.at,
+            until: None,
+            channel: Some(v.channel.clone()),
+        }
+    }
+}
+
 /// The verdict on one record as of the evaluation's as-of time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     pub kind: Kind,
+    /// For a contact: call, visit or follow-up.
+    pub contact: Option<ContactKind>,
     /// The record's position in its kind's list in the ledger (a slip: its first signature).
     pub index: usize,
     pub id: String,
@@ -209,6 +259,7 @@ impl Verdict {
     ) -> Self {
         Verdict {
             kind,
+            contact: None,
             index,
             id: id.to_string(),
             at,

@@ -9,6 +9,7 @@ use crate::model::{Contact, ContactKind, Kind, Report, Time};
 pub fn verdict(reg: &Registry, i: usize) -> Verdict {
     let c = &reg.ledger.contacts[i];
     let mut v = Verdict::new(Kind::Contact, i, &c.id, c.at, Code::Recorded, "R3");
+    v.contact = Some(c.kind);
     v.phone = Some(c.phone);
     v.channel = c.channel.clone();
     v.broker = c.broker.clone();
@@ -42,25 +43,13 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         // R4.1 cancelled: a cutting violation (R8) against the channel for the family.
         v.code = Code::Cancelled;
         v.rule = "R4.1";
-        v.cite = Some(Cite {
-            kind: Kind::Violation,
-            id: x.id.clone(),
-            at: x.at,
-            until: None,
-            channel: Some(x.channel.clone()),
-        });
+        v.cite = Some(Cite::violation(x));
         return;
     }
     if let Some((first, end)) = return_visit(reg, c, channel) {
         v.code = Code::ReturnVisit;
         v.rule = "R4.2";
-        v.cite = Some(Cite {
-            kind: Kind::Contact,
-            id: first.id.clone(),
-            at: first.at,
-            until: Some(end),
-            channel: first.channel.clone(),
-        });
+        v.cite = Some(Cite::contact(first, Some(end)));
         return;
     }
     let Some((report, window_end)) = that_report(reg, c, channel) else {
@@ -68,13 +57,7 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         v.rule = "R4.3";
         return;
     };
-    v.cite = Some(Cite {
-        kind: Kind::Report,
-        id: report.id.clone(),
-        at: report.at,
-        until: Some(window_end),
-        channel: Some(report.channel.clone()),
-    });
+    v.cite = Some(Cite::report(report, window_end));
     if c.broker.as_deref() != Some(report.broker.as_str()) {
         v.findings.push(
             Finding::warning(FindingCode::BrokerMismatch, "R4")
@@ -125,15 +108,7 @@ fn that_report<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&'
 /// its window covers the visit (the office must check it did not intercept the client, 截客).
 fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
     let (r, end) = reg.report_holds_at(c.phone, c.at).into_iter().next()?;
-    Some(
-        Finding::warning(FindingCode::WalkInDuringHold, "R4").cite(Cite {
-            kind: Kind::Report,
-            id: r.id.clone(),
-            at: r.at,
-            until: Some(end),
-            channel: Some(r.channel.clone()),
-        }),
-    )
+    Some(Finding::warning(FindingCode::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
 
 #[cfg(test)]

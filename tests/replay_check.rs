@@ -1,0 +1,196 @@
+//! `replay` and `check` on the example ledger: the JSON of every record pinned, and the clerk's
+//! Chinese table snapshotted for a channel, a developer-direct, an agency and an unknown client.
+
+mod common;
+use common::Workdir;
+
+const AS_OF: &str = "2026-04-30 18:00";
+
+#[test]
+fn replay_json_of_the_example_ledger_is_pinned() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, err) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON array");
+    let arr = v.as_array().unwrap();
+    for rec in arr {
+        for key in ["id", "kind", "at", "verdict", "rule", "findings"] {
+            assert!(rec.get(key).is_some(), "{key} missing in {rec}");
+        }
+    }
+    insta::assert_snapshot!("replay_lingxiu_json", out);
+}
+
+#[test]
+fn replay_is_the_same_twice() {
+    let w = Workdir::example("lingxiu");
+    let a = w.run(&["--at", AS_OF, "--format", "json", "replay"]).1;
+    let b = w.run(&["--at", AS_OF, "--format", "json", "replay"]).1;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn replay_table_is_chinese_and_masks_phones() {
+    let w = Workdir::example("lingxiu");
+    let (_, out, _) = w.run(&["--at", "2026-03-05 12:00", "replay"]);
+    assert!(out.contains("撞单"), "{out}");
+    assert!(out.contains("139****0003"), "{out}");
+    assert!(!out.contains("13900000003"), "{out}");
+    let (_, out, _) = w.run(&[
+        "--at",
+        "2026-03-05 12:00",
+        "--reveal",
+        "--lang",
+        "en",
+        "replay",
+    ]);
+    assert!(
+        out.contains("13900000003") && out.contains("held by report"),
+        "{out}"
+    );
+}
+
+fn check(phone: &str) -> (i32, String) {
+    let (code, out, err) =
+        Workdir::example("lingxiu").run(&["--at", "2026-03-25 12:00", "check", phone]);
+    assert!(err.is_empty(), "{err}");
+    (code, out)
+}
+
+#[test]
+fn check_channel_client() {
+    let (code, out) = check("139 0000 0001");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_channel_client", out);
+}
+
+#[test]
+fn check_developer_direct_client() {
+    let (code, out) = check("13900000005");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_developer_client", out);
+}
+
+#[test]
+fn check_agency_client() {
+    let (code, out) = check("+8613900000002");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_agency_client", out);
+}
+
+#[test]
+fn check_unknown_phone() {
+    let (code, out) = check("13812345678");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("check_unknown_phone", out);
+}
+
+#[test]
+fn check_json_has_the_contract_fields() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&[
+        "--at",
+        "2026-03-25 12:00",
+        "--format",
+        "json",
+        "check",
+        "13900000020",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["phone"], "13900000020");
+    assert_eq!(v["as_of"], "2026-03-25T12:00:00+08:00");
+    assert_eq!(
+        v["family"],
+        serde_json::json!(["13900000019", "13900000020"])
+    );
+    assert_eq!(v["owner"], "agency");
+    assert_eq!(
+        v["consultant"], "陈静",
+        "the family's first-visit consultant"
+    );
+    assert_eq!(v["hold_until"], serde_json::Value::Null);
+    assert_eq!(v["protected_until"], "2026-03-24T23:59:59+08:00");
+    assert!(v["findings"].as_array().unwrap().is_empty());
+    let (_, out, _) = w.run(&[
+        "--at",
+        "2026-03-25 12:00",
+        "--format",
+        "json",
+        "check",
+        "13812345678",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["owner"], "none");
+}
+
+#[test]
+fn check_exits_1_when_the_booking_would_be_below_the_floor() {
+    let w = Workdir::example("lingxiu");
+    let args = [
+        "--at",
+        "2026-03-25 12:00",
+        "--format",
+        "json",
+        "check",
+        "13900000002",
+        "--name",
+        "李娜",
+        "--unit",
+        "3-1-1201",
+    ];
+    let (code, out, _) = w.run(
+        &[
+            &args[..],
+            &["--price", "1800000", "--list-price", "2000000"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["reserved-unit", "below-floor", "unapproved-discount"]
+    );
+    assert_eq!(v["findings"][1]["severity"], "error");
+    let (code, _, _) = w.run(
+        &[
+            &args[..],
+            &["--price", "1990000", "--list-price", "2000000"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "a reserved unit is only a warning");
+}
+
+#[test]
+fn check_names_a_renamed_buyer() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&[
+        "--at",
+        "2026-03-25 12:00",
+        "--format",
+        "json",
+        "check",
+        "13900000001",
+        "--name",
+        "王五",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["owner"], "channel");
+    assert_eq!(v["findings"][0]["code"], "name-mismatch");
+}
+
+#[test]
+fn a_bad_phone_is_a_usage_error() {
+    let (code, _, err) = Workdir::example("lingxiu").run(&["check", "12345"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("12345"), "{err}");
+}

@@ -1,0 +1,380 @@
+//! `attrib validate` on good and broken ledgers: one broken ledger per error class, each
+//! asserting the exit code and the `file:line` and culprit in the message.
+
+mod common;
+use common::Workdir;
+
+const REPORTS: &str = "id,at,channel,broker,client,phone\n";
+
+/// Validates and returns (exit code, stderr); asserts nothing on disk changed.
+fn validate(w: &Workdir) -> (i32, String) {
+    let before = w.snapshot();
+    let (code, _, err) = w.run(&["validate"]);
+    assert_eq!(before, w.snapshot(), "validate changed files");
+    (code, err)
+}
+
+fn assert_error(w: &Workdir, expected: &[&str]) {
+    let (code, err) = validate(w);
+    assert_eq!(code, 1, "stderr: {err}");
+    for e in expected {
+        assert!(err.contains(e), "expected 「{e}」 in:\n{err}");
+    }
+}
+
+#[test]
+fn a_clean_ledger_validates() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,+86 138-0013-8000\n"),
+    );
+    let (code, out, _) = w.run(&["validate"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("1 条记录"), "{out}");
+}
+
+#[test]
+fn the_example_ledger_validates() {
+    let (code, out, err) = Workdir::example("lingxiu").run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("账本无误"), "{out}");
+}
+
+#[test]
+fn bad_time_names_file_line_column_and_value() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    assert_error(
+        &w,
+        &[
+            "reports.csv:2:2: 「2026-13-45 09:00」 is not a valid time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)",
+        ],
+    );
+}
+
+#[test]
+fn bare_date_is_an_error() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01,链家,王五,张伟,13800138000\n"),
+    );
+    assert_error(
+        &w,
+        &[
+            "reports.csv:2:2:",
+            "「2026-03-01」 is a date without a time",
+        ],
+    );
+}
+
+#[test]
+fn bad_phone() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,12345\n"),
+    );
+    assert_error(
+        &w,
+        &[
+            "reports.csv:2:6:",
+            "「12345」 is not a mainland mobile number",
+        ],
+    );
+}
+
+#[test]
+fn masked_phone_is_not_yet_allowed() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,138****5678\n"),
+    );
+    assert_error(&w, &["reports.csv:2:6:", "masked phone"]);
+}
+
+#[test]
+fn thousands_separator_says_so() {
+    let w = Workdir::new();
+    w.write("bookings.csv", "id,at,unit,buyer,phone,list_price,price\nB-1,2026-03-01 09:00,1-1-101,张伟,13800138000,\"2,000,000\",1990000\n");
+    assert_error(
+        &w,
+        &[
+            "bookings.csv:2:6:",
+            "「2,000,000」 has a thousands separator",
+        ],
+    );
+}
+
+#[test]
+fn bad_rate_in_config() {
+    let w = Workdir::new();
+    w.write(
+        "attrib.toml",
+        &common::CONFIG.replace("agency_rate = \"1.8%\"", "agency_rate = \"1,8%\""),
+    );
+    assert_error(
+        &w,
+        &["attrib.toml", "fees.agency_rate", "「1,8%」 is not a rate"],
+    );
+}
+
+#[test]
+fn bad_enum_lists_the_choices() {
+    let w = Workdir::new();
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone\nC-1,2026-03-01 09:00,walk,13800138000\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "contacts.csv:2:3:",
+            "「walk」 is not one of call, visit, followup",
+        ],
+    );
+}
+
+#[test]
+fn bad_slip_role() {
+    let w = Workdir::new();
+    w.write(
+        "slips.csv",
+        "slip,at,role,signer\nS-1,2026-03-01 09:00,boss,任总\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "slips.csv:2:3:",
+            "「boss」 is not one of reception, site_manager, developer, final",
+        ],
+    );
+}
+
+#[test]
+fn unknown_column_names_the_known_ones() {
+    let w = Workdir::new();
+    w.write("reports.csv", "id,at,channel,broker,client,phone,mobile\n");
+    assert_error(
+        &w,
+        &[
+            "reports.csv:1:",
+            "unknown column 「mobile」 (known: id, at, channel, broker, client, phone, note)",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_column_and_empty_required_cell() {
+    let w = Workdir::new();
+    w.write("reports.csv", "id,at,channel,broker,client\n");
+    w.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-03-01 09:00,,oops\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "reports.csv:1: required column 「phone」 is missing",
+            "voids.csv:2:3: a value is required [ref]",
+        ],
+    );
+}
+
+#[test]
+fn both_csv_and_toml_is_an_error() {
+    let w = Workdir::new();
+    w.write("voids.csv", "id,at,ref,reason\n");
+    w.write("voids.toml", "");
+    assert_error(&w, &["both voids.csv and voids.toml exist"]);
+}
+
+#[test]
+fn ids_are_unique_across_kinds() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}X-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone\nX-1,2026-03-01 10:00,call,13800138000\n",
+    );
+    assert_error(
+        &w,
+        &["contacts.csv:2: id 「X-1」 is already used at reports.csv:2"],
+    );
+}
+
+#[test]
+fn references_must_resolve() {
+    let w = Workdir::new();
+    w.write("bookings.csv", "id,at,unit,buyer,phone,list_price,price,discount\nB-1,2026-03-01 09:00,1-1-101,张伟,13800138000,100,99,A-9\n");
+    w.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-03-01 09:00,R-404,oops\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "bookings.csv:2: 「A-9」 names no discount approval",
+            "voids.csv:2: 「R-404」 names no record",
+        ],
+    );
+}
+
+#[test]
+fn channels_must_be_in_the_config() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,贝壳,王五,张伟,13800138000\n"),
+    );
+    assert_error(
+        &w,
+        &["reports.csv:2: channel 「贝壳」 is not in attrib.toml (known: 链家, 我爱我家)"],
+    );
+}
+
+#[test]
+fn a_channel_visit_needs_broker_and_slip() {
+    let w = Workdir::new();
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone,channel\nC-1,2026-03-01 09:00,visit,13800138000,链家\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "contacts.csv:2: a channel visit needs 「broker」",
+            "contacts.csv:2: a channel visit needs 「slip」",
+        ],
+    );
+}
+
+#[test]
+fn a_file_with_two_bad_rows_reports_both() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\nR-2,2026-03-01 09:00,链家,王五,李娜,999\n"),
+    );
+    let (code, err) = validate(&w);
+    assert_eq!(code, 1);
+    assert!(err.contains("reports.csv:2:2:"), "{err}");
+    assert!(err.contains("reports.csv:3:6:"), "{err}");
+    assert!(err.contains("2 error(s)"), "{err}");
+}
+
+#[test]
+fn errors_in_several_files_are_all_listed() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone\nC-1,2026-03-01 09:00,walk,13800138000\n",
+    );
+    assert_error(&w, &["reports.csv:2:2:", "contacts.csv:2:3:"]);
+}
+
+#[test]
+fn csv_and_toml_kinds_mix() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    w.write(
+        "contacts.toml",
+        "# 来电来访\n[[contact]]\nid = \"C-1\"\nat = 2026-03-01T08:00:00+08:00\nkind = \"call\"\nphone = \"13800138000\"\n",
+    );
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 条记录"), "{out}");
+    let (_, json, _) = w.run(&["--at", "2026-03-02 00:00", "--format", "json", "replay"]);
+    assert!(json.contains("\"verdict\": \"known-client\""), "{json}");
+}
+
+#[test]
+fn toml_errors_name_the_line_of_the_table() {
+    let w = Workdir::new();
+    w.write("contacts.toml", "# c\n\n[[contact]]\nid = \"C-1\"\nat = \"2026-03-01 09:00\"\nkind = \"call\"\nphone = \"1\"\n");
+    assert_error(
+        &w,
+        &[
+            "contacts.toml:3: 「1」 is not a mainland mobile number",
+            "[phone]",
+        ],
+    );
+}
+
+#[test]
+fn a_bom_file_loads() {
+    let w = Workdir::new();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n").as_bytes());
+    w.write_bytes("reports.csv", &bytes);
+    let (code, _, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn missing_config_is_unreadable_input() {
+    let w = Workdir::empty();
+    let (code, _, err) = w.run(&["validate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("attrib.toml"), "{err}");
+}
+
+#[test]
+fn other_commands_refuse_a_broken_ledger_with_exit_2() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    let (code, _, err) = w.run(&["--at", "2026-03-02 00:00", "replay"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("reports.csv:2:2:"), "{err}");
+}
+
+#[test]
+fn init_scaffolds_a_ledger_that_validates_and_refuses_to_overwrite() {
+    let w = Workdir::empty();
+    let dir = w.file("new");
+    let (code, _, err) = w.run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.join("attrib.toml")).unwrap();
+    assert!(
+        text.contains("保护期") && text.contains("protection"),
+        "comments in Chinese and English"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("reports.csv")).unwrap(),
+        "id,at,channel,broker,client,phone,note\n"
+    );
+    let out = assert_cmd::Command::cargo_bin("attrib")
+        .unwrap()
+        .arg("-C")
+        .arg(&dir)
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, err) = w.run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+}
