@@ -111,7 +111,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         }
     };
     let now = chrono::Utc::now().with_timezone(&before.config.timezone);
-    fill_defaults(kind, &before, &mut values, now);
+    fill_defaults(kind, &before, &mut values, g.at.as_deref(), now);
     let plan = append::plan(&files, kind, &values)?;
     let after = match ledger::load(&plan.files) {
         Ok(l) => l,
@@ -128,10 +128,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             .expect("defaulted"),
         after.config.timezone,
     )?;
-    let as_of = match &g.at {
-        Some(s) => super::parse_at(s, &after.config)?.max(record_at),
-        None => now.max(record_at),
-    };
+    let as_of = now.max(record_at);
     let e = rules::evaluate(&after, as_of);
     let key = values
         .get("id")
@@ -162,11 +159,13 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// `--id` defaults to the next free id with the kind's prefix; `--at` to now.
+/// `--id` defaults to the next free id with the kind's prefix; the record's time to `--at`
+/// (for `add`, `--at` is the record's time, written as given), else now.
 fn fill_defaults(
     kind: Kind,
     l: &crate::model::Ledger,
     values: &mut BTreeMap<&'static str, String>,
+    at: Option<&str>,
     now: Time,
 ) {
     let cols = columns(kind);
@@ -178,9 +177,10 @@ fn fill_defaults(
     } else {
         "at"
     };
+    let at = at.map(str::to_string);
     values
         .entry(at_col)
-        .or_insert_with(|| now.format("%Y-%m-%d %H:%M:%S").to_string());
+        .or_insert_with(|| at.unwrap_or_else(|| now.format("%Y-%m-%d %H:%M:%S").to_string()));
 }
 
 /// The next free id for a kind: its prefix and one more than the highest number used with it.

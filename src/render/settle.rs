@@ -132,8 +132,7 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
             },
         ]);
     }
-    let total: Decimal = lines.iter().map(|l| l.amount).sum();
-    format!("{t}\n{} {:.2}", style.pick("合计", "total"), total)
+    t.to_string()
 }
 
 pub fn payees_table(totals: &[(String, usize, Decimal)], style: &Style) -> String {

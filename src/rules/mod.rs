@@ -321,3 +321,74 @@ mod tests {
         assert_eq!(e.verdict("S1").unwrap().code.as_str(), "effective");
     }
 }
+
+#[cfg(test)]
+mod causality {
+    //! Honest appends never change a verdict: a report, contact or direct slip at time t gets
+    //! the same verdict from the whole ledger as from the ledger cut at t.
+    use super::testkit::*;
+    use crate::model::{Ledger, Phone, ViolationKind};
+    use proptest::prelude::*;
+
+    const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
+
+    /// (what, hour offset from 2026-03-01 00:00, phone number 0..4, channel 0..3)
+    fn op() -> impl Strategy<Value = (u8, u32, u64, usize)> {
+        (0u8..9, 0u32..(40 * 24), 0u64..4, 0usize..3)
+    }
+
+    fn at(hours: u32) -> String {
+        let t = t("2026-03-01 00:00") + chrono::Duration::hours(i64::from(hours));
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    fn build(ops: &[(u8, u32, u64, usize)]) -> Lb {
+        let mut l = Lb::new();
+        for (n, &(what, h, p, c)) in ops.iter().enumerate() {
+            let (id, at, phone, ch) = (format!("N{n}"), at(h), Phone(13800000000 + p), CHANNELS[c]);
+            l = match what {
+                0 | 1 => l.report(&id, &at, ch, "王五", phone),
+                2 => l
+                    .visit(&id, &at, ch, "王五", phone)
+                    .signed(&format!("S-{id}"), &at),
+                3 => l.walk_in(&id, &at, phone),
+                4 => l.call(&id, &at, phone),
+                5 => l.followup(&id, &at, phone, if c == 0 { Some("孙睿") } else { None }),
+                6 => l.direct(&id, &at, phone),
+                7 => l.relation(&id, &at, phone, Phone(13800000000 + (p + 1) % 4)),
+                _ => l.violation(&id, &at, ViolationKind::Cutting, ch, Some(phone)),
+            };
+        }
+        l
+    }
+
+    fn cut(l: &Ledger, t: crate::model::Time) -> Ledger {
+        let mut c = l.clone();
+        c.reports.retain(|r| r.at <= t);
+        c.contacts.retain(|r| r.at <= t);
+        c.signatures.retain(|r| r.at <= t);
+        c.directs.retain(|r| r.presented_at <= t);
+        c.bookings.retain(|r| r.at <= t);
+        c.discounts.retain(|r| r.at <= t);
+        c.violations.retain(|r| r.at <= t);
+        c.relations.retain(|r| r.at <= t);
+        c
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn verdicts_never_depend_on_later_records(ops in proptest::collection::vec(op(), 1..40)) {
+            let l = build(&ops);
+            let end = t("2026-06-01 00:00");
+            let whole = super::evaluate(&l.l, end);
+            for v in whole.verdicts.iter().filter(|v| matches!(v.kind, crate::model::Kind::Report | crate::model::Kind::Contact | crate::model::Kind::Direct)) {
+                let c = cut(&l.l, v.at);
+                let part = super::evaluate(&c, end);
+                let w = part.verdict(&v.id).expect("the record is in the cut");
+                prop_assert_eq!((v.code, v.rule, v.cite.as_ref().map(|c| &c.id)), (w.code, w.rule, w.cite.as_ref().map(|c| &c.id)), "record {}", v.id);
+                prop_assert_eq!(&v.findings, &w.findings);
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! `settle` pinned by golden CSV files, and `add`: verdicts, atomic appends under a lock,
+//! refusals that change nothing.
+
+mod common;
+use common::Workdir;
+
+const AS_OF: &str = "2026-04-30 18:00";
+
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn settlement_of_each_month_matches_the_golden_files() {
+    let w = Workdir::example("lingxiu");
+    for month in ["03", "04"] {
+        for by in ["line", "payee"] {
+            let (code, out, err) = w.run(&[
+                "--at",
+                AS_OF,
+                "--format",
+                "csv",
+                "settle",
+                "--month",
+                &format!("2026-{month}"),
+                "--by",
+                by,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(
+                out,
+                golden(&format!("settle-2026-{month}-{by}.csv")),
+                "2026-{month} by {by}"
+            );
+        }
+    }
+}
+
+#[test]
+fn settlement_csv_starts_with_the_contract_columns() {
+    let header = golden("settle-2026-03-line.csv")
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        header.starts_with("kind,due,ref,booking,unit,buyer,phone,owner,payee,base,rate,amount"),
+        "{header}"
+    );
+}
+
+#[test]
+fn payee_totals_are_sums_of_the_lines() {
+    for month in ["03", "04"] {
+        let lines = golden(&format!("settle-2026-{month}-line.csv"));
+        let mut sums: std::collections::BTreeMap<String, (usize, rust_decimal::Decimal)> =
+            Default::default();
+        let mut rdr = csv::Reader::from_reader(lines.as_bytes());
+        for r in rdr.records() {
+            let r = r.unwrap();
+            let e = sums.entry(r[8].to_string()).or_default();
+            e.0 += 1;
+            e.1 += r[11].parse::<rust_decimal::Decimal>().unwrap();
+        }
+        let payees = golden(&format!("settle-2026-{month}-payee.csv"));
+        let mut rdr = csv::Reader::from_reader(payees.as_bytes());
+        let mut n = 0;
+        for r in rdr.records() {
+            let r = r.unwrap();
+            let (count, sum) = sums[&r[0]];
+            assert_eq!(
+                (
+                    r[1].parse::<usize>().unwrap(),
+                    r[2].parse::<rust_decimal::Decimal>().unwrap()
+                ),
+                (count, sum)
+            );
+            n += 1;
+        }
+        assert_eq!(n, sums.len());
+    }
+}
+
+#[test]
+fn a_flagged_booking_is_marked_for_finance() {
+    let golden = golden("settle-2026-03-line.csv");
+    let row = golden.lines().find(|l| l.contains(",B-011,")).unwrap();
+    assert!(
+        row.ends_with(",error"),
+        "below-floor booking B-011 is flagged: {row}"
+    );
+}
+
+#[test]
+fn bom_for_excel() {
+    let w = Workdir::example("lingxiu");
+    let out = w
+        .cmd(&[
+            "--at", AS_OF, "--format", "csv", "settle", "--month", "2026-03", "--bom",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.stdout.starts_with(b"\xEF\xBB\xBFkind,due,"));
+}
+
+#[test]
+fn a_bad_month_is_a_usage_error() {
+    let (code, _, err) = Workdir::example("lingxiu").run(&["settle", "--month", "2026-13"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2026-13"), "{err}");
+}
+
+// ---- add ----
+
+#[test]
+fn adding_a_report_for_a_protected_client_prints_why() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, err) = w.run(&[
+        "add",
+        "report",
+        "--at",
+        "2026-04-13 09:00",
+        "--channel",
+        "链家",
+        "--broker",
+        "王五",
+        "--client",
+        "秦岚",
+        "--phone",
+        "139 0000 0034",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("R-031"), "next free id: {out}");
+    assert!(
+        out.contains("已知客户: C-037 来访 2026-04-03 10:00, 保护期至 2026-04-24"),
+        "{out}"
+    );
+    assert!(
+        w.read("reports.csv")
+            .ends_with("R-031,2026-04-13 09:00,链家,王五,秦岚,139 0000 0034,\n")
+    );
+    assert_eq!(w.run(&["validate"]).0, 0);
+}
+
+#[test]
+fn add_prints_an_accepted_report_in_english_too() {
+    let w = Workdir::new();
+    let (code, out, err) = w.run(&[
+        "add",
+        "report",
+        "--lang",
+        "en",
+        "--at",
+        "2026-03-01 09:00",
+        "--channel",
+        "链家",
+        "--broker",
+        "王五",
+        "--client",
+        "张伟",
+        "--phone",
+        "13800138000",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("R-001") && out.contains("accepted: bring the client by 2026-03-04"),
+        "{out}"
+    );
+    assert_eq!(
+        w.read("reports.csv"),
+        "id,at,channel,broker,client,phone,note\nR-001,2026-03-01 09:00,链家,王五,张伟,13800138000,\n"
+    );
+}
+
+#[test]
+fn add_defaults_at_to_now() {
+    let w = Workdir::new();
+    let (code, _, err) = w.run(&["add", "contact", "--kind", "call", "--phone", "13800138000"]);
+    assert_eq!(code, 0, "{err}");
+    let text = w.read("contacts.csv");
+    let row = text.lines().nth(1).unwrap();
+    assert!(row.starts_with("C-001,20"), "{row}");
+}
+
+#[test]
+fn add_appends_a_table_to_a_toml_file_keeping_its_comments() {
+    let w = Workdir::example("lingxiu");
+    let (code, _, err) = w.run(&[
+        "add",
+        "relation",
+        "--at",
+        "2026-04-20 10:00",
+        "--phone",
+        "13900000034",
+        "--relation",
+        "parent",
+        "--other-phone",
+        "13900000037",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = w.read("relations.toml");
+    assert!(text.starts_with("# 家庭关系"), "{text}");
+    assert!(text.ends_with("[[relation]]\nid = \"F-002\"\nat = \"2026-04-20 10:00\"\nphone = \"13900000034\"\nrelation = \"parent\"\nother_phone = \"13900000037\"\n"), "{text}");
+    assert_eq!(w.run(&["validate"]).0, 0);
+}
+
+#[test]
+fn add_repairs_a_missing_final_newline() {
+    let w = Workdir::new();
+    w.write(
+        "voids.csv",
+        "id,at,ref,reason,by\nX-001,2026-03-01 09:00,X-001,self,",
+    );
+    // X-001 voiding itself is a cycle: make the file valid first.
+    w.write("voids.csv", "id,at,ref,reason,by\n");
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone\nC-001,2026-03-01 09:00,call,13800138000",
+    );
+    let (code, _, err) = w.run(&[
+        "add",
+        "void",
+        "--at",
+        "2026-03-02 09:00",
+        "--ref",
+        "C-001",
+        "--reason",
+        "录错",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = w.run(&[
+        "add",
+        "contact",
+        "--at",
+        "2026-03-03 09:00",
+        "--kind",
+        "visit",
+        "--phone",
+        "13800138001",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("contacts.csv"),
+        "id,at,kind,phone\nC-001,2026-03-01 09:00,call,13800138000\nC-002,2026-03-03 09:00,visit,13800138001\n"
+    );
+}
+
+#[test]
+fn every_refused_add_leaves_every_file_byte_identical() {
+    let w = Workdir::example("lingxiu");
+    let before = w.snapshot();
+    let refusals: Vec<Vec<&str>> = vec![
+        vec![
+            "add",
+            "report",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "某",
+            "--phone",
+            "12345",
+        ],
+        vec![
+            "add",
+            "report",
+            "--channel",
+            "贝壳",
+            "--broker",
+            "王五",
+            "--client",
+            "某",
+            "--phone",
+            "13800138000",
+        ],
+        vec![
+            "add",
+            "report",
+            "--id",
+            "C-001",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "某",
+            "--phone",
+            "13800138000",
+        ],
+        vec![
+            "add",
+            "report",
+            "--at",
+            "2026-13-01 09:00",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "某",
+            "--phone",
+            "13800138000",
+        ],
+        vec![
+            "add",
+            "report",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--phone",
+            "13800138000",
+        ],
+        vec![
+            "add",
+            "booking",
+            "--unit",
+            "1",
+            "--buyer",
+            "某",
+            "--phone",
+            "13800138000",
+            "--list-price",
+            "2,000,000",
+            "--price",
+            "1",
+        ],
+        vec![
+            "add",
+            "booking",
+            "--unit",
+            "1",
+            "--buyer",
+            "某",
+            "--phone",
+            "13800138000",
+            "--list-price",
+            "2",
+            "--price",
+            "1",
+            "--discount",
+            "A-404",
+        ],
+        vec![
+            "add",
+            "contact",
+            "--kind",
+            "visit",
+            "--phone",
+            "13800138000",
+            "--channel",
+            "链家",
+        ],
+        vec!["add", "void", "--ref", "R-404", "--reason", "x"],
+        vec!["add", "widget", "--x", "1"],
+        vec!["add", "report", "--colour", "red"],
+    ];
+    for args in refusals {
+        let (code, out, err) = w.run(&args);
+        assert_ne!(code, 0, "{args:?} was accepted: {out}");
+        assert!(!err.is_empty(), "{args:?} said nothing");
+        assert_eq!(before, w.snapshot(), "{args:?} changed a file");
+    }
+}
+
+#[test]
+fn a_refused_add_names_the_culprit() {
+    let w = Workdir::example("lingxiu");
+    let (code, _, err) = w.run(&[
+        "add",
+        "report",
+        "--channel",
+        "链家",
+        "--broker",
+        "王五",
+        "--client",
+        "某",
+        "--phone",
+        "12345",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("reports.csv:32:6: 「12345」 is not a mainland mobile number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_processes_adding_at_once_lose_nothing() {
+    let w = Workdir::new();
+    let dir = w.path().to_path_buf();
+    let workers: Vec<_> = (0..2)
+        .map(|n| {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    let phone = format!("138{:08}", n * 1000 + i);
+                    let out = assert_cmd::Command::cargo_bin("attrib")
+                        .unwrap()
+                        .env_remove("ATTRIB_LEDGER")
+                        .arg("-C")
+                        .arg(&dir)
+                        .args([
+                            "add",
+                            "contact",
+                            "--at",
+                            "2026-03-01 10:00",
+                            "--kind",
+                            "call",
+                            "--phone",
+                            &phone,
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for h in workers {
+        h.join().unwrap();
+    }
+    let text = w.read("contacts.csv");
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 200);
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.split(',').next().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 200, "ids are distinct");
+    assert_eq!(w.run(&["validate"]).0, 0);
+}
