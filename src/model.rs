@@ -390,3 +390,30 @@ impl Ledger {
         }
     }
 }
+
+/// A ledger row as written, before parsing: where it stands, its key (the record id; for a slip
+/// signature the whole row) and its cells by column name. The audit compares these between
+/// commits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRow {
+    pub file: String,
+    pub line: u32,
+    pub key: String,
+    pub cells: Vec<(String, String)>,
+}
+
+impl RawRow {
+    pub fn get(&self, column: &str) -> Option<&str> {
+        self.cells.iter().find(|(c, _)| c == column).map(|(_, v)| v.as_str())
+    }
+
+    /// The row as one line for a person: `id=R-001 at=2026-03-01 09:00 …` (empty cells left out).
+    pub fn show(&self) -> String {
+        self.cells
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(c, v)| format!("{c}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}

@@ -378,3 +378,10 @@ fn init_scaffolds_a_ledger_that_validates_and_refuses_to_overwrite() {
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
 }
+
+#[test]
+fn line_numbers_count_blank_lines() {
+    let w = Workdir::new();
+    w.write("reports.csv", &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n\n\r\nR-2,2026-03-01 09:00,链家,王五,李娜,999\n"));
+    assert_error(&w, &["reports.csv:5:6: 「999」"]);
+}

@@ -555,6 +555,7 @@ fn read_csv(
     }
     let positions: Vec<Option<usize>> = index.iter().map(|p| p.map(|p| p + 1)).collect();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
@@ -569,7 +570,7 @@ fn read_csv(
                 break;
             }
         }
-        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -606,8 +607,36 @@ fn read_csv(
     }
 }
 
+/// Turns byte offsets of CSV records into 1-based line numbers (the csv crate's own line count
+/// skips blank lines), counting newlines once as the offsets grow.
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a [u8]) -> Self {
+        LineCounter { text, pos: 0, line: 1 }
+    }
+
+    /// The line of the record starting at byte offset `byte` (offsets must not go backwards);
+    /// blank lines before the record are skipped, as the csv reader skips them.
+    pub fn line_at(&mut self, byte: u64) -> u32 {
+        let mut byte = (byte as usize).min(self.text.len());
+        while byte < self.text.len() && matches!(self.text[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte >= self.pos {
+            self.line += self.text[self.pos..byte].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.pos = byte;
+        }
+        self.line
+    }
+}
+
 /// Line numbers of each `[[table]]` header in a TOML text, in order.
-fn table_lines(text: &str, table: &str) -> Vec<u32> {
+pub fn table_lines(text: &str, table: &str) -> Vec<u32> {
     let header = format!("[[{table}]]");
     text.lines()
         .enumerate()

@@ -7,6 +7,7 @@ pub mod error;
 pub mod fields;
 pub mod git;
 pub mod load;
+pub mod raw;
 
 pub use error::LedgerError;
 pub use load::{Files, load, read_dir};
