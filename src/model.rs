@@ -404,7 +404,10 @@ pub struct RawRow {
 
 impl RawRow {
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.cells.iter().find(|(c, _)| c == column).map(|(_, v)| v.as_str())
+        self.cells
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The row as one line for a person: `id=R-001 at=2026-03-01 09:00 …` (empty cells left out).

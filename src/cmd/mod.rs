@@ -3,6 +3,7 @@
 //! (validate), 2 usage or unreadable input.
 
 pub mod add;
+pub mod audit;
 
 pub mod check;
 pub mod init;
@@ -70,6 +71,8 @@ pub enum Command {
     Settle(settle::SettleArgs),
     /// Validate one record, print its verdict and append it.
     Add(add::AddArgs),
+    /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
+    Audit(audit::AuditArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Check(a) => check::run(g, a),
         Command::Settle(a) => settle::run(g, a),
         Command::Add(a) => add::run(g, a),
+        Command::Audit(a) => audit::run(g, a),
     }
 }
 

@@ -570,7 +570,10 @@ fn read_csv(
                 break;
             }
         }
-        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte()))
+            .unwrap_or(0);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -617,7 +620,11 @@ pub struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     pub fn new(text: &'a [u8]) -> Self {
-        LineCounter { text, pos: 0, line: 1 }
+        LineCounter {
+            text,
+            pos: 0,
+            line: 1,
+        }
     }
 
     /// The line of the record starting at byte offset `byte` (offsets must not go backwards);
@@ -628,7 +635,10 @@ impl<'a> LineCounter<'a> {
             byte += 1;
         }
         if byte >= self.pos {
-            self.line += self.text[self.pos..byte].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.line += self.text[self.pos..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
             self.pos = byte;
         }
         self.line

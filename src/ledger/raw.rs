@@ -7,15 +7,29 @@ use crate::model::{Kind, RawRow};
 
 /// The kind a ledger file name holds (`reports.csv` → Report).
 pub fn kind_of(name: &str) -> Option<Kind> {
-    let stem = name.strip_suffix(".csv").or_else(|| name.strip_suffix(".toml"))?;
+    let stem = name
+        .strip_suffix(".csv")
+        .or_else(|| name.strip_suffix(".toml"))?;
     Kind::ALL.into_iter().find(|k| k.file_stem() == stem)
 }
 
 /// A row's key: its id, or for a slip signature the whole signature.
 fn key(kind: Kind, cells: &[(String, String)]) -> String {
-    let get = |c: &str| cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.as_str()).unwrap_or("");
+    let get = |c: &str| {
+        cells
+            .iter()
+            .find(|(k, _)| k == c)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
     match kind {
-        Kind::Slip => format!("{} {} {} {}", get("slip"), get("role"), get("signer"), get("at")),
+        Kind::Slip => format!(
+            "{} {} {} {}",
+            get("slip"),
+            get("role"),
+            get("signer"),
+            get("at")
+        ),
         _ => get("id").to_string(),
     }
 }
@@ -24,13 +38,20 @@ fn row(file: &str, kind: Kind, line: u32, cells: Vec<(String, String)>) -> Optio
     if cells.iter().all(|(_, v)| v.is_empty()) {
         return None;
     }
-    Some(RawRow { file: file.to_string(), line, key: key(kind, &cells), cells })
+    Some(RawRow {
+        file: file.to_string(),
+        line,
+        key: key(kind, &cells),
+        cells,
+    })
 }
 
 /// The header of a CSV text (its first record), trimmed; BOM dropped.
 pub fn csv_header(text: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     rdr.records()
         .next()
         .and_then(Result::ok)
@@ -41,18 +62,30 @@ pub fn csv_header(text: &str) -> Vec<String> {
 /// One CSV line read against `header`.
 pub fn csv_line(file: &str, header: &[String], line_no: u32, line: &str) -> Option<RawRow> {
     let kind = kind_of(file)?;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
     let rec = rdr.records().next()?.ok()?;
-    let cells = header.iter().cloned().zip(rec.iter().map(|c| c.trim().to_string())).collect();
+    let cells = header
+        .iter()
+        .cloned()
+        .zip(rec.iter().map(|c| c.trim().to_string()))
+        .collect();
     row(file, kind, line_no, cells)
 }
 
 /// Every row of a ledger file (CSV or TOML) as written. A file that cannot be read yields none.
 pub fn rows(file: &str, text: &str) -> Vec<RawRow> {
-    let Some(kind) = kind_of(file) else { return vec![] };
+    let Some(kind) = kind_of(file) else {
+        return vec![];
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if file.ends_with(".csv") {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let header: Vec<String> = match rdr.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(_) => return vec![],
@@ -62,20 +95,31 @@ pub fn rows(file: &str, text: &str) -> Vec<RawRow> {
             .filter_map(Result::ok)
             .filter_map(|rec| {
                 let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-                let cells = header.iter().cloned().zip(rec.iter().map(|c| c.trim().to_string())).collect();
+                let cells = header
+                    .iter()
+                    .cloned()
+                    .zip(rec.iter().map(|c| c.trim().to_string()))
+                    .collect();
                 row(file, kind, line, cells)
             })
             .collect()
     } else {
-        let Ok(table) = toml::from_str::<toml::Table>(text) else { return vec![] };
-        let Some(items) = table.get(kind.singular()).and_then(|v| v.as_array()) else { return vec![] };
+        let Ok(table) = toml::from_str::<toml::Table>(text) else {
+            return vec![];
+        };
+        let Some(items) = table.get(kind.singular()).and_then(|v| v.as_array()) else {
+            return vec![];
+        };
         let lines = table_lines(text, kind.singular());
         items
             .iter()
             .enumerate()
             .filter_map(|(n, item)| {
                 let t = item.as_table()?;
-                let cells = t.iter().map(|(k, v)| (k.clone(), value_text(v).unwrap_or_default())).collect();
+                let cells = t
+                    .iter()
+                    .map(|(k, v)| (k.clone(), value_text(v).unwrap_or_default()))
+                    .collect();
                 row(file, kind, lines.get(n).copied().unwrap_or(0), cells)
             })
             .collect()
@@ -88,10 +132,19 @@ mod tests {
 
     #[test]
     fn csv_rows_are_keyed_by_id_and_slips_by_signature() {
-        let r = rows("reports.csv", "id,at,phone\nR-1,2026-03-01 09:00,13800000001\n\nR-2,\"2026-03-02 09:00\",13800000002\n");
+        let r = rows(
+            "reports.csv",
+            "id,at,phone\nR-1,2026-03-01 09:00,13800000001\n\nR-2,\"2026-03-02 09:00\",13800000002\n",
+        );
         assert_eq!(r.len(), 2);
-        assert_eq!((r[1].key.as_str(), r[1].line, r[1].get("at")), ("R-2", 4, Some("2026-03-02 09:00")));
-        let s = rows("slips.csv", "slip,at,role,signer\nS-1,2026-03-01 10:00,final,任总\n");
+        assert_eq!(
+            (r[1].key.as_str(), r[1].line, r[1].get("at")),
+            ("R-2", 4, Some("2026-03-02 09:00"))
+        );
+        let s = rows(
+            "slips.csv",
+            "slip,at,role,signer\nS-1,2026-03-01 10:00,final,任总\n",
+        );
         assert_eq!(s[0].key, "S-1 final 任总 2026-03-01 10:00");
     }
 
@@ -105,6 +158,9 @@ mod tests {
     fn one_line_against_a_header() {
         let h = csv_header("\u{feff}id,at\n");
         let r = csv_line("voids.csv", &h, 7, "X-9,\"2026-03-01 09:00\"").unwrap();
-        assert_eq!((r.key.as_str(), r.line, r.get("at")), ("X-9", 7, Some("2026-03-01 09:00")));
+        assert_eq!(
+            (r.key.as_str(), r.line, r.get("at")),
+            ("X-9", 7, Some("2026-03-01 09:00"))
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Rendering: tables for people, CSV and JSON for scripts. Reads the rules' output types and
 //! words them through `messages`; computes nothing about ownership.
 
+pub mod audit;
 pub mod check;
 pub mod csv_out;
 pub mod messages;

@@ -3,6 +3,7 @@
 //! family R1, report R2, visit R3/R4, slip R5, direct R6, booking R7, penalty R8, settle R9,
 //! time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
 
+pub mod audit;
 pub mod booking;
 pub mod check;
 pub mod direct;

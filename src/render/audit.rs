@@ -1,0 +1,109 @@
+//! `attrib audit` output: a table for the auditor, JSON and CSV for scripts.
+
+use super::{Style, csv_out, table};
+use crate::rules::audit::{Finding, FindingKind};
+use serde_json::json;
+
+fn kind_word(k: FindingKind, style: &Style) -> &'static str {
+    match k {
+        FindingKind::Edit => style.pick("改动已有行", "edit"),
+        FindingKind::Deletion => style.pick("删除已有行", "deletion"),
+        FindingKind::BackDated => style.pick("补录", "back-dated"),
+        FindingKind::Flip => style.pick("判定改变", "flip"),
+        FindingKind::Correction => style.pick("作废更正", "correction"),
+    }
+}
+
+pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String {
+    if findings.is_empty() {
+        return style
+            .pick(
+                &format!("审计通过: {commits} 次提交, 只有追加, 无补录, 判定未变"),
+                &format!(
+                    "clean: {commits} commits, appends only, nothing back-dated, no verdict changed"
+                ),
+            )
+            .to_string();
+    }
+    let header = if style.lang == super::Lang::Zh {
+        vec![
+            "类别",
+            "提交",
+            "作者",
+            "提交时间",
+            "位置",
+            "编号",
+            "之前",
+            "之后",
+        ]
+    } else {
+        vec![
+            "finding",
+            "commit",
+            "author",
+            "date",
+            "file:line",
+            "id",
+            "before",
+            "after",
+        ]
+    };
+    let mut t = table(header);
+    for f in findings {
+        t.add_row(vec![
+            kind_word(f.kind, style).to_string(),
+            f.commit.clone(),
+            f.author.clone(),
+            f.date.clone(),
+            format!("{}:{}", f.file, f.line),
+            f.id.clone(),
+            f.before.clone(),
+            f.after.clone(),
+        ]);
+    }
+    format!(
+        "{t}\n{}",
+        style.pick(
+            &format!("{} 项发现, {commits} 次提交", findings.len()),
+            &format!("{} findings in {commits} commits", findings.len())
+        )
+    )
+}
+
+const HEADER: [&str; 9] = [
+    "kind", "commit", "author", "date", "file", "line", "id", "before", "after",
+];
+
+fn cells(f: &Finding) -> Vec<String> {
+    vec![
+        f.kind.as_str().to_string(),
+        f.commit.clone(),
+        f.author.clone(),
+        f.date.clone(),
+        f.file.clone(),
+        f.line.to_string(),
+        f.id.clone(),
+        f.before.clone(),
+        f.after.clone(),
+    ]
+}
+
+pub fn json(findings: &[Finding]) -> String {
+    let v: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let mut o = serde_json::Map::new();
+            for (k, v) in HEADER.iter().zip(cells(f)) {
+                o.insert(k.to_string(), json!(v));
+            }
+            o.insert("line".into(), json!(f.line));
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    serde_json::to_string_pretty(&v).expect("JSON values serialize")
+}
+
+pub fn csv(findings: &[Finding], out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = findings.iter().map(cells).collect();
+    csv_out::write(out, false, &HEADER, &rows)
+}

@@ -1,0 +1,268 @@
+//! Audit (审计): the ledger is append-only. Compares what a commit removed and added, judges
+//! back-dating, and finds verdicts that flipped between two states of the ledger. Pure: the
+//! shell walks the git history and hands the rows and evaluations in.
+
+use super::Evaluation;
+use super::verdict::Code;
+use crate::model::{Kind, RawRow, Src, Time};
+use std::collections::HashMap;
+
+/// What the audit found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    /// 改动: an existing row changed in place.
+    Edit,
+    /// 删除: an existing row removed.
+    Deletion,
+    /// 补录: a row committed long after its time.
+    BackDated,
+    /// 判定改变: a report, contact or direct slip changed verdict.
+    Flip,
+    /// 更正: a flip that a void of the same commit explains.
+    Correction,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Edit => "edit",
+            FindingKind::Deletion => "deletion",
+            FindingKind::BackDated => "back-dated",
+            FindingKind::Flip => "flip",
+            FindingKind::Correction => "correction",
+        }
+    }
+}
+
+/// One audit finding, placed at a commit and a row.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub commit: String,
+    pub author: String,
+    pub date: String,
+    pub file: String,
+    pub line: u32,
+    pub id: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What a commit did to existing rows, by record key.
+#[derive(Debug, Default)]
+pub struct Changes<'a> {
+    /// A row rewritten in place: (before, after).
+    pub edits: Vec<(&'a RawRow, &'a RawRow)>,
+    pub deletions: Vec<&'a RawRow>,
+    /// Rows that did not exist before.
+    pub appended: Vec<&'a RawRow>,
+}
+
+/// Audit: rows removed and added by one commit, paired by key. A row removed and added back
+/// unchanged (moved) is neither an edit nor new.
+pub fn classify<'a>(removed: &'a [RawRow], added: &'a [RawRow]) -> Changes<'a> {
+    let mut c = Changes::default();
+    let by_key: HashMap<&str, &RawRow> = added.iter().map(|r| (r.key.as_str(), r)).collect();
+    let removed_keys: HashMap<&str, &RawRow> =
+        removed.iter().map(|r| (r.key.as_str(), r)).collect();
+    for r in removed {
+        match by_key.get(r.key.as_str()) {
+            Some(a) if sorted(a) != sorted(r) => c.edits.push((r, a)),
+            Some(_) => {}
+            None => c.deletions.push(r),
+        }
+    }
+    c.appended = added
+        .iter()
+        .filter(|a| !removed_keys.contains_key(a.key.as_str()))
+        .collect();
+    c
+}
+
+/// Cells compared without regard to column order.
+fn sorted(r: &RawRow) -> Vec<(&str, &str)> {
+    let mut v: Vec<(&str, &str)> = r
+        .cells
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(c, v)| (c.as_str(), v.as_str()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Audit back-dated (补录): committed more than `max_hours` after the row's own time.
+pub fn back_dated(at: Time, committed: Time, max_hours: u32) -> bool {
+    committed - at > chrono::Duration::hours(i64::from(max_hours))
+}
+
+/// A verdict as the audit compares it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standing {
+    pub code: Code,
+    pub rule: &'static str,
+    pub cite: Option<String>,
+    pub src: Src,
+}
+
+/// The verdicts of reports, contacts and direct slips (R2–R6), by id.
+pub fn standings(e: &Evaluation) -> HashMap<String, Standing> {
+    let l = e.registry.ledger;
+    e.verdicts
+        .iter()
+        .filter_map(|v| {
+            let src = match v.kind {
+                Kind::Report => &l.reports[v.index].src,
+                Kind::Contact => &l.contacts[v.index].src,
+                Kind::Direct => &l.directs[v.index].src,
+                _ => return None,
+            };
+            Some((
+                v.id.clone(),
+                Standing {
+                    code: v.code,
+                    rule: v.rule,
+                    cite: v.cite.as_ref().map(|c| c.id.clone()),
+                    src: src.clone(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A verdict that changed between two consecutive states.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flip {
+    pub id: String,
+    pub before: Standing,
+    pub after: Standing,
+    /// The void added by the same commit that explains the flip (a correction).
+    pub void: Option<String>,
+}
+
+/// Audit flips: records present in both states whose verdict code changed. A flip is explained
+/// by a void of the same commit that voids the record itself or the record its verdict cited
+/// before or after. `new_voids` are (void id, target id).
+pub fn flips(
+    before: &HashMap<String, Standing>,
+    after: &HashMap<String, Standing>,
+    new_voids: &[(String, String)],
+) -> Vec<Flip> {
+    let mut out: Vec<Flip> = after
+        .iter()
+        .filter_map(|(id, a)| {
+            let b = before.get(id)?;
+            if b.code == a.code {
+                return None;
+            }
+            let involved = [Some(id), b.cite.as_ref(), a.cite.as_ref()];
+            let void = new_voids
+                .iter()
+                .find(|(_, target)| involved.contains(&Some(target)))
+                .map(|(v, _)| v.clone());
+            Some(Flip {
+                id: id.clone(),
+                before: b.clone(),
+                after: a.clone(),
+                void,
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        (&x.after.src.file, x.after.src.line).cmp(&(&y.after.src.file, y.after.src.line))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, cells: &[(&str, &str)]) -> RawRow {
+        RawRow {
+            file: "reports.csv".into(),
+            line: 2,
+            key: key.into(),
+            cells: cells
+                .iter()
+                .map(|(c, v)| (c.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn audit_pairs_rows_by_key() {
+        let removed = vec![
+            row("R-1", &[("id", "R-1"), ("at", "1")]),
+            row("R-2", &[("id", "R-2")]),
+            row("R-3", &[("id", "R-3"), ("at", "3")]),
+        ];
+        let added = vec![
+            row("R-1", &[("id", "R-1"), ("at", "9")]),
+            row("R-3", &[("at", "3"), ("id", "R-3")]),
+            row("R-4", &[("id", "R-4")]),
+        ];
+        let c = classify(&removed, &added);
+        assert_eq!(c.edits.len(), 1);
+        assert_eq!(c.edits[0].1.get("at"), Some("9"));
+        assert_eq!(
+            c.deletions
+                .iter()
+                .map(|r| r.key.as_str())
+                .collect::<Vec<_>>(),
+            vec!["R-2"]
+        );
+        assert_eq!(
+            c.appended
+                .iter()
+                .map(|r| r.key.as_str())
+                .collect::<Vec<_>>(),
+            vec!["R-4"],
+            "R-3 only moved"
+        );
+    }
+
+    #[test]
+    fn audit_back_dated_beyond_the_delay_only() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        assert!(!back_dated(
+            t("2026-03-01T09:00:00+08:00"),
+            t("2026-03-02T09:00:00+08:00"),
+            24
+        ));
+        assert!(back_dated(
+            t("2026-03-01T09:00:00+08:00"),
+            t("2026-03-02T09:00:01+08:00"),
+            24
+        ));
+    }
+
+    fn standing(code: Code, cite: Option<&str>) -> Standing {
+        Standing {
+            code,
+            rule: "R2",
+            cite: cite.map(String::from),
+            src: Src {
+                file: "reports.csv".into(),
+                line: 3,
+            },
+        }
+    }
+
+    #[test]
+    fn audit_flip_explained_by_a_void_of_its_evidence() {
+        let before = HashMap::from([
+            ("R-2".to_string(), standing(Code::KnownClient, Some("C-1"))),
+            ("R-3".to_string(), standing(Code::Accepted, None)),
+        ]);
+        let after = HashMap::from([
+            ("R-2".to_string(), standing(Code::Accepted, None)),
+            ("R-3".to_string(), standing(Code::Accepted, None)),
+        ]);
+        let f = flips(&before, &after, &[("X-1".into(), "C-1".into())]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].void.as_deref(), Some("X-1"));
+        let f = flips(&before, &after, &[("X-1".into(), "C-9".into())]);
+        assert_eq!(f[0].void, None, "a void of something else explains nothing");
+    }
+}
