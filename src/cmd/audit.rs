@@ -11,7 +11,7 @@ use crate::rules::{
     audit::{self, Finding, FindingKind},
 };
 use anyhow::Context;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
 #[derive(clap::Args, Debug)]
@@ -21,38 +21,27 @@ pub struct AuditArgs {
     pub since: Option<String>,
 }
 
-/// The ledger's files as lines, patched commit by commit.
-#[derive(Default, Clone)]
+/// The ledger's files as they stand after each commit, with their numbers of line breaks.
+#[derive(Default)]
 struct State {
-    files: BTreeMap<String, Vec<String>>,
+    files: Files,
+    breaks: HashMap<String, u32>,
+}
+
+fn count_breaks(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
 impl State {
     fn text(&self, name: &str) -> String {
         self.files
             .get(name)
-            .map(|l| l.join("\n") + "\n")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default()
     }
 
-    fn to_files(&self) -> Files {
-        self.files
-            .keys()
-            .filter(|n| !self.files[*n].is_empty())
-            .map(|n| (n.clone(), self.text(n).into_bytes()))
-            .collect()
-    }
-
-    fn tz(&self) -> chrono::FixedOffset {
-        ledger::config::parse_config(&self.text(CONFIG_FILE))
-            .map(|c| c.timezone)
-            .unwrap_or_else(|_| chrono::FixedOffset::east_opt(8 * 3600).expect("valid"))
-    }
-
-    fn max_delay(&self) -> u32 {
-        ledger::config::parse_config(&self.text(CONFIG_FILE))
-            .map(|c| c.max_entry_delay_hours)
-            .unwrap_or(24)
+    fn config(&self) -> Option<crate::model::Config> {
+        ledger::config::parse_config(&self.text(CONFIG_FILE)).ok()
     }
 }
 
@@ -61,35 +50,36 @@ fn row_time(r: &RawRow, tz: chrono::FixedOffset) -> Option<Time> {
     parse_time(at, tz).ok()
 }
 
-/// The rows a file diff removed and added, read from the state before the diff. Plain CSV hunks
-/// are read line by line; a header change or a TOML file is compared whole.
-fn changed_rows(old: &State, d: &git::FileDiff) -> (Vec<RawRow>, Vec<RawRow>) {
-    let header_touched = d
-        .hunks
-        .iter()
-        .any(|h| h.old_start <= 1 && h.old_len > 0 || h.new_start <= 1 && h.new_len > 0);
-    if d.name.ends_with(".csv") && !header_touched {
-        let header = raw::csv_header(&old.text(&d.name));
-        let mut removed = vec![];
-        let mut added = vec![];
-        for h in &d.hunks {
-            removed.extend(
-                h.removed.iter().enumerate().filter_map(|(i, l)| {
-                    raw::csv_line(&d.name, &header, (h.old_start + i) as u32, l)
-                }),
-            );
-            added.extend(
-                h.added.iter().enumerate().filter_map(|(i, l)| {
-                    raw::csv_line(&d.name, &header, (h.new_start + i) as u32, l)
-                }),
-            );
-        }
-        return (removed, added);
+/// Where a row falls in evaluation order: its time, then its kind (file order comes last, and
+/// appended rows are last in their file).
+fn order_key(r: &RawRow, tz: chrono::FixedOffset) -> Option<(Time, Kind)> {
+    row_time(r, tz).zip(raw::kind_of(&r.file))
+}
+
+/// The rows a commit removed from and added to one file (`lines_before`: the old text's line
+/// breaks). When the new CSV text only extends the old one, just the appended text is read;
+/// otherwise both versions are compared whole.
+fn changed_rows(
+    name: &str,
+    old: &[u8],
+    lines_before: u32,
+    new: &[u8],
+) -> (Vec<RawRow>, Vec<RawRow>) {
+    let appended = new.strip_prefix(old).filter(|tail| {
+        !old.is_empty()
+            && (old.ends_with(b"\n") || tail.starts_with(b"\n") || tail.starts_with(b"\r\n"))
+    });
+    if let (true, Some(tail)) = (name.ends_with(".csv"), appended) {
+        let first = old.split(|&b| b == b'\n').next().unwrap_or_default();
+        let header = raw::csv_header(&String::from_utf8_lossy(first));
+        let first_line = lines_before + 1;
+        return (
+            vec![],
+            raw::csv_rows_after(name, &header, first_line, &String::from_utf8_lossy(tail)),
+        );
     }
-    let mut lines = old.files.get(&d.name).cloned().unwrap_or_default();
-    d.apply(&mut lines);
-    let before = raw::rows(&d.name, &old.text(&d.name));
-    let after = raw::rows(&d.name, &(lines.join("\n") + "\n"));
+    let before = raw::rows(name, &String::from_utf8_lossy(old));
+    let after = raw::rows(name, &String::from_utf8_lossy(new));
     let same = |a: &RawRow, b: &RawRow| a.key == b.key && a.cells == b.cells;
     let removed = before
         .iter()
@@ -106,31 +96,33 @@ fn changed_rows(old: &State, d: &git::FileDiff) -> (Vec<RawRow>, Vec<RawRow>) {
 
 /// The R2–R6 verdicts of a state, or None when its ledger does not load.
 fn standings(state: &State, as_of: Time) -> Option<HashMap<String, audit::Standing>> {
-    let ledger = ledger::load(&state.to_files()).ok()?;
+    let ledger = ledger::load(&state.files).ok()?;
     Some(audit::standings(&rules::evaluate(&ledger, as_of)))
 }
 
 pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     let dir = g.dir();
     let commits = git::history(&dir, a.since.as_deref())?;
+    let mut blobs = git::BlobReader::new(&dir)?;
     let mut state = State::default();
     if let Some(rev) = &a.since {
-        for (name, bytes) in git::files_at(&dir, rev)? {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            state
-                .files
-                .insert(name, text.lines().map(str::to_string).collect());
-        }
+        state.files = git::files_at(&dir, rev)?;
+        state.breaks = state
+            .files
+            .iter()
+            .map(|(n, b)| (n.clone(), count_breaks(b)))
+            .collect();
     }
+    let eight = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let tz = state.config().map(|c| c.timezone).unwrap_or(eight);
     let as_of = match &g.at {
-        Some(s) => parse_time(s, state.tz()).context("--at")?,
-        None => chrono::Utc::now().with_timezone(&state.tz()),
+        Some(s) => parse_time(s, tz).context("--at")?,
+        None => chrono::Utc::now().with_timezone(&tz),
     };
-    let mut max_at: Option<Time> = None;
-    let tz = state.tz();
+    let mut latest: Option<(Time, Kind)> = None;
     for name in state.files.keys() {
         for r in raw::rows(name, &state.text(name)) {
-            max_at = max_at.max(row_time(&r, tz));
+            latest = latest.max(order_key(&r, tz));
         }
     }
     let mut findings = vec![];
@@ -140,11 +132,23 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
         if progress {
             eprint!("\raudit {}/{}", n + 1, commits.len());
         }
+        let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
-        for d in &c.files {
-            let (r, a) = changed_rows(&state, d);
+        for ch in &c.changes {
+            let new = match &ch.blob {
+                Some(b) => blobs.read(b)?.unwrap_or_default(),
+                None => vec![],
+            };
+            let old = state
+                .files
+                .get(&ch.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let breaks = state.breaks.get(&ch.name).copied().unwrap_or(0);
+            let (r, a) = changed_rows(&ch.name, old, breaks, &new);
             removed.extend(r);
             added.extend(a);
+            after.push((ch.name.clone(), new));
         }
         let changes = audit::classify(&removed, &added);
         let place = |kind, r: &RawRow, before: String, after: String| Finding {
@@ -164,14 +168,23 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
         for old in &changes.deletions {
             findings.push(place(FindingKind::Deletion, old, old.show(), String::new()));
         }
-        let tz = state.tz();
+        let new_config = after.iter().find(|(n, _)| n == CONFIG_FILE);
+        let config_changed = new_config.is_some();
+        let config = match new_config {
+            Some((_, b)) => ledger::config::parse_config(&String::from_utf8_lossy(b)).ok(),
+            None => state.config(),
+        };
+        let (tz, max_delay) = config
+            .map(|c| (c.timezone, c.max_entry_delay_hours))
+            .unwrap_or((eight, 24));
         let committed = chrono::DateTime::parse_from_rfc3339(&c.date).ok();
         let mut reaches_back = !changes.edits.is_empty() || !changes.deletions.is_empty();
         let mut new_voids = vec![];
+        let latest_before = latest;
         for r in &changes.appended {
             let at = row_time(r, tz);
             if let (Some(at), Some(committed)) = (at, committed)
-                && audit::back_dated(at, committed, state.max_delay())
+                && audit::back_dated(at, committed, max_delay)
             {
                 findings.push(place(
                     FindingKind::BackDated,
@@ -183,20 +196,35 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
             if raw::kind_of(&r.file) == Some(Kind::Void) {
                 new_voids.push((r.key.clone(), r.get("ref").unwrap_or("").to_string()));
             }
-            reaches_back |= at.is_none_or(|at| max_at.is_some_and(|m| at <= m));
-            max_at = max_at.max(at);
+            let key = order_key(r, tz);
+            reaches_back |= key.is_none() || key < latest_before;
+            latest = latest.max(key);
         }
-        // Honest appends later than every earlier row cannot change an R2–R6 verdict; only
-        // commits that reach back (edits, deletions, rows at or before the latest time, voids,
-        // a config change) are evaluated before and after.
-        reaches_back |= !new_voids.is_empty() || c.files.iter().any(|d| d.name == CONFIG_FILE);
+        // Honest appends that come after every earlier row in evaluation order cannot change an
+        // R2–R6 verdict; only commits that reach back (edits, deletions, rows placed before the
+        // latest row, voids, a config change) are evaluated before and after.
+        reaches_back |= !new_voids.is_empty() || config_changed;
         let old = match (reaches_back, cached.take()) {
             (false, _) => None,
             (true, Some(s)) => Some(s),
             (true, None) => standings(&state, as_of),
         };
-        for d in &c.files {
-            d.apply(state.files.entry(d.name.clone()).or_default());
+        for (name, bytes) in after {
+            let old = state
+                .files
+                .get(&name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let breaks = match bytes.strip_prefix(old) {
+                Some(tail) => state.breaks.get(&name).copied().unwrap_or(0) + count_breaks(tail),
+                None => count_breaks(&bytes),
+            };
+            state.breaks.insert(name.clone(), breaks);
+            if bytes.is_empty() {
+                state.files.remove(&name);
+            } else {
+                state.files.insert(name, bytes);
+            }
         }
         if !reaches_back {
             continue;
@@ -235,9 +263,10 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     if progress {
         eprintln!();
     }
+    let tz = state.config().map(|c| c.timezone).unwrap_or(eight);
     let style = render::Style {
         lang: g.lang.unwrap_or(render::Lang::Zh),
-        tz: state.tz(),
+        tz,
         reveal: g.reveal,
     };
     let out = &mut std::io::stdout().lock();

@@ -133,54 +133,27 @@ pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
     Ok(files)
 }
 
-/// One commit of the ledger's history and what it changed in the ledger's files.
-#[derive(Clone, Debug)]
+/// One commit of the ledger's history and the ledger files it changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Commit {
     pub hash: String,
     pub short: String,
     pub author: String,
     /// Committer date, RFC 3339.
     pub date: String,
-    pub files: Vec<FileDiff>,
+    pub changes: Vec<Change>,
 }
 
-/// The changes to one ledger file (by name, e.g. `reports.csv`), as zero-context hunks.
-#[derive(Clone, Debug, Default)]
-pub struct FileDiff {
+/// A ledger file (by name, e.g. `reports.csv`) and its blob after the commit (None: deleted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
     pub name: String,
-    pub hunks: Vec<Hunk>,
+    pub blob: Option<String>,
 }
 
-/// Lines `old_start..old_start+old_len` replaced by `added` (1-based; with `old_len` 0 the
-/// lines are inserted after line `old_start`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Hunk {
-    pub old_start: usize,
-    pub old_len: usize,
-    pub new_start: usize,
-    pub new_len: usize,
-    pub removed: Vec<String>,
-    pub added: Vec<String>,
-}
-
-impl FileDiff {
-    /// Applies the hunks to the file's lines.
-    pub fn apply(&self, lines: &mut Vec<String>) {
-        for h in self.hunks.iter().rev() {
-            let at = if h.old_len == 0 {
-                h.old_start
-            } else {
-                h.old_start - 1
-            };
-            let end = (at + h.old_len).min(lines.len());
-            let at = at.min(lines.len());
-            lines.splice(at..end, h.added.iter().cloned());
-        }
-    }
-}
-
-/// The commits that changed the ledger folder, oldest first (first-parent line), each with its
-/// diff; `since` excludes that revision and its ancestors. One `git log -p` process.
+/// The commits that changed the ledger folder, oldest first along the first-parent line, with
+/// the blobs of the files they changed; `since` excludes that revision and its ancestors. One
+/// `git log --raw` process: no diff is computed, the audit compares the blobs itself.
 pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
     let prefix = prefix(dir)?;
     let range = match since {
@@ -194,11 +167,9 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
             "log",
             "--reverse",
             "--first-parent",
-            "-p",
-            "--unified=0",
+            "--raw",
+            "--no-abbrev",
             "--no-renames",
-            "--no-color",
-            "--no-ext-diff",
         ])
         .arg("--format=%x1e%H%x1f%h%x1f%an%x1f%cI")
         .args([range.as_str(), "--", "."])
@@ -213,135 +184,75 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
     Ok(parse_log(&String::from_utf8_lossy(&out.stdout), &prefix))
 }
 
-/// Parses `git log -p --unified=0` output; files outside the ledger folder are left out.
+/// Parses `git log --raw --no-abbrev` output; files outside the ledger folder are left out.
 pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
     let names = ledger_file_names();
     let mut commits: Vec<Commit> = vec![];
-    let mut lines = text.split('\n').peekable();
-    while let Some(line) = lines.next() {
+    for line in text.lines() {
         if let Some(head) = line.strip_prefix('\u{1e}') {
             let f: Vec<&str> = head.split('\u{1f}').collect();
-            if f.len() == 4 {
+            if let [hash, short, author, date] = f[..] {
                 commits.push(Commit {
-                    hash: f[0].into(),
-                    short: f[1].into(),
-                    author: f[2].into(),
-                    date: f[3].into(),
-                    files: vec![],
+                    hash: hash.into(),
+                    short: short.into(),
+                    author: author.into(),
+                    date: date.into(),
+                    changes: vec![],
                 });
             }
-        } else if let Some(paths) = line.strip_prefix("diff --git ") {
-            let Some(c) = commits.last_mut() else {
+        } else if let Some(raw) = line.strip_prefix(':') {
+            // :100644 100644 <old blob> <new blob> M<TAB>path
+            let Some((meta, path)) = raw.split_once('\t') else {
                 continue;
             };
-            let path = paths.rsplit_once(" b/").map(|(_, b)| b).unwrap_or("");
+            let fields: Vec<&str> = meta.split(' ').collect();
+            let (Some(blob), Some(status)) = (fields.get(3), fields.get(4)) else {
+                continue;
+            };
             let name = path.strip_prefix(prefix).unwrap_or("");
-            if names.iter().any(|n| n == name) {
-                c.files.push(FileDiff {
+            if let Some(c) = commits.last_mut()
+                && names.iter().any(|n| n == name)
+            {
+                let blob = (!status.starts_with('D')).then(|| blob.to_string());
+                c.changes.push(Change {
                     name: name.to_string(),
-                    hunks: vec![],
+                    blob,
                 });
-            } else {
-                c.files.push(FileDiff::default());
-            }
-        } else if let Some(h) = line.strip_prefix("@@ -") {
-            let Some(mut hunk) = parse_hunk_header(h) else {
-                continue;
-            };
-            let (mut old, mut new) = (hunk.old_len, hunk.new_len);
-            while old + new > 0 {
-                let Some(l) = lines.next() else { break };
-                if let Some(r) = l.strip_prefix('-').filter(|_| old > 0) {
-                    hunk.removed.push(r.to_string());
-                    old -= 1;
-                } else if let Some(a) = l.strip_prefix('+').filter(|_| new > 0) {
-                    hunk.added.push(a.to_string());
-                    new -= 1;
-                }
-            }
-            if let Some(f) = commits.last_mut().and_then(|c| c.files.last_mut()) {
-                f.hunks.push(hunk);
             }
         }
-    }
-    for c in &mut commits {
-        c.files.retain(|f| !f.name.is_empty());
     }
     commits
-}
-
-/// `a[,b] +c[,d] @@…` (after the leading `@@ -`).
-fn parse_hunk_header(h: &str) -> Option<Hunk> {
-    let (old, rest) = h.split_once(" +")?;
-    let new = rest.split_once(" @@")?.0;
-    let range = |s: &str| -> Option<(usize, usize)> {
-        match s.split_once(',') {
-            Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
-            None => Some((s.parse().ok()?, 1)),
-        }
-    };
-    let (old_start, old_len) = range(old)?;
-    let (new_start, new_len) = range(new)?;
-    Some(Hunk {
-        old_start,
-        old_len,
-        new_start,
-        new_len,
-        removed: vec![],
-        added: vec![],
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const LOG: &str = "\u{1e}aaa\u{1f}a1\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\n\ndiff --git a/l/reports.csv b/l/reports.csv\nnew file mode 100644\n--- /dev/null\n+++ b/l/reports.csv\n@@ -0,0 +1,2 @@\n+id,at\n+R-1,2026-03-01 09:00\ndiff --git a/README.md b/README.md\n@@ -1 +1 @@\n-x\n+y\n\u{1e}bbb\u{1f}b2\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\n\ndiff --git a/l/reports.csv b/l/reports.csv\n@@ -2 +2 @@\n--- R-1,2026-03-01 08:00\n+R-1,2026-03-01 08:00\n@@ -3,0 +4 @@\n+R-2,2026-03-02 09:00\n";
-
     #[test]
-    fn log_is_parsed_into_commits_and_hunks() {
-        let c = parse_log(LOG, "l/");
+    fn raw_log_is_parsed_into_commits_and_blobs() {
+        let z = "0".repeat(40);
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let log = format!(
+            "\u{1e}h1\u{1f}a1\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\n\n:000000 100644 {z} {a} A\tl/reports.csv\n:000000 100644 {z} {b} A\tREADME.md\n\u{1e}h2\u{1f}b2\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\n\n:100644 000000 {a} {z} D\tl/reports.csv\n:100644 100644 {a} {b} M\tl/sub/voids.csv\n"
+        );
+        let c = parse_log(&log, "l/");
         assert_eq!(c.len(), 2);
         assert_eq!((c[0].short.as_str(), c[0].author.as_str()), ("a1", "张三"));
-        assert_eq!(c[0].files.len(), 1, "README.md is not a ledger file");
         assert_eq!(
-            c[0].files[0].hunks[0].added,
-            vec!["id,at", "R-1,2026-03-01 09:00"]
+            c[0].changes,
+            vec![Change {
+                name: "reports.csv".into(),
+                blob: Some(a.clone())
+            }],
+            "README.md is not a ledger file"
         );
-        let h = &c[1].files[0].hunks;
         assert_eq!(
-            h[0].removed,
-            vec!["-- R-1,2026-03-01 08:00"],
-            "a removed line starting with -- is content"
+            c[1].changes,
+            vec![Change {
+                name: "reports.csv".into(),
+                blob: None
+            }],
+            "a subfolder is not the ledger"
         );
-        assert_eq!((h[1].old_start, h[1].old_len, h[1].new_start), (3, 0, 4));
-    }
-
-    #[test]
-    fn hunks_apply_in_place() {
-        let mut lines: Vec<String> = ["h", "a", "b", "c"].map(String::from).to_vec();
-        let diff = FileDiff {
-            name: "x.csv".into(),
-            hunks: vec![
-                Hunk {
-                    old_start: 2,
-                    old_len: 1,
-                    new_start: 2,
-                    new_len: 1,
-                    removed: vec!["a".into()],
-                    added: vec!["A".into()],
-                },
-                Hunk {
-                    old_start: 4,
-                    old_len: 0,
-                    new_start: 5,
-                    new_len: 2,
-                    removed: vec![],
-                    added: vec!["d".into(), "e".into()],
-                },
-            ],
-        };
-        diff.apply(&mut lines);
-        assert_eq!(lines, ["h", "A", "b", "c", "d", "e"]);
     }
 }

@@ -824,9 +824,11 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
             }
         }
     }
+    let discounts: std::collections::HashSet<&str> =
+        l.discounts.iter().map(|d| d.id.as_str()).collect();
     for b in &l.bookings {
         if let Some(d) = &b.discount
-            && !l.discounts.iter().any(|x| &x.id == d)
+            && !discounts.contains(d.as_str())
         {
             errors.push(LedgerError::at(
                 &b.src.file,
@@ -844,10 +846,11 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
             ));
         }
     }
+    let voids: HashMap<&str, &Void> = l.voids.iter().map(|v| (v.id.as_str(), v)).collect();
     for v in &l.voids {
         let mut seen = vec![v.id.as_str()];
         let mut cur = v.target.as_str();
-        while let Some(next) = l.voids.iter().find(|w| w.id == cur) {
+        while let Some(next) = voids.get(cur) {
             if seen.contains(&next.id.as_str()) {
                 errors.push(LedgerError::at(
                     &v.src.file,

@@ -59,20 +59,32 @@ pub fn csv_header(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// One CSV line read against `header`.
-pub fn csv_line(file: &str, header: &[String], line_no: u32, line: &str) -> Option<RawRow> {
-    let kind = kind_of(file)?;
+/// CSV rows appended to a file (`text`, without the header) read against `header`;
+/// `first_line` is the file's line number of the text's first line.
+pub fn csv_rows_after(file: &str, header: &[String], first_line: u32, text: &str) -> Vec<RawRow> {
+    let Some(kind) = kind_of(file) else {
+        return vec![];
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(line.as_bytes());
-    let rec = rdr.records().next()?.ok()?;
-    let cells = header
-        .iter()
-        .cloned()
-        .zip(rec.iter().map(|c| c.trim().to_string()))
-        .collect();
-    row(file, kind, line_no, cells)
+        .from_reader(text.as_bytes());
+    let mut counter = LineCounter::new(text.as_bytes());
+    rdr.records()
+        .filter_map(Result::ok)
+        .filter_map(|rec| {
+            let at = rec
+                .position()
+                .map(|p| counter.line_at(p.byte()))
+                .unwrap_or(1);
+            let cells = header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(|c| c.trim().to_string()))
+                .collect();
+            row(file, kind, first_line + at - 1, cells)
+        })
+        .collect()
 }
 
 /// Every row of a ledger file (CSV or TOML) as written. A file that cannot be read yields none.
@@ -155,12 +167,18 @@ mod tests {
     }
 
     #[test]
-    fn one_line_against_a_header() {
+    fn appended_rows_against_a_header() {
         let h = csv_header("\u{feff}id,at\n");
-        let r = csv_line("voids.csv", &h, 7, "X-9,\"2026-03-01 09:00\"").unwrap();
+        let r = csv_rows_after(
+            "voids.csv",
+            &h,
+            7,
+            "X-9,\"2026-03-01 09:00\"\n\nX-10,2026-03-02 09:00\n",
+        );
         assert_eq!(
-            (r.key.as_str(), r.line, r.get("at")),
+            (r[0].key.as_str(), r[0].line, r[0].get("at")),
             ("X-9", 7, Some("2026-03-01 09:00"))
         );
+        assert_eq!((r[1].key.as_str(), r[1].line), ("X-10", 9));
     }
 }

@@ -48,8 +48,8 @@ pub struct Registry<'l> {
     pub slips: HashMap<&'l str, SlipStatus>,
     /// Record ids voided as of the as-of time.
     pub voided: HashSet<&'l str>,
-    /// Cutting violations (R8) by phone, each with its channel and time.
-    cuttings: HashMap<Phone, Vec<(&'l str, Time)>>,
+    /// Cutting violations (R8) by phone.
+    cuttings: HashMap<Phone, Vec<&'l Violation>>,
     /// Discount approvals by id (those existing as of the as-of time and not voided).
     pub discounts: HashMap<&'l str, &'l Discount>,
 }
@@ -61,17 +61,14 @@ impl<'l> Registry<'l> {
         voided: HashSet<&'l str>,
         slips: HashMap<&'l str, SlipStatus>,
     ) -> Self {
-        let mut cuttings: HashMap<Phone, Vec<(&str, Time)>> = HashMap::new();
+        let mut cuttings: HashMap<Phone, Vec<&Violation>> = HashMap::new();
         for v in &ledger.violations {
             if v.kind == ViolationKind::Cutting
                 && v.at <= as_of
                 && !voided.contains(v.id.as_str())
                 && let Some(p) = v.phone
             {
-                cuttings
-                    .entry(p)
-                    .or_default()
-                    .push((v.channel.as_str(), v.at));
+                cuttings.entry(p).or_default().push(v);
             }
         }
         let discounts = ledger
@@ -207,22 +204,22 @@ impl<'l> Registry<'l> {
     /// R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting violation
     /// at or before `t`.
     pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
-        self.families.members(p).iter().any(|m| {
-            self.cuttings
-                .get(m)
-                .is_some_and(|v| v.iter().any(|(c, at)| *c == channel && *at <= t))
-        })
+        self.cutting(channel, p, t).is_some()
     }
 
-    /// The first cutting violation against `channel` for the family at or before `t`.
+    /// The earliest cutting violation against `channel` for the family at or before `t`.
     pub fn cutting(&self, channel: &str, p: Phone, t: Time) -> Option<&'l Violation> {
-        let members = self.families.members(p);
-        self.ledger
-            .violations
+        if self.cuttings.is_empty() {
+            return None;
+        }
+        self.families
+            .members(p)
             .iter()
-            .filter(|v| v.kind == ViolationKind::Cutting && v.channel == channel && v.at <= t)
-            .filter(|v| !self.voided.contains(v.id.as_str()))
-            .find(|v| v.phone.is_some_and(|vp| members.contains(&vp)))
+            .filter_map(|m| self.cuttings.get(m))
+            .flatten()
+            .filter(|v| v.channel == channel && v.at <= t)
+            .min_by_key(|v| v.at)
+            .copied()
     }
 
     /// Channel holds by valid visits (R4.6) covering `t` and not cancelled, earliest first.
