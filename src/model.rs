@@ -372,6 +372,8 @@ pub struct Ledger {
     pub violations: Vec<Violation>,
     pub relations: Vec<Relation>,
     pub voids: Vec<Void>,
+    /// Files that were not UTF-8 and were read as GB18030 (as Excel on Chinese Windows saves).
+    pub decoded_gb18030: Vec<String>,
 }
 
 impl Ledger {
@@ -387,6 +389,7 @@ impl Ledger {
             violations: vec![],
             relations: vec![],
             voids: vec![],
+            decoded_gb18030: vec![],
         }
     }
 }

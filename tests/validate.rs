@@ -385,3 +385,75 @@ fn line_numbers_count_blank_lines() {
     w.write("reports.csv", &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n\n\r\nR-2,2026-03-01 09:00,链家,王五,李娜,999\n"));
     assert_error(&w, &["reports.csv:5:6: 「999」"]);
 }
+
+/// The example ledger with every CSV file saved as GB18030, as Excel on Chinese Windows does.
+fn gb18030_twin() -> Workdir {
+    let w = Workdir::example("lingxiu");
+    for entry in std::fs::read_dir(w.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "csv") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, encoding_rs::GB18030.encode(&text).0).unwrap();
+        }
+    }
+    w
+}
+
+#[test]
+fn a_gb18030_ledger_validates_and_replays_like_its_utf8_twin() {
+    let gb = gb18030_twin();
+    let raw = std::fs::read(gb.file("reports.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&raw).is_err(),
+        "the twin really is not UTF-8"
+    );
+    let (code, _, err) = gb.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.contains("GB18030")).count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(err.contains("reports.csv"), "{err}");
+    let args = ["--at", "2026-04-30 18:00", "--format", "json", "replay"];
+    let (_, gb_out, _) = gb.run(&args);
+    let (_, utf8_out, _) = Workdir::example("lingxiu").run(&args);
+    assert_eq!(gb_out, utf8_out);
+}
+
+#[test]
+fn add_appends_to_a_gb18030_file_in_gb18030() {
+    let gb = gb18030_twin();
+    let (code, out, err) = gb.run(&[
+        "add",
+        "report",
+        "--at",
+        "2026-05-01 09:00",
+        "--channel",
+        "链家",
+        "--broker",
+        "王五",
+        "--client",
+        "新客户",
+        "--phone",
+        "13912345678",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("报备有效"), "{out}");
+    let bytes = std::fs::read(gb.file("reports.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "still GB18030");
+    let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad);
+    assert!(
+        text.ends_with("R-031,2026-05-01 09:00,链家,王五,新客户,13912345678,\n"),
+        "{text}"
+    );
+    assert_eq!(gb.run(&["validate"]).0, 0);
+}
+
+#[test]
+fn bytes_that_are_no_text_are_an_error() {
+    let w = Workdir::new();
+    w.write_bytes("voids.csv", b"id,at,ref,reason\n\x81\x20\xff,x,y,z\n");
+    assert_error(&w, &["voids.csv: is neither UTF-8 nor GB18030 text"]);
+}

@@ -3,7 +3,7 @@
 //! any (corrections by a void are listed but do not count).
 
 use super::Global;
-use crate::ledger::{self, Files, config::CONFIG_FILE, fields::parse_time, git, raw};
+use crate::ledger::{self, Files, config::CONFIG_FILE, encoding, fields::parse_time, git, raw};
 use crate::model::{Kind, RawRow, Time};
 use crate::render::{self, Format};
 use crate::rules::{
@@ -36,13 +36,20 @@ impl State {
     fn text(&self, name: &str) -> String {
         self.files
             .get(name)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .map(|b| text(b).into_owned())
             .unwrap_or_default()
     }
 
     fn config(&self) -> Option<crate::model::Config> {
         ledger::config::parse_config(&self.text(CONFIG_FILE)).ok()
     }
+}
+
+/// A file's text: UTF-8, or GB18030 as Excel writes it.
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    encoding::decode(bytes)
+        .map(|(t, _)| t)
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes))
 }
 
 fn row_time(r: &RawRow, tz: chrono::FixedOffset) -> Option<Time> {
@@ -71,15 +78,15 @@ fn changed_rows(
     });
     if let (true, Some(tail)) = (name.ends_with(".csv"), appended) {
         let first = old.split(|&b| b == b'\n').next().unwrap_or_default();
-        let header = raw::csv_header(&String::from_utf8_lossy(first));
+        let header = raw::csv_header(&text(first));
         let first_line = lines_before + 1;
         return (
             vec![],
-            raw::csv_rows_after(name, &header, first_line, &String::from_utf8_lossy(tail)),
+            raw::csv_rows_after(name, &header, first_line, &text(tail)),
         );
     }
-    let before = raw::rows(name, &String::from_utf8_lossy(old));
-    let after = raw::rows(name, &String::from_utf8_lossy(new));
+    let before = raw::rows(name, &text(old));
+    let after = raw::rows(name, &text(new));
     let same = |a: &RawRow, b: &RawRow| a.key == b.key && a.cells == b.cells;
     let removed = before
         .iter()
@@ -171,7 +178,7 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
         let new_config = after.iter().find(|(n, _)| n == CONFIG_FILE);
         let config_changed = new_config.is_some();
         let config = match new_config {
-            Some((_, b)) => ledger::config::parse_config(&String::from_utf8_lossy(b)).ok(),
+            Some((_, b)) => ledger::config::parse_config(&text(b)).ok(),
             None => state.config(),
         };
         let (tz, max_delay) = config

@@ -6,6 +6,7 @@ pub mod add;
 pub mod audit;
 
 pub mod check;
+pub mod completions;
 pub mod init;
 pub mod replay;
 pub mod settle;
@@ -73,6 +74,10 @@ pub enum Command {
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
     Audit(audit::AuditArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -85,6 +90,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Settle(a) => settle::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     }
 }
 
@@ -132,7 +139,10 @@ pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
 pub fn open(g: &Global, rev: Option<&str>) -> anyhow::Result<Ledger> {
     let files = read_files(g, rev)?;
     match ledger::load(&files) {
-        Ok(l) => Ok(l),
+        Ok(l) => {
+            note_encodings(&l);
+            Ok(l)
+        }
         Err(errors) => {
             print_errors(&errors);
             bail!(
@@ -140,6 +150,16 @@ pub fn open(g: &Global, rev: Option<&str>) -> anyhow::Result<Ledger> {
                 errors.len()
             )
         }
+    }
+}
+
+/// Says once on stderr which files were read as GB18030.
+pub fn note_encodings(l: &Ledger) {
+    if !l.decoded_gb18030.is_empty() {
+        eprintln!(
+            "attrib: {} 不是 UTF-8, 已按 GB18030 读取 (not UTF-8: read as GB18030)",
+            l.decoded_gb18030.join(", ")
+        );
     }
 }
 

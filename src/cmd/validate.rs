@@ -7,6 +7,7 @@ pub fn run(g: &Global) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
     match ledger::load(&files) {
         Ok(l) => {
+            super::note_encodings(&l);
             let n = l.reports.len()
                 + l.contacts.len()
                 + l.signatures.len()

@@ -2,6 +2,7 @@
 //! as a single write that is undone if it fails, and synced to disk before returning.
 
 use super::config::CONFIG_FILE;
+use super::encoding::{Encoding, decode, encode};
 use super::load::{Files, columns};
 use crate::model::Kind;
 use anyhow::{Context, bail};
@@ -59,10 +60,15 @@ pub fn plan(
     let (file, bytes, create) = match (files.get(&csv_name), files.get(&toml_name)) {
         (Some(_), Some(_)) => bail!("both {csv_name} and {toml_name} exist; keep one"),
         (Some(old), None) => {
-            let row = csv_row(&csv_name, old, values)?;
-            (csv_name, row, false)
+            let (text, enc) = readable(&csv_name, old)?;
+            let row = csv_row(&csv_name, text.as_bytes(), values)?;
+            (csv_name, in_encoding(row, enc), false)
         }
-        (None, Some(old)) => (toml_name, toml_table(old, kind, values), false),
+        (None, Some(old)) => {
+            let (text, enc) = readable(&toml_name, old)?;
+            let table = toml_table(text.as_bytes(), kind, values);
+            (toml_name, in_encoding(table, enc), false)
+        }
         (None, None) => {
             let header: Vec<&str> = columns(kind).iter().map(|(c, _)| *c).collect();
             let mut text = format!("{}\n", header.join(",")).into_bytes();
@@ -82,6 +88,23 @@ pub fn plan(
         create,
         files: after,
     })
+}
+
+/// A file's text and encoding; a file that is neither UTF-8 nor GB18030 is refused.
+fn readable<'a>(
+    name: &str,
+    bytes: &'a [u8],
+) -> anyhow::Result<(std::borrow::Cow<'a, str>, Encoding)> {
+    decode(bytes)
+        .with_context(|| format!("{name} is neither UTF-8 nor GB18030 text; nothing was written"))
+}
+
+/// UTF-8 bytes made by this module, re-encoded in the file's own encoding.
+fn in_encoding(utf8: Vec<u8>, enc: Encoding) -> Vec<u8> {
+    encode(
+        std::str::from_utf8(&utf8).expect("built from UTF-8 text"),
+        enc,
+    )
 }
 
 /// One CSV row in the order of the file's own header, with the file's line ending; a missing

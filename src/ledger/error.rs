@@ -24,7 +24,7 @@ pub enum ErrorKind {
     CellCount { found: usize, expected: usize },
     #[error("both {stem}.csv and {stem}.toml exist; keep one")]
     BothFormats { stem: String },
-    #[error("is not UTF-8 text (save it as UTF-8)")]
+    #[error("is neither UTF-8 nor GB18030 text (save it as UTF-8)")]
     NotUtf8,
     #[error("{0}")]
     Syntax(String),

@@ -1,11 +1,13 @@
 //! Reads a ledger's files (CSV or TOML per kind) into `Ledger`, collecting every error.
 
 use super::config::{CONFIG_FILE, parse_config, value_text};
+use super::encoding::{Encoding, decode};
 use super::error::{Col, ErrorKind, LedgerError};
 use super::fields::{FieldError, parse_decimal, parse_enum, parse_phone, parse_time, parse_u32};
 use crate::model::*;
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// The ledger's files by name (`attrib.toml`, `reports.csv`, …) with their bytes. Read from a
@@ -169,7 +171,7 @@ pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
 /// Parses a whole ledger. Every error in every file is returned, not just the first.
 pub fn load(files: &Files) -> Result<Ledger, Vec<LedgerError>> {
     let config_text = match files.get(CONFIG_FILE).map(|b| text_of(CONFIG_FILE, b)) {
-        Some(Ok(t)) => t,
+        Some(Ok((t, _))) => t,
         Some(Err(e)) => return Err(vec![e]),
         None => {
             return Err(vec![LedgerError::file(
@@ -178,7 +180,7 @@ pub fn load(files: &Files) -> Result<Ledger, Vec<LedgerError>> {
             )]);
         }
     };
-    let config = parse_config(config_text)?;
+    let config = parse_config(&config_text)?;
     let mut errors = vec![];
     let mut ledger = Ledger::empty(config);
     for kind in Kind::ALL {
@@ -192,10 +194,9 @@ pub fn load(files: &Files) -> Result<Ledger, Vec<LedgerError>> {
     }
 }
 
-/// UTF-8 text without its byte-order mark.
-fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LedgerError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|_| LedgerError::file(name, ErrorKind::NotUtf8))
+/// The file's text (UTF-8, or GB18030 as Excel writes it); noted in `ledger.decoded_gb18030`.
+fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Encoding), LedgerError> {
+    decode(bytes).ok_or_else(|| LedgerError::file(name, ErrorKind::NotUtf8))
 }
 
 fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<LedgerError>) {
@@ -216,15 +217,19 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
         (None, None) => return,
     };
     let text = match text_of(&name, bytes) {
-        Ok(t) => t,
+        Ok((t, Encoding::Utf8)) => t,
+        Ok((t, Encoding::Gb18030)) => {
+            ledger.decoded_gb18030.push(name.clone());
+            t
+        }
         Err(e) => return errors.push(e),
     };
     let tz = ledger.config.timezone;
     let mut sink = |row: &mut Row| add_record(kind, row, ledger);
     if is_csv {
-        read_csv(&name, text, kind, tz, errors, &mut sink);
+        read_csv(&name, &text, kind, tz, errors, &mut sink);
     } else {
-        read_toml(&name, text, kind, tz, errors, &mut sink);
+        read_toml(&name, &text, kind, tz, errors, &mut sink);
     }
 }
 

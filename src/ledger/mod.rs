@@ -3,6 +3,7 @@
 
 pub mod append;
 pub mod config;
+pub mod encoding;
 pub mod error;
 pub mod fields;
 pub mod git;
