@@ -2,7 +2,7 @@
 //! loader places at `file:line:col` and the renderer words for the clerk.
 
 use crate::model::{Phone, Rate, Time};
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{FixedOffset, NaiveDate, TimeZone};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -36,31 +36,32 @@ pub enum FieldError {
 }
 
 /// Parses a time: RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]` in the project zone `tz`.
-/// A bare date is an error: every `at` needs its time of day.
+/// A bare date is an error: every `at` needs its time of day. Nothing looser is accepted (no
+/// one-digit hours, no signs, no spaces inside numbers).
 pub fn parse_time(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
     let s = s.trim();
-    if let Some(t) = parse_local_fast(s, tz) {
+    if let Some(t) = parse_local(s, tz) {
         return Ok(t);
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t);
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
-            return tz
-                .from_local_datetime(&naive)
-                .single()
-                .ok_or_else(|| FieldError::BadTime(s.to_string()));
-        }
-    }
-    if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+    let b = s.as_bytes();
+    let bare_date = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if bare_date {
         return Err(FieldError::BareDate(s.to_string()));
     }
     Err(FieldError::BadTime(s.to_string()))
 }
 
-/// The common spelling `2026-03-01 09:30[:00]` read without chrono's format machinery.
-fn parse_local_fast(s: &str, tz: FixedOffset) -> Option<Time> {
+/// The local spelling `2026-03-01 09:30[:00]`, digit by digit.
+fn parse_local(s: &str, tz: FixedOffset) -> Option<Time> {
     let b = s.as_bytes();
     if !(b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' {
         return None;
@@ -200,6 +201,27 @@ mod tests {
         assert!(parse_time("2026-02-30 10:00", cst()).is_err());
         assert!(parse_time("2026-03-01 24:00", cst()).is_err());
         assert!(parse_time("", cst()).is_err());
+    }
+
+    #[test]
+    fn loose_spellings_are_refused() {
+        // found by fuzzing: chrono's %Y took a sign and %M a space
+        for s in [
+            "-01-06-01 09: 0",
+            "2026-03-01 9:30",
+            "2026-3-1 09:30",
+            "+2026-03-01 09:30",
+            "2026-03-01 09:30:5",
+        ] {
+            assert!(
+                matches!(parse_time(s, cst()), Err(FieldError::BadTime(_))),
+                "{s}"
+            );
+        }
+        assert!(matches!(
+            parse_time("-001-03-01", cst()),
+            Err(FieldError::BadTime(_))
+        ));
     }
 
     #[test]

@@ -328,40 +328,8 @@ mod causality {
     //! Honest appends never change a verdict: a report, contact or direct slip at time t gets
     //! the same verdict from the whole ledger as from the ledger cut at t.
     use super::testkit::*;
-    use crate::model::{Ledger, Phone, ViolationKind};
+    use crate::model::Ledger;
     use proptest::prelude::*;
-
-    const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
-
-    /// (what, hour offset from 2026-03-01 00:00, phone number 0..4, channel 0..3)
-    fn op() -> impl Strategy<Value = (u8, u32, u64, usize)> {
-        (0u8..9, 0u32..(40 * 24), 0u64..4, 0usize..3)
-    }
-
-    fn at(hours: u32) -> String {
-        let t = t("2026-03-01 00:00") + chrono::Duration::hours(i64::from(hours));
-        t.format("%Y-%m-%d %H:%M").to_string()
-    }
-
-    fn build(ops: &[(u8, u32, u64, usize)]) -> Lb {
-        let mut l = Lb::new();
-        for (n, &(what, h, p, c)) in ops.iter().enumerate() {
-            let (id, at, phone, ch) = (format!("N{n}"), at(h), Phone(13800000000 + p), CHANNELS[c]);
-            l = match what {
-                0 | 1 => l.report(&id, &at, ch, "王五", phone),
-                2 => l
-                    .visit(&id, &at, ch, "王五", phone)
-                    .signed(&format!("S-{id}"), &at),
-                3 => l.walk_in(&id, &at, phone),
-                4 => l.call(&id, &at, phone),
-                5 => l.followup(&id, &at, phone, if c == 0 { Some("孙睿") } else { None }),
-                6 => l.direct(&id, &at, phone),
-                7 => l.relation(&id, &at, phone, Phone(13800000000 + (p + 1) % 4)),
-                _ => l.violation(&id, &at, ViolationKind::Cutting, ch, Some(phone)),
-            };
-        }
-        l
-    }
 
     fn cut(l: &Ledger, t: crate::model::Time) -> Ledger {
         let mut c = l.clone();
@@ -380,7 +348,7 @@ mod causality {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn verdicts_never_depend_on_later_records(ops in proptest::collection::vec(op(), 1..40)) {
-            let l = build(&ops);
+            let l = random_ledger(&ops, false);
             let end = t("2026-06-01 00:00");
             let whole = super::evaluate(&l.l, end);
             for v in whole.verdicts.iter().filter(|v| matches!(v.kind, crate::model::Kind::Report | crate::model::Kind::Contact | crate::model::Kind::Direct)) {
@@ -391,5 +359,122 @@ mod causality {
                 prop_assert_eq!(&v.findings, &w.findings);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    //! Whole-engine properties on random ledgers.
+    use super::settle;
+    use super::testkit::*;
+    use super::verdict::Code;
+    use crate::model::Ledger;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn summary(
+        l: &Ledger,
+    ) -> Vec<(
+        String,
+        &'static str,
+        &'static str,
+        Option<String>,
+        Vec<&'static str>,
+    )> {
+        let e = super::evaluate(l, t("2026-06-01 00:00"));
+        let mut v: Vec<_> = e
+            .verdicts
+            .iter()
+            .map(|v| {
+                (
+                    v.id.clone(),
+                    v.code.as_str(),
+                    v.rule,
+                    v.cite.as_ref().map(|c| c.id.clone()),
+                    v.findings.iter().map(|f| f.code.as_str()).collect(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        #[test]
+        fn every_booking_has_exactly_one_owner(ops in proptest::collection::vec(op(), 1..50)) {
+            let l = random_ledger(&ops, false);
+            let e = super::evaluate(&l.l, t("2026-06-01 00:00"));
+            for b in &l.l.bookings {
+                let owners: Vec<Code> = e.verdicts.iter().filter(|v| v.id == b.id).map(|v| v.code).collect();
+                prop_assert_eq!(owners.len(), 1);
+                prop_assert!(matches!(owners[0], Code::Developer | Code::Channel | Code::Agency));
+            }
+        }
+
+        #[test]
+        fn settlement_lines_sum_to_the_payee_totals(ops in proptest::collection::vec(op(), 1..50)) {
+            let l = random_ledger(&ops, false);
+            let e = super::evaluate(&l.l, t("2026-06-01 00:00"));
+            let lines = settle::lines(&e);
+            let totals = settle::by_payee(&lines);
+            let all: Decimal = lines.iter().map(|l| l.amount).sum();
+            prop_assert_eq!(totals.iter().map(|(_, _, a)| *a).sum::<Decimal>(), all);
+            prop_assert_eq!(totals.iter().map(|(_, n, _)| *n).sum::<usize>(), lines.len());
+            for (payee, n, amount) in &totals {
+                let mine: Vec<_> = lines.iter().filter(|l| &l.payee == payee).collect();
+                prop_assert_eq!(mine.len(), *n);
+                prop_assert_eq!(mine.iter().map(|l| l.amount).sum::<Decimal>(), *amount);
+            }
+        }
+
+        #[test]
+        fn shuffling_rows_changes_no_verdict_when_times_differ(ops in proptest::collection::vec(op(), 1..50), seed in any::<u64>()) {
+            let l = random_ledger(&ops, true);
+            let mut shuffled = l.l.clone();
+            shuffle(&mut shuffled, seed);
+            prop_assert_eq!(summary(&l.l), summary(&shuffled));
+        }
+
+        #[test]
+        fn output_is_the_same_every_time(ops in proptest::collection::vec(op(), 1..50)) {
+            let l = random_ledger(&ops, false);
+            let style = crate::render::Style { lang: crate::render::Lang::Zh, tz: l.l.config.timezone, reveal: false };
+            let render = || {
+                let e = super::evaluate(&l.l, t("2026-06-01 00:00"));
+                let mut out = crate::render::replay::json(&e.verdicts, &style);
+                let lines = settle::lines(&e);
+                out.push_str(&crate::render::settle::lines_json(&lines, &style));
+                out.push_str(&crate::render::settle::payees_json(&settle::by_payee(&lines)));
+                out
+            };
+            prop_assert_eq!(render(), render());
+        }
+    }
+
+    /// A deterministic shuffle of every kind's rows (Fisher–Yates with splitmix64).
+    fn shuffle(l: &mut Ledger, seed: u64) {
+        let mut state = seed;
+        let mut next = move |n: usize| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n as u64) as usize
+        };
+        fn mix<T>(v: &mut [T], next: &mut dyn FnMut(usize) -> usize) {
+            for i in (1..v.len()).rev() {
+                v.swap(i, next(i + 1));
+            }
+        }
+        mix(&mut l.reports, &mut next);
+        mix(&mut l.contacts, &mut next);
+        mix(&mut l.signatures, &mut next);
+        mix(&mut l.directs, &mut next);
+        mix(&mut l.bookings, &mut next);
+        mix(&mut l.discounts, &mut next);
+        mix(&mut l.violations, &mut next);
+        mix(&mut l.relations, &mut next);
     }
 }

@@ -297,3 +297,63 @@ impl Lb {
         evaluate(&self.l, t(at))
     }
 }
+
+/// One random record for property tests: (what, hour offset from 2026-03-01 00:00, phone 0..4,
+/// channel 0..3).
+pub type Op = (u8, u32, u64, usize);
+
+pub fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    (0u8..12, 0u32..(40 * 24), 0u64..4, 0usize..3)
+}
+
+const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
+
+/// A ledger from random ops. With `distinct`, no two records share a time (each op gets its own
+/// minute), so file order never breaks a tie.
+pub fn random_ledger(ops: &[Op], distinct: bool) -> Lb {
+    let mut l = Lb::new();
+    for (n, &(what, h, p, c)) in ops.iter().enumerate() {
+        let minutes = i64::from(h) * 60 + if distinct { n as i64 } else { 0 };
+        let at = (t("2026-03-01 00:00") + chrono::Duration::minutes(minutes))
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let (id, phone, ch) = (format!("N{n}"), Phone(13800000000 + p), CHANNELS[c]);
+        l = match what {
+            0 | 1 => l.report(&id, &at, ch, "王五", phone),
+            2 if distinct => {
+                // each signature a second apart, so no two share a time
+                let base = t(&at);
+                let roles = ["reception", "site_manager", "developer", "final"];
+                roles.iter().enumerate().fold(
+                    l.visit(&id, &at, ch, "王五", phone),
+                    |l, (k, role)| {
+                        let when = (base + chrono::Duration::seconds(k as i64 + 1)).to_rfc3339();
+                        l.sign(&format!("S-{id}"), &when, role, "签字人")
+                    },
+                )
+            }
+            2 => l
+                .visit(&id, &at, ch, "王五", phone)
+                .signed(&format!("S-{id}"), &at),
+            3 => l.walk_in(&id, &at, phone),
+            4 => l.call(&id, &at, phone),
+            5 => l.followup(&id, &at, phone, if c == 0 { Some("孙睿") } else { None }),
+            6 => l.direct(&id, &at, phone),
+            7 => l.relation(&id, &at, phone, Phone(13800000000 + (p + 1) % 4)),
+            8 => l.violation(&id, &at, ViolationKind::Cutting, ch, Some(phone)),
+            9 => l.violation(&id, &at, ViolationKind::OrderSwap, ch, None),
+            10 => l.discount(&id, &at, phone),
+            _ => {
+                let mut b = l.booking(&id, &at, phone);
+                let price = [1_990_000, 1_950_000, 1_800_000][c];
+                b.l.bookings.last_mut().unwrap().price = Decimal::from(price);
+                if p == 0 {
+                    b.l.bookings.last_mut().unwrap().discount =
+                        b.l.discounts.first().map(|d| d.id.clone());
+                }
+                b
+            }
+        };
+    }
+    l
+}
