@@ -372,15 +372,16 @@ mod properties {
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 
-    fn summary(
-        l: &Ledger,
-    ) -> Vec<(
+    /// (id, code, rule, cited id, finding codes) of every verdict, sorted.
+    type Summary = Vec<(
         String,
         &'static str,
         &'static str,
         Option<String>,
         Vec<&'static str>,
-    )> {
+    )>;
+
+    fn summary(l: &Ledger) -> Summary {
         let e = super::evaluate(l, t("2026-06-01 00:00"));
         let mut v: Vec<_> = e
             .verdicts
