@@ -457,3 +457,10 @@ fn bytes_that_are_no_text_are_an_error() {
     w.write_bytes("voids.csv", b"id,at,ref,reason\n\x81\x20\xff,x,y,z\n");
     assert_error(&w, &["voids.csv: is neither UTF-8 nor GB18030 text"]);
 }
+
+#[test]
+fn every_bad_cell_of_a_row_is_reported() {
+    let w = Workdir::new();
+    w.write("reports.csv", &format!("{REPORTS}R-1,2026-13-45 09:00,链家,,张伟,999\n"));
+    assert_error(&w, &["reports.csv:2:2:", "reports.csv:2:4: a value is required [broker]", "reports.csv:2:6:", "3 error(s)"]);
+}

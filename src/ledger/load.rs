@@ -321,173 +321,243 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
     let src = r.src();
     match kind {
         Kind::Report => {
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let channel = r.text("channel");
+            let broker = r.text("broker");
+            let client = r.text("client");
+            let phone = r.phone("phone");
+            let note = r.text("note");
             let rec = (|| {
                 Some(Report {
-                    id: r.text("id")?,
-                    at: r.time("at")?,
-                    channel: r.text("channel")?,
-                    broker: r.text("broker")?,
-                    client: r.text("client")?,
-                    phone: r.phone("phone")?,
-                    note: r.text("note"),
+                    id: id?,
+                    at: at?,
+                    channel: channel?,
+                    broker: broker?,
+                    client: client?,
+                    phone: phone?,
+                    note,
                     src,
                 })
             })();
             push_if_clean(r, rec, &mut l.reports);
         }
         Kind::Contact => {
-            let (id, at, k, phone) = (
-                r.text("id"),
-                r.time("at"),
-                r.choice("kind", &CONTACT_KINDS),
-                r.phone("phone"),
-            );
-            let rec = Contact {
-                id: id.unwrap_or_default(),
-                at: at.unwrap_or_default(),
-                kind: k.unwrap_or(ContactKind::Call),
-                phone: phone.unwrap_or(Phone(0)),
-                client: r.text("client"),
-                consultant: r.text("consultant"),
-                channel: r.text("channel"),
-                broker: r.text("broker"),
-                slip: r.text("slip"),
-                confirmed_by: r.text("confirmed_by"),
-                note: r.text("note"),
-                src,
-            };
-            push_if_clean(r, Some(rec), &mut l.contacts);
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let kind = r.choice("kind", &CONTACT_KINDS);
+            let phone = r.phone("phone");
+            let client = r.text("client");
+            let consultant = r.text("consultant");
+            let channel = r.text("channel");
+            let broker = r.text("broker");
+            let slip = r.text("slip");
+            let confirmed_by = r.text("confirmed_by");
+            let note = r.text("note");
+            let rec = (|| {
+                Some(Contact {
+                    id: id?,
+                    at: at?,
+                    kind: kind?,
+                    phone: phone?,
+                    client,
+                    consultant,
+                    channel,
+                    broker,
+                    slip,
+                    confirmed_by,
+                    note,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.contacts);
         }
         Kind::Slip => {
+            // every field is read (and its error kept) before any is required
             let roles = l.config.slip_roles.clone();
+            let slip = r.text("slip");
+            let at = r.time("at");
+            let role = r.parsed("role", |s| {
+                let opts: Vec<(&str, ())> = roles.iter().map(|n| (n.as_str(), ())).collect();
+                parse_enum(s, &opts).map(|_| s.trim().to_string())
+            });
+            let signer = r.text("signer");
             let rec = (|| {
                 Some(Signature {
-                    slip: r.text("slip")?,
-                    at: r.time("at")?,
-                    role: r.parsed("role", |s| {
-                        let opts: Vec<(&str, ())> =
-                            roles.iter().map(|n| (n.as_str(), ())).collect();
-                        parse_enum(s, &opts).map(|_| s.trim().to_string())
-                    })?,
-                    signer: r.text("signer")?,
+                    slip: slip?,
+                    at: at?,
+                    role: role?,
+                    signer: signer?,
                     src,
                 })
             })();
             push_if_clean(r, rec, &mut l.signatures);
         }
         Kind::Direct => {
-            let (id, at, phone) = (r.text("id"), r.time("presented_at"), r.phone("phone"));
-            let rec = Direct {
-                id: id.unwrap_or_default(),
-                presented_at: at.unwrap_or_default(),
-                phone: phone.unwrap_or(Phone(0)),
-                client: r.text("client"),
-                unit: r.text("unit"),
-                area: r.decimal("area"),
-                list_unit_price: r.decimal("list_unit_price"),
-                unit_price: r.decimal("unit_price"),
-                total: r.decimal("total"),
-                other: r.text("other"),
-                request: r.text("request"),
-                client_signature: r.text("client_signature"),
-                developer_signer: r.text("developer_signer"),
-                agency_signer: r.text("agency_signer"),
-                src,
-            };
-            push_if_clean(r, Some(rec), &mut l.directs);
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let presented_at = r.time("presented_at");
+            let phone = r.phone("phone");
+            let client = r.text("client");
+            let unit = r.text("unit");
+            let area = r.decimal("area");
+            let list_unit_price = r.decimal("list_unit_price");
+            let unit_price = r.decimal("unit_price");
+            let total = r.decimal("total");
+            let other = r.text("other");
+            let request = r.text("request");
+            let client_signature = r.text("client_signature");
+            let developer_signer = r.text("developer_signer");
+            let agency_signer = r.text("agency_signer");
+            let rec = (|| {
+                Some(Direct {
+                    id: id?,
+                    presented_at: presented_at?,
+                    phone: phone?,
+                    client,
+                    unit,
+                    area,
+                    list_unit_price,
+                    unit_price,
+                    total,
+                    other,
+                    request,
+                    client_signature,
+                    developer_signer,
+                    agency_signer,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.directs);
         }
         Kind::Booking => {
-            let (id, at, unit, buyer, phone) = (
-                r.text("id"),
-                r.time("at"),
-                r.text("unit"),
-                r.text("buyer"),
-                r.phone("phone"),
-            );
-            let (area, list_price, price) = (
-                r.decimal("area"),
-                r.decimal("list_price"),
-                r.decimal("price"),
-            );
-            let rec = Booking {
-                id: id.unwrap_or_default(),
-                at: at.unwrap_or_default(),
-                unit: unit.unwrap_or_default(),
-                buyer: buyer.unwrap_or_default(),
-                phone: phone.unwrap_or(Phone(0)),
-                area,
-                list_price: list_price.unwrap_or_default(),
-                price: price.unwrap_or_default(),
-                payment: r.choice("payment", &PAYMENTS),
-                consultant: r.text("consultant"),
-                discount: r.text("discount"),
-                deposit: r.decimal("deposit"),
-                note: r.text("note"),
-                src,
-            };
-            push_if_clean(r, Some(rec), &mut l.bookings);
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let unit = r.text("unit");
+            let buyer = r.text("buyer");
+            let phone = r.phone("phone");
+            let area = r.decimal("area");
+            let list_price = r.decimal("list_price");
+            let price = r.decimal("price");
+            let payment = r.choice("payment", &PAYMENTS);
+            let consultant = r.text("consultant");
+            let discount = r.text("discount");
+            let deposit = r.decimal("deposit");
+            let note = r.text("note");
+            let rec = (|| {
+                Some(Booking {
+                    id: id?,
+                    at: at?,
+                    unit: unit?,
+                    buyer: buyer?,
+                    phone: phone?,
+                    area,
+                    list_price: list_price?,
+                    price: price?,
+                    payment,
+                    consultant,
+                    discount,
+                    deposit,
+                    note,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.bookings);
         }
         Kind::Discount => {
-            let (id, at, phone, unit) =
-                (r.text("id"), r.time("at"), r.phone("phone"), r.text("unit"));
-            let rec = Discount {
-                id: id.unwrap_or_default(),
-                at: at.unwrap_or_default(),
-                phone: phone.unwrap_or(Phone(0)),
-                unit: unit.unwrap_or_default(),
-                client: r.text("client"),
-                list_unit_price: r.decimal("list_unit_price"),
-                unit_price: r.decimal("unit_price"),
-                reason: r.text("reason"),
-                developer_signer: r.text("developer_signer"),
-                agency_signer: r.text("agency_signer"),
-                src,
-            };
-            push_if_clean(r, Some(rec), &mut l.discounts);
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let phone = r.phone("phone");
+            let unit = r.text("unit");
+            let client = r.text("client");
+            let list_unit_price = r.decimal("list_unit_price");
+            let unit_price = r.decimal("unit_price");
+            let reason = r.text("reason");
+            let developer_signer = r.text("developer_signer");
+            let agency_signer = r.text("agency_signer");
+            let rec = (|| {
+                Some(Discount {
+                    id: id?,
+                    at: at?,
+                    phone: phone?,
+                    unit: unit?,
+                    client,
+                    list_unit_price,
+                    unit_price,
+                    reason,
+                    developer_signer,
+                    agency_signer,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.discounts);
         }
         Kind::Violation => {
-            let (id, at, k, channel) = (
-                r.text("id"),
-                r.time("at"),
-                r.choice("kind", &VIOLATION_KINDS),
-                r.text("channel"),
-            );
-            let rec = Violation {
-                id: id.unwrap_or_default(),
-                at: at.unwrap_or_default(),
-                kind: k.unwrap_or(ViolationKind::Zone),
-                channel: channel.unwrap_or_default(),
-                broker: r.text("broker"),
-                persons: r.parsed("persons", parse_u32),
-                phone: r.phone("phone"),
-                damages: r.decimal("damages"),
-                evidence: r.text("evidence"),
-                src,
-            };
-            push_if_clean(r, Some(rec), &mut l.violations);
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let kind = r.choice("kind", &VIOLATION_KINDS);
+            let channel = r.text("channel");
+            let broker = r.text("broker");
+            let persons = r.parsed("persons", parse_u32);
+            let phone = r.phone("phone");
+            let damages = r.decimal("damages");
+            let evidence = r.text("evidence");
+            let rec = (|| {
+                Some(Violation {
+                    id: id?,
+                    at: at?,
+                    kind: kind?,
+                    channel: channel?,
+                    broker,
+                    persons,
+                    phone,
+                    damages,
+                    evidence,
+                    src,
+                })
+            })();
+            push_if_clean(r, rec, &mut l.violations);
         }
         Kind::Relation => {
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let phone = r.phone("phone");
+            let relation = r.choice("relation", &RELATIONS);
+            let other_phone = r.phone("other_phone");
+            let note = r.text("note");
             let rec = (|| {
                 Some(Relation {
-                    id: r.text("id")?,
-                    at: r.time("at")?,
-                    phone: r.phone("phone")?,
-                    relation: r.choice("relation", &RELATIONS)?,
-                    other_phone: r.phone("other_phone")?,
-                    note: r.text("note"),
+                    id: id?,
+                    at: at?,
+                    phone: phone?,
+                    relation: relation?,
+                    other_phone: other_phone?,
+                    note,
                     src,
                 })
             })();
             push_if_clean(r, rec, &mut l.relations);
         }
         Kind::Void => {
+            // every field is read (and its error kept) before any is required
+            let id = r.text("id");
+            let at = r.time("at");
+            let target = r.text("ref");
+            let reason = r.text("reason");
+            let by = r.text("by");
             let rec = (|| {
                 Some(Void {
-                    id: r.text("id")?,
-                    at: r.time("at")?,
-                    target: r.text("ref")?,
-                    reason: r.text("reason")?,
-                    by: r.text("by"),
+                    id: id?,
+                    at: at?,
+                    target: target?,
+                    reason: reason?,
+                    by,
                     src,
                 })
             })();
