@@ -6,10 +6,19 @@ fn main() {
     let cli = attrib::cmd::Cli::parse();
     let code = match attrib::cmd::run(cli) {
         Ok(code) => code,
+        Err(e) if closed_stdout(&e) => 0,
         Err(e) => {
             eprintln!("attrib: {e:#}");
             2
         }
     };
     std::process::exit(code);
+}
+
+/// The reader of our output went away (`| head`): not an error of ours.
+fn closed_stdout(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
 }

@@ -137,24 +137,24 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     append::commit(&dir, &plan)?;
     match e.verdict(key) {
         Some(v) => match g.format {
-            Format::Json => println!(
+            Format::Json => say!(
                 "{}",
                 serde_json::to_string_pretty(&render::replay::json_value(v, &style))?
-            ),
+            )?,
             _ => {
-                println!(
+                say!(
                     "{} {}: {} ({})",
                     style.record(v.kind, v.contact),
                     v.id,
                     style.why(v),
                     v.rule
-                );
+                )?;
                 for f in &v.findings {
-                    println!("⚠ {}", style.finding(f));
+                    say!("⚠ {}", style.finding(f))?;
                 }
             }
         },
-        None => println!("{key}"),
+        None => say!("{key}")?,
     }
     Ok(0)
 }

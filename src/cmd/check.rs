@@ -49,8 +49,8 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
     };
     let s = rules::check::client_status(&e, phone, &prospect);
     match g.format {
-        Format::Table => println!("{}", render::check::text(&s, &e.verdicts, &style)),
-        Format::Json => println!("{}", render::check::json(&s, &e.verdicts, &style)),
+        Format::Table => say!("{}", render::check::text(&s, &e.verdicts, &style))?,
+        Format::Json => say!("{}", render::check::json(&s, &e.verdicts, &style))?,
         Format::Csv => render::check::csv(&s, &style, &mut std::io::stdout().lock())?,
     }
     Ok(if s.booking.has_error() { 1 } else { 0 })

@@ -85,6 +85,6 @@ pub fn run(g: &Global, a: InitArgs) -> anyhow::Result<i32> {
             format!("{}\n", header.join(",")),
         )?;
     }
-    println!("{}", dir.display());
+    say!("{}", dir.display())?;
     Ok(0)
 }

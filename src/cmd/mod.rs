@@ -2,6 +2,15 @@
 //! calls the pure rules and renders. Exit codes: 0 fine, 1 blocking findings or ledger errors
 //! (validate), 2 usage or unreadable input.
 
+/// `println!` that returns an error instead of panicking when standard output is closed early
+/// (`attrib replay | head`); `main` treats that error as a quiet end.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*)
+    }};
+}
+
 pub mod add;
 pub mod audit;
 

@@ -17,8 +17,8 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
     let style = g.style(&ledger.config);
     let e = rules::evaluate(&ledger, as_of);
     match g.format {
-        Format::Table => println!("{}", render::replay::table_text(&e.verdicts, &style)),
-        Format::Json => println!("{}", render::replay::json(&e.verdicts, &style)),
+        Format::Table => say!("{}", render::replay::table_text(&e.verdicts, &style))?,
+        Format::Json => say!("{}", render::replay::json(&e.verdicts, &style))?,
         Format::Csv => render::replay::csv(&e.verdicts, &style, &mut std::io::stdout().lock())?,
     }
     Ok(0)

@@ -50,14 +50,14 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let lines = settle::in_month(settle::lines(&e), year, month, ledger.config.timezone);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {
-        (By::Line, Format::Table) => println!("{}", render::settle::lines_table(&lines, &style)),
-        (By::Line, Format::Json) => println!("{}", render::settle::lines_json(&lines, &style)),
+        (By::Line, Format::Table) => say!("{}", render::settle::lines_table(&lines, &style))?,
+        (By::Line, Format::Json) => say!("{}", render::settle::lines_json(&lines, &style))?,
         (By::Line, Format::Csv) => render::settle::lines_csv(&lines, &style, a.bom, out)?,
         (By::Payee, f) => {
             let totals = settle::by_payee(&lines);
             match f {
-                Format::Table => println!("{}", render::settle::payees_table(&totals, &style)),
-                Format::Json => println!("{}", render::settle::payees_json(&totals)),
+                Format::Table => say!("{}", render::settle::payees_table(&totals, &style))?,
+                Format::Json => say!("{}", render::settle::payees_json(&totals))?,
                 Format::Csv => render::settle::payees_csv(&totals, a.bom, out)?,
             }
         }

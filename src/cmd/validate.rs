@@ -18,13 +18,13 @@ pub fn run(g: &Global) -> anyhow::Result<i32> {
                 + l.relations.len()
                 + l.voids.len();
             let style = g.style(&l.config);
-            println!(
+            say!(
                 "{}",
                 style.pick(
                     &format!("账本无误: {n} 条记录"),
                     &format!("ok: {n} records")
                 )
-            );
+            )?;
             Ok(0)
         }
         Err(errors) => {
