@@ -461,6 +461,31 @@ fn bytes_that_are_no_text_are_an_error() {
 #[test]
 fn every_bad_cell_of_a_row_is_reported() {
     let w = Workdir::new();
-    w.write("reports.csv", &format!("{REPORTS}R-1,2026-13-45 09:00,链家,,张伟,999\n"));
-    assert_error(&w, &["reports.csv:2:2:", "reports.csv:2:4: a value is required [broker]", "reports.csv:2:6:", "3 error(s)"]);
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,,张伟,999\n"),
+    );
+    assert_error(
+        &w,
+        &[
+            "reports.csv:2:2:",
+            "reports.csv:2:4: a value is required [broker]",
+            "reports.csv:2:6:",
+            "3 error(s)",
+        ],
+    );
+}
+
+#[test]
+fn the_ledger_folder_comes_from_attrib_ledger_when_no_c_is_given() {
+    let w = Workdir::example("lingxiu");
+    let out = assert_cmd::Command::cargo_bin("attrib")
+        .unwrap()
+        .env("ATTRIB_LEDGER", w.path())
+        .current_dir(std::env::temp_dir())
+        .args(["validate", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 200 records"));
 }
