@@ -144,6 +144,12 @@ fn a_back_dated_row_that_changes_no_verdict_is_still_reported() {
     );
     assert_eq!(f[0]["author"], "销控小周");
     assert_eq!(f[0]["after"], "2026-03-05T20:00:00+08:00");
+    assert_eq!(
+        f[0]["commit"].as_str().unwrap().len(),
+        7,
+        "short hash: {}",
+        f[0]
+    );
 }
 
 #[test]

@@ -486,6 +486,11 @@ fn the_ledger_folder_comes_from_attrib_ledger_when_no_c_is_given() {
         .args(["validate", "--lang", "en"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 200 records"));
 }

@@ -4,7 +4,7 @@
 use super::{Global, print_errors};
 use crate::ledger::{self, append, load::columns};
 use crate::model::{Kind, Time};
-use crate::render::{self, Format, Lang};
+use crate::render::{self, Format, Lang, Style};
 use crate::rules;
 use anyhow::{Context, bail};
 use clap::{Arg, ArgAction};
@@ -76,26 +76,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             kinds.join(", ")
         )
     })?;
-    let m = kind_command(kind)
-        .try_get_matches_from(&a.fields)
-        .unwrap_or_else(|e| e.exit());
-    let mut g = g.clone();
-    if let Some(d) = m.get_one::<String>("ledger") {
-        g.ledger = Some(d.into());
-    }
-    if let Some(f) = m.get_one::<Format>("format") {
-        g.format = *f;
-    }
-    if let Some(l) = m.get_one::<Lang>("lang") {
-        g.lang = Some(*l);
-    }
-    g.reveal |= m.get_flag("reveal");
-    let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
-    for (col, _) in columns(kind) {
-        if let Some(v) = m.get_one::<String>(col) {
-            values.insert(col, v.clone());
-        }
-    }
+    let (g, mut values) = fields(kind, &a.fields, g);
     let dir = g.dir();
     let _lock = append::lock(&dir)?;
     let files = ledger::read_dir(&dir)
@@ -136,27 +117,59 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         .expect("every kind has an id or a slip id");
     append::commit(&dir, &plan)?;
     match e.verdict(key) {
-        Some(v) => match g.format {
-            Format::Json => say!(
-                "{}",
-                serde_json::to_string_pretty(&render::replay::json_value(v, &style))?
-            )?,
-            _ => {
-                say!(
-                    "{} {}: {} ({})",
-                    style.record(v.kind, v.contact),
-                    v.id,
-                    style.why(v),
-                    v.rule
-                )?;
-                for f in &v.findings {
-                    say!("⚠ {}", style.finding(f))?;
-                }
-            }
-        },
+        Some(v) => print_verdict(v, &style, g.format)?,
         None => say!("{key}")?,
     }
     Ok(0)
+}
+
+/// The record's fields from `--column value` flags, and the global options given after KIND.
+fn fields(kind: Kind, args: &[String], g: &Global) -> (Global, BTreeMap<&'static str, String>) {
+    let m = kind_command(kind)
+        .try_get_matches_from(args)
+        .unwrap_or_else(|e| e.exit());
+    let mut g = g.clone();
+    if let Some(d) = m.get_one::<String>("ledger") {
+        g.ledger = Some(d.into());
+    }
+    if let Some(f) = m.get_one::<Format>("format") {
+        g.format = *f;
+    }
+    if let Some(l) = m.get_one::<Lang>("lang") {
+        g.lang = Some(*l);
+    }
+    g.reveal |= m.get_flag("reveal");
+    let values = columns(kind)
+        .iter()
+        .filter_map(|(col, _)| m.get_one::<String>(col).map(|v| (*col, v.clone())))
+        .collect();
+    (g, values)
+}
+
+/// The new record's verdict: one line and its findings, or the replay JSON object.
+fn print_verdict(
+    v: &crate::rules::verdict::Verdict,
+    style: &Style,
+    format: Format,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&render::replay::json_value(v, style))?
+        )?;
+        return Ok(());
+    }
+    say!(
+        "{} {}: {} ({})",
+        style.record(v.kind, v.contact),
+        v.id,
+        style.why(v),
+        v.rule
+    )?;
+    for f in &v.findings {
+        say!("⚠ {}", style.finding(f))?;
+    }
+    Ok(())
 }
 
 /// `--id` defaults to the next free id with the kind's prefix; the record's time to `--at`

@@ -40,6 +40,23 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// Takes the files a commit wrote (empty: deleted), keeping the line-break counts current.
+    fn apply(&mut self, files: Vec<(String, Vec<u8>)>) {
+        for (name, bytes) in files {
+            let old = self.files.get(&name).map(Vec::as_slice).unwrap_or_default();
+            let breaks = match bytes.strip_prefix(old) {
+                Some(tail) => self.breaks.get(&name).copied().unwrap_or(0) + count_breaks(tail),
+                None => count_breaks(&bytes),
+            };
+            self.breaks.insert(name.clone(), breaks);
+            if bytes.is_empty() {
+                self.files.remove(&name);
+            } else {
+                self.files.insert(name, bytes);
+            }
+        }
+    }
+
     fn config(&self) -> Option<crate::model::Config> {
         ledger::config::parse_config(&self.text(CONFIG_FILE)).ok()
     }
@@ -107,58 +124,43 @@ fn standings(state: &State, as_of: Time) -> Option<HashMap<String, audit::Standi
     Some(audit::standings(&rules::evaluate(&ledger, as_of)))
 }
 
-pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
-    let dir = g.dir();
-    let commits = git::history(&dir, a.since.as_deref())?;
-    let mut blobs = git::BlobReader::new(&dir)?;
-    let mut state = State::default();
-    if let Some(rev) = &a.since {
-        state.files = git::files_at(&dir, rev)?;
-        state.breaks = state
-            .files
-            .iter()
-            .map(|(n, b)| (n.clone(), count_breaks(b)))
-            .collect();
-    }
-    let eight = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    let tz = state.config().map(|c| c.timezone).unwrap_or(eight);
-    let as_of = match &g.at {
-        Some(s) => parse_time(s, tz).context("--at")?,
-        None => chrono::Utc::now().with_timezone(&tz),
-    };
-    let mut latest: Option<(Time, Kind)> = None;
-    for name in state.files.keys() {
-        for r in raw::rows(name, &state.text(name)) {
-            latest = latest.max(order_key(&r, tz));
-        }
-    }
-    let mut findings = vec![];
-    let mut cached: Option<HashMap<String, audit::Standing>> = None;
-    let progress = std::io::stderr().is_terminal() && commits.len() > 20;
-    for (n, c) in commits.iter().enumerate() {
-        if progress {
-            eprint!("\raudit {}/{}", n + 1, commits.len());
-        }
+/// The walk through the history: the ledger as it stands, the latest row in evaluation order,
+/// the verdicts of the current state when known, and what was found so far.
+struct Walk {
+    state: State,
+    blobs: git::BlobReader,
+    latest: Option<(Time, Kind)>,
+    cached: Option<HashMap<String, audit::Standing>>,
+    as_of: Time,
+    findings: Vec<Finding>,
+}
+
+const EIGHT_HOURS: i32 = 8 * 3600;
+
+impl Walk {
+    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
         let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
         for ch in &c.changes {
             let new = match &ch.blob {
-                Some(b) => blobs.read(b)?.unwrap_or_default(),
+                Some(b) => self.blobs.read(b)?.unwrap_or_default(),
                 None => vec![],
             };
-            let old = state
+            let old = self
+                .state
                 .files
                 .get(&ch.name)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let breaks = state.breaks.get(&ch.name).copied().unwrap_or(0);
+            let breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
             let (r, a) = changed_rows(&ch.name, old, breaks, &new);
             removed.extend(r);
             added.extend(a);
             after.push((ch.name.clone(), new));
         }
         let changes = audit::classify(&removed, &added);
-        let place = |kind, r: &RawRow, before: String, after: String| Finding {
+        let found = |kind, r: &RawRow, before: String, after: String| Finding {
             kind,
             commit: c.short.clone(),
             author: c.author.clone(),
@@ -170,30 +172,36 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
             after,
         };
         for (old, new) in &changes.edits {
-            findings.push(place(FindingKind::Edit, new, old.show(), new.show()));
+            self.findings
+                .push(found(FindingKind::Edit, new, old.show(), new.show()));
         }
         for old in &changes.deletions {
-            findings.push(place(FindingKind::Deletion, old, old.show(), String::new()));
+            self.findings
+                .push(found(FindingKind::Deletion, old, old.show(), String::new()));
         }
         let new_config = after.iter().find(|(n, _)| n == CONFIG_FILE);
-        let config_changed = new_config.is_some();
         let config = match new_config {
             Some((_, b)) => ledger::config::parse_config(&text(b)).ok(),
-            None => state.config(),
+            None => self.state.config(),
         };
+        let eight = chrono::FixedOffset::east_opt(EIGHT_HOURS).expect("valid offset");
         let (tz, max_delay) = config
             .map(|c| (c.timezone, c.max_entry_delay_hours))
             .unwrap_or((eight, 24));
         let committed = chrono::DateTime::parse_from_rfc3339(&c.date).ok();
-        let mut reaches_back = !changes.edits.is_empty() || !changes.deletions.is_empty();
+        // Honest appends that come after every earlier row in evaluation order cannot change an
+        // R2–R6 verdict; only commits that reach back (edits, deletions, rows placed before the
+        // latest row, voids, a config change) are evaluated before and after.
+        let mut reaches_back =
+            !changes.edits.is_empty() || !changes.deletions.is_empty() || new_config.is_some();
         let mut new_voids = vec![];
-        let latest_before = latest;
+        let latest_before = self.latest;
         for r in &changes.appended {
             let at = row_time(r, tz);
             if let (Some(at), Some(committed)) = (at, committed)
                 && audit::back_dated(at, committed, max_delay)
             {
-                findings.push(place(
+                self.findings.push(found(
                     FindingKind::BackDated,
                     r,
                     at.to_rfc3339(),
@@ -205,72 +213,95 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
             }
             let key = order_key(r, tz);
             reaches_back |= key.is_none() || key < latest_before;
-            latest = latest.max(key);
+            self.latest = self.latest.max(key);
         }
-        // Honest appends that come after every earlier row in evaluation order cannot change an
-        // R2–R6 verdict; only commits that reach back (edits, deletions, rows placed before the
-        // latest row, voids, a config change) are evaluated before and after.
-        reaches_back |= !new_voids.is_empty() || config_changed;
-        let old = match (reaches_back, cached.take()) {
+        reaches_back |= !new_voids.is_empty();
+        let before = match (reaches_back, self.cached.take()) {
             (false, _) => None,
             (true, Some(s)) => Some(s),
-            (true, None) => standings(&state, as_of),
+            (true, None) => standings(&self.state, self.as_of),
         };
-        for (name, bytes) in after {
-            let old = state
-                .files
-                .get(&name)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let breaks = match bytes.strip_prefix(old) {
-                Some(tail) => state.breaks.get(&name).copied().unwrap_or(0) + count_breaks(tail),
-                None => count_breaks(&bytes),
-            };
-            state.breaks.insert(name.clone(), breaks);
-            if bytes.is_empty() {
-                state.files.remove(&name);
-            } else {
-                state.files.insert(name, bytes);
-            }
-        }
+        self.state.apply(after);
         if !reaches_back {
-            continue;
+            return Ok(());
         }
-        let new = standings(&state, as_of);
-        if let (Some(old), Some(new)) = (&old, &new) {
-            for f in audit::flips(old, new, &new_voids) {
-                let kind = if f.void.is_some() {
-                    FindingKind::Correction
-                } else {
-                    FindingKind::Flip
-                };
-                let show = |s: &audit::Standing| {
-                    format!(
-                        "{} ({}{})",
-                        s.code.as_str(),
-                        s.rule,
-                        s.cite.as_ref().map(|c| format!(" {c}")).unwrap_or_default()
-                    )
-                };
-                findings.push(Finding {
-                    kind,
-                    commit: c.short.clone(),
-                    author: c.author.clone(),
-                    date: c.date.clone(),
-                    file: f.after.src.file.clone(),
-                    line: f.after.src.line,
-                    id: f.id.clone(),
-                    before: show(&f.before),
-                    after: show(&f.after) + &f.void.map(|v| format!(" — {v}")).unwrap_or_default(),
-                });
+        let now = standings(&self.state, self.as_of);
+        if let (Some(before), Some(now)) = (&before, &now) {
+            for f in audit::flips(before, now, &new_voids) {
+                self.findings.push(flip_finding(c, f));
             }
         }
-        cached = new;
+        self.cached = now;
+        Ok(())
+    }
+}
+
+fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
+    let show = |s: &audit::Standing| {
+        format!(
+            "{} ({}{})",
+            s.code.as_str(),
+            s.rule,
+            s.cite.as_ref().map(|c| format!(" {c}")).unwrap_or_default()
+        )
+    };
+    Finding {
+        kind: if f.void.is_some() {
+            FindingKind::Correction
+        } else {
+            FindingKind::Flip
+        },
+        commit: c.short.clone(),
+        author: c.author.clone(),
+        date: c.date.clone(),
+        file: f.after.src.file.clone(),
+        line: f.after.src.line,
+        id: f.id.clone(),
+        before: show(&f.before),
+        after: show(&f.after) + &f.void.map(|v| format!(" — {v}")).unwrap_or_default(),
+    }
+}
+
+pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
+    let dir = g.dir();
+    let commits = git::history(&dir, a.since.as_deref())?;
+    let mut state = State::default();
+    if let Some(rev) = &a.since {
+        state.apply(git::files_at(&dir, rev)?.into_iter().collect());
+    }
+    let tz = state
+        .config()
+        .map(|c| c.timezone)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(EIGHT_HOURS).expect("valid offset"));
+    let as_of = match &g.at {
+        Some(s) => parse_time(s, tz).context("--at")?,
+        None => chrono::Utc::now().with_timezone(&tz),
+    };
+    let latest = state
+        .files
+        .keys()
+        .flat_map(|n| raw::rows(n, &state.text(n)))
+        .filter_map(|r| order_key(&r, tz))
+        .max();
+    let mut walk = Walk {
+        state,
+        blobs: git::BlobReader::new(&dir)?,
+        latest,
+        cached: None,
+        as_of,
+        findings: vec![],
+    };
+    let progress = std::io::stderr().is_terminal() && commits.len() > 20;
+    for (n, c) in commits.iter().enumerate() {
+        if progress {
+            eprint!("\raudit {}/{}", n + 1, commits.len());
+        }
+        walk.step(c)?;
     }
     if progress {
         eprintln!();
     }
-    let tz = state.config().map(|c| c.timezone).unwrap_or(eight);
+    let findings = walk.findings;
     let style = render::Style {
         lang: g.lang.unwrap_or(render::Lang::Zh),
         tz,
