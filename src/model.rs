@@ -377,6 +377,19 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// How many rows the ledger holds (every signature counts).
+    pub fn rows(&self) -> usize {
+        self.reports.len()
+            + self.contacts.len()
+            + self.signatures.len()
+            + self.directs.len()
+            + self.bookings.len()
+            + self.discounts.len()
+            + self.violations.len()
+            + self.relations.len()
+            + self.voids.len()
+    }
+
     pub fn empty(config: Config) -> Ledger {
         Ledger {
             config,

@@ -8,15 +8,7 @@ pub fn run(g: &Global) -> anyhow::Result<i32> {
     match ledger::load(&files) {
         Ok(l) => {
             super::note_encodings(&l);
-            let n = l.reports.len()
-                + l.contacts.len()
-                + l.signatures.len()
-                + l.directs.len()
-                + l.bookings.len()
-                + l.discounts.len()
-                + l.violations.len()
-                + l.relations.len()
-                + l.voids.len();
+            let n = l.rows();
             let style = g.style(&l.config);
             say!(
                 "{}",
