@@ -24,7 +24,8 @@ impl fmt::Display for Phone {
 /// Where a record stands: its file (e.g. `reports.csv`) and 1-based line (header = line 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Src {
-    pub file: String,
+    /// Shared by every row of the file.
+    pub file: std::rc::Rc<str>,
     pub line: u32,
 }
 

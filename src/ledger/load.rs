@@ -235,7 +235,7 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
 
 /// One row being read: its cells in schema order, and the errors found so far.
 pub struct Row<'a> {
-    file: &'a str,
+    file: std::rc::Rc<str>,
     line: u32,
     kind: Kind,
     cells: Vec<Option<&'a str>>,
@@ -255,7 +255,7 @@ impl<'a> Row<'a> {
 
     fn src(&self) -> Src {
         Src {
-            file: self.file.to_string(),
+            file: self.file.clone(),
             line: self.line,
         }
     }
@@ -582,6 +582,7 @@ fn read_csv(
     sink: &mut dyn FnMut(&mut Row),
 ) {
     let schema = columns(kind);
+    let shared: std::rc::Rc<str> = name.into();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
@@ -672,7 +673,7 @@ fn read_csv(
             })
             .collect();
         let mut row = Row {
-            file: name,
+            file: shared.clone(),
             line,
             kind,
             cells,
@@ -743,6 +744,7 @@ fn read_toml(
     sink: &mut dyn FnMut(&mut Row),
 ) {
     let schema = columns(kind);
+    let shared: std::rc::Rc<str> = name.into();
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
@@ -818,7 +820,7 @@ fn read_toml(
             .map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()))
             .collect();
         let mut row = Row {
-            file: name,
+            file: shared.clone(),
             line,
             kind,
             cells,
