@@ -297,3 +297,29 @@ fn replay_at_two_revisions_gives_the_verdicts_of_each() {
     assert_eq!(code, 2);
     assert!(err.contains("nosuchrev"), "{err}");
 }
+
+#[test]
+fn an_edit_inside_a_toml_file_is_found_by_id() {
+    let r = Repo::new();
+    let direct = |unit: &str| {
+        format!(
+            "# 甲方确认单\n[[direct]]\nid = \"D-1\"\npresented_at = \"2026-03-01 10:00\"\nphone = \"13800000001\"\nunit = \"{unit}\"\n"
+        )
+    };
+    r.write("directs.toml", &direct("1-1-101"));
+    r.commit("2026-03-01T10:30:00+08:00", "slip");
+    r.write("directs.toml", &format!("{}\n[[direct]]\nid = \"D-2\"\npresented_at = \"2026-03-02 10:00\"\nphone = \"13800000002\"\n", direct("9-9-909")));
+    r.commit(
+        "2026-03-02T10:30:00+08:00",
+        "another slip, and a quiet change",
+    );
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert_eq!(kinds(&f), vec![("edit".into(), "D-1".into())]);
+    assert_eq!(
+        (f[0]["file"].as_str(), f[0]["line"].as_u64()),
+        (Some("directs.toml"), Some(2))
+    );
+    assert!(f[0]["before"].as_str().unwrap().contains("unit=1-1-101"));
+    assert!(f[0]["after"].as_str().unwrap().contains("unit=9-9-909"));
+}
