@@ -434,3 +434,20 @@ fn two_processes_adding_at_once_lose_nothing() {
     assert_eq!(ids.len(), 200, "ids are distinct");
     assert_eq!(w.run(&["validate"]).0, 0);
 }
+
+#[test]
+fn add_kind_help_lists_its_columns() {
+    let (code, out, _) = Workdir::new().run(&["add", "booking", "--help"]);
+    assert_eq!(code, 0);
+    for flag in [
+        "--list-price",
+        "--unit",
+        "--discount",
+        "default: the next free id",
+    ] {
+        assert!(out.contains(flag), "{flag} in {out}");
+    }
+    let (code, out, _) = Workdir::new().run(&["add", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("report, contact, slip"), "{out}");
+}

@@ -11,8 +11,11 @@ use clap::{Arg, ArgAction};
 use std::collections::BTreeMap;
 
 #[derive(clap::Args, Debug)]
+#[command(disable_help_flag = true)]
 pub struct AddArgs {
-    /// report, contact, slip, direct, booking, discount, violation, relation or void.
+    /// report, contact, slip, direct, booking, discount, violation, relation or void
+    /// (`attrib add KIND --help` lists its fields).
+    #[arg(allow_hyphen_values = true)]
     pub kind: String,
     /// The record's fields as --column-name value (see `attrib add KIND --help`).
     #[arg(
@@ -35,10 +38,10 @@ fn kind_command(kind: Kind) -> clap::Command {
         .no_binary_name(true)
         .about(format!("Append one {} to the ledger.", kind.singular()));
     for (col, required) in columns(kind) {
-        let defaulted = *col == "id" || *col == "at" || *col == "presented_at";
-        let help = match (*required, defaulted) {
-            (true, true) => "default: the next free id / now",
-            (true, false) => "required",
+        let help = match (*col, *required) {
+            ("id", _) => "default: the next free id",
+            ("at" | "presented_at", _) => "default: now (2026-03-01 09:30 or RFC 3339)",
+            (_, true) => "required",
             _ => "optional",
         };
         cmd = cmd.arg(
@@ -68,6 +71,14 @@ fn kind_command(kind: Kind) -> clap::Command {
 }
 
 pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
+    if a.kind == "--help" || a.kind == "-h" {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.singular()).collect();
+        say!(
+            "Usage: attrib add KIND --column-name value …\nKIND: {}\nattrib add KIND --help lists the columns of a kind.",
+            kinds.join(", ")
+        )?;
+        return Ok(0);
+    }
     let kind = Kind::from_singular(&a.kind).with_context(|| {
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.singular()).collect();
         format!(
