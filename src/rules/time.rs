@@ -9,20 +9,17 @@ use chrono::{Days, Duration, FixedOffset, TimeZone};
 ///   i.e. the last instant before the following midnight.
 /// - `Elapsed`: start + N × 24 h.
 pub fn period_end(start: Time, days: u32, count: DayCount, tz: FixedOffset) -> Time {
-    match count {
-        DayCount::Elapsed => start + Duration::hours(24 * i64::from(days)),
-        DayCount::Calendar => {
-            let local_date = start.with_timezone(&tz).date_naive();
-            let next_midnight = (local_date + Days::new(u64::from(days) + 1))
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight exists");
-            let next = tz
-                .from_local_datetime(&next_midnight)
-                .single()
-                .expect("fixed offsets have no gaps");
-            next - Duration::nanoseconds(1)
-        }
-    }
+    let end = match count {
+        DayCount::Elapsed => start.checked_add_signed(Duration::hours(24 * i64::from(days))),
+        DayCount::Calendar => start
+            .with_timezone(&tz)
+            .date_naive()
+            .checked_add_days(Days::new(u64::from(days) + 1))
+            .and_then(|d| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single())
+            .map(|next_midnight| next_midnight - Duration::nanoseconds(1)),
+    };
+    // a period beyond the calendar's end never ends
+    end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
 }
 
 /// Whether `t` falls in the period that starts at `start` and ends (inclusive) at `end`.
@@ -33,7 +30,9 @@ pub fn covers(start: Time, end: Time, t: Time) -> bool {
 /// The lead-time check (R4.4): the visit at `visit` comes at least `hours` elapsed hours after
 /// the report at `report`. A visit exactly `hours` later is in time.
 pub fn has_lead(report: Time, visit: Time, hours: u32) -> bool {
-    visit >= report + Duration::hours(i64::from(hours))
+    report
+        .checked_add_signed(Duration::hours(i64::from(hours)))
+        .is_some_and(|due| visit >= due)
 }
 
 /// The calendar day of `t` in the project zone.
@@ -93,6 +92,15 @@ mod tests {
         let end = period_end(start, 3, DayCount::Calendar, cst());
         assert!(!covers(start, end, t("2026-03-01T09:59:59+08:00")));
         assert!(covers(start, end, start), "the start itself is covered");
+    }
+
+    #[test]
+    fn an_absurdly_long_period_never_ends_instead_of_overflowing() {
+        let start = t("2026-03-01T10:00:00+08:00");
+        for count in [DayCount::Calendar, DayCount::Elapsed] {
+            let end = period_end(start, u32::MAX, count, cst());
+            assert!(covers(start, end, t("9999-12-31T23:59:59+08:00")));
+        }
     }
 
     #[test]
