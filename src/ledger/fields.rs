@@ -27,6 +27,10 @@ pub enum FieldError {
     BadDecimal(String),
     #[error("「{0}」 has a thousands separator; write the plain number, e.g. 1234567.89")]
     ThousandsSeparator(String),
+    #[error(
+        "「{0}」 is too large or too precise (at most 15 digits before the point and 12 after)"
+    )]
+    TooLarge(String),
     #[error("「{0}」 is not a rate (expected 1.5% or 0.015)")]
     BadRate(String),
     #[error("「{0}」 is not a whole number")]
@@ -106,6 +110,10 @@ pub fn parse_phone(s: &str) -> Result<Phone, FieldError> {
     Ok(Phone(rest.parse().expect("11 ASCII digits fit in u64")))
 }
 
+/// Money and areas stay below 10^15 (and 12 decimals), so that every product and sum the rules
+/// form stays far inside the exact decimal range.
+pub const MAX_INTEGER_DIGITS: usize = 15;
+
 /// Parses a plain decimal (`1234567.89`, `-5`). Thousands separators are refused with a reason.
 pub fn parse_decimal(s: &str) -> Result<Decimal, FieldError> {
     let s = s.trim();
@@ -119,6 +127,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, FieldError> {
     let digits_ok = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return Err(FieldError::BadDecimal(s.to_string()));
+    }
+    if int.trim_start_matches('0').len() > MAX_INTEGER_DIGITS || frac.is_some_and(|f| f.len() > 12)
+    {
+        return Err(FieldError::TooLarge(s.to_string()));
     }
     Decimal::from_str(s).map_err(|_| FieldError::BadDecimal(s.to_string()))
 }
@@ -268,6 +280,22 @@ mod tests {
             parse_decimal("1,234,567.89"),
             Err(FieldError::ThousandsSeparator("1,234,567.89".into()))
         );
+        assert_eq!(
+            parse_decimal("999999999999999.99").unwrap().to_string(),
+            "999999999999999.99"
+        );
+        assert!(matches!(
+            parse_decimal("1000000000000000"),
+            Err(FieldError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_decimal("79228162514264337593543950335"),
+            Err(FieldError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_decimal("0.0000000000001"),
+            Err(FieldError::TooLarge(_))
+        ));
         for bad in ["1_000", "1e5", "12.", ".5", "abc", "1.2.3", ""] {
             assert!(
                 matches!(parse_decimal(bad), Err(FieldError::BadDecimal(_))),

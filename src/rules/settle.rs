@@ -160,7 +160,8 @@ pub fn by_payee(lines: &[Line]) -> Vec<(String, usize, Decimal)> {
         match out.iter_mut().find(|(p, _, _)| *p == l.payee) {
             Some(row) => {
                 row.1 += 1;
-                row.2 += l.amount;
+                // sums of bounded lines cannot overflow in practice; never panic if they would
+                row.2 = row.2.saturating_add(l.amount);
             }
             None => out.push((l.payee.clone(), 1, l.amount)),
         }
