@@ -40,14 +40,9 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// Takes the files a commit wrote (empty: deleted), keeping the line-break counts current.
-    fn apply(&mut self, files: Vec<(String, Vec<u8>)>) {
-        for (name, bytes) in files {
-            let old = self.files.get(&name).map(Vec::as_slice).unwrap_or_default();
-            let breaks = match bytes.strip_prefix(old) {
-                Some(tail) => self.breaks.get(&name).copied().unwrap_or(0) + count_breaks(tail),
-                None => count_breaks(&bytes),
-            };
+    /// Takes the files a commit wrote (empty: deleted) with their line-break counts.
+    fn apply(&mut self, files: Vec<(String, Vec<u8>, u32)>) {
+        for (name, bytes, breaks) in files {
             self.breaks.insert(name.clone(), breaks);
             if bytes.is_empty() {
                 self.files.remove(&name);
@@ -81,15 +76,16 @@ fn order_key(r: &RawRow, tz: chrono::FixedOffset) -> Option<(Time, Kind)> {
 }
 
 /// The rows a commit removed from and added to one file (`lines_before`: the old text's line
-/// breaks). When the new CSV text only extends the old one, just the appended text is read;
-/// otherwise both versions are compared whole.
+/// breaks; `tail`: what the new text adds when it starts with the old one). When a CSV file was
+/// only extended, just the appended text is read; otherwise both versions are compared whole.
 fn changed_rows(
     name: &str,
     old: &[u8],
     lines_before: u32,
+    tail: Option<&[u8]>,
     new: &[u8],
 ) -> (Vec<RawRow>, Vec<RawRow>) {
-    let appended = new.strip_prefix(old).filter(|tail| {
+    let appended = tail.filter(|tail| {
         !old.is_empty()
             && (old.ends_with(b"\n") || tail.starts_with(b"\n") || tail.starts_with(b"\r\n"))
     });
@@ -153,11 +149,13 @@ impl Walk {
                 .get(&ch.name)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
-            let (r, a) = changed_rows(&ch.name, old, breaks, &new);
+            let old_breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
+            let tail = new.strip_prefix(old);
+            let breaks = tail.map_or_else(|| count_breaks(&new), |t| old_breaks + count_breaks(t));
+            let (r, a) = changed_rows(&ch.name, old, old_breaks, tail, &new);
             removed.extend(r);
             added.extend(a);
-            after.push((ch.name.clone(), new));
+            after.push((ch.name.clone(), new, breaks));
         }
         let changes = audit::classify(&removed, &added);
         let found = |kind, r: &RawRow, before: String, after: String| Finding {
@@ -179,9 +177,9 @@ impl Walk {
             self.findings
                 .push(found(FindingKind::Deletion, old, old.show(), String::new()));
         }
-        let new_config = after.iter().find(|(n, _)| n == CONFIG_FILE);
+        let new_config = after.iter().find(|(n, _, _)| n == CONFIG_FILE);
         let config = match new_config {
-            Some((_, b)) => ledger::config::parse_config(&text(b)).ok(),
+            Some((_, b, _)) => ledger::config::parse_config(&text(b)).ok(),
             None => self.state.config(),
         };
         let eight = chrono::FixedOffset::east_opt(EIGHT_HOURS).expect("valid offset");
@@ -267,7 +265,15 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     let commits = git::history(&dir, a.since.as_deref())?;
     let mut state = State::default();
     if let Some(rev) = &a.since {
-        state.apply(git::files_at(&dir, rev)?.into_iter().collect());
+        let base = git::files_at(&dir, rev)?;
+        state.apply(
+            base.into_iter()
+                .map(|(n, b)| {
+                    let k = count_breaks(&b);
+                    (n, b, k)
+                })
+                .collect(),
+        );
     }
     let tz = state
         .config()

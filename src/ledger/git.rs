@@ -3,22 +3,11 @@
 //! tree is never touched: blobs are read with `git cat-file --batch`.
 
 use super::config::CONFIG_FILE;
-use super::load::Files;
-use crate::model::Kind;
+use super::load::{Files, file_names};
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// Every file name a ledger may hold.
-pub fn ledger_file_names() -> Vec<String> {
-    let mut names = vec![CONFIG_FILE.to_string()];
-    for kind in Kind::ALL {
-        names.push(format!("{}.csv", kind.file_stem()));
-        names.push(format!("{}.toml", kind.file_stem()));
-    }
-    names
-}
 
 fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
@@ -97,7 +86,7 @@ impl BlobReader {
     /// The ledger's files at commit `rev`, the folder being `prefix` inside the repository.
     pub fn files(&mut self, rev: &str, prefix: &str) -> anyhow::Result<Files> {
         let mut files = Files::new();
-        for name in ledger_file_names() {
+        for name in file_names() {
             if let Some(bytes) = self.read(&format!("{rev}:{prefix}{name}"))? {
                 files.insert(name, bytes);
             }
@@ -186,7 +175,7 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
 
 /// Parses `git log --raw --no-abbrev` output; files outside the ledger folder are left out.
 pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
-    let names = ledger_file_names();
+    let names = file_names();
     let mut commits: Vec<Commit> = vec![];
     for line in text.lines() {
         if let Some(head) = line.strip_prefix('\u{1e}') {

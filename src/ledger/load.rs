@@ -142,16 +142,21 @@ pub const RELATIONS: [(&str, RelationKind); 5] = [
     ("same_person", RelationKind::SamePerson),
 ];
 
-/// Reads the config and every kind's file from a folder. IO failures are errors; missing kind
-/// files are not (they mean "no records").
-pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
-    let mut files = Files::new();
+/// Every file name a ledger may hold: the config and each kind as CSV and as TOML.
+pub fn file_names() -> Vec<String> {
     let mut names = vec![CONFIG_FILE.to_string()];
     for kind in Kind::ALL {
         names.push(format!("{}.csv", kind.file_stem()));
         names.push(format!("{}.toml", kind.file_stem()));
     }
-    for name in names {
+    names
+}
+
+/// Reads the config and every kind's file from a folder. IO failures are errors; missing kind
+/// files are not (they mean "no records").
+pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
+    let mut files = Files::new();
+    for name in file_names() {
         match std::fs::read(dir.join(&name)) {
             Ok(bytes) => {
                 files.insert(name, bytes);

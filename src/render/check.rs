@@ -150,11 +150,13 @@ pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
     ]);
     let mut out = t.to_string();
     if !s.timeline.is_empty() {
-        let tl: Vec<Verdict> = s.timeline.iter().map(|&i| verdicts[i].clone()).collect();
         out.push('\n');
         out.push_str(&p("记录:", "evidence:"));
         out.push('\n');
-        out.push_str(&super::replay::table_text(&tl, style));
+        out.push_str(&super::replay::table_text(
+            s.timeline.iter().map(|&i| &verdicts[i]),
+            style,
+        ));
     }
     out
 }

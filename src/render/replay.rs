@@ -79,7 +79,7 @@ pub fn csv(
 }
 
 /// The auditor's table: time, kind, id, phone, verdict, rule, why (findings below it).
-pub fn table_text(verdicts: &[Verdict], style: &Style) -> String {
+pub fn table_text<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>, style: &Style) -> String {
     let header = if style.lang == super::Lang::Zh {
         vec!["时间", "类别", "编号", "电话", "判定", "规则", "说明"]
     } else {
