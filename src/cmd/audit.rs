@@ -11,7 +11,7 @@ use crate::rules::{
     audit::{self, Finding, FindingKind},
 };
 use anyhow::Context;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 
 #[derive(clap::Args, Debug)]
@@ -100,18 +100,26 @@ fn changed_rows(
     }
     let before = raw::rows(name, &text(old));
     let after = raw::rows(name, &text(new));
-    let same = |a: &RawRow, b: &RawRow| a.key == b.key && a.cells == b.cells;
-    let removed = before
-        .iter()
-        .filter(|b| !after.iter().any(|a| same(a, b)))
-        .cloned()
-        .collect();
-    let added = after
-        .iter()
-        .filter(|a| !before.iter().any(|b| same(a, b)))
-        .cloned()
-        .collect();
+    let removed = missing(&before, &content(&after));
+    let added = missing(&after, &content(&before));
     (removed, added)
+}
+
+/// Rows by what they say: key and cells (a row whose line moved is the same row).
+type Content<'a> = HashSet<(&'a str, &'a [(String, String)])>;
+
+fn content(rows: &[RawRow]) -> Content<'_> {
+    rows.iter()
+        .map(|r| (r.key.as_str(), r.cells.as_slice()))
+        .collect()
+}
+
+/// The rows not found in `other`.
+fn missing(rows: &[RawRow], other: &Content) -> Vec<RawRow> {
+    rows.iter()
+        .filter(|r| !other.contains(&(r.key.as_str(), r.cells.as_slice())))
+        .cloned()
+        .collect()
 }
 
 /// The R2–R6 verdicts of a state, or None when its ledger does not load.
