@@ -21,11 +21,15 @@ impl fmt::Display for Phone {
     }
 }
 
+/// A piece of ledger text (an id, a name, a note): short texts — nearly all of them — are kept
+/// inline without a heap allocation, so a million rows cost no million small allocations.
+pub type Text = compact_str::CompactString;
+
 /// Where a record stands: its file (e.g. `reports.csv`) and 1-based line (header = line 1).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Src {
-    /// Shared by every row of the file.
-    pub file: std::rc::Rc<str>,
+    /// One of the ledger's file names (`Kind::file_name`).
+    pub file: &'static str,
     pub line: u32,
 }
 
@@ -71,6 +75,30 @@ impl Kind {
         }
     }
 
+    /// The file's name: `reports.csv` or `reports.toml`.
+    pub fn file_name(self, csv: bool) -> &'static str {
+        match (self, csv) {
+            (Kind::Report, true) => "reports.csv",
+            (Kind::Report, false) => "reports.toml",
+            (Kind::Contact, true) => "contacts.csv",
+            (Kind::Contact, false) => "contacts.toml",
+            (Kind::Slip, true) => "slips.csv",
+            (Kind::Slip, false) => "slips.toml",
+            (Kind::Direct, true) => "directs.csv",
+            (Kind::Direct, false) => "directs.toml",
+            (Kind::Booking, true) => "bookings.csv",
+            (Kind::Booking, false) => "bookings.toml",
+            (Kind::Discount, true) => "discounts.csv",
+            (Kind::Discount, false) => "discounts.toml",
+            (Kind::Violation, true) => "violations.csv",
+            (Kind::Violation, false) => "violations.toml",
+            (Kind::Relation, true) => "relations.csv",
+            (Kind::Relation, false) => "relations.toml",
+            (Kind::Void, true) => "voids.csv",
+            (Kind::Void, false) => "voids.toml",
+        }
+    }
+
     /// The singular name: the TOML table name (`[[report]]`) and the `kind` of replay output.
     pub fn singular(self) -> &'static str {
         match self {
@@ -109,13 +137,13 @@ impl Kind {
 /// A channel report 报备: "I will bring client X".
 #[derive(Clone, Debug)]
 pub struct Report {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
-    pub channel: String,
-    pub broker: String,
-    pub client: String,
+    pub channel: Text,
+    pub broker: Text,
+    pub client: Text,
     pub phone: Phone,
-    pub note: Option<String>,
+    pub note: Option<Text>,
     pub src: Src,
 }
 
@@ -130,17 +158,17 @@ pub enum ContactKind {
 /// A call, visit or follow-up recorded by the office (电访记录).
 #[derive(Clone, Debug)]
 pub struct Contact {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub kind: ContactKind,
     pub phone: Phone,
-    pub client: Option<String>,
-    pub consultant: Option<String>,
-    pub channel: Option<String>,
-    pub broker: Option<String>,
-    pub slip: Option<String>,
-    pub confirmed_by: Option<String>,
-    pub note: Option<String>,
+    pub client: Option<Text>,
+    pub consultant: Option<Text>,
+    pub channel: Option<Text>,
+    pub broker: Option<Text>,
+    pub slip: Option<Text>,
+    pub confirmed_by: Option<Text>,
+    pub note: Option<Text>,
     pub src: Src,
 }
 
@@ -154,10 +182,10 @@ impl Contact {
 /// One signature on a visit slip 带客确认单. Many rows share one slip id.
 #[derive(Clone, Debug)]
 pub struct Signature {
-    pub slip: String,
+    pub slip: Text,
     pub at: Time,
-    pub role: String,
-    pub signer: String,
+    pub role: Text,
+    pub signer: Text,
     pub src: Src,
 }
 
@@ -165,20 +193,20 @@ pub struct Signature {
 /// (确认单上的每项不能空缺), so the optional ones are kept as written.
 #[derive(Clone, Debug)]
 pub struct Direct {
-    pub id: String,
+    pub id: Text,
     pub presented_at: Time,
     pub phone: Phone,
-    pub client: Option<String>,
-    pub unit: Option<String>,
+    pub client: Option<Text>,
+    pub unit: Option<Text>,
     pub area: Option<Decimal>,
     pub list_unit_price: Option<Decimal>,
     pub unit_price: Option<Decimal>,
     pub total: Option<Decimal>,
-    pub other: Option<String>,
-    pub request: Option<String>,
-    pub client_signature: Option<String>,
-    pub developer_signer: Option<String>,
-    pub agency_signer: Option<String>,
+    pub other: Option<Text>,
+    pub request: Option<Text>,
+    pub client_signature: Option<Text>,
+    pub developer_signer: Option<Text>,
+    pub agency_signer: Option<Text>,
     pub src: Src,
 }
 
@@ -194,35 +222,35 @@ pub enum Payment {
 /// A booking 认购 of a unit.
 #[derive(Clone, Debug)]
 pub struct Booking {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
-    pub unit: String,
-    pub buyer: String,
+    pub unit: Text,
+    pub buyer: Text,
     pub phone: Phone,
     pub area: Option<Decimal>,
     pub list_price: Decimal,
     pub price: Decimal,
     pub payment: Option<Payment>,
-    pub consultant: Option<String>,
-    pub discount: Option<String>,
+    pub consultant: Option<Text>,
+    pub discount: Option<Text>,
     pub deposit: Option<Decimal>,
-    pub note: Option<String>,
+    pub note: Option<Text>,
     pub src: Src,
 }
 
 /// A special-discount approval 特殊优惠审批单.
 #[derive(Clone, Debug)]
 pub struct Discount {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub phone: Phone,
-    pub unit: String,
-    pub client: Option<String>,
+    pub unit: Text,
+    pub client: Option<Text>,
     pub list_unit_price: Option<Decimal>,
     pub unit_price: Option<Decimal>,
-    pub reason: Option<String>,
-    pub developer_signer: Option<String>,
-    pub agency_signer: Option<String>,
+    pub reason: Option<Text>,
+    pub developer_signer: Option<Text>,
+    pub agency_signer: Option<Text>,
     pub src: Src,
 }
 
@@ -249,15 +277,15 @@ pub enum ViolationKind {
 /// A penalty notice 处罚通知书.
 #[derive(Clone, Debug)]
 pub struct Violation {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub kind: ViolationKind,
-    pub channel: String,
-    pub broker: Option<String>,
+    pub channel: Text,
+    pub broker: Option<Text>,
     pub persons: Option<u32>,
     pub phone: Option<Phone>,
     pub damages: Option<Decimal>,
-    pub evidence: Option<String>,
+    pub evidence: Option<Text>,
     pub src: Src,
 }
 
@@ -274,23 +302,23 @@ pub enum RelationKind {
 /// Two phones in one family (R1).
 #[derive(Clone, Debug)]
 pub struct Relation {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub phone: Phone,
     pub relation: RelationKind,
     pub other_phone: Phone,
-    pub note: Option<String>,
+    pub note: Option<Text>,
     pub src: Src,
 }
 
 /// A correction: the record `target` is ignored from `at` on.
 #[derive(Clone, Debug)]
 pub struct Void {
-    pub id: String,
+    pub id: Text,
     pub at: Time,
-    pub target: String,
-    pub reason: String,
-    pub by: Option<String>,
+    pub target: Text,
+    pub reason: Text,
+    pub by: Option<Text>,
     pub src: Src,
 }
 

@@ -205,12 +205,12 @@ fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Encoding), 
 }
 
 fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<LedgerError>) {
-    let csv_name = format!("{}.csv", kind.file_stem());
-    let toml_name = format!("{}.toml", kind.file_stem());
-    let (name, bytes, is_csv) = match (files.get(&csv_name), files.get(&toml_name)) {
+    let csv_name = kind.file_name(true);
+    let toml_name = kind.file_name(false);
+    let (name, bytes, is_csv) = match (files.get(csv_name), files.get(toml_name)) {
         (Some(_), Some(_)) => {
             errors.push(LedgerError::file(
-                &csv_name,
+                csv_name,
                 ErrorKind::BothFormats {
                     stem: kind.file_stem().into(),
                 },
@@ -221,10 +221,10 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
         (None, Some(b)) => (toml_name, b, false),
         (None, None) => return,
     };
-    let text = match text_of(&name, bytes) {
+    let text = match text_of(name, bytes) {
         Ok((t, Encoding::Utf8)) => t,
         Ok((t, Encoding::Gb18030)) => {
-            ledger.decoded_gb18030.push(name.clone());
+            ledger.decoded_gb18030.push(name.to_string());
             t
         }
         Err(e) => return errors.push(e),
@@ -232,15 +232,15 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
     let tz = ledger.config.timezone;
     let mut sink = |row: &mut Row| add_record(kind, row, ledger);
     if is_csv {
-        read_csv(&name, &text, kind, tz, errors, &mut sink);
+        read_csv(name, &text, kind, tz, errors, &mut sink);
     } else {
-        read_toml(&name, &text, kind, tz, errors, &mut sink);
+        read_toml(name, &text, kind, tz, errors, &mut sink);
     }
 }
 
 /// One row being read: its cells in schema order, and the errors found so far.
 pub struct Row<'a> {
-    file: std::rc::Rc<str>,
+    file: &'static str,
     line: u32,
     kind: Kind,
     cells: Vec<Option<&'a str>>,
@@ -260,7 +260,7 @@ impl<'a> Row<'a> {
 
     fn src(&self) -> Src {
         Src {
-            file: self.file.clone(),
+            file: self.file,
             line: self.line,
         }
     }
@@ -298,8 +298,8 @@ impl<'a> Row<'a> {
         f(v).map_err(|e| self.fail(name, e)).ok()
     }
 
-    fn text(&mut self, name: &str) -> Option<String> {
-        self.cell(name).map(str::to_string)
+    fn text(&mut self, name: &str) -> Option<Text> {
+        self.cell(name).map(Text::from)
     }
 
     fn time(&mut self, name: &str) -> Option<Time> {
@@ -386,7 +386,7 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             let at = r.time("at");
             let role = r.parsed("role", |s| {
                 let opts: Vec<(&str, ())> = roles.iter().map(|n| (n.as_str(), ())).collect();
-                parse_enum(s, &opts).map(|_| s.trim().to_string())
+                parse_enum(s, &opts).map(|_| Text::from(s.trim()))
             });
             let signer = r.text("signer");
             let rec = (|| {
@@ -579,7 +579,7 @@ fn push_if_clean<T>(r: &Row, rec: Option<T>, list: &mut Vec<T>) {
 }
 
 fn read_csv(
-    name: &str,
+    name: &'static str,
     text: &str,
     kind: Kind,
     tz: FixedOffset,
@@ -587,7 +587,6 @@ fn read_csv(
     sink: &mut dyn FnMut(&mut Row),
 ) {
     let schema = columns(kind);
-    let shared: std::rc::Rc<str> = name.into();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
@@ -678,7 +677,7 @@ fn read_csv(
             })
             .collect();
         let mut row = Row {
-            file: shared.clone(),
+            file: name,
             line,
             kind,
             cells,
@@ -741,7 +740,7 @@ pub fn table_lines(text: &str, table: &str) -> Vec<u32> {
 }
 
 fn read_toml(
-    name: &str,
+    name: &'static str,
     text: &str,
     kind: Kind,
     tz: FixedOffset,
@@ -749,7 +748,6 @@ fn read_toml(
     sink: &mut dyn FnMut(&mut Row),
 ) {
     let schema = columns(kind);
-    let shared: std::rc::Rc<str> = name.into();
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
@@ -825,7 +823,7 @@ fn read_toml(
             .map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()))
             .collect();
         let mut row = Row {
-            file: shared.clone(),
+            file: name,
             line,
             kind,
             cells,
@@ -860,7 +858,7 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     for (id, src) in &all_ids {
         if let Some(first) = ids.get(id) {
             errors.push(LedgerError::at(
-                &src.file,
+                src.file,
                 src.line,
                 ErrorKind::DuplicateId {
                     id: id.to_string(),
@@ -875,7 +873,7 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     let mut channel = |name: &str, src: &Src| {
         if l.config.channel(name).is_none() {
             errors.push(LedgerError::at(
-                &src.file,
+                src.file,
                 src.line,
                 ErrorKind::UnknownChannel {
                     name: name.into(),
@@ -899,7 +897,7 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
         for (missing, field) in [(c.broker.is_none(), "broker"), (c.slip.is_none(), "slip")] {
             if missing {
                 errors.push(LedgerError::at(
-                    &c.src.file,
+                    c.src.file,
                     c.src.line,
                     ErrorKind::ChannelVisitNeeds(field),
                 ));
@@ -913,18 +911,18 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
             && !discounts.contains(d.as_str())
         {
             errors.push(LedgerError::at(
-                &b.src.file,
+                b.src.file,
                 b.src.line,
-                ErrorKind::UnknownDiscount(d.clone()),
+                ErrorKind::UnknownDiscount(d.to_string()),
             ));
         }
     }
     for v in &l.voids {
         if !ids.contains_key(v.target.as_str()) {
             errors.push(LedgerError::at(
-                &v.src.file,
+                v.src.file,
                 v.src.line,
-                ErrorKind::UnknownReference(v.target.clone()),
+                ErrorKind::UnknownReference(v.target.to_string()),
             ));
         }
     }
@@ -935,9 +933,9 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
         while let Some(next) = voids.get(cur) {
             if seen.contains(&next.id.as_str()) {
                 errors.push(LedgerError::at(
-                    &v.src.file,
+                    v.src.file,
                     v.src.line,
-                    ErrorKind::VoidCycle(v.id.clone()),
+                    ErrorKind::VoidCycle(v.id.to_string()),
                 ));
                 break;
             }

@@ -68,9 +68,9 @@ pub fn csv(s: &ClientStatus, style: &Style, out: &mut dyn std::io::Write) -> any
             .join(" "),
         s.owner.map(|c| c.as_str()).unwrap_or("none").to_string(),
         s.rule.to_string(),
-        s.channel.clone().unwrap_or_default(),
-        s.broker.clone().unwrap_or_default(),
-        s.consultant.clone().unwrap_or_default(),
+        s.channel.as_deref().unwrap_or_default().to_string(),
+        s.broker.as_deref().unwrap_or_default().to_string(),
+        s.consultant.as_deref().unwrap_or_default().to_string(),
         s.hold_until.map(|t| rfc3339(t, tz)).unwrap_or_default(),
         s.protected_until
             .map(|t| rfc3339(t, tz))
@@ -109,7 +109,7 @@ pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         p("渠道", "channel"),
         s.channel
             .clone()
-            .map(|c| format!("{c} {}", s.broker.clone().unwrap_or_default()))
+            .map(|c| format!("{c} {}", s.broker.as_deref().unwrap_or_default()))
             .unwrap_or_else(dash),
     ]);
     t.add_row(vec![
@@ -124,7 +124,7 @@ pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
     ]);
     t.add_row(vec![
         p("首访置业顾问", "first-visit consultant"),
-        s.consultant.clone().unwrap_or_else(dash),
+        s.consultant.as_deref().map_or_else(dash, str::to_string),
     ]);
     let findings: Vec<String> = s
         .booking

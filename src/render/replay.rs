@@ -49,15 +49,15 @@ pub fn csv_rows(verdicts: &[Verdict], style: &Style) -> Vec<Vec<String>> {
         .iter()
         .map(|v| {
             vec![
-                v.id.clone(),
+                v.id.to_string(),
                 v.kind.singular().to_string(),
                 rfc3339(v.at, style.tz),
                 v.code.as_str().to_string(),
                 v.rule.to_string(),
                 v.phone.map(|p| p.to_string()).unwrap_or_default(),
-                v.channel.clone().unwrap_or_default(),
-                v.broker.clone().unwrap_or_default(),
-                v.consultant.clone().unwrap_or_default(),
+                v.channel.as_deref().unwrap_or_default().to_string(),
+                v.broker.as_deref().unwrap_or_default().to_string(),
+                v.consultant.as_deref().unwrap_or_default().to_string(),
                 v.amount.map(|a| a.to_string()).unwrap_or_default(),
                 v.findings
                     .iter()
@@ -94,7 +94,7 @@ pub fn table_text<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>, style: &S
         t.add_row(vec![
             style.time(v.at),
             style.record(v.kind, v.contact).to_string(),
-            v.id.clone(),
+            v.id.to_string(),
             v.phone.map(|p| style.phone(p)).unwrap_or_default(),
             style.code(v.code).to_string(),
             v.rule.to_string(),

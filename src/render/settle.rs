@@ -14,15 +14,15 @@ fn line_row(l: &Line, style: &Style) -> Vec<String> {
     vec![
         l.kind.as_str().to_string(),
         rfc3339(l.due, style.tz),
-        l.reference.clone(),
-        l.booking.clone().unwrap_or_default(),
-        l.unit.clone().unwrap_or_default(),
-        l.buyer.clone().unwrap_or_default(),
+        l.reference.to_string(),
+        l.booking.as_deref().unwrap_or_default().to_string(),
+        l.unit.as_deref().unwrap_or_default().to_string(),
+        l.buyer.as_deref().unwrap_or_default().to_string(),
         l.phone.map(|p| p.to_string()).unwrap_or_default(),
         l.owner.map(|o| o.as_str().to_string()).unwrap_or_default(),
-        l.payee.clone(),
+        l.payee.to_string(),
         l.base.map(|b| b.to_string()).unwrap_or_default(),
-        l.rate.clone(),
+        l.rate.to_string(),
         format!("{:.2}", l.amount),
         if l.flagged {
             "error".into()
@@ -112,16 +112,16 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
         t.add_row(vec![
             kind.to_string(),
             style.time(l.due),
-            l.reference.clone(),
-            l.unit.clone().unwrap_or_default(),
-            l.buyer.clone().unwrap_or_default(),
+            l.reference.to_string(),
+            l.unit.as_deref().unwrap_or_default().to_string(),
+            l.buyer.as_deref().unwrap_or_default().to_string(),
             l.phone.map(|p| style.phone(p)).unwrap_or_default(),
             l.owner
                 .map(|o| style.code(o).to_string())
                 .unwrap_or_default(),
-            l.payee.clone(),
+            l.payee.to_string(),
             l.base.map(|b| b.to_string()).unwrap_or_default(),
-            l.rate.clone(),
+            l.rate.to_string(),
             format!("{:.2}", l.amount),
             if l.flagged {
                 style

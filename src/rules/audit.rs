@@ -118,12 +118,12 @@ pub fn standings(e: &Evaluation) -> HashMap<String, Standing> {
                 _ => return None,
             };
             Some((
-                v.id.clone(),
+                v.id.to_string(),
                 Standing {
                     code: v.code,
                     rule: v.rule,
-                    cite: v.cite.as_ref().map(|c| c.id.clone()),
-                    src: src.clone(),
+                    cite: v.cite.as_ref().map(|c| c.id.to_string()),
+                    src: *src,
                 },
             ))
         })
@@ -243,7 +243,7 @@ mod tests {
             rule: "R2",
             cite: cite.map(String::from),
             src: Src {
-                file: "reports.csv".into(),
+                file: "reports.csv",
                 line: 3,
             },
         }

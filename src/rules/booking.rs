@@ -45,7 +45,7 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     v.amount = b.price.map(|(p, _)| p);
     v.consultant = b
         .consultant
-        .map(str::to_string)
+        .map(crate::model::Text::from)
         .or_else(|| reg.first_visit(b.phone).and_then(|c| c.consultant.clone()));
     let (valid_direct, invalid_direct) = direct_for(reg, b);
     if let Some(d) = valid_direct {
@@ -389,7 +389,7 @@ mod tests {
         l.l.discounts[0].agency_signer = None;
         for (i, a) in ["A1", "A2"].iter().enumerate() {
             l.l.bookings[i].price = Decimal::from(1_900_000);
-            l.l.bookings[i].discount = Some(a.to_string());
+            l.l.bookings[i].discount = Some((*a).into());
         }
         assert_eq!(findings(&l, "B1"), vec!["unapproved-discount"]);
         assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);

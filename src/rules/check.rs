@@ -4,7 +4,7 @@
 use super::Evaluation;
 use super::booking::{self, BookingInput};
 use super::verdict::{Code, Verdict};
-use crate::model::{Phone, Time};
+use crate::model::{Phone, Text, Time};
 use rust_decimal::Decimal;
 
 /// What the clerk is about to book: any field left out is not checked.
@@ -26,9 +26,9 @@ pub struct ClientStatus {
     pub owner: Option<Code>,
     /// The rule that gives the owner.
     pub rule: &'static str,
-    pub channel: Option<String>,
-    pub broker: Option<String>,
-    pub consultant: Option<String>,
+    pub channel: Option<Text>,
+    pub broker: Option<Text>,
+    pub consultant: Option<Text>,
     pub hold_until: Option<Time>,
     pub protected_until: Option<Time>,
     /// The prospective booking's verdict: its owner, evidence and findings.

@@ -30,7 +30,7 @@ use verdict::{Code, Verdict};
 pub struct Evaluation<'l> {
     pub verdicts: Vec<Verdict>,
     pub registry: Registry<'l>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<crate::model::Text, usize>,
 }
 
 impl Evaluation<'_> {
@@ -374,10 +374,10 @@ mod properties {
 
     /// (id, code, rule, cited id, finding codes) of every verdict, sorted.
     type Summary = Vec<(
-        String,
+        crate::model::Text,
         &'static str,
         &'static str,
-        Option<String>,
+        Option<crate::model::Text>,
         Vec<&'static str>,
     )>;
 
@@ -424,7 +424,7 @@ mod properties {
             prop_assert_eq!(totals.iter().map(|(_, _, a)| *a).sum::<Decimal>(), all);
             prop_assert_eq!(totals.iter().map(|(_, n, _)| *n).sum::<usize>(), lines.len());
             for (payee, n, amount) in &totals {
-                let mine: Vec<_> = lines.iter().filter(|l| &l.payee == payee).collect();
+                let mine: Vec<_> = lines.iter().filter(|l| l.payee == *payee).collect();
                 prop_assert_eq!(mine.len(), *n);
                 prop_assert_eq!(mine.iter().map(|l| l.amount).sum::<Decimal>(), *amount);
             }

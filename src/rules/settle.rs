@@ -3,7 +3,7 @@
 
 use super::Evaluation;
 use super::verdict::{Code, Verdict};
-use crate::model::{Commission, Kind, Phone, Time};
+use crate::model::{Commission, Kind, Phone, Text, Time};
 use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -30,18 +30,18 @@ pub struct Line {
     pub kind: LineKind,
     pub due: Time,
     /// The booking or violation id.
-    pub reference: String,
-    pub booking: Option<String>,
-    pub unit: Option<String>,
-    pub buyer: Option<String>,
+    pub reference: Text,
+    pub booking: Option<Text>,
+    pub unit: Option<Text>,
+    pub buyer: Option<Text>,
     pub phone: Option<Phone>,
     /// The booking's owner (`developer`/`channel`/`agency`); for penalties the channel's claim
     /// is not an owner, so `None`.
     pub owner: Option<Code>,
-    pub payee: String,
+    pub payee: Text,
     pub base: Option<Decimal>,
     /// The rate as written in the config, or the fixed amount.
-    pub rate: String,
+    pub rate: Text,
     pub amount: Decimal,
     /// The booking carries an error finding (e.g. `below-floor`): finance must look at it.
     pub flagged: bool,
@@ -72,9 +72,9 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
                     buyer: Some(b.buyer.clone()),
                     phone: Some(b.phone),
                     owner: Some(v.code),
-                    payee: cfg.agency.clone(),
+                    payee: cfg.agency.as_str().into(),
                     base: Some(b.price),
-                    rate: String::new(),
+                    rate: Text::default(),
                     amount: Decimal::ZERO,
                     flagged: v.has_error(),
                 };
@@ -84,7 +84,7 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
                     _ => &cfg.agency_rate,
                 };
                 out.push(Line {
-                    rate: rate.text.clone(),
+                    rate: rate.text.as_str().into(),
                     amount: round_money(b.price * rate.value),
                     ..base.clone()
                 });
@@ -105,7 +105,7 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
                     owner: None,
                     payee: x.channel.clone(),
                     base: None,
-                    rate: String::new(),
+                    rate: Text::default(),
                     amount: -round_money(v.amount.unwrap_or_default()),
                     flagged: false,
                 });
@@ -129,13 +129,13 @@ fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
     let channel = e.registry.config.channel(name)?;
     let price = base.base?;
     let (rate, amount) = match &channel.commission {
-        Commission::Rate(r) => (r.text.clone(), price * r.value),
-        Commission::Fixed { text, amount } => (text.clone(), *amount),
+        Commission::Rate(r) => (r.text.as_str().into(), price * r.value),
+        Commission::Fixed { text, amount } => (text.as_str().into(), *amount),
     };
     Some(Line {
         kind: LineKind::ChannelCommission,
         due: base.due.max(effective),
-        payee: name.to_string(),
+        payee: name.into(),
         rate,
         amount: round_money(amount),
         ..base
@@ -163,7 +163,7 @@ pub fn by_payee(lines: &[Line]) -> Vec<(String, usize, Decimal)> {
                 // sums of bounded lines cannot overflow in practice; never panic if they would
                 row.2 = row.2.saturating_add(l.amount);
             }
-            None => out.push((l.payee.clone(), 1, l.amount)),
+            None => out.push((l.payee.to_string(), 1, l.amount)),
         }
     }
     out

@@ -38,7 +38,7 @@ pub fn slip_status(cfg: &Config, sigs: &[&Signature]) -> SlipStatus {
         return status(
             Code::UnknownSigner,
             "R5.2",
-            vec![s.role.clone(), s.signer.clone()],
+            vec![s.role.to_string(), s.signer.to_string()],
         );
     }
     if let Some(role) = duplicate_role(sigs) {
@@ -67,7 +67,7 @@ fn out_of_order(cfg: &Config, sigs: &[&Signature]) -> Option<(String, String)> {
     for s in sigs {
         let Some(r) = rank(&s.role) else { continue };
         match highest {
-            Some((h, role)) if r < h => return Some((role.to_string(), s.role.clone())),
+            Some((h, role)) if r < h => return Some((role.to_string(), s.role.to_string())),
             Some((h, _)) if r <= h => {}
             _ => highest = Some((r, &s.role)),
         }
@@ -79,8 +79,8 @@ fn out_of_order(cfg: &Config, sigs: &[&Signature]) -> Option<(String, String)> {
 fn unknown_signer<'a>(cfg: &Config, sigs: &[&'a Signature]) -> Option<&'a Signature> {
     sigs.iter().copied().find(|s| {
         cfg.slip_signers
-            .get(&s.role)
-            .is_some_and(|allowed| !allowed.contains(&s.signer))
+            .get(s.role.as_str())
+            .is_some_and(|allowed| !allowed.iter().any(|a| *a == s.signer))
     })
 }
 
@@ -89,14 +89,14 @@ fn duplicate_role(sigs: &[&Signature]) -> Option<String> {
     sigs.iter()
         .enumerate()
         .find(|(i, s)| sigs[..*i].iter().any(|e| e.role == s.role))
-        .map(|(_, s)| s.role.clone())
+        .map(|(_, s)| s.role.to_string())
 }
 
 /// R5.4 pending: the roles that have not signed yet, in signing order.
 fn missing_roles(cfg: &Config, sigs: &[&Signature]) -> Vec<String> {
     cfg.slip_roles
         .iter()
-        .filter(|r| !sigs.iter().any(|s| &s.role == *r))
+        .filter(|r| !sigs.iter().any(|s| s.role == **r))
         .cloned()
         .collect()
 }
@@ -114,7 +114,7 @@ mod tests {
             role: role.into(),
             signer: signer.into(),
             src: Src {
-                file: "slips.csv".into(),
+                file: "slips.csv",
                 line: 2,
             },
         }

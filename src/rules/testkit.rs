@@ -67,9 +67,9 @@ pub fn config() -> Config {
     }
 }
 
-fn src(file: &str, line: usize) -> Src {
+fn src(file: &'static str, line: usize) -> Src {
     Src {
-        file: file.into(),
+        file,
         line: line as u32 + 2,
     }
 }
@@ -136,7 +136,7 @@ impl Lb {
 
     pub fn followup(self, id: &str, at: &str, phone: Phone, confirmed_by: Option<&str>) -> Lb {
         let mut s = self.contact(id, at, ContactKind::Followup, phone);
-        s.l.contacts.last_mut().unwrap().confirmed_by = confirmed_by.map(String::from);
+        s.l.contacts.last_mut().unwrap().confirmed_by = confirmed_by.map(Text::from);
         s
     }
 
@@ -146,7 +146,7 @@ impl Lb {
         let c = s.l.contacts.last_mut().unwrap();
         c.channel = Some(channel.into());
         c.broker = Some(broker.into());
-        c.slip = Some(format!("S-{id}"));
+        c.slip = Some(format!("S-{id}").into());
         s
     }
 

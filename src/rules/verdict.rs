@@ -1,7 +1,7 @@
 //! What the rules say about a record: a verdict code, the rule it cites, the evidence it relied
 //! on and its findings. Codes are the contract of RULES.md section 4; wording lives in `render`.
 
-use crate::model::{Contact, ContactKind, Direct, Kind, Phone, Report, Time, Violation};
+use crate::model::{Contact, ContactKind, Direct, Kind, Phone, Report, Text, Time, Violation};
 use rust_decimal::Decimal;
 
 /// A verdict code (RULES.md section 4). `as_str` is the machine spelling.
@@ -169,10 +169,10 @@ pub struct Cite {
     pub kind: Kind,
     /// For a contact: call, visit or follow-up.
     pub contact: Option<ContactKind>,
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub until: Option<Time>,
-    pub channel: Option<String>,
+    pub channel: Option<Text>,
 }
 
 impl Cite {
@@ -229,15 +229,15 @@ pub struct Verdict {
     pub contact: Option<ContactKind>,
     /// The record's position in its kind's list in the ledger (a slip: its first signature).
     pub index: usize,
-    pub id: String,
+    pub id: Text,
     pub at: Time,
     pub code: Code,
     /// The rule clause, e.g. `R2.2`.
     pub rule: &'static str,
     pub phone: Option<Phone>,
-    pub channel: Option<String>,
-    pub broker: Option<String>,
-    pub consultant: Option<String>,
+    pub channel: Option<Text>,
+    pub broker: Option<Text>,
+    pub consultant: Option<Text>,
     pub amount: Option<Decimal>,
     pub findings: Vec<Finding>,
     /// The evidence: the contact, report, visit or slip the verdict rests on.
@@ -261,7 +261,7 @@ impl Verdict {
             kind,
             contact: None,
             index,
-            id: id.to_string(),
+            id: id.into(),
             at,
             code,
             rule,
