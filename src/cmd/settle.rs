@@ -1,6 +1,7 @@
 //! `attrib settle --month YYYY-MM [--by line|payee]`: the month's settlement (R9).
 
 use super::{Global, open};
+use crate::model::Kind;
 use crate::render::{self, Format};
 use crate::rules::{self, settle};
 use anyhow::{Context, bail};
@@ -46,7 +47,8 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    let e = rules::evaluate(&ledger, as_of);
+    // R9 pays for bookings and violations; no other verdict need be kept
+    let e = rules::evaluate_keeping(&ledger, as_of, &[Kind::Booking, Kind::Violation]);
     let lines = settle::in_month(settle::lines(&e), year, month, ledger.config.timezone);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {

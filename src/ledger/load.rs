@@ -229,12 +229,28 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
         }
         Err(e) => return errors.push(e),
     };
+    reserve(ledger, kind, text.bytes().filter(|&b| b == b'\n').count());
     let tz = ledger.config.timezone;
     let mut sink = |row: &mut Row| add_record(kind, row, ledger);
     if is_csv {
         read_csv(name, &text, kind, tz, errors, &mut sink);
     } else {
         read_toml(name, &text, kind, tz, errors, &mut sink);
+    }
+}
+
+/// Room for `rows` more records of `kind`, so a million rows are not copied as their list grows.
+fn reserve(l: &mut Ledger, kind: Kind, rows: usize) {
+    match kind {
+        Kind::Report => l.reports.reserve_exact(rows),
+        Kind::Contact => l.contacts.reserve_exact(rows),
+        Kind::Slip => l.signatures.reserve_exact(rows),
+        Kind::Direct => l.directs.reserve_exact(rows),
+        Kind::Booking => l.bookings.reserve_exact(rows),
+        Kind::Discount => l.discounts.reserve_exact(rows),
+        Kind::Violation => l.violations.reserve_exact(rows),
+        Kind::Relation => l.relations.reserve_exact(rows),
+        Kind::Void => l.voids.reserve_exact(rows),
     }
 }
 

@@ -130,7 +130,7 @@ fn slip_pending(reg: &Registry, visit: &Contact) -> Option<Finding> {
 fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
     let buyer = b.buyer?;
     let names = reg.names(b.phone);
-    if names.is_empty() || names.iter().any(|n| n == buyer) {
+    if names.is_empty() || names.contains(&buyer) {
         return None;
     }
     Some(names.into_iter().fold(

@@ -59,7 +59,7 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
     let mut s = ClientStatus {
         phone,
         as_of: t,
-        family: family.clone(),
+        family: family.to_vec(),
         owner: Some(b.code),
         rule: b.rule,
         channel: b.channel.clone(),

@@ -1,15 +1,34 @@
 //! R1 Family unit (以家庭为单位): relations join phones into one family.
 
 use crate::model::Phone;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The families known so far: a union of every relation link added, each from its own time on
 /// (the engine adds links in time order).
 #[derive(Default, Debug)]
 pub struct Families {
     /// phone -> family number; absent phones are families of one.
-    family_of: HashMap<Phone, usize>,
+    family_of: FxHashMap<Phone, usize>,
+    /// Each family's phones, kept sorted.
     members: Vec<Vec<Phone>>,
+}
+
+/// The phones of one family, sorted: borrowed from `Families`, or the one phone of a family of
+/// one (no allocation either way; the engine asks for them at every record).
+#[derive(Debug)]
+pub enum Members<'a> {
+    Alone([Phone; 1]),
+    Linked(&'a [Phone]),
+}
+
+impl std::ops::Deref for Members<'_> {
+    type Target = [Phone];
+    fn deref(&self) -> &[Phone] {
+        match self {
+            Members::Alone(p) => p,
+            Members::Linked(m) => m,
+        }
+    }
 }
 
 impl Families {
@@ -30,6 +49,7 @@ impl Families {
             self.family_of.insert(*p, keep);
         }
         self.members[keep].extend(moved);
+        self.members[keep].sort_unstable();
     }
 
     fn family_id(&mut self, p: Phone) -> usize {
@@ -42,15 +62,11 @@ impl Families {
         f
     }
 
-    /// R1: every phone of `p`'s family, `p` first when alone; sorted otherwise.
-    pub fn members(&self, p: Phone) -> Vec<Phone> {
+    /// R1: every phone of `p`'s family, sorted.
+    pub fn members(&self, p: Phone) -> Members<'_> {
         match self.family_of.get(&p) {
-            Some(&f) => {
-                let mut m = self.members[f].clone();
-                m.sort();
-                m
-            }
-            None => vec![p],
+            Some(&f) => Members::Linked(&self.members[f]),
+            None => Members::Alone([p]),
         }
     }
 
@@ -74,7 +90,7 @@ mod tests {
         f.link(Phone(2), Phone(3));
         assert!(f.same(Phone(1), Phone(4)));
         assert_eq!(
-            f.members(Phone(4)),
+            f.members(Phone(4)).to_vec(),
             vec![Phone(1), Phone(2), Phone(3), Phone(4)]
         );
     }
@@ -82,7 +98,7 @@ mod tests {
     #[test]
     fn r1_a_phone_alone_is_its_own_family() {
         let f = Families::default();
-        assert_eq!(f.members(Phone(7)), vec![Phone(7)]);
+        assert_eq!(f.members(Phone(7)).to_vec(), vec![Phone(7)]);
         assert!(f.same(Phone(7), Phone(7)));
         assert!(!f.same(Phone(7), Phone(8)));
     }

@@ -22,21 +22,20 @@ pub mod testkit;
 
 use crate::model::*;
 use registry::Registry;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use slip::SlipStatus;
-use std::collections::{HashMap, HashSet};
 use verdict::{Code, Verdict};
 
-/// Every verdict as of one instant, in evaluation order, and the registry as it stands then.
+/// The verdicts kept as of one instant, in evaluation order, and the registry as it stands then.
 pub struct Evaluation<'l> {
     pub verdicts: Vec<Verdict>,
     pub registry: Registry<'l>,
-    by_id: HashMap<crate::model::Text, usize>,
 }
 
 impl Evaluation<'_> {
     /// The verdict of the record (or slip) with this id.
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
-        self.by_id.get(id).map(|&i| &self.verdicts[i])
+        self.verdicts.iter().find(|v| v.id == id)
     }
 }
 
@@ -45,45 +44,53 @@ impl Evaluation<'_> {
 struct Event {
     at: Time,
     kind: Kind,
-    index: usize,
+    index: u32,
 }
 
 /// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
 /// void at or before as_of are ignored everywhere (RULES.md "Voids").
 pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
+    evaluate_keeping(ledger, as_of, &Kind::ALL)
+}
+
+/// `evaluate`, keeping only the verdicts on records of `kinds` (settlement needs bookings and
+/// violations only). Every record is still judged: the registry needs each one.
+pub fn evaluate_keeping<'l>(ledger: &'l Ledger, as_of: Time, kinds: &[Kind]) -> Evaluation<'l> {
     let voided = voided_ids(ledger, as_of);
     let slips = slip_statuses(ledger, as_of);
     let mut reg = Registry::new(ledger, as_of, voided, slips);
     let events = events(ledger, as_of);
-    let mut verdicts = Vec::with_capacity(events.len());
-    let mut seen_slips: HashSet<&str> = HashSet::new();
+    let mut verdicts = vec![];
+    let mut seen_slips: HashSet<&str> = HashSet::default();
     for e in events {
-        if e.kind == Kind::Slip && !seen_slips.insert(ledger.signatures[e.index].slip.as_str()) {
+        let i = e.index as usize;
+        if e.kind == Kind::Slip && !seen_slips.insert(ledger.signatures[i].slip.as_str()) {
             continue;
         }
-        verdicts.push(step(&mut reg, e));
+        let v = step(&mut reg, e.kind, i);
+        if kinds.contains(&v.kind) {
+            verdicts.push(v);
+        }
     }
-    let by_id = verdicts
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.clone(), i))
-        .collect();
     Evaluation {
         verdicts,
         registry: reg,
-        by_id,
     }
 }
 
 /// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
 /// directs, contacts, reports, slips, discounts, bookings, violations), then file order.
 fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
-    let mut ev = Vec::new();
+    let mut ev = Vec::with_capacity(l.rows());
     let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
         ev.extend(
             ats.enumerate()
                 .filter(|(_, at)| *at <= as_of)
-                .map(|(index, at)| Event { at, kind, index }),
+                .map(|(index, at)| Event {
+                    at,
+                    kind,
+                    index: index as u32,
+                }),
         );
     };
     add(Kind::Report, &mut l.reports.iter().map(|r| r.at));
@@ -103,7 +110,7 @@ fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
 /// itself voided; a voided void revives its target.
 fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
     let live: Vec<&Void> = l.voids.iter().filter(|v| v.at <= as_of).collect();
-    let by_target: HashMap<&str, Vec<&Void>> = live.iter().fold(HashMap::new(), |mut m, v| {
+    let by_target: HashMap<&str, Vec<&Void>> = live.iter().fold(HashMap::default(), |mut m, v| {
         m.entry(v.target.as_str()).or_default().push(v);
         m
     });
@@ -121,7 +128,7 @@ fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
 
 /// R5: every slip's status as of `as_of`, from its signatures in evaluation order.
 fn slip_statuses(l: &Ledger, as_of: Time) -> HashMap<&str, SlipStatus> {
-    let mut by_slip: HashMap<&str, Vec<(Time, usize)>> = HashMap::new();
+    let mut by_slip: HashMap<&str, Vec<(Time, usize)>> = HashMap::default();
     for (i, s) in l
         .signatures
         .iter()
@@ -141,39 +148,39 @@ fn slip_statuses(l: &Ledger, as_of: Time) -> HashMap<&str, SlipStatus> {
 }
 
 /// Judges one record and tells the registry what it changed.
-fn step(reg: &mut Registry, e: Event) -> Verdict {
+fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
     let l = reg.ledger;
-    let (id, at) = record_id_at(l, e);
+    let (id, at) = record_id_at(l, kind, i);
     if reg.voided.contains(id) {
-        let mut v = Verdict::new(e.kind, e.index, id, at, Code::Voided, "void");
-        v.phone = record_phone(l, e);
+        let mut v = Verdict::new(kind, i, id, at, Code::Voided, "void");
+        v.phone = record_phone(l, kind, i);
         return v;
     }
-    match e.kind {
-        Kind::Void => Verdict::new(e.kind, e.index, id, at, Code::Recorded, "void"),
+    match kind {
+        Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
         Kind::Relation => {
-            let r = &l.relations[e.index];
+            let r = &l.relations[i];
             reg.families.link(r.phone, r.other_phone);
-            let mut v = Verdict::new(e.kind, e.index, id, at, Code::Recorded, "R1");
+            let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
             v.phone = Some(r.phone);
             v
         }
         Kind::Direct => {
-            let v = direct::verdict(reg, e.index);
-            reg.add_direct(e.index);
-            if let Some(name) = &l.directs[e.index].client {
-                reg.add_name(l.directs[e.index].phone, name);
+            let v = direct::verdict(reg, i);
+            reg.add_direct(i);
+            if let Some(name) = &l.directs[i].client {
+                reg.add_name(l.directs[i].phone, name);
             }
             v
         }
         Kind::Contact => {
-            let c = &l.contacts[e.index];
-            let v = visit::verdict(reg, e.index);
+            let c = &l.contacts[i];
+            let v = visit::verdict(reg, i);
             if v.code != Code::Unconfirmed {
-                reg.add_contact(e.index);
+                reg.add_contact(i);
             }
             if v.code == Code::Valid {
-                reg.add_valid_visit(e.index, v.until.expect("a valid visit has a hold end"));
+                reg.add_valid_visit(i, v.until.expect("a valid visit has a hold end"));
             }
             if let Some(name) = &c.client {
                 reg.add_name(c.phone, name);
@@ -181,40 +188,37 @@ fn step(reg: &mut Registry, e: Event) -> Verdict {
             v
         }
         Kind::Report => {
-            let r = &l.reports[e.index];
-            let v = report::determine(reg, e.index);
+            let r = &l.reports[i];
+            let v = report::determine(reg, i);
             if v.code == Code::Accepted {
-                reg.add_accepted_report(e.index, v.until.expect("an accepted report has a window"));
+                reg.add_accepted_report(i, v.until.expect("an accepted report has a window"));
             }
             reg.add_name(r.phone, &r.client);
             v
         }
         Kind::Slip => {
-            let s = &l.signatures[e.index];
+            let s = &l.signatures[i];
             let st = &reg.slips[s.slip.as_str()];
-            let mut v = Verdict::new(Kind::Slip, e.index, &s.slip, st.first_at, st.code, st.rule);
+            let mut v = Verdict::new(Kind::Slip, i, &s.slip, st.first_at, st.code, st.rule);
             v.detail = st.detail.clone();
             v.until = st.effective_at;
             v
         }
         Kind::Discount => {
-            let d = &l.discounts[e.index];
+            let d = &l.discounts[i];
             let code = if d.is_signed() {
                 Code::Approved
             } else {
                 Code::Unsigned
             };
-            let mut v = Verdict::new(e.kind, e.index, id, at, code, "R7");
+            let mut v = Verdict::new(kind, i, id, at, code, "R7");
             v.phone = Some(d.phone);
             v
         }
-        Kind::Booking => booking::verdict(
-            reg,
-            &booking::BookingInput::of(&l.bookings[e.index], e.index),
-        ),
+        Kind::Booking => booking::verdict(reg, &booking::BookingInput::of(&l.bookings[i], i)),
         Kind::Violation => {
-            let x = &l.violations[e.index];
-            let mut v = Verdict::new(e.kind, e.index, id, at, Code::Penalty, "R8");
+            let x = &l.violations[i];
+            let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
             v.phone = x.phone;
             v.channel = Some(x.channel.clone());
             v.broker = x.broker.clone();
@@ -224,9 +228,8 @@ fn step(reg: &mut Registry, e: Event) -> Verdict {
     }
 }
 
-fn record_id_at(l: &Ledger, e: Event) -> (&str, Time) {
-    let i = e.index;
-    match e.kind {
+fn record_id_at(l: &Ledger, kind: Kind, i: usize) -> (&str, Time) {
+    match kind {
         Kind::Report => (&l.reports[i].id, l.reports[i].at),
         Kind::Contact => (&l.contacts[i].id, l.contacts[i].at),
         Kind::Slip => (&l.signatures[i].slip, l.signatures[i].at),
@@ -239,9 +242,8 @@ fn record_id_at(l: &Ledger, e: Event) -> (&str, Time) {
     }
 }
 
-fn record_phone(l: &Ledger, e: Event) -> Option<Phone> {
-    let i = e.index;
-    match e.kind {
+fn record_phone(l: &Ledger, kind: Kind, i: usize) -> Option<Phone> {
+    match kind {
         Kind::Report => Some(l.reports[i].phone),
         Kind::Contact => Some(l.contacts[i].phone),
         Kind::Direct => Some(l.directs[i].phone),

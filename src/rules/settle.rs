@@ -122,8 +122,7 @@ fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
     if v.code != Code::Channel {
         return None;
     }
-    let visit = &e.registry.ledger.contacts[e.verdict(&v.cite.as_ref()?.id)?.index];
-    let slip = e.registry.slips.get(visit.slip.as_deref()?)?;
+    let slip = e.registry.slips.get(v.cite.as_ref()?.slip.as_deref()?)?;
     let effective = slip.effective_at?;
     let name = v.channel.as_deref()?;
     let channel = e.registry.config.channel(name)?;

@@ -173,6 +173,8 @@ pub struct Cite {
     pub at: Time,
     pub until: Option<Time>,
     pub channel: Option<Text>,
+    /// For a channel visit: its slip (R9 pays the commission once the slip is effective).
+    pub slip: Option<Text>,
 }
 
 impl Cite {
@@ -184,6 +186,7 @@ impl Cite {
             at: c.at,
             until,
             channel: c.channel.clone(),
+            slip: c.slip.clone(),
         }
     }
 
@@ -195,6 +198,7 @@ impl Cite {
             at: r.at,
             until: Some(until),
             channel: Some(r.channel.clone()),
+            slip: None,
         }
     }
 
@@ -206,6 +210,7 @@ impl Cite {
             at: d.presented_at,
             until: None,
             channel: None,
+            slip: None,
         }
     }
 
@@ -217,6 +222,7 @@ impl Cite {
             at: v.at,
             until: None,
             channel: Some(v.channel.clone()),
+            slip: None,
         }
     }
 }
