@@ -4,7 +4,7 @@
 use super::{Global, open};
 use crate::ledger::fields::{parse_decimal, parse_phone};
 use crate::render::{self, Format};
-use crate::rules::{self, check::Prospect};
+use crate::rules::{self, Scope, check::Prospect};
 use anyhow::{Context, bail};
 
 #[derive(clap::Args, Debug)]
@@ -41,7 +41,7 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    let e = rules::evaluate(&ledger, as_of);
+    let e = rules::evaluate_scoped(&ledger, as_of, Scope::Family(phone));
     let prospect = Prospect {
         name: a.name,
         unit: a.unit,

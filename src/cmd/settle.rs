@@ -3,7 +3,7 @@
 use super::{Global, open};
 use crate::model::Kind;
 use crate::render::{self, Format};
-use crate::rules::{self, settle};
+use crate::rules::{self, Scope, settle};
 use anyhow::{Context, bail};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +48,11 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
     // R9 pays for bookings and violations; no other verdict need be kept
-    let e = rules::evaluate_keeping(&ledger, as_of, &[Kind::Booking, Kind::Violation]);
+    let e = rules::evaluate_scoped(
+        &ledger,
+        as_of,
+        Scope::Kinds(&[Kind::Booking, Kind::Violation]),
+    );
     let lines = settle::in_month(settle::lines(&e), year, month, ledger.config.timezone);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {

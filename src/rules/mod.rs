@@ -50,16 +50,44 @@ struct Event {
 /// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
 /// void at or before as_of are ignored everywhere (RULES.md "Voids").
 pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
-    evaluate_keeping(ledger, as_of, &Kind::ALL)
+    evaluate_scoped(ledger, as_of, Scope::Kinds(&Kind::ALL))
 }
 
-/// `evaluate`, keeping only the verdicts on records of `kinds` (settlement needs bookings and
-/// violations only). Every record is still judged: the registry needs each one.
-pub fn evaluate_keeping<'l>(ledger: &'l Ledger, as_of: Time, kinds: &[Kind]) -> Evaluation<'l> {
+/// Which records an evaluation judges and which verdicts it keeps.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// Every record is judged (the registry needs each one); verdicts on these kinds are kept.
+    /// Settlement keeps bookings and violations.
+    Kinds(&'a [Kind]),
+    /// The counter's question: only the records of this phone's family as it stands at the
+    /// as-of time, and every relation (they build families in time order), are judged; the
+    /// family's verdicts are kept. Nothing outside the family can change them: the registry
+    /// answers every question per family (R1), families only ever merge, and voids, slips,
+    /// discounts and cutting violations are read whole before any record is judged.
+    Family(Phone),
+}
+
+/// `evaluate` within a scope.
+pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
     let voided = voided_ids(ledger, as_of);
     let slips = slip_statuses(ledger, as_of);
+    let mut events = events(ledger, as_of);
+    let family = match scope {
+        Scope::Kinds(_) => vec![],
+        Scope::Family(p) => family_as_of(ledger, as_of, &voided, p),
+    };
+    if let Scope::Family(_) = scope {
+        events.retain(|e| {
+            e.kind == Kind::Relation
+                || record_phone(ledger, e.kind, e.index as usize)
+                    .is_some_and(|p| family.contains(&p))
+        });
+    }
+    let keep = |v: &Verdict| match scope {
+        Scope::Kinds(kinds) => kinds.contains(&v.kind),
+        Scope::Family(_) => v.phone.is_some_and(|p| family.contains(&p)),
+    };
     let mut reg = Registry::new(ledger, as_of, voided, slips);
-    let events = events(ledger, as_of);
     let mut verdicts = vec![];
     let mut seen_slips: HashSet<&str> = HashSet::default();
     for e in events {
@@ -68,7 +96,7 @@ pub fn evaluate_keeping<'l>(ledger: &'l Ledger, as_of: Time, kinds: &[Kind]) -> 
             continue;
         }
         let v = step(&mut reg, e.kind, i);
-        if kinds.contains(&v.kind) {
+        if keep(&v) {
             verdicts.push(v);
         }
     }
@@ -76,6 +104,17 @@ pub fn evaluate_keeping<'l>(ledger: &'l Ledger, as_of: Time, kinds: &[Kind]) -> 
         verdicts,
         registry: reg,
     }
+}
+
+/// R1: the phones of `phone`'s family as of `as_of`: every relation at or before it, not voided.
+fn family_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>, phone: Phone) -> Vec<Phone> {
+    let mut families = family::Families::default();
+    for r in &l.relations {
+        if r.at <= as_of && !voided.contains(r.id.as_str()) {
+            families.link(r.phone, r.other_phone);
+        }
+    }
+    families.members(phone).to_vec()
 }
 
 /// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
@@ -102,7 +141,8 @@ fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
     add(Kind::Violation, &mut l.violations.iter().map(|r| r.at));
     add(Kind::Relation, &mut l.relations.iter().map(|r| r.at));
     add(Kind::Void, &mut l.voids.iter().map(|r| r.at));
-    ev.sort_unstable();
+    // stable sort: files written in time order are sorted runs, which it merges in linear time
+    ev.sort();
     ev
 }
 
@@ -438,6 +478,32 @@ mod properties {
             let mut shuffled = l.l.clone();
             shuffle(&mut shuffled, seed);
             prop_assert_eq!(summary(&l.l), summary(&shuffled));
+        }
+
+        #[test]
+        fn the_family_scope_judges_a_family_as_the_whole_ledger_does(
+            ops in proptest::collection::vec(op(), 1..50),
+            p in 0u64..4,
+            void in proptest::option::of(0usize..50),
+        ) {
+            let mut l = random_ledger(&ops, false);
+            if let Some(n) = void.filter(|n| *n < ops.len()) {
+                l = l.void("X1", "2026-03-20 00:00", &format!("N{n}"));
+            }
+            let (at, phone) = (t("2026-06-01 00:00"), crate::model::Phone(13800000000 + p));
+            let prospect = super::check::Prospect::default();
+            let whole = super::evaluate(&l.l, at);
+            let part = super::evaluate_scoped(&l.l, at, super::Scope::Family(phone));
+            let (mut w, mut s) = (
+                super::check::client_status(&whole, phone, &prospect),
+                super::check::client_status(&part, phone, &prospect),
+            );
+            let timeline = |e: &super::Evaluation, idx: &[usize]| -> Vec<super::Verdict> {
+                idx.iter().map(|&i| e.verdicts[i].clone()).collect()
+            };
+            prop_assert_eq!(timeline(&whole, &w.timeline), timeline(&part, &s.timeline));
+            (w.timeline, s.timeline) = (vec![], vec![]);
+            prop_assert_eq!(format!("{w:?}"), format!("{s:?}"));
         }
 
         #[test]
