@@ -335,14 +335,24 @@ pub struct Row<'a> {
     positions: &'a [Option<usize>],
     tz: FixedOffset,
     errors: Vec<LedgerError>,
+    /// The schema position after the column read last (see `index`).
+    next: usize,
 }
 
 impl<'a> Row<'a> {
-    fn index(&self, name: &str) -> usize {
-        columns(self.kind)
-            .iter()
-            .position(|(n, _)| *n == name)
-            .expect("column names come from the schema")
+    /// The schema position of column `name`. Records read their columns in schema order, so
+    /// the column after the last one asked for is tried first.
+    fn index(&mut self, name: &str) -> usize {
+        let schema = columns(self.kind);
+        let i = match schema.get(self.next) {
+            Some((n, _)) if *n == name => self.next,
+            _ => schema
+                .iter()
+                .position(|(n, _)| *n == name)
+                .expect("column names come from the schema"),
+        };
+        self.next = i + 1;
+        i
     }
 
     fn src(&self) -> Src {
@@ -468,12 +478,19 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
         }
         Kind::Slip => {
             // every field is read (and its error kept) before any is required
-            let roles = l.config.slip_roles.clone();
+            let roles = &l.config.slip_roles;
             let slip = r.text("slip");
             let at = r.time("at");
             let role = r.parsed("role", |s| {
-                let opts: Vec<(&str, ())> = roles.iter().map(|n| (n.as_str(), ())).collect();
-                parse_enum(s, &opts).map(|_| Text::from(s.trim()))
+                let s = s.trim();
+                if roles.iter().any(|n| n == s) {
+                    Ok(Text::from(s))
+                } else {
+                    Err(FieldError::BadEnum {
+                        value: s.to_string(),
+                        allowed: roles.clone(),
+                    })
+                }
             });
             let signer = r.text("signer");
             let rec = (|| {
@@ -771,6 +788,7 @@ fn read_csv(
             positions: &positions,
             tz,
             errors: vec![],
+            next: 0,
         };
         sink(&mut row);
         errors.append(&mut row.errors);
@@ -917,6 +935,7 @@ fn read_toml(
             positions: &[],
             tz,
             errors: vec![],
+            next: 0,
         };
         sink(&mut row);
         errors.append(&mut row.errors);
