@@ -70,6 +70,17 @@ impl Families {
         }
     }
 
+    /// Takes in families disjoint from these (another shard's).
+    pub fn absorb(&mut self, other: Families) {
+        for members in other.members.into_iter().filter(|m| !m.is_empty()) {
+            let f = self.members.len();
+            for p in &members {
+                self.family_of.insert(*p, f);
+            }
+            self.members.push(members);
+        }
+    }
+
     /// Whether two phones are in one family.
     pub fn same(&self, a: Phone, b: Phone) -> bool {
         a == b

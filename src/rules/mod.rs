@@ -24,6 +24,7 @@ use crate::model::*;
 use registry::Registry;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use slip::SlipStatus;
+use std::sync::Arc;
 use verdict::{Code, Verdict};
 
 /// The verdicts kept as of one instant, in evaluation order, and the registry as it stands then.
@@ -60,61 +61,116 @@ pub enum Scope<'a> {
     /// Settlement keeps bookings and violations.
     Kinds(&'a [Kind]),
     /// The counter's question: only the records of this phone's family as it stands at the
-    /// as-of time, and every relation (they build families in time order), are judged; the
-    /// family's verdicts are kept. Nothing outside the family can change them: the registry
-    /// answers every question per family (R1), families only ever merge, and voids, slips,
-    /// discounts and cutting violations are read whole before any record is judged.
+    /// as-of time, and the relations, are judged; the family's verdicts are kept.
     Family(Phone),
 }
 
 /// `evaluate` within a scope.
+///
+/// Families are independent: the registry answers every question per family (R1), families
+/// only ever merge, and voids, slips, discounts and cutting violations are read whole before any
+/// record is judged. So a family's records can be judged apart from everyone else's and get the
+/// same verdicts. `Family` judges one family; `Kinds` splits the families into two shards judged
+/// on two threads, then merges verdicts (in evaluation order) and registries.
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
-    let voided = voided_ids(ledger, as_of);
-    let slips = slip_statuses(ledger, as_of);
+    let voided = Arc::new(voided_ids(ledger, as_of));
+    let slips = Arc::new(slip_statuses(ledger, as_of));
+    let families = families_as_of(ledger, as_of, &voided);
     let mut events = events(ledger, as_of);
-    let family = match scope {
-        Scope::Kinds(_) => vec![],
-        Scope::Family(p) => family_as_of(ledger, as_of, &voided, p),
+    let judge_shard = |events: Vec<Event>, keep: &(dyn Fn(&Verdict) -> bool + Sync)| {
+        let mut reg = Registry::new(ledger, as_of, voided.clone(), slips.clone());
+        let verdicts = judge(&mut reg, events, keep);
+        (verdicts, reg)
     };
-    if let Scope::Family(_) = scope {
-        events.retain(|e| {
-            e.kind == Kind::Relation
-                || record_phone(ledger, e.kind, e.index as usize)
-                    .is_some_and(|p| family.contains(&p))
-        });
+    match scope {
+        Scope::Family(p) => {
+            let family = families.members(p);
+            let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
+            events.retain(|e| {
+                e.kind == Kind::Relation
+                    || in_family(record_phone(ledger, e.kind, e.index as usize))
+            });
+            let (verdicts, registry) = judge_shard(events, &|v| in_family(v.phone));
+            Evaluation {
+                verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
+                registry,
+            }
+        }
+        Scope::Kinds(kinds) => {
+            // a family's shard: the parity of its smallest phone; records without a phone
+            // (slips, voids, some violations) need no family and go to the first shard
+            let second = |e: &mut Event| {
+                record_phone(ledger, e.kind, e.index as usize)
+                    .is_some_and(|p| families.members(p)[0].0 % 2 == 1)
+            };
+            let theirs: Vec<Event> = events.extract_if(.., second).collect();
+            let keep = |v: &Verdict| kinds.contains(&v.kind);
+            let ((mine, mut registry), (other, other_registry)) = std::thread::scope(|s| {
+                let other = s.spawn(|| judge_shard(theirs, &keep));
+                let mine = judge_shard(events, &keep);
+                let other = other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (mine, other)
+            });
+            registry.absorb(other_registry);
+            Evaluation {
+                verdicts: merge(mine, other),
+                registry,
+            }
+        }
     }
-    let keep = |v: &Verdict| match scope {
-        Scope::Kinds(kinds) => kinds.contains(&v.kind),
-        Scope::Family(_) => v.phone.is_some_and(|p| family.contains(&p)),
-    };
-    let mut reg = Registry::new(ledger, as_of, voided, slips);
+}
+
+/// Judges `events` in order, keeping the verdicts `keep` selects, with their events.
+fn judge<'l>(
+    reg: &mut Registry<'l>,
+    events: Vec<Event>,
+    keep: &dyn Fn(&Verdict) -> bool,
+) -> Vec<(Event, Verdict)> {
+    let l = reg.ledger;
     let mut verdicts = vec![];
     let mut seen_slips: HashSet<&str> = HashSet::default();
     for e in events {
         let i = e.index as usize;
-        if e.kind == Kind::Slip && !seen_slips.insert(ledger.signatures[i].slip.as_str()) {
+        if e.kind == Kind::Slip && !seen_slips.insert(l.signatures[i].slip.as_str()) {
             continue;
         }
-        let v = step(&mut reg, e.kind, i);
+        let v = step(reg, e.kind, i);
         if keep(&v) {
-            verdicts.push(v);
+            verdicts.push((e, v));
         }
     }
-    Evaluation {
-        verdicts,
-        registry: reg,
+    verdicts
+}
+
+/// Two lists of verdicts, each in evaluation order, as one list in evaluation order.
+fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<Verdict> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some((x, _)), Some((y, _))) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some((_, v)) => out.push(v),
+            None => return out,
+        }
     }
 }
 
-/// R1: the phones of `phone`'s family as of `as_of`: every relation at or before it, not voided.
-fn family_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>, phone: Phone) -> Vec<Phone> {
+/// R1: the families as of `as_of`: every relation at or before it, not voided.
+fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Families {
     let mut families = family::Families::default();
     for r in &l.relations {
         if r.at <= as_of && !voided.contains(r.id.as_str()) {
             families.link(r.phone, r.other_phone);
         }
     }
-    families.members(phone).to_vec()
+    families
 }
 
 /// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,

@@ -8,6 +8,7 @@ use super::time::{covers, period_end};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
+use std::sync::Arc;
 
 /// An accepted report and whether its hold is still open (R2.6, R4).
 #[derive(Clone, Debug)]
@@ -49,10 +50,10 @@ pub struct Registry<'l> {
     /// Where each phone's state is in `known`.
     phones: HashMap<Phone, u32>,
     known: Vec<PhoneState>,
-    /// R5 status of every slip as of the as-of time.
-    pub slips: HashMap<&'l str, SlipStatus>,
+    /// R5 status of every slip as of the as-of time (shared by the shards of an evaluation).
+    pub slips: Arc<HashMap<&'l str, SlipStatus>>,
     /// Record ids voided as of the as-of time.
-    pub voided: HashSet<&'l str>,
+    pub voided: Arc<HashSet<&'l str>>,
     /// Cutting violations (R8) by phone.
     cuttings: HashMap<Phone, Vec<&'l Violation>>,
     /// Discount approvals by id (those existing as of the as-of time and not voided).
@@ -63,8 +64,8 @@ impl<'l> Registry<'l> {
     pub fn new(
         ledger: &'l Ledger,
         as_of: Time,
-        voided: HashSet<&'l str>,
-        slips: HashMap<&'l str, SlipStatus>,
+        voided: Arc<HashSet<&'l str>>,
+        slips: Arc<HashMap<&'l str, SlipStatus>>,
     ) -> Self {
         let mut cuttings: HashMap<Phone, Vec<&Violation>> = HashMap::default();
         for v in &ledger.violations {
@@ -116,6 +117,18 @@ impl<'l> Registry<'l> {
     /// The end of a period of `days` starting at `start`, counted as the config says.
     pub fn period_end(&self, start: Time, days: u32) -> Time {
         period_end(start, days, self.config.day_count, self.config.timezone)
+    }
+
+    /// Takes in the registry of another shard of the same evaluation: its phones and families
+    /// are disjoint from these (a shard holds whole families).
+    pub fn absorb(&mut self, other: Registry<'l>) {
+        let mut known: Vec<Option<PhoneState>> = other.known.into_iter().map(Some).collect();
+        for (phone, i) in other.phones {
+            let state = known[i as usize].take().expect("one state per phone");
+            self.phones.insert(phone, self.known.len() as u32);
+            self.known.push(state);
+        }
+        self.families.absorb(other.families);
     }
 
     // ---- what happened (called by the engine in time order) ----
