@@ -24,6 +24,8 @@ use crate::model::*;
 use registry::Registry;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use slip::SlipStatus;
+use smallvec::SmallVec;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use verdict::{Code, Verdict};
 
@@ -74,11 +76,9 @@ pub enum Scope<'a> {
 /// on two threads, then merges verdicts (in evaluation order) and registries.
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
     let voided = Arc::new(voided_ids(ledger, as_of));
-    let slips = Arc::new(slip_statuses(ledger, as_of));
     let families = families_as_of(ledger, as_of, &voided);
-    let mut events = events(ledger, as_of);
-    let judge_shard = |events: Vec<Event>, keep: &(dyn Fn(&Verdict) -> bool + Sync)| {
-        let mut reg = Registry::new(ledger, as_of, voided.clone(), slips.clone());
+    let judge_shard = |slips: &Arc<_>, events, keep: &(dyn Fn(&Verdict) -> bool + Sync)| {
+        let mut reg = Registry::new(ledger, as_of, voided.clone(), Arc::clone(slips));
         let verdicts = judge(&mut reg, events, keep);
         (verdicts, reg)
     };
@@ -86,40 +86,57 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::Family(p) => {
             let family = families.members(p);
             let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
-            events.retain(|e| {
-                e.kind == Kind::Relation
-                    || in_family(record_phone(ledger, e.kind, e.index as usize))
+            let events = events(ledger, as_of, &|kind, i| {
+                kind == Kind::Relation || in_family(record_phone(ledger, kind, i))
             });
-            let (verdicts, registry) = judge_shard(events, &|v| in_family(v.phone));
+            // the family's visits are the only records that ask for a slip's status
+            let visit_slips: HashSet<&str> = (events.iter())
+                .filter(|e| e.kind == Kind::Contact)
+                .filter_map(|e| ledger.contacts[e.index as usize].slip.as_deref())
+                .collect();
+            let slips = Arc::new(slip_statuses(ledger, as_of, &|s| visit_slips.contains(s)));
+            let (verdicts, registry) = judge_shard(&slips, events, &|v| in_family(v.phone));
             Evaluation {
                 verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
                 registry,
             }
         }
         Scope::Kinds(kinds) => {
-            // a family's shard: the parity of its smallest phone; records without a phone
-            // (slips, voids, some violations) need no family and go to the first shard
-            let second = |e: &mut Event| {
-                record_phone(ledger, e.kind, e.index as usize)
-                    .is_some_and(|p| families.members(p)[0].0 % 2 == 1)
+            // a family's shard: the parity of its smallest phone; a slip's signatures (they must
+            // stay together) by its id's hash; records with no phone and no slip to the first
+            let second = |e: &mut Event| match record_phone(ledger, e.kind, e.index as usize) {
+                Some(p) => families.members(p)[0].0 % 2 == 1,
+                None if e.kind == Kind::Slip => {
+                    let slip = &ledger.signatures[e.index as usize].slip;
+                    rustc_hash::FxBuildHasher.hash_one(slip) % 2 == 1
+                }
+                None => false,
             };
-            let theirs: Vec<Event> = events.extract_if(.., second).collect();
-            let keep = |v: &Verdict| kinds.contains(&v.kind);
-            let ((mine, mut registry), (other, other_registry)) = std::thread::scope(|s| {
-                let other = s.spawn(|| judge_shard(theirs, &keep));
-                let mine = judge_shard(events, &keep);
-                let other = other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (mine, other)
+            // slip statuses on one thread while the events are gathered and split on this one
+            let (slips, mine, theirs) = std::thread::scope(|s| {
+                let slips = s.spawn(|| slip_statuses(ledger, as_of, &|_| true));
+                let mut mine = events(ledger, as_of, &|_, _| true);
+                let theirs: Vec<Event> = mine.extract_if(.., second).collect();
+                (Arc::new(joined(slips)), mine, theirs)
             });
-            registry.absorb(other_registry);
+            let keep = |v: &Verdict| kinds.contains(&v.kind);
+            let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
+                let theirs = s.spawn(|| judge_shard(&slips, theirs, &keep));
+                (judge_shard(&slips, mine, &keep), joined(theirs))
+            });
+            registry.absorb(their_registry);
             Evaluation {
-                verdicts: merge(mine, other),
+                verdicts: merge(mine, theirs),
                 registry,
             }
         }
     }
+}
+
+/// A scoped thread's result; its panic goes on in this thread.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Judges `events` in order, keeping the verdicts `keep` selects, with their events.
@@ -175,12 +192,13 @@ fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Fa
 
 /// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
 /// directs, contacts, reports, slips, discounts, bookings, violations), then file order.
-fn events(l: &Ledger, as_of: Time) -> Vec<Event> {
+/// `include` picks records by kind and position.
+fn events(l: &Ledger, as_of: Time, include: &dyn Fn(Kind, usize) -> bool) -> Vec<Event> {
     let mut ev = Vec::with_capacity(l.rows());
     let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
         ev.extend(
             ats.enumerate()
-                .filter(|(_, at)| *at <= as_of)
+                .filter(|&(i, at)| at <= as_of && include(kind, i))
                 .map(|(index, at)| Event {
                     at,
                     kind,
@@ -222,22 +240,31 @@ fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
         .collect()
 }
 
-/// R5: every slip's status as of `as_of`, from its signatures in evaluation order.
-fn slip_statuses(l: &Ledger, as_of: Time) -> HashMap<&str, SlipStatus> {
-    let mut by_slip: HashMap<&str, Vec<(Time, usize)>> = HashMap::default();
-    for (i, s) in l
-        .signatures
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.at <= as_of)
-    {
-        by_slip.entry(s.slip.as_str()).or_default().push((s.at, i));
+/// R5: the status as of `as_of` of every slip `only` picks by id, from its signatures in
+/// evaluation order.
+fn slip_statuses<'l>(
+    l: &'l Ledger,
+    as_of: Time,
+    only: &dyn Fn(&str) -> bool,
+) -> HashMap<&'l str, SlipStatus> {
+    // a slip has about four signatures: kept inline, no allocation per slip
+    let mut by_slip: HashMap<&str, SmallVec<[(Time, u32); 4]>> = HashMap::default();
+    for (i, s) in l.signatures.iter().enumerate() {
+        if s.at <= as_of && only(&s.slip) {
+            by_slip
+                .entry(s.slip.as_str())
+                .or_default()
+                .push((s.at, i as u32));
+        }
     }
     by_slip
         .into_iter()
         .map(|(id, mut sigs)| {
             sigs.sort_unstable();
-            let refs: Vec<&Signature> = sigs.iter().map(|&(_, i)| &l.signatures[i]).collect();
+            let refs: SmallVec<[&Signature; 4]> = sigs
+                .iter()
+                .map(|&(_, i)| &l.signatures[i as usize])
+                .collect();
             (id, slip::slip_status(&l.config, &refs))
         })
         .collect()
