@@ -41,7 +41,7 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    let e = rules::evaluate_scoped(&ledger, as_of, Scope::Family(phone));
+    let e = rules::evaluate_scoped(ledger, as_of, Scope::Family(phone));
     let prospect = Prospect {
         name: a.name,
         unit: a.unit,

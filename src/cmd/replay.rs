@@ -15,7 +15,7 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    let e = rules::evaluate(&ledger, as_of);
+    let e = rules::evaluate(ledger, as_of);
     match g.format {
         Format::Table => say!("{}", render::replay::table_text(&e.verdicts, &style))?,
         Format::Json => say!("{}", render::replay::json(&e.verdicts, &style))?,

@@ -49,7 +49,7 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let style = g.style(&ledger.config);
     // R9 pays for bookings and violations; no other verdict need be kept
     let e = rules::evaluate_scoped(
-        &ledger,
+        ledger,
         as_of,
         Scope::Kinds(&[Kind::Booking, Kind::Violation]),
     );
