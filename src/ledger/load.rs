@@ -345,12 +345,15 @@ fn reserve(l: &mut Ledger, kind: Kind, rows: usize) {
     }
 }
 
-/// One row being read: its cells in schema order, and the errors found so far.
+/// One row being read: its cells, where each schema column is among them, and the errors found
+/// so far.
 pub struct Row<'a> {
     file: &'static str,
     line: u32,
     kind: Kind,
-    cells: Vec<Option<&'a str>>,
+    cells: &'a csv::StringRecord,
+    /// Position in `cells` per schema column.
+    index: &'a [Option<usize>],
     /// CSV column numbers (1-based) per schema column; empty for TOML rows.
     positions: &'a [Option<usize>],
     tz: FixedOffset,
@@ -399,7 +402,9 @@ impl<'a> Row<'a> {
     /// The raw cell; a missing required cell is an error.
     fn cell(&mut self, name: &str) -> Option<&'a str> {
         let i = self.index(name);
-        let v = self.cells[i];
+        let v = (self.index[i].and_then(|p| self.cells.get(p)))
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         if v.is_none() && columns(self.kind)[i].1 {
             self.fail(name, FieldError::Required);
         }
@@ -778,7 +783,7 @@ fn read_csv(
             .position()
             .map(|p| lines.line_at(p.byte()))
             .unwrap_or(0);
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if record.as_slice().trim().is_empty() {
             continue;
         }
         if record.len() != headers.len() {
@@ -792,19 +797,12 @@ fn read_csv(
             ));
             continue;
         }
-        let cells = index
-            .iter()
-            .map(|p| {
-                p.and_then(|p| record.get(p))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-            })
-            .collect();
         let mut row = Row {
             file: name,
             line,
             kind,
-            cells,
+            cells: &record,
+            index: &index,
             positions: &positions,
             tz,
             errors: vec![],
@@ -908,6 +906,7 @@ fn read_toml(
         ));
     };
     let lines = table_lines(text, singular);
+    let in_order: Vec<Option<usize>> = (0..schema.len()).map(Some).collect();
     for (n, item) in items.iter().enumerate() {
         let line = lines.get(n).copied().unwrap_or(0);
         let Some(t) = item.as_table() else { continue };
@@ -943,15 +942,13 @@ fn read_toml(
         if bad {
             continue;
         }
-        let cells = values
-            .iter()
-            .map(|v| v.as_deref().map(str::trim).filter(|s| !s.is_empty()))
-            .collect();
+        let cells: csv::StringRecord = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
         let mut row = Row {
             file: name,
             line,
             kind,
-            cells,
+            cells: &cells,
+            index: &in_order,
             positions: &[],
             tz,
             errors: vec![],
