@@ -1,7 +1,6 @@
 //! `attrib settle --month YYYY-MM [--by line|payee]`: the month's settlement (R9).
 
 use super::{Global, open};
-use crate::model::Kind;
 use crate::render::{self, Format};
 use crate::rules::{self, Scope, settle};
 use anyhow::{Context, bail};
@@ -47,12 +46,9 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    // R9 pays for bookings and violations; no other verdict need be kept
-    let e = rules::evaluate_scoped(
-        ledger,
-        as_of,
-        Scope::Kinds(&[Kind::Booking, Kind::Violation]),
-    );
+    let before = settle::month_after(year, month, ledger.config.timezone)
+        .with_context(|| format!("--month {} is out of range", a.month))?;
+    let e = rules::evaluate_scoped(ledger, as_of, Scope::Settlement { before });
     let lines = settle::in_month(settle::lines(&e), year, month, ledger.config.timezone);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {

@@ -53,15 +53,19 @@ struct Event {
 /// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
 /// void at or before as_of are ignored everywhere (RULES.md "Voids").
 pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
-    evaluate_scoped(ledger, as_of, Scope::Kinds(&Kind::ALL))
+    evaluate_scoped(ledger, as_of, Scope::All)
 }
 
 /// Which records an evaluation judges and which verdicts it keeps.
 #[derive(Clone, Copy, Debug)]
-pub enum Scope<'a> {
-    /// Every record is judged (the registry needs each one); verdicts on these kinds are kept.
-    /// Settlement keeps bookings and violations.
-    Kinds(&'a [Kind]),
+pub enum Scope {
+    /// Every record is judged and every verdict kept.
+    All,
+    /// R9 for a month: records before `before` (the start of the next month) are judged, and
+    /// the verdicts settlement pays on (bookings, violations) kept. A line is due at or after
+    /// its record's time, and no verdict depends on a later record (the causality property
+    /// below), so later records cannot change the month's lines.
+    Settlement { before: Time },
     /// The counter's question: only the records of this phone's family as it stands at the
     /// as-of time, and the relations, are judged; the family's verdicts are kept.
     Family(Phone),
@@ -72,8 +76,8 @@ pub enum Scope<'a> {
 /// Families are independent: the registry answers every question per family (R1), families
 /// only ever merge, and voids, slips, discounts and cutting violations are read whole before any
 /// record is judged. So a family's records can be judged apart from everyone else's and get the
-/// same verdicts. `Family` judges one family; `Kinds` splits the families into two shards judged
-/// on two threads, then merges verdicts (in evaluation order) and registries.
+/// same verdicts. `Family` judges one family; the other scopes split the families into two shards
+/// judged on two threads, then merge verdicts (in evaluation order) and registries.
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
     let voided = Arc::new(voided_ids(ledger, as_of));
     let families = families_as_of(ledger, as_of, &voided);
@@ -101,7 +105,16 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                 registry,
             }
         }
-        Scope::Kinds(kinds) => {
+        Scope::All | Scope::Settlement { .. } => {
+            type Include<'a> = &'a (dyn Fn(Kind, usize) -> bool + Sync);
+            type Keep<'a> = &'a (dyn Fn(&Verdict) -> bool + Sync);
+            let (include, keep): (Include, Keep) = match scope {
+                Scope::Settlement { before } => (
+                    &move |kind, i| record_id_at(ledger, kind, i).1 < before,
+                    &|v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation),
+                ),
+                _ => (&|_, _| true, &|_: &Verdict| true),
+            };
             // a family's shard: the parity of its smallest phone; a slip's signatures (they must
             // stay together) by its id's hash; records with no phone and no slip to the first
             let second = |e: &mut Event| match record_phone(ledger, e.kind, e.index as usize) {
@@ -115,14 +128,13 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             // slip statuses on one thread while the events are gathered and split on this one
             let (slips, mine, theirs) = std::thread::scope(|s| {
                 let slips = s.spawn(|| slip_statuses(ledger, as_of, &|_| true));
-                let mut mine = events(ledger, as_of, &|_, _| true);
+                let mut mine = events(ledger, as_of, include);
                 let theirs: Vec<Event> = mine.extract_if(.., second).collect();
                 (Arc::new(joined(slips)), mine, theirs)
             });
-            let keep = |v: &Verdict| kinds.contains(&v.kind);
             let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
-                let theirs = s.spawn(|| judge_shard(&slips, theirs, &keep));
-                (judge_shard(&slips, mine, &keep), joined(theirs))
+                let theirs = s.spawn(|| judge_shard(&slips, theirs, keep));
+                (judge_shard(&slips, mine, keep), joined(theirs))
             });
             registry.absorb(their_registry);
             Evaluation {
@@ -587,6 +599,21 @@ mod properties {
             prop_assert_eq!(timeline(&whole, &w.timeline), timeline(&part, &s.timeline));
             (w.timeline, s.timeline) = (vec![], vec![]);
             prop_assert_eq!(format!("{w:?}"), format!("{s:?}"));
+        }
+
+        #[test]
+        fn a_month_settles_alike_from_the_records_up_to_its_end_and_from_all(
+            ops in proptest::collection::vec(op(), 1..50),
+            month in 3u32..5,
+        ) {
+            let l = random_ledger(&ops, false);
+            let (at, tz) = (t("2026-06-01 00:00"), l.l.config.timezone);
+            let before = settle::month_after(2026, month, tz).unwrap();
+            let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { before });
+            prop_assert_eq!(
+                settle::in_month(settle::lines(&super::evaluate(&l.l, at)), 2026, month, tz),
+                settle::in_month(settle::lines(&bounded), 2026, month, tz)
+            );
         }
 
         #[test]

@@ -141,6 +141,18 @@ fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
     })
 }
 
+/// The first instant after calendar month `year`-`month` of the project zone; `None` past the
+/// calendar's end.
+pub fn month_after(year: i32, month: u32, tz: chrono::FixedOffset) -> Option<Time> {
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(y, m, 1)?.and_hms_opt(0, 0, 0)?;
+    start.and_local_timezone(tz).single()
+}
+
 /// The lines due in calendar month `year`-`month` of the project zone.
 pub fn in_month(lines: Vec<Line>, year: i32, month: u32, tz: chrono::FixedOffset) -> Vec<Line> {
     lines
