@@ -320,7 +320,11 @@ fn load_kind(files: &Files, kind: Kind, ledger: &mut Ledger, errors: &mut Vec<Le
         }
         Err(e) => return errors.push(e),
     };
-    reserve(ledger, kind, text.bytes().filter(|&b| b == b'\n').count());
+    reserve(
+        ledger,
+        kind,
+        memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+    );
     let tz = ledger.config.timezone;
     let mut sink = |row: &mut Row| add_record(kind, row, ledger);
     if is_csv {
@@ -351,7 +355,7 @@ pub struct Row<'a> {
     file: &'static str,
     line: u32,
     kind: Kind,
-    cells: &'a csv::StringRecord,
+    cells: &'a [Cow<'a, str>],
     /// Position in `cells` per schema column.
     index: &'a [Option<usize>],
     /// CSV column numbers (1-based) per schema column; empty for TOML rows.
@@ -368,7 +372,8 @@ impl<'a> Row<'a> {
     fn index(&mut self, name: &str) -> usize {
         let schema = columns(self.kind);
         let i = match schema.get(self.next) {
-            Some((n, _)) if *n == name => self.next,
+            // the same literal is usually the same address: no need to compare the bytes
+            Some((n, _)) if std::ptr::eq(*n, name) || *n == name => self.next,
             _ => schema
                 .iter()
                 .position(|(n, _)| *n == name)
@@ -403,7 +408,7 @@ impl<'a> Row<'a> {
     fn cell(&mut self, name: &str) -> Option<&'a str> {
         let i = self.index(name);
         let v = (self.index[i].and_then(|p| self.cells.get(p)))
-            .map(str::trim)
+            .map(|c| trim(c))
             .filter(|s| !s.is_empty());
         if v.is_none() && columns(self.kind)[i].1 {
             self.fail(name, FieldError::Required);
@@ -763,10 +768,11 @@ fn read_csv(
         return;
     }
     let positions: Vec<Option<usize>> = index.iter().map(|p| p.map(|p| p + 1)).collect();
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
+    let mut cells = vec![];
     let mut lines = LineCounter::new(text.as_bytes());
     loop {
-        match rdr.read_record(&mut record) {
+        match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -783,7 +789,8 @@ fn read_csv(
             .position()
             .map(|p| lines.line_at(p.byte()))
             .unwrap_or(0);
-        if record.as_slice().trim().is_empty() {
+        cells_of(text, &record, &mut cells);
+        if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         if record.len() != headers.len() {
@@ -801,7 +808,7 @@ fn read_csv(
             file: name,
             line,
             kind,
-            cells: &record,
+            cells: &cells,
             index: &index,
             positions: &positions,
             tz,
@@ -833,19 +840,61 @@ impl<'a> LineCounter<'a> {
     /// The line of the record starting at byte offset `byte` (offsets must not go backwards);
     /// blank lines before the record are skipped, as the csv reader skips them.
     pub fn line_at(&mut self, byte: u64) -> u32 {
-        let mut byte = (byte as usize).min(self.text.len());
-        while byte < self.text.len() && matches!(self.text[byte], b'\n' | b'\r') {
-            byte += 1;
-        }
+        let byte = record_start(self.text, byte);
         if byte >= self.pos {
-            self.line += self.text[self.pos..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u32;
+            self.line += memchr::memchr_iter(b'\n', &self.text[self.pos..byte]).count() as u32;
             self.pos = byte;
         }
         self.line
     }
+}
+
+/// `str::trim`, with a shortcut for the usual cell that starts and ends with a visible ASCII
+/// character (an id, a time, a phone, an amount).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// Where the record the csv reader places at `byte` starts: past the blank lines it skipped.
+fn record_start(text: &[u8], byte: u64) -> usize {
+    let mut byte = (byte as usize).min(text.len());
+    while byte < text.len() && matches!(text[byte], b'\n' | b'\r') {
+        byte += 1;
+    }
+    byte
+}
+
+/// A CSV record's cells as text, into `out`. A record without quotes is cut from the text itself
+/// (which is valid UTF-8 already, so nothing is checked or copied twice); a quoted record, whose
+/// cells the reader unescaped, is taken from the reader's copy.
+fn cells_of<'t>(text: &'t str, record: &csv::ByteRecord, out: &mut Vec<Cow<'t, str>>) {
+    out.clear();
+    let start = record
+        .position()
+        .map_or(0, |p| record_start(text.as_bytes(), p.byte()));
+    let commas = record.len().saturating_sub(1);
+    let plain = text
+        .get(start..start + record.as_slice().len() + commas)
+        .filter(|raw| !raw.contains('"'));
+    if plain.is_some() {
+        for (i, range) in (0..record.len()).filter_map(|i| Some((i, record.range(i)?))) {
+            if let Some(cell) = text.get(start + i + range.start..start + i + range.end) {
+                out.push(Cow::Borrowed(cell));
+            }
+        }
+        if out.len() == record.len() {
+            return;
+        }
+        out.clear();
+    }
+    out.extend(
+        record
+            .iter()
+            .map(|c| Cow::Owned(String::from_utf8_lossy(c).into_owned())),
+    );
 }
 
 /// Line numbers of each `[[table]]` header in a TOML text, in order.
@@ -942,7 +991,9 @@ fn read_toml(
         if bad {
             continue;
         }
-        let cells: csv::StringRecord = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
+        let cells: Vec<Cow<str>> = (values.iter())
+            .map(|v| Cow::Borrowed(v.as_deref().unwrap_or("")))
+            .collect();
         let mut row = Row {
             file: name,
             line,
@@ -1128,6 +1179,34 @@ pub fn record_ids(l: &Ledger) -> Vec<(&str, &Src)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_cut_from_the_text_or_unescaped_when_quoted() {
+        let text = "id,note\r\n\r\nR1,王五 说\r\nR2,\"a, \"\"b\"\"\"\nR3,\n";
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let (mut record, mut cells) = (csv::ByteRecord::new(), vec![]);
+        let mut rows = vec![];
+        while rdr.read_byte_record(&mut record).unwrap() {
+            cells_of(text, &record, &mut cells);
+            let borrowed = cells.iter().all(|c| matches!(c, Cow::Borrowed(_)));
+            rows.push((
+                cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                borrowed,
+            ));
+        }
+        let row =
+            |cells: &[&str], borrowed| (cells.iter().map(|c| c.to_string()).collect(), borrowed);
+        assert_eq!(
+            rows,
+            vec![
+                row(&["R1", "王五 说"], true),
+                row(&["R2", "a, \"b\""], false),
+                row(&["R3", ""], true),
+            ]
+        );
+    }
 
     #[test]
     fn toml_table_lines_skip_comments() {
