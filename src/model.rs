@@ -26,11 +26,23 @@ impl fmt::Display for Phone {
 pub type Text = compact_str::CompactString;
 
 /// Where a record stands: its file (e.g. `reports.csv`) and 1-based line (header = line 1).
+/// Eight bytes: the file is known by its kind and format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Src {
-    /// One of the ledger's file names (`Kind::file_name`).
-    pub file: &'static str,
+    kind: Kind,
+    csv: bool,
     pub line: u32,
+}
+
+impl Src {
+    pub fn new(kind: Kind, csv: bool, line: u32) -> Src {
+        Src { kind, csv, line }
+    }
+
+    /// The file's name, e.g. `reports.csv`.
+    pub fn file(&self) -> &'static str {
+        self.kind.file_name(self.csv)
+    }
 }
 
 /// The nine record kinds, in the evaluation order used at equal times (RULES.md section 3).

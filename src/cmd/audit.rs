@@ -260,7 +260,7 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
         commit: c.short.clone(),
         author: c.author.clone(),
         date: c.date.clone(),
-        file: f.after.src.file.to_string(),
+        file: f.after.src.file().to_string(),
         line: f.after.src.line,
         id: f.id.clone(),
         before: show(&f.before),

@@ -360,6 +360,8 @@ pub struct Row<'a> {
     index: &'a [Option<usize>],
     /// CSV column numbers (1-based) per schema column; empty for TOML rows.
     positions: &'a [Option<usize>],
+    /// Whether the row is a CSV row (else TOML).
+    csv: bool,
     tz: FixedOffset,
     errors: Vec<LedgerError>,
     /// The schema position after the column read last (see `index`).
@@ -384,10 +386,7 @@ impl<'a> Row<'a> {
     }
 
     fn src(&self) -> Src {
-        Src {
-            file: self.file,
-            line: self.line,
-        }
+        Src::new(self.kind, self.csv, self.line)
     }
 
     fn fail(&mut self, name: &str, e: FieldError) {
@@ -811,6 +810,7 @@ fn read_csv(
             cells: &cells,
             index: &index,
             positions: &positions,
+            csv: true,
             tz,
             errors: vec![],
             next: 0,
@@ -1001,6 +1001,7 @@ fn read_toml(
             cells: &cells,
             index: &in_order,
             positions: &[],
+            csv: false,
             tz,
             errors: vec![],
             next: 0,
@@ -1021,7 +1022,7 @@ fn local_toml_datetime(v: &toml::Value, s: String) -> String {
 }
 
 fn place(src: &Src) -> String {
-    format!("{}:{}", src.file, src.line)
+    format!("{}:{}", src.file(), src.line)
 }
 
 /// Cross-record checks: unique ids, references, channels known to the config, channel visits
@@ -1060,7 +1061,7 @@ fn unique_ids(l: &Ledger) -> (FxHashMap<&str, &Src>, Vec<LedgerError>) {
     for (id, src) in all_ids {
         match ids.entry(id) {
             Entry::Occupied(first) => errors.push(LedgerError::at(
-                src.file,
+                src.file(),
                 src.line,
                 ErrorKind::DuplicateId {
                     id: id.to_string(),
@@ -1083,7 +1084,7 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
     let mut channel = |name: &str, src: &Src| {
         if l.config.channel(name).is_none() {
             errors.push(LedgerError::at(
-                src.file,
+                src.file(),
                 src.line,
                 ErrorKind::UnknownChannel {
                     name: name.into(),
@@ -1107,7 +1108,7 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
         for (missing, field) in [(c.broker.is_none(), "broker"), (c.slip.is_none(), "slip")] {
             if missing {
                 errors.push(LedgerError::at(
-                    c.src.file,
+                    c.src.file(),
                     c.src.line,
                     ErrorKind::ChannelVisitNeeds(field),
                 ));
@@ -1121,7 +1122,7 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
             && !discounts.contains(d.as_str())
         {
             errors.push(LedgerError::at(
-                b.src.file,
+                b.src.file(),
                 b.src.line,
                 ErrorKind::UnknownDiscount(d.to_string()),
             ));
@@ -1136,7 +1137,7 @@ fn void_links(l: &Ledger, ids: &FxHashMap<&str, &Src>) -> Vec<LedgerError> {
     for v in &l.voids {
         if !ids.contains_key(v.target.as_str()) {
             errors.push(LedgerError::at(
-                v.src.file,
+                v.src.file(),
                 v.src.line,
                 ErrorKind::UnknownReference(v.target.to_string()),
             ));
@@ -1149,7 +1150,7 @@ fn void_links(l: &Ledger, ids: &FxHashMap<&str, &Src>) -> Vec<LedgerError> {
         while let Some(next) = voids.get(cur) {
             if seen.contains(&next.id.as_str()) {
                 errors.push(LedgerError::at(
-                    v.src.file,
+                    v.src.file(),
                     v.src.line,
                     ErrorKind::VoidCycle(v.id.to_string()),
                 ));

@@ -169,7 +169,7 @@ pub fn flips(
         })
         .collect();
     out.sort_by(|x, y| {
-        (&x.after.src.file, x.after.src.line).cmp(&(&y.after.src.file, y.after.src.line))
+        (x.after.src.file(), x.after.src.line).cmp(&(y.after.src.file(), y.after.src.line))
     });
     out
 }
@@ -242,10 +242,7 @@ mod tests {
             code,
             rule: "R2",
             cite: cite.map(String::from),
-            src: Src {
-                file: "reports.csv",
-                line: 3,
-            },
+            src: Src::new(Kind::Report, true, 3),
         }
     }
 

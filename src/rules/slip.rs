@@ -113,10 +113,7 @@ mod tests {
             at: t(at),
             role: role.into(),
             signer: signer.into(),
-            src: Src {
-                file: "slips.csv",
-                line: 2,
-            },
+            src: Src::new(crate::model::Kind::Slip, true, 2),
         }
     }
 

@@ -67,11 +67,12 @@ pub fn config() -> Config {
     }
 }
 
-fn src(file: &'static str, line: usize) -> Src {
-    Src {
-        file,
-        line: line as u32 + 2,
-    }
+fn src(file: &str, line: usize) -> Src {
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| k.file_name(true) == file)
+        .expect("a ledger file name");
+    Src::new(kind, true, line as u32 + 2)
 }
 
 /// A ledger under construction. Fields are public so a test can adjust a record after adding it.
