@@ -178,7 +178,7 @@ impl Style {
 
     /// One line a clerk understands: why this verdict.
     pub fn why(&self, v: &Verdict) -> String {
-        let cite = v.cite.as_ref();
+        let cite = v.cite.as_deref();
         let c = || cite.map(|c| self.cite(c)).unwrap_or_default();
         let ch = || cite.and_then(|c| c.channel.clone()).unwrap_or_default();
         let cu = || self.cite_until(cite);

@@ -52,14 +52,14 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
         // R7.1 developer: a direct slip valid for this booking.
         v.code = Code::Developer;
         v.rule = "R7.1";
-        v.cite = Some(Cite::direct(d));
+        v.cite = Some(Box::new(Cite::direct(d)));
     } else if let Some((visit, end)) = channel_hold(reg, b) {
         // R7.2 channel: the earliest valid visit whose hold covers the booking.
         v.code = Code::Channel;
         v.rule = "R7.2";
         v.channel = visit.channel.clone();
         v.broker = visit.broker.clone();
-        v.cite = Some(Cite::contact(visit, Some(end)));
+        v.cite = Some(Box::new(Cite::contact(visit, Some(end))));
         if let Some(f) = slip_pending(reg, visit) {
             v.findings.push(f);
         }

@@ -16,7 +16,7 @@ pub fn verdict(reg: &Registry, i: usize) -> Verdict {
     if code == Code::Late
         && let Some(first) = reg.first_visit(d.phone)
     {
-        v.cite = Some(super::verdict::Cite::contact(first, None));
+        v.cite = Some(Box::new(super::verdict::Cite::contact(first, None)));
     }
     v
 }

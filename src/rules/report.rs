@@ -26,7 +26,7 @@ pub fn determine(reg: &Registry, i: usize) -> Verdict {
         if let Some(cite) = clause(reg, r) {
             v.code = code;
             v.rule = rule;
-            v.cite = Some(cite);
+            v.cite = Some(Box::new(cite));
             return v;
         }
     }

@@ -247,7 +247,7 @@ pub struct Verdict {
     pub amount: Option<Decimal>,
     pub findings: Vec<Finding>,
     /// The evidence: the contact, report, visit or slip the verdict rests on.
-    pub cite: Option<Cite>,
+    pub cite: Option<Box<Cite>>,
     /// The end of the period this record opened (report window, channel hold, protection).
     pub until: Option<Time>,
     /// Extra words for the message: missing fields or roles, the signer not allowed …

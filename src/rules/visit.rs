@@ -43,13 +43,13 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         // R4.1 cancelled: a cutting violation (R8) against the channel for the family.
         v.code = Code::Cancelled;
         v.rule = "R4.1";
-        v.cite = Some(Cite::violation(x));
+        v.cite = Some(Box::new(Cite::violation(x)));
         return;
     }
     if let Some((first, end)) = return_visit(reg, c, channel) {
         v.code = Code::ReturnVisit;
         v.rule = "R4.2";
-        v.cite = Some(Cite::contact(first, Some(end)));
+        v.cite = Some(Box::new(Cite::contact(first, Some(end))));
         return;
     }
     let Some((report, window_end)) = that_report(reg, c, channel) else {
@@ -57,12 +57,12 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         v.rule = "R4.3";
         return;
     };
-    v.cite = Some(Cite::report(report, window_end));
+    v.cite = Some(Box::new(Cite::report(report, window_end)));
     if c.broker.as_deref() != Some(report.broker.as_str()) {
         v.findings.push(
             Finding::warning(FindingCode::BrokerMismatch, "R4")
                 .detail(report.broker.clone())
-                .cite(v.cite.clone().expect("set above")),
+                .cite(*v.cite.clone().expect("set above")),
         );
     }
     if !has_lead(report.at, c.at, reg.config.report_lead_hours) {
