@@ -611,8 +611,8 @@ mod properties {
             let before = settle::month_after(2026, month, tz).unwrap();
             let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { before });
             prop_assert_eq!(
-                settle::in_month(settle::lines(&super::evaluate(&l.l, at)), 2026, month, tz),
-                settle::in_month(settle::lines(&bounded), 2026, month, tz)
+                settle::month_lines(&super::evaluate(&l.l, at), 2026, month, tz),
+                settle::month_lines(&bounded, 2026, month, tz)
             );
         }
 

@@ -122,9 +122,11 @@ impl<'l> Registry<'l> {
     /// Takes in the registry of another shard of the same evaluation: its phones and families
     /// are disjoint from these (a shard holds whole families).
     pub fn absorb(&mut self, other: Registry<'l>) {
-        let mut known: Vec<Option<PhoneState>> = other.known.into_iter().map(Some).collect();
-        for (phone, i) in other.phones {
-            let state = known[i as usize].take().expect("one state per phone");
+        // each state's phone, in the order of `other.known`
+        let mut phones: Vec<(u32, Phone)> = other.phones.into_iter().map(|(p, i)| (i, p)).collect();
+        phones.sort_unstable();
+        self.known.reserve_exact(other.known.len());
+        for ((_, phone), state) in phones.into_iter().zip(other.known) {
             self.phones.insert(phone, self.known.len() as u32);
             self.known.push(state);
         }

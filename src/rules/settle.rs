@@ -56,6 +56,16 @@ pub fn round_money(d: Decimal) -> Decimal {
 /// A channel commission is due at max(booking, slip effective); not yet due while the slip is
 /// not effective.
 pub fn lines(e: &Evaluation) -> Vec<Line> {
+    lines_due(e, &|_| true)
+}
+
+/// R9: the lines due in calendar month `year`-`month` of the project zone (`lines`, filtered as
+/// they are made: a month's settlement never holds every other month's lines).
+pub fn month_lines(e: &Evaluation, year: i32, month: u32, tz: chrono::FixedOffset) -> Vec<Line> {
+    lines_due(e, &|due| in_the_month(due, year, month, tz))
+}
+
+fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
     let l = e.registry.ledger;
     let cfg = &l.config;
     let mut out = vec![];
@@ -83,16 +93,18 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
                     Code::Channel => &cfg.channel_rate,
                     _ => &cfg.agency_rate,
                 };
-                out.push(Line {
-                    rate: rate.text.as_str().into(),
-                    amount: round_money(b.price * rate.value),
-                    ..base.clone()
-                });
-                if let Some(line) = commission(e, v, base) {
+                if wanted(b.at) {
+                    out.push(Line {
+                        rate: rate.text.as_str().into(),
+                        amount: round_money(b.price * rate.value),
+                        ..base.clone()
+                    });
+                }
+                if let Some(line) = commission(e, v, base).filter(|c| wanted(c.due)) {
                     out.push(line);
                 }
             }
-            Kind::Violation => {
+            Kind::Violation if wanted(l.violations[v.index].at) => {
                 let x = &l.violations[v.index];
                 out.push(Line {
                     kind: LineKind::Penalty,
@@ -153,15 +165,9 @@ pub fn month_after(year: i32, month: u32, tz: chrono::FixedOffset) -> Option<Tim
     start.and_local_timezone(tz).single()
 }
 
-/// The lines due in calendar month `year`-`month` of the project zone.
-pub fn in_month(lines: Vec<Line>, year: i32, month: u32, tz: chrono::FixedOffset) -> Vec<Line> {
-    lines
-        .into_iter()
-        .filter(|l| {
-            let d = l.due.with_timezone(&tz);
-            d.year() == year && d.month() == month
-        })
-        .collect()
+fn in_the_month(t: Time, year: i32, month: u32, tz: chrono::FixedOffset) -> bool {
+    let d = t.with_timezone(&tz);
+    d.year() == year && d.month() == month
 }
 
 /// Totals per payee: (payee, number of lines, sum of rounded amounts), in order of first line.
@@ -222,14 +228,15 @@ mod tests {
             "only the agency fee while the slip is pending"
         );
         assert_eq!(before[0].amount, dec("35820.00"));
-        let after = lines(&l.eval("2026-05-01 00:00"));
+        let e = l.eval("2026-05-01 00:00");
+        let after = lines(&e);
         assert_eq!(after.len(), 2);
         assert_eq!(after[1].kind, LineKind::ChannelCommission);
         assert_eq!(after[1].due, t("2026-04-03 09:00"));
         assert_eq!(after[1].amount, dec("19900.00"));
         let tz = l.l.config.timezone;
-        assert_eq!(in_month(after.clone(), 2026, 3, tz).len(), 1);
-        assert_eq!(in_month(after, 2026, 4, tz).len(), 1);
+        assert_eq!(month_lines(&e, 2026, 3, tz), after[..1]);
+        assert_eq!(month_lines(&e, 2026, 4, tz), after[1..]);
     }
 
     #[test]
