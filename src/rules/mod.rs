@@ -130,6 +130,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                 let slips = s.spawn(|| slip_statuses(ledger, as_of, &|_| true));
                 let mut mine = events(ledger, as_of, include);
                 let theirs: Vec<Event> = mine.extract_if(.., second).collect();
+                mine.shrink_to_fit();
                 (Arc::new(joined(slips)), mine, theirs)
             });
             let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
