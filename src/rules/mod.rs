@@ -42,13 +42,52 @@ impl Evaluation<'_> {
     }
 }
 
-/// One record to evaluate: its time, kind and position in its file.
+/// One record to evaluate, ordered as the engine judges: by time (the UTC instant), then kind,
+/// then position in its file. Sixteen bytes: there is one per row.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Event {
-    at: Time,
-    kind: Kind,
-    index: u32,
+    seconds: i64,
+    nanos: u32,
+    /// The kind (its rank in `Kind`'s order, top four bits) and the position in its list.
+    kind_index: u32,
 }
+
+impl Event {
+    const INDEX_BITS: u32 = 28;
+
+    fn new(at: Time, kind: Kind, index: usize) -> Event {
+        let index = u32::try_from(index)
+            .ok()
+            .filter(|i| *i < 1 << Self::INDEX_BITS)
+            .expect("fewer than 268 million records of one kind");
+        Event {
+            seconds: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
+            kind_index: (kind as u32) << Self::INDEX_BITS | index,
+        }
+    }
+
+    fn kind(self) -> Kind {
+        KIND_ORDER[(self.kind_index >> Self::INDEX_BITS) as usize]
+    }
+
+    fn index(self) -> usize {
+        (self.kind_index & ((1 << Self::INDEX_BITS) - 1)) as usize
+    }
+}
+
+/// The kinds in their declared order, which is the order of judgement at equal times.
+const KIND_ORDER: [Kind; 9] = [
+    Kind::Void,
+    Kind::Relation,
+    Kind::Direct,
+    Kind::Contact,
+    Kind::Report,
+    Kind::Slip,
+    Kind::Discount,
+    Kind::Booking,
+    Kind::Violation,
+];
 
 /// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
 /// void at or before as_of are ignored everywhere (RULES.md "Voids").
@@ -90,13 +129,13 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::Family(p) => {
             let family = families.members(p);
             let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
-            let events = events(ledger, as_of, &|kind, i| {
-                kind == Kind::Relation || in_family(record_phone(ledger, kind, i))
+            let [events, _] = events(ledger, as_of, &|kind, i| {
+                (kind == Kind::Relation || in_family(record_phone(ledger, kind, i))).then_some(0)
             });
             // the family's visits are the only records that ask for a slip's status
             let visit_slips: HashSet<&str> = (events.iter())
-                .filter(|e| e.kind == Kind::Contact)
-                .filter_map(|e| ledger.contacts[e.index as usize].slip.as_deref())
+                .filter(|e| e.kind() == Kind::Contact)
+                .filter_map(|e| ledger.contacts[e.index()].slip.as_deref())
                 .collect();
             let slips = Arc::new(slip_statuses(ledger, as_of, &|s| visit_slips.contains(s)));
             let (verdicts, registry) = judge_shard(&slips, events, &|v| in_family(v.phone));
@@ -106,32 +145,32 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             }
         }
         Scope::All | Scope::Settlement { .. } => {
-            type Include<'a> = &'a (dyn Fn(Kind, usize) -> bool + Sync);
-            type Keep<'a> = &'a (dyn Fn(&Verdict) -> bool + Sync);
-            let (include, keep): (Include, Keep) = match scope {
-                Scope::Settlement { before } => (
-                    &move |kind, i| record_id_at(ledger, kind, i).1 < before,
-                    &|v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation),
-                ),
-                _ => (&|_, _| true, &|_: &Verdict| true),
+            let (before, keep): (_, &(dyn Fn(&Verdict) -> bool + Sync)) = match scope {
+                Scope::Settlement { before } => (Some(before), &|v: &Verdict| {
+                    matches!(v.kind, Kind::Booking | Kind::Violation)
+                }),
+                _ => (None, &|_: &Verdict| true),
             };
             // a family's shard: the parity of its smallest phone; a slip's signatures (they must
-            // stay together) by its id's hash; records with no phone and no slip to the first
-            let second = |e: &mut Event| match record_phone(ledger, e.kind, e.index as usize) {
-                Some(p) => families.members(p)[0].0 % 2 == 1,
-                None if e.kind == Kind::Slip => {
-                    let slip = &ledger.signatures[e.index as usize].slip;
-                    rustc_hash::FxBuildHasher.hash_one(slip) % 2 == 1
+            // stay together) by its id's hash; records with no phone and no slip the first
+            let shard = |kind, i| -> Option<usize> {
+                if before.is_some_and(|b| record_id_at(ledger, kind, i).1 >= b) {
+                    return None;
                 }
-                None => false,
+                Some(match record_phone(ledger, kind, i) {
+                    Some(p) => (families.members(p)[0].0 % 2) as usize,
+                    None if kind == Kind::Slip => {
+                        (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2)
+                            as usize
+                    }
+                    None => 0,
+                })
             };
-            // slip statuses on one thread while the events are gathered and split on this one
-            let (slips, mine, theirs) = std::thread::scope(|s| {
+            // slip statuses on one thread while the events are gathered on this one
+            let (slips, [mine, theirs]) = std::thread::scope(|s| {
                 let slips = s.spawn(|| slip_statuses(ledger, as_of, &|_| true));
-                let mut mine = events(ledger, as_of, include);
-                let theirs: Vec<Event> = mine.extract_if(.., second).collect();
-                mine.shrink_to_fit();
-                (Arc::new(joined(slips)), mine, theirs)
+                let events = events(ledger, as_of, &shard);
+                (Arc::new(joined(slips)), events)
             });
             let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
                 let theirs = s.spawn(|| judge_shard(&slips, theirs, keep));
@@ -159,14 +198,19 @@ fn judge<'l>(
     keep: &dyn Fn(&Verdict) -> bool,
 ) -> Vec<(Event, Verdict)> {
     let l = reg.ledger;
+    let mut events = events;
+    // evaluation order: time, then kind (voids, relations, directs, contacts, reports, slips,
+    // discounts, bookings, violations), then file order. A stable sort: files written in time
+    // order are sorted runs, which it merges in linear time.
+    events.sort();
     let mut verdicts = vec![];
     let mut seen_slips: HashSet<&str> = HashSet::default();
     for e in events {
-        let i = e.index as usize;
-        if e.kind == Kind::Slip && !seen_slips.insert(l.signatures[i].slip.as_str()) {
+        let (kind, i) = (e.kind(), e.index());
+        if kind == Kind::Slip && !seen_slips.insert(l.signatures[i].slip.as_str()) {
             continue;
         }
-        let v = step(reg, e.kind, i);
+        let v = step(reg, kind, i);
         if keep(&v) {
             verdicts.push((e, v));
         }
@@ -203,21 +247,21 @@ fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Fa
     families
 }
 
-/// All records at or before `as_of`, in evaluation order: time, then kind (voids, relations,
-/// directs, contacts, reports, slips, discounts, bookings, violations), then file order.
-/// `include` picks records by kind and position.
-fn events(l: &Ledger, as_of: Time, include: &dyn Fn(Kind, usize) -> bool) -> Vec<Event> {
-    let mut ev = Vec::with_capacity(l.rows());
+/// The records at or before `as_of`, in two lists as `shard` picks them by kind and position
+/// (`None`: not judged). Each list is put in evaluation order by the shard that judges it.
+fn events(
+    l: &Ledger,
+    as_of: Time,
+    shard: &dyn Fn(Kind, usize) -> Option<usize>,
+) -> [Vec<Event>; 2] {
+    // room for every row in each list costs address space only, never memory
+    let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
     let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
-        ev.extend(
-            ats.enumerate()
-                .filter(|&(i, at)| at <= as_of && include(kind, i))
-                .map(|(index, at)| Event {
-                    at,
-                    kind,
-                    index: index as u32,
-                }),
-        );
+        for (i, at) in ats.enumerate().filter(|&(_, at)| at <= as_of) {
+            if let Some(s) = shard(kind, i) {
+                shards[s].push(Event::new(at, kind, i));
+            }
+        }
     };
     add(Kind::Report, &mut l.reports.iter().map(|r| r.at));
     add(Kind::Contact, &mut l.contacts.iter().map(|r| r.at));
@@ -228,9 +272,7 @@ fn events(l: &Ledger, as_of: Time, include: &dyn Fn(Kind, usize) -> bool) -> Vec
     add(Kind::Violation, &mut l.violations.iter().map(|r| r.at));
     add(Kind::Relation, &mut l.relations.iter().map(|r| r.at));
     add(Kind::Void, &mut l.voids.iter().map(|r| r.at));
-    // stable sort: files written in time order are sorted runs, which it merges in linear time
-    ev.sort();
-    ev
+    shards
 }
 
 /// Voids: the ids voided as of `as_of`. A void counts when it is at or before `as_of` and not
@@ -450,6 +492,24 @@ mod tests {
         let e = l.eval(AS_OF);
         let order: Vec<&str> = e.verdicts.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(order, vec!["F1", "C1", "R1"]);
+    }
+
+    #[test]
+    fn events_order_by_instant_then_kind_then_position() {
+        use super::{Event, KIND_ORDER};
+        use crate::model::Kind;
+        for k in Kind::ALL {
+            let e = Event::new(t("2026-03-01 10:00"), k, 7);
+            assert_eq!((e.kind(), e.index()), (k, 7));
+            assert_eq!(KIND_ORDER[k as usize], k);
+        }
+        let at = |s| Event::new(t(s), Kind::Report, 0);
+        // 10:00 at +08:00 is 02:00 UTC, before 03:00 at +00:00
+        assert!(at("2026-03-01T10:00:00+08:00") < at("2026-03-01T03:00:00+00:00"));
+        assert!(at("2026-03-01T10:00:00.5+08:00") > at("2026-03-01T10:00:00+08:00"));
+        let same = t("2026-03-01 10:00");
+        assert!(Event::new(same, Kind::Relation, 9) < Event::new(same, Kind::Report, 0));
+        assert!(Event::new(same, Kind::Report, 1) < Event::new(same, Kind::Report, 2));
     }
 
     #[test]
