@@ -100,10 +100,12 @@ pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
 pub enum Scope {
     /// Every record is judged and every verdict kept.
     All,
-    /// R9 for a month: records before `before` (the start of the next month) are judged, and
-    /// the verdicts settlement pays on (bookings, violations) kept. A line is due at or after
-    /// its record's time, and no verdict depends on a later record (the causality property
-    /// below), so later records cannot change the month's lines.
+    /// R9 for a month: the verdicts settlement pays on — bookings and violations — for records
+    /// before `before` (the start of the next month). A line is due at or after its record's
+    /// time, and no verdict depends on a later record (the causality property below), so later
+    /// records are not judged. Nor are the records of families that booked nothing before
+    /// `before` (most clients never book): a booking's verdict depends on its own family only,
+    /// and a violation's penalty on the config only.
     Settlement { before: Time },
     /// The counter's question: only the records of this phone's family as it stands at the
     /// as-of time, and the relations, are judged; the family's verdicts are kept.
@@ -151,14 +153,38 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                 }),
                 _ => (None, &|_: &Verdict| true),
             };
+            // a family is known by its smallest phone
+            let family_of = |p: Phone| families.members(p)[0];
+            let booked: Option<HashSet<Phone>> = before.map(|before| {
+                (ledger.bookings.iter())
+                    .filter(|b| b.at <= as_of && b.at < before)
+                    .map(|b| family_of(b.phone))
+                    .collect()
+            });
+            let judged = |kind, i| match (before, &booked) {
+                (Some(before), Some(booked)) => {
+                    record_id_at(ledger, kind, i).1 < before
+                        && match kind {
+                            Kind::Violation => true,
+                            Kind::Booking
+                            | Kind::Relation
+                            | Kind::Direct
+                            | Kind::Contact
+                            | Kind::Report => record_phone(ledger, kind, i)
+                                .is_some_and(|p| booked.contains(&family_of(p))),
+                            Kind::Slip | Kind::Discount | Kind::Void => false,
+                        }
+                }
+                _ => true,
+            };
             // a family's shard: the parity of its smallest phone; a slip's signatures (they must
             // stay together) by its id's hash; records with no phone and no slip the first
             let shard = |kind, i| -> Option<usize> {
-                if before.is_some_and(|b| record_id_at(ledger, kind, i).1 >= b) {
+                if !judged(kind, i) {
                     return None;
                 }
                 Some(match record_phone(ledger, kind, i) {
-                    Some(p) => (families.members(p)[0].0 % 2) as usize,
+                    Some(p) => (family_of(p).0 % 2) as usize,
                     None if kind == Kind::Slip => {
                         (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2)
                             as usize
