@@ -194,7 +194,17 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             };
             // slip statuses on one thread while the events are gathered on this one
             let (slips, [mine, theirs]) = std::thread::scope(|s| {
-                let slips = s.spawn(|| slip_statuses(ledger, as_of, &|_| true));
+                let slips = s.spawn(|| match before {
+                    None => slip_statuses(ledger, as_of, &|_| true),
+                    Some(_) => {
+                        // the judged visits are the only records that ask for a slip's status
+                        let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
+                            .filter(|&(i, _)| judged(Kind::Contact, i))
+                            .filter_map(|(_, c)| c.slip.as_deref())
+                            .collect();
+                        slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
+                    }
+                });
                 let events = events(ledger, as_of, &shard);
                 (Arc::new(joined(slips)), events)
             });
