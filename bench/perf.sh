@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Speed and memory of `settle --by payee` and `check` on 100k and 1M rows against a naive floor
-# (serde into owned structs + chrono + sort + index by phone, no rules). Runs are interleaved;
-# prints the median of RUNS (default 3) wall times, the ratios and the peak memory.
+# Speed and memory of `settle --month M --by payee` and `check PHONE` on 100k and 1M rows against
+# a naive floor (serde into owned structs + chrono + sort + index by phone, no rules). Runs are
+# interleaved; prints the median of RUNS (default 5) wall times, the ratios and the peak memory.
+# Two months are settled: the ledger's last month (month-end settlement as finance runs it: every
+# earlier record counts) and a month in the middle (re-settling an old month).
 # Usage: bench/perf.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-5}
 out=target/bench; mkdir -p "$out"
 cargo build --release --quiet --examples
 cargo build --release --quiet
@@ -13,26 +15,41 @@ for n in 100000 1000000; do
   [ -d "$out/ledger-$n" ] || ./target/release/examples/gen-ledger --rows "$n" --out "$out/ledger-$n"
 done
 phone() { sed -n 2p "$1/bookings.csv" | cut -d, -f5; }
-measure() { # name command… -> "seconds kb"
-  /usr/bin/time -f "%e %M" -o "$out/.t" "$@" >/dev/null 2>&1
-  cat "$out/.t"
+last_month() { tail -n +2 "$1/bookings.csv" | cut -d, -f2 | sort | tail -1 | cut -c1-7; }
+measure() { # command… -> "seconds kb" (wall time to the microsecond, peak resident memory)
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -f "%M" -o "$out/.t" "$@" >/dev/null 2>&1
+  local t1=$EPOCHREALTIME
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') $(cat "$out/.t")"
 }
+at="2027-06-01 00:00"
+tasks=(floor settle-last settle-mid check)
 declare -A T M
 for ((r = 1; r <= runs; r++)); do
   for n in 100000 1000000; do
     l=$out/ledger-$n
-    read -r t m < <(measure ./target/release/examples/naive-floor "$l"); T[floor-$n]+="$t "; M[floor-$n]=$m
-    read -r t m < <(measure ./target/release/attrib -C "$l" --at "2027-06-01 00:00" settle --month 2026-06 --by payee); T[settle-$n]+="$t "; M[settle-$n]=$m
-    read -r t m < <(measure ./target/release/attrib -C "$l" --at "2027-06-01 00:00" check "$(phone "$l")"); T[check-$n]+="$t "; M[check-$n]=$m
+    for task in "${tasks[@]}"; do
+      case $task in
+        floor) cmd=(./target/release/examples/naive-floor "$l") ;;
+        settle-last) cmd=(./target/release/attrib -C "$l" --at "$at" settle --month "$(last_month "$l")" --by payee) ;;
+        settle-mid) cmd=(./target/release/attrib -C "$l" --at "$at" settle --month 2026-06 --by payee) ;;
+        check) cmd=(./target/release/attrib -C "$l" --at "$at" check "$(phone "$l")") ;;
+      esac
+      read -r t m < <(measure "${cmd[@]}")
+      T[$task-$n]+="$t "
+      M[$task-$n]=$(( m > ${M[$task-$n]:-0} ? m : ${M[$task-$n]:-0} ))
+    done
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-8s %9s %9s %9s %11s %10s\n' task rows median_s vs_floor peak_MB 1M/100k
-for task in floor settle check; do
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; runs: $runs (interleaved); settle-last = --month $(last_month "$out/ledger-1000000")"
+printf '%-12s %9s %9s %9s %9s %9s\n' task rows median_s vs_floor peak_MB 1M/100k
+for task in "${tasks[@]}"; do
   for n in 100000 1000000; do
     med=$(echo "${T[$task-$n]}" | median); floor=$(echo "${T[floor-$n]}" | median)
     small=$(echo "${T[$task-100000]}" | median)
-    printf '%-8s %9s %9s %9s %11s %10s\n' "$task" "$n" "$med" "$(awk -v a="$med" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')" \
+    printf '%-12s %9s %9s %9s %9s %9s\n' "$task" "$n" "$med" \
+      "$(awk -v a="$med" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')" \
       "$(( ${M[$task-$n]} / 1024 ))" "$(awk -v a="$med" -v b="$small" 'BEGIN{printf "%.1f", a/b}')"
   done
 done

@@ -211,7 +211,6 @@ fn fill_defaults(
 pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
     let prefix = kind.id_prefix();
     let max = ledger::load::record_ids(l)
-        .iter()
         .filter_map(|(id, _)| id.strip_prefix(prefix)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);

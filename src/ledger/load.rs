@@ -224,25 +224,31 @@ pub fn load(files: &Files) -> Result<Ledger, Vec<LedgerError>> {
 }
 
 /// Reads every kind's file, each into a ledger of its own, on two threads (the kinds split into
-/// two groups of about equal bytes). The parts come back in `Kind::ALL` order, so records and
+/// two groups of about equal work). The parts come back in `Kind::ALL` order, so records and
 /// errors never depend on which thread finished first.
 fn read_kinds(files: &Files, config: &Config) -> Vec<(Ledger, Vec<LedgerError>)> {
-    let size = |k: Kind| -> usize {
-        [true, false]
-            .map(|csv| files.get(k.file_name(csv)).map_or(0, Vec::len))
+    // the work of a file: measured, about 300 ns a row and 50 ns a cell
+    let work = |k: Kind| -> i64 {
+        let rows: usize = [true, false]
+            .map(|csv| {
+                files
+                    .get(k.file_name(csv))
+                    .map_or(0, |b| memchr::memchr_iter(b'\n', b).count())
+            })
             .iter()
-            .sum()
+            .sum();
+        (rows * (6 + columns(k).len())) as i64
     };
-    let mut kinds = Kind::ALL;
-    kinds.sort_by_key(|&k| std::cmp::Reverse(size(k)));
+    let mut kinds = Kind::ALL.map(|k| (work(k), k));
+    kinds.sort_by_key(|&(w, _)| std::cmp::Reverse(w));
     let (mut mine, mut theirs, mut balance) = (vec![], vec![], 0i64);
-    for k in kinds {
+    for (w, k) in kinds {
         if balance <= 0 {
             mine.push(k);
-            balance += size(k) as i64;
+            balance += w;
         } else {
             theirs.push(k);
-            balance -= size(k) as i64;
+            balance -= w;
         }
     }
     let read = |kinds: &[Kind]| -> Vec<(Kind, Ledger, Vec<LedgerError>)> {
@@ -1054,11 +1060,11 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
 
 /// Ids are unique across kinds: every id with where it first stands, and the duplicates.
 fn unique_ids(l: &Ledger) -> (FxHashMap<&str, &Src>, Vec<LedgerError>) {
-    let all_ids = record_ids(l);
+    let count = l.rows() - l.signatures.len();
     let mut ids: FxHashMap<&str, &Src> =
-        FxHashMap::with_capacity_and_hasher(all_ids.len(), Default::default());
+        FxHashMap::with_capacity_and_hasher(count, Default::default());
     let mut errors = vec![];
-    for (id, src) in all_ids {
+    for (id, src) in record_ids(l) {
         match ids.entry(id) {
             Entry::Occupied(first) => errors.push(LedgerError::at(
                 src.file(),
@@ -1164,17 +1170,15 @@ fn void_links(l: &Ledger, ids: &FxHashMap<&str, &Src>) -> Vec<LedgerError> {
 }
 
 /// Every record id with where it stands (slip ids are their own namespace and not included).
-pub fn record_ids(l: &Ledger) -> Vec<(&str, &Src)> {
-    let mut out: Vec<(&str, &Src)> = vec![];
-    out.extend(l.reports.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.contacts.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.directs.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.bookings.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.discounts.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.violations.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.relations.iter().map(|r| (r.id.as_str(), &r.src)));
-    out.extend(l.voids.iter().map(|r| (r.id.as_str(), &r.src)));
-    out
+pub fn record_ids(l: &Ledger) -> impl Iterator<Item = (&str, &Src)> {
+    (l.reports.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.contacts.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.directs.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.bookings.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.discounts.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.violations.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.relations.iter().map(|r| (r.id.as_str(), &r.src)))
+        .chain(l.voids.iter().map(|r| (r.id.as_str(), &r.src)))
 }
 
 #[cfg(test)]
