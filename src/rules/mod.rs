@@ -131,7 +131,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::Family(p) => {
             let family = families.members(p);
             let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
-            let [events, _] = events(ledger, as_of, &|kind, i| {
+            let [events, _] = events(ledger, as_of, &|kind, i, _| {
                 (kind == Kind::Relation || in_family(record_phone(ledger, kind, i))).then_some(0)
             });
             // the family's visits are the only records that ask for a slip's status
@@ -155,23 +155,25 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             };
             // a family is known by its smallest phone
             let family_of = |p: Phone| families.members(p)[0];
+            // every phone of the families that booked before the month's end
             let booked: Option<HashSet<Phone>> = before.map(|before| {
                 (ledger.bookings.iter())
                     .filter(|b| b.at <= as_of && b.at < before)
-                    .map(|b| family_of(b.phone))
+                    .flat_map(|b| families.members(b.phone).to_vec())
                     .collect()
             });
-            let judged = |kind, i| match (before, &booked) {
+            let judged = |kind, i, at: Time| match (before, &booked) {
                 (Some(before), Some(booked)) => {
-                    record_id_at(ledger, kind, i).1 < before
+                    at < before
                         && match kind {
                             Kind::Violation => true,
                             Kind::Booking
                             | Kind::Relation
                             | Kind::Direct
                             | Kind::Contact
-                            | Kind::Report => record_phone(ledger, kind, i)
-                                .is_some_and(|p| booked.contains(&family_of(p))),
+                            | Kind::Report => {
+                                record_phone(ledger, kind, i).is_some_and(|p| booked.contains(&p))
+                            }
                             Kind::Slip | Kind::Discount | Kind::Void => false,
                         }
                 }
@@ -179,8 +181,8 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             };
             // a family's shard: the parity of its smallest phone; a slip's signatures (they must
             // stay together) by its id's hash; records with no phone and no slip the first
-            let shard = |kind, i| -> Option<usize> {
-                if !judged(kind, i) {
+            let shard = |kind, i, at| -> Option<usize> {
+                if !judged(kind, i, at) {
                     return None;
                 }
                 Some(match record_phone(ledger, kind, i) {
@@ -199,7 +201,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                     Some(_) => {
                         // the judged visits are the only records that ask for a slip's status
                         let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
-                            .filter(|&(i, _)| judged(Kind::Contact, i))
+                            .filter(|&(i, c)| judged(Kind::Contact, i, c.at))
                             .filter_map(|(_, c)| c.slip.as_deref())
                             .collect();
                         slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
@@ -283,18 +285,18 @@ fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Fa
     families
 }
 
-/// The records at or before `as_of`, in two lists as `shard` picks them by kind and position
-/// (`None`: not judged). Each list is put in evaluation order by the shard that judges it.
+/// The records at or before `as_of`, in two lists as `shard` picks them by kind, position and
+/// time (`None`: not judged). Each list is put in evaluation order by the shard that judges it.
 fn events(
     l: &Ledger,
     as_of: Time,
-    shard: &dyn Fn(Kind, usize) -> Option<usize>,
+    shard: &dyn Fn(Kind, usize, Time) -> Option<usize>,
 ) -> [Vec<Event>; 2] {
     // room for every row in each list costs address space only, never memory
     let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
     let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
         for (i, at) in ats.enumerate().filter(|&(_, at)| at <= as_of) {
-            if let Some(s) = shard(kind, i) {
+            if let Some(s) = shard(kind, i, at) {
                 shards[s].push(Event::new(at, kind, i));
             }
         }
