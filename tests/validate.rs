@@ -212,6 +212,38 @@ fn ids_are_unique_across_kinds() {
 }
 
 #[test]
+fn duplicate_ids_are_listed_in_file_order() {
+    // ids are checked in two halves by hash; the errors still come in the order of the rows
+    let w = Workdir::new();
+    let ids = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    let rows: String = ids
+        .iter()
+        .map(|id| format!("{id},2026-03-01 09:00,链家,王五,张伟,13800138000\n"))
+        .collect();
+    w.write("reports.csv", &format!("{REPORTS}{rows}"));
+    let calls: String = ids
+        .iter()
+        .rev()
+        .map(|id| format!("{id},2026-03-01 10:00,call,13800138000\n"))
+        .collect();
+    w.write("contacts.csv", &format!("id,at,kind,phone\n{calls}"));
+    let (code, err) = validate(&w);
+    assert_eq!(code, 1, "stderr: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("already used")).collect();
+    let expected: Vec<String> = (0..ids.len())
+        .map(|n| {
+            let id = ids[ids.len() - 1 - n];
+            format!(
+                "contacts.csv:{}: id 「{id}」 is already used at reports.csv:{}",
+                n + 2,
+                ids.len() - n + 1
+            )
+        })
+        .collect();
+    assert_eq!(lines, expected);
+}
+
+#[test]
 fn references_must_resolve() {
     let w = Workdir::new();
     w.write("bookings.csv", "id,at,unit,buyer,phone,list_price,price,discount\nB-1,2026-03-01 09:00,1-1-101,张伟,13800138000,100,99,A-9\n");

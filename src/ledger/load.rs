@@ -7,10 +7,11 @@ use super::fields::{FieldError, parse_decimal, parse_enum, parse_phone, parse_ti
 use crate::model::*;
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 /// The ledger's files by name (`attrib.toml`, `reports.csv`, …) with their bytes. Read from a
 /// folder (`read_dir`) or from a git revision (`git::files_at`).
@@ -1030,15 +1031,22 @@ fn place(src: &Src) -> String {
 /// Cross-record checks: unique ids, references, channels known to the config, channel visits
 /// complete, no cycles of voids. The checks on channels run on a second thread.
 fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
-    let (mut duplicates, mut channels, mut voids) = std::thread::scope(|s| {
-        let channels = s.spawn(|| channel_links(l));
-        let (ids, duplicates) = unique_ids(l);
-        let voids = void_links(l, &ids);
-        let channels = channels
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (duplicates, channels, voids)
-    });
+    // the ids are checked in two halves (by a bit of their hash: a duplicate has its first's
+    // hash), the second with the channels on another thread
+    let half = |bit| move |(id, _): &(&str, &Src)| FxBuildHasher.hash_one(id) & 1 == bit;
+    let ((ids, mut duplicates), ((other_ids, other_duplicates), mut channels)) =
+        std::thread::scope(|s| {
+            let other = s.spawn(|| (unique_ids(l, half(1)), channel_links(l)));
+            let mine = unique_ids(l, half(0));
+            let other = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (mine, other)
+        });
+    duplicates.extend(other_duplicates);
+    duplicates.sort_by_key(|(n, _)| *n);
+    let mut duplicates: Vec<LedgerError> = duplicates.into_iter().map(|(_, e)| e).collect();
+    let mut voids = void_links(l, |id| ids.contains_key(id) || other_ids.contains_key(id));
     errors.append(&mut duplicates);
     errors.append(&mut channels);
     errors.append(&mut voids);
@@ -1055,20 +1063,28 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
 }
 
 /// Ids are unique across kinds: every id with where it first stands, and the duplicates.
-fn unique_ids(l: &Ledger) -> (FxHashMap<&str, &Src>, Vec<LedgerError>) {
+/// Of the ids `mine` picks, every one with where it first stands, and the duplicates (with their
+/// position among all ids, to report them in order).
+fn unique_ids(
+    l: &Ledger,
+    mine: impl Fn(&(&str, &Src)) -> bool,
+) -> (FxHashMap<&str, &Src>, Vec<(usize, LedgerError)>) {
     let count = l.rows() - l.signatures.len();
     let mut ids: FxHashMap<&str, &Src> =
-        FxHashMap::with_capacity_and_hasher(count, Default::default());
+        FxHashMap::with_capacity_and_hasher(count / 2, Default::default());
     let mut errors = vec![];
-    for (id, src) in record_ids(l) {
+    for (n, (id, src)) in record_ids(l).enumerate().filter(|(_, r)| mine(r)) {
         match ids.entry(id) {
-            Entry::Occupied(first) => errors.push(LedgerError::at(
-                src.file(),
-                src.line,
-                ErrorKind::DuplicateId {
-                    id: id.to_string(),
-                    first: place(first.get()),
-                },
+            Entry::Occupied(first) => errors.push((
+                n,
+                LedgerError::at(
+                    src.file(),
+                    src.line,
+                    ErrorKind::DuplicateId {
+                        id: id.to_string(),
+                        first: place(first.get()),
+                    },
+                ),
             )),
             Entry::Vacant(slot) => {
                 slot.insert(src);
@@ -1134,10 +1150,10 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
 }
 
 /// Voids name existing records and never void each other in a cycle.
-fn void_links(l: &Ledger, ids: &FxHashMap<&str, &Src>) -> Vec<LedgerError> {
+fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
     let mut errors = vec![];
     for v in &l.voids {
-        if !ids.contains_key(v.target.as_str()) {
+        if !known(v.target.as_str()) {
             errors.push(LedgerError::at(
                 v.src.file(),
                 v.src.line,
