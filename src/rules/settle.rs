@@ -73,6 +73,10 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
         match v.kind {
             Kind::Booking => {
                 let b = &l.bookings[v.index];
+                let fee_due = wanted(b.at);
+                if !fee_due && v.code != Code::Channel {
+                    continue; // its only line would be the agency fee
+                }
                 let base = Line {
                     kind: LineKind::AgencyFee,
                     due: b.at,
@@ -93,7 +97,7 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     Code::Channel => &cfg.channel_rate,
                     _ => &cfg.agency_rate,
                 };
-                if wanted(b.at) {
+                if fee_due {
                     out.push(Line {
                         rate: rate.text.as_str().into(),
                         amount: round_money(b.price * rate.value),
