@@ -201,6 +201,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                     Some(_) => {
                         // the judged visits are the only records that ask for a slip's status
                         let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
+                            .filter(|(_, c)| c.slip.is_some())
                             .filter(|&(i, c)| judged(Kind::Contact, i, c.at))
                             .filter_map(|(_, c)| c.slip.as_deref())
                             .collect();
