@@ -104,8 +104,9 @@ pub enum Scope {
     /// before `before` (the start of the next month). A line is due at or after its record's
     /// time, and no verdict depends on a later record (the causality property below), so later
     /// records are not judged. Nor are the records of families that booked nothing before
-    /// `before` (most clients never book): a booking's verdict depends on its own family only,
-    /// and a violation's penalty on the config only.
+    /// `before` (most clients never book), nor those after a family's last such booking: a
+    /// booking's verdict depends on its own family's earlier records only, and a violation's
+    /// penalty on the config only.
     Settlement { before: Time },
     /// The counter's question: only the records of this phone's family as it stands at the
     /// as-of time, and the relations, are judged; the family's verdicts are kept.
@@ -155,11 +156,22 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
             };
             // a family is known by its smallest phone
             let family_of = |p: Phone| families.members(p)[0];
-            // every phone of the families that booked before the month's end
-            let booked: Option<HashSet<Phone>> = before.map(|before| {
-                (ledger.bookings.iter())
-                    .filter(|b| b.at <= as_of && b.at < before)
-                    .flat_map(|b| families.members(b.phone).to_vec())
+            // every phone of the families that booked before the month's end, with the time of
+            // the family's last such booking: nothing later can change a kept verdict
+            let booked: Option<HashMap<Phone, Time>> = before.map(|before| {
+                let mut last: HashMap<Phone, Time> = HashMap::default();
+                for b in (ledger.bookings.iter()).filter(|b| b.at <= as_of && b.at < before) {
+                    let t = last.entry(family_of(b.phone)).or_insert(b.at);
+                    *t = (*t).max(b.at);
+                }
+                (last.into_iter())
+                    .flat_map(|(root, t)| {
+                        families
+                            .members(root)
+                            .iter()
+                            .map(|&p| (p, t))
+                            .collect::<Vec<_>>()
+                    })
                     .collect()
             });
             let judged = |kind, i, at: Time| match (before, &booked) {
@@ -171,9 +183,9 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
                             | Kind::Relation
                             | Kind::Direct
                             | Kind::Contact
-                            | Kind::Report => {
-                                record_phone(ledger, kind, i).is_some_and(|p| booked.contains(&p))
-                            }
+                            | Kind::Report => record_phone(ledger, kind, i)
+                                .and_then(|p| booked.get(&p))
+                                .is_some_and(|last| at <= *last),
                             Kind::Slip | Kind::Discount | Kind::Void => false,
                         }
                 }
@@ -549,6 +561,26 @@ mod tests {
         let same = t("2026-03-01 10:00");
         assert!(Event::new(same, Kind::Relation, 9) < Event::new(same, Kind::Report, 0));
         assert!(Event::new(same, Kind::Report, 1) < Event::new(same, Kind::Report, 2));
+    }
+
+    #[test]
+    fn settlement_judges_what_happened_at_the_instant_of_the_last_booking() {
+        // the visit at the booking's very minute makes the booking the channel's
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .signed("S-C1", "2026-03-02 10:00")
+            .booking("B1", "2026-03-02 10:00", P1);
+        let (at, tz) = (t(AS_OF), l.l.config.timezone);
+        let before = super::settle::month_after(2026, 3, tz).unwrap();
+        let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { before });
+        let lines = super::settle::month_lines(&bounded, 2026, 3, tz);
+        let kinds: Vec<_> = lines.iter().map(|l| l.kind.as_str()).collect();
+        assert_eq!(kinds, ["agency_fee", "channel_commission"]);
+        assert_eq!(
+            lines,
+            super::settle::month_lines(&super::evaluate(&l.l, at), 2026, 3, tz)
+        );
     }
 
     #[test]
