@@ -123,116 +123,136 @@ pub enum Scope {
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
     let voided = Arc::new(voided_ids(ledger, as_of));
     let families = families_as_of(ledger, as_of, &voided);
-    let judge_shard = |slips: &Arc<_>, events, keep: &(dyn Fn(&Verdict) -> bool + Sync)| {
-        let mut reg = Registry::new(ledger, as_of, voided.clone(), Arc::clone(slips));
-        let verdicts = judge(&mut reg, events, keep);
-        (verdicts, reg)
-    };
     match scope {
-        Scope::Family(p) => {
-            let family = families.members(p);
-            let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
-            let [events, _] = events(ledger, as_of, &|kind, i, _| {
-                (kind == Kind::Relation || in_family(record_phone(ledger, kind, i))).then_some(0)
-            });
-            // the family's visits are the only records that ask for a slip's status
-            let visit_slips: HashSet<&str> = (events.iter())
-                .filter(|e| e.kind() == Kind::Contact)
-                .filter_map(|e| ledger.contacts[e.index()].slip.as_deref())
-                .collect();
-            let slips = Arc::new(slip_statuses(ledger, as_of, &|s| visit_slips.contains(s)));
-            let (verdicts, registry) = judge_shard(&slips, events, &|v| in_family(v.phone));
-            Evaluation {
-                verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
-                registry,
-            }
+        Scope::Family(p) => judge_family(ledger, as_of, voided, &families, p),
+        Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
+        Scope::Settlement { before } => {
+            let judged = settlement_records(ledger, as_of, &families, before);
+            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation);
+            judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
         }
-        Scope::All | Scope::Settlement { .. } => {
-            let (before, keep): (_, &(dyn Fn(&Verdict) -> bool + Sync)) = match scope {
-                Scope::Settlement { before } => (Some(before), &|v: &Verdict| {
-                    matches!(v.kind, Kind::Booking | Kind::Violation)
-                }),
-                _ => (None, &|_: &Verdict| true),
-            };
-            // a family is known by its smallest phone
-            let family_of = |p: Phone| families.members(p)[0];
-            // every phone of the families that booked before the month's end, with the time of
-            // the family's last such booking: nothing later can change a kept verdict
-            let booked: Option<HashMap<Phone, Time>> = before.map(|before| {
-                let mut last: HashMap<Phone, Time> = HashMap::default();
-                for b in (ledger.bookings.iter()).filter(|b| b.at <= as_of && b.at < before) {
-                    let t = last.entry(family_of(b.phone)).or_insert(b.at);
-                    *t = (*t).max(b.at);
+    }
+}
+
+/// Picks records by kind, position and time.
+type Pick<'a> = &'a (dyn Fn(Kind, usize, Time) -> bool + Sync);
+
+/// `Scope::Family`: the family's records and every relation.
+fn judge_family<'l>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    voided: Arc<HashSet<&'l str>>,
+    families: &family::Families,
+    phone: Phone,
+) -> Evaluation<'l> {
+    let family = families.members(phone);
+    let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
+    let [events, _] = events(ledger, as_of, &|kind, i, _| {
+        (kind == Kind::Relation || in_family(record_phone(ledger, kind, i))).then_some(0)
+    });
+    // the family's visits are the only records that ask for a slip's status
+    let visit_slips: HashSet<&str> = (events.iter())
+        .filter(|e| e.kind() == Kind::Contact)
+        .filter_map(|e| ledger.contacts[e.index()].slip.as_deref())
+        .collect();
+    let slips = Arc::new(slip_statuses(ledger, as_of, &|s| visit_slips.contains(s)));
+    let mut registry = Registry::new(ledger, as_of, voided, slips);
+    let verdicts = judge(&mut registry, events, &|v| in_family(v.phone));
+    Evaluation {
+        verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
+        registry,
+    }
+}
+
+/// `Scope::Settlement`: records before `before` of the families that booked by then, up to the
+/// family's last such booking, and every violation.
+fn settlement_records<'a>(
+    ledger: &'a Ledger,
+    as_of: Time,
+    families: &'a family::Families,
+    before: Time,
+) -> impl Fn(Kind, usize, Time) -> bool + Sync + 'a {
+    // the family (its smallest phone) of every booking before `before`, and its last one
+    let mut last: HashMap<Phone, Time> = HashMap::default();
+    for b in (ledger.bookings.iter()).filter(|b| b.at <= as_of && b.at < before) {
+        let t = last.entry(families.members(b.phone)[0]).or_insert(b.at);
+        *t = (*t).max(b.at);
+    }
+    // ... for each phone of those families
+    let booked: HashMap<Phone, Time> = (last.into_iter())
+        .flat_map(|(root, t)| {
+            families
+                .members(root)
+                .iter()
+                .map(|&p| (p, t))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    move |kind, i, at| {
+        at < before
+            && match kind {
+                Kind::Violation => true,
+                Kind::Booking | Kind::Relation | Kind::Direct | Kind::Contact | Kind::Report => {
+                    record_phone(ledger, kind, i)
+                        .and_then(|p| booked.get(&p))
+                        .is_some_and(|last| at <= *last)
                 }
-                (last.into_iter())
-                    .flat_map(|(root, t)| {
-                        families
-                            .members(root)
-                            .iter()
-                            .map(|&p| (p, t))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            });
-            let judged = |kind, i, at: Time| match (before, &booked) {
-                (Some(before), Some(booked)) => {
-                    at < before
-                        && match kind {
-                            Kind::Violation => true,
-                            Kind::Booking
-                            | Kind::Relation
-                            | Kind::Direct
-                            | Kind::Contact
-                            | Kind::Report => record_phone(ledger, kind, i)
-                                .and_then(|p| booked.get(&p))
-                                .is_some_and(|last| at <= *last),
-                            Kind::Slip | Kind::Discount | Kind::Void => false,
-                        }
-                }
-                _ => true,
-            };
-            // a family's shard: the parity of its smallest phone; a slip's signatures (they must
-            // stay together) by its id's hash; records with no phone and no slip the first
-            let shard = |kind, i, at| -> Option<usize> {
-                if !judged(kind, i, at) {
-                    return None;
-                }
-                Some(match record_phone(ledger, kind, i) {
-                    Some(p) => (family_of(p).0 % 2) as usize,
-                    None if kind == Kind::Slip => {
-                        (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2)
-                            as usize
-                    }
-                    None => 0,
-                })
-            };
-            // slip statuses on one thread while the events are gathered on this one
-            let (slips, [mine, theirs]) = std::thread::scope(|s| {
-                let slips = s.spawn(|| match before {
-                    None => slip_statuses(ledger, as_of, &|_| true),
-                    Some(_) => {
-                        // the judged visits are the only records that ask for a slip's status
-                        let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
-                            .filter(|(_, c)| c.slip.is_some())
-                            .filter(|&(i, c)| judged(Kind::Contact, i, c.at))
-                            .filter_map(|(_, c)| c.slip.as_deref())
-                            .collect();
-                        slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
-                    }
-                });
-                let events = events(ledger, as_of, &shard);
-                (Arc::new(joined(slips)), events)
-            });
-            let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
-                let theirs = s.spawn(|| judge_shard(&slips, theirs, keep));
-                (judge_shard(&slips, mine, keep), joined(theirs))
-            });
-            registry.absorb(their_registry);
-            Evaluation {
-                verdicts: merge(mine, theirs),
-                registry,
+                Kind::Slip | Kind::Discount | Kind::Void => false,
             }
-        }
+    }
+}
+
+/// Judges the records `pick` picks (all when `None`) in two shards on two threads, keeping the
+/// verdicts `keep` selects.
+fn judge_in_shards<'l>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    voided: Arc<HashSet<&'l str>>,
+    families: &family::Families,
+    pick: Option<Pick>,
+    keep: &(dyn Fn(&Verdict) -> bool + Sync),
+) -> Evaluation<'l> {
+    let judged = |kind, i, at| pick.is_none_or(|pick| pick(kind, i, at));
+    // a family's shard: the parity of its smallest phone; a slip's signatures (they must stay
+    // together) by its id's hash; records with no phone and no slip the first
+    let shard = |kind, i, at| -> Option<usize> {
+        judged(kind, i, at).then(|| match record_phone(ledger, kind, i) {
+            Some(p) => (families.members(p)[0].0 % 2) as usize,
+            None if kind == Kind::Slip => {
+                (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2) as usize
+            }
+            None => 0,
+        })
+    };
+    // slip statuses on one thread while the events are gathered on this one; when not every
+    // record is judged, only the judged visits ask for a slip's status
+    let (slips, [mine, theirs]) = std::thread::scope(|s| {
+        let slips = s.spawn(|| match pick {
+            None => slip_statuses(ledger, as_of, &|_| true),
+            Some(_) => {
+                let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
+                    .filter(|(_, c)| c.slip.is_some())
+                    .filter(|&(i, c)| judged(Kind::Contact, i, c.at))
+                    .filter_map(|(_, c)| c.slip.as_deref())
+                    .collect();
+                slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
+            }
+        });
+        let events = events(ledger, as_of, &shard);
+        (Arc::new(joined(slips)), events)
+    });
+    let judge_shard = |events| {
+        let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
+        (judge(&mut registry, events, keep), registry)
+    };
+    let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| judge_shard(theirs));
+        (judge_shard(mine), joined(theirs))
+    });
+    registry.absorb(their_registry);
+    Evaluation {
+        verdicts: merge(mine, theirs),
+        registry,
     }
 }
 
