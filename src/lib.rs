@@ -6,5 +6,6 @@
 pub mod cmd;
 pub mod ledger;
 pub mod model;
+pub mod par;
 pub mod render;
 pub mod rules;

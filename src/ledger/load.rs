@@ -158,37 +158,28 @@ pub fn file_names() -> Vec<String> {
 /// Reads the config and every kind's file from a folder (on two threads: the large files take a
 /// while to copy). IO failures are errors; missing kind files are not (they mean "no records").
 pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
-    let names = file_names();
-    let read = |names: &[String]| -> Vec<std::io::Result<Option<Vec<u8>>>> {
+    let read = |names: Vec<String>| -> Vec<(String, std::io::Result<Option<Vec<u8>>>)> {
         names
-            .iter()
-            .map(|name| match std::fs::read(dir.join(name)) {
-                Ok(bytes) => Ok(Some(bytes)),
+            .into_iter()
+            .map(|name| match std::fs::read(dir.join(&name)) {
+                Ok(bytes) => (name, Ok(Some(bytes))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != CONFIG_FILE => {
-                    Ok(None)
+                    (name, Ok(None))
                 }
-                Err(e) => Err(std::io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", dir.join(name).display()),
-                )),
+                Err(e) => {
+                    let message = format!("{}: {e}", dir.join(&name).display());
+                    (name, Err(std::io::Error::new(e.kind(), message)))
+                }
             })
             .collect()
     };
     // every other kind (a kind is two names, CSV and TOML) to the second thread
     let (mine, theirs): (Vec<_>, Vec<_>) =
-        (names.into_iter().enumerate()).partition(|(i, _)| i.div_ceil(2) % 2 == 0);
+        (file_names().into_iter().enumerate()).partition(|(i, _)| i.div_ceil(2) % 2 == 0);
     let names = |v: Vec<(usize, String)>| v.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
-    let (mine, theirs) = (names(mine), names(theirs));
-    let (mine, theirs) = std::thread::scope(|s| {
-        let theirs = s.spawn(|| read(&theirs).into_iter().zip(theirs).collect::<Vec<_>>());
-        let mine: Vec<_> = read(&mine).into_iter().zip(mine).collect();
-        let theirs = theirs
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (mine, theirs)
-    });
+    let (mine, theirs) = crate::par::both(|| read(names(mine)), || read(names(theirs)));
     let mut files = Files::new();
-    for (bytes, name) in mine.into_iter().chain(theirs) {
+    for (name, bytes) in mine.into_iter().chain(theirs) {
         if let Some(bytes) = bytes? {
             files.insert(name, bytes);
         }
@@ -263,16 +254,8 @@ fn read_kinds(files: &Files, config: &Config) -> Vec<(Ledger, Vec<LedgerError>)>
             })
             .collect()
     };
-    let mut parts = std::thread::scope(|s| {
-        let other = s.spawn(|| read(&theirs));
-        let mut parts = read(&mine);
-        parts.extend(
-            other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        parts
-    });
+    let (mut parts, other) = crate::par::both(|| read(&mine), || read(&theirs));
+    parts.extend(other);
     parts.sort_by_key(|(kind, _, _)| Kind::ALL.iter().position(|k| k == kind));
     parts.into_iter().map(|(_, l, e)| (l, e)).collect()
 }
@@ -1038,15 +1021,10 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     // the ids are checked in two halves (by a bit of their hash: a duplicate has its first's
     // hash), the second with the channels on another thread
     let half = |bit| move |(id, _): &(&str, &Src)| FxBuildHasher.hash_one(id) & 1 == bit;
-    let ((ids, mut duplicates), ((other_ids, other_duplicates), mut channels)) =
-        std::thread::scope(|s| {
-            let other = s.spawn(|| (unique_ids(l, half(1)), channel_links(l)));
-            let mine = unique_ids(l, half(0));
-            let other = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (mine, other)
-        });
+    let ((ids, mut duplicates), ((other_ids, other_duplicates), mut channels)) = crate::par::both(
+        || unique_ids(l, half(0)),
+        || (unique_ids(l, half(1)), channel_links(l)),
+    );
     duplicates.extend(other_duplicates);
     duplicates.sort_by_key(|(n, _)| *n);
     let mut duplicates: Vec<LedgerError> = duplicates.into_iter().map(|(_, e)| e).collect();

@@ -226,8 +226,9 @@ fn judge_in_shards<'l>(
     };
     // slip statuses on one thread while the events are gathered on this one; when not every
     // record is judged, only the judged visits ask for a slip's status
-    let (slips, [mine, theirs]) = std::thread::scope(|s| {
-        let slips = s.spawn(|| match pick {
+    let ([mine, theirs], slips) = crate::par::both(
+        || events(ledger, as_of, &shard),
+        || match pick {
             None => slip_statuses(ledger, as_of, &|_| true),
             Some(_) => {
                 let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
@@ -237,29 +238,20 @@ fn judge_in_shards<'l>(
                     .collect();
                 slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
             }
-        });
-        let events = events(ledger, as_of, &shard);
-        (Arc::new(joined(slips)), events)
-    });
+        },
+    );
+    let slips = Arc::new(slips);
     let judge_shard = |events| {
         let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
         (judge(&mut registry, events, keep), registry)
     };
-    let ((mine, mut registry), (theirs, their_registry)) = std::thread::scope(|s| {
-        let theirs = s.spawn(|| judge_shard(theirs));
-        (judge_shard(mine), joined(theirs))
-    });
+    let ((mine, mut registry), (theirs, their_registry)) =
+        crate::par::both(|| judge_shard(mine), || judge_shard(theirs));
     registry.absorb(their_registry);
     Evaluation {
         verdicts: merge(mine, theirs),
         registry,
     }
-}
-
-/// A scoped thread's result; its panic goes on in this thread.
-fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Judges `events` in order, keeping the verdicts `keep` selects, with their events.
