@@ -179,15 +179,10 @@ fn settlement_records<'a>(
         *t = (*t).max(b.at);
     }
     // ... for each phone of those families
-    let booked: HashMap<Phone, Time> = (last.into_iter())
-        .flat_map(|(root, t)| {
-            families
-                .members(root)
-                .iter()
-                .map(|&p| (p, t))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut booked: HashMap<Phone, Time> = HashMap::default();
+    for (root, t) in last {
+        booked.extend(families.members(root).iter().map(|&p| (p, t)));
+    }
     move |kind, i, at| {
         at < before
             && match kind {
