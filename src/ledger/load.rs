@@ -149,8 +149,8 @@ pub const RELATIONS: [(&str, RelationKind); 5] = [
 pub fn file_names() -> Vec<String> {
     let mut names = vec![CONFIG_FILE.to_string()];
     for kind in Kind::ALL {
-        names.push(format!("{}.csv", kind.file_stem()));
-        names.push(format!("{}.toml", kind.file_stem()));
+        names.push(kind.file_name(true).to_string());
+        names.push(kind.file_name(false).to_string());
     }
     names
 }
