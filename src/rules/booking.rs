@@ -156,11 +156,11 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
         return out;
     }
     let ratio = price / list;
-    let shown = ratio.round_dp(4).normalize().to_string();
+    let shown = || ratio.round_dp(4).normalize().to_string();
     if ratio < cfg.discount_floor {
         out.push(
             Finding::error(FindingCode::BelowFloor, "R7")
-                .detail(shown.clone())
+                .detail(shown())
                 .detail(cfg.discount_floor.to_string()),
         );
     }
@@ -170,7 +170,7 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     {
         out.push(
             Finding::warning(FindingCode::UnapprovedDiscount, "R7")
-                .detail(shown)
+                .detail(shown())
                 .detail(below.to_string()),
         );
     }
