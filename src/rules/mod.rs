@@ -155,7 +155,7 @@ fn judge_family<'l>(
         .filter(|e| e.kind() == Kind::Contact)
         .filter_map(|e| ledger.contacts[e.index()].slip.as_deref())
         .collect();
-    let slips = Arc::new(slip_statuses(ledger, as_of, &|s| visit_slips.contains(s)));
+    let slips = Arc::new(slip_statuses(ledger, as_of, Some(visit_slips)));
     let mut registry = Registry::new(ledger, as_of, voided, slips);
     let verdicts = judge(&mut registry, events, &|v| in_family(v.phone));
     Evaluation {
@@ -224,14 +224,14 @@ fn judge_in_shards<'l>(
     let ([mine, theirs], slips) = crate::par::both(
         || events(ledger, as_of, &shard),
         || match pick {
-            None => slip_statuses(ledger, as_of, &|_| true),
+            None => slip_statuses(ledger, as_of, None),
             Some(_) => {
                 let visit_slips: HashSet<&str> = (ledger.contacts.iter().enumerate())
                     .filter(|(_, c)| c.slip.is_some())
                     .filter(|&(i, c)| judged(Kind::Contact, i, c.at))
                     .filter_map(|(_, c)| c.slip.as_deref())
                     .collect();
-                slip_statuses(ledger, as_of, &|s| visit_slips.contains(s))
+                slip_statuses(ledger, as_of, Some(visit_slips))
             }
         },
     );
@@ -353,25 +353,36 @@ fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
         .collect()
 }
 
-/// R5: the status as of `as_of` of every slip `only` picks by id, from its signatures in
-/// evaluation order.
+/// R5: the status as of `as_of` of every slip signed by then (of those in `only`, when given),
+/// from its signatures in evaluation order.
 fn slip_statuses<'l>(
     l: &'l Ledger,
     as_of: Time,
-    only: &dyn Fn(&str) -> bool,
+    only: Option<HashSet<&'l str>>,
 ) -> HashMap<&'l str, SlipStatus> {
     // a slip has about four signatures: kept inline, no allocation per slip
-    let mut by_slip: HashMap<&str, SmallVec<[(Time, u32); 4]>> = HashMap::default();
-    for (i, s) in l.signatures.iter().enumerate() {
-        if s.at <= as_of && only(&s.slip) {
-            by_slip
-                .entry(s.slip.as_str())
-                .or_default()
-                .push((s.at, i as u32));
+    type Signed = SmallVec<[(Time, u32); 4]>;
+    let mut by_slip: HashMap<&str, Signed> = HashMap::default();
+    if let Some(ids) = &only {
+        by_slip.extend(ids.iter().map(|&id| (id, Signed::new())));
+    }
+    for (i, s) in l
+        .signatures
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.at <= as_of)
+    {
+        let signed = match only {
+            Some(_) => by_slip.get_mut(s.slip.as_str()),
+            None => Some(by_slip.entry(s.slip.as_str()).or_default()),
+        };
+        if let Some(signed) = signed {
+            signed.push((s.at, i as u32));
         }
     }
     by_slip
         .into_iter()
+        .filter(|(_, sigs)| !sigs.is_empty()) // a slip nobody signed has no status
         .map(|(id, mut sigs)| {
             sigs.sort_unstable();
             let refs: SmallVec<[&Signature; 4]> = sigs
