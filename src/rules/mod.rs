@@ -29,7 +29,8 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 use verdict::{Code, Verdict};
 
-/// The verdicts kept as of one instant, in evaluation order, and the registry as it stands then.
+/// The verdicts kept as of one instant, in evaluation order, and the registry as it stands then
+/// (it knows the records the scope judged: every record for `Scope::All`).
 pub struct Evaluation<'l> {
     pub verdicts: Vec<Verdict>,
     pub registry: Registry<'l>,
