@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::ledger::config::CONFIG_FILE;
-use crate::ledger::load::columns;
+use crate::ledger::load::{columns, file_names};
 use crate::model::Kind;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -63,25 +63,17 @@ max_entry_delay_hours = 24       # 补录: 提交晚于发生时间多少小时 
 pub fn run(g: &Global, a: InitArgs) -> anyhow::Result<i32> {
     let dir = a.dir.unwrap_or_else(|| g.dir());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    if dir.join(CONFIG_FILE).exists() {
-        bail!(
-            "{} already exists; nothing was written",
-            dir.join(CONFIG_FILE).display()
-        );
-    }
-    for kind in Kind::ALL {
-        for ext in ["csv", "toml"] {
-            let p = dir.join(format!("{}.{ext}", kind.file_stem()));
-            if p.exists() {
-                bail!("{} already exists; nothing was written", p.display());
-            }
+    for name in file_names() {
+        let p = dir.join(name);
+        if p.exists() {
+            bail!("{} already exists; nothing was written", p.display());
         }
     }
     std::fs::write(dir.join(CONFIG_FILE), TEMPLATE)?;
     for kind in Kind::ALL {
         let header: Vec<&str> = columns(kind).iter().map(|(n, _)| *n).collect();
         std::fs::write(
-            dir.join(format!("{}.csv", kind.file_stem())),
+            dir.join(kind.file_name(true)),
             format!("{}\n", header.join(",")),
         )?;
     }

@@ -55,8 +55,8 @@ pub fn plan(
     kind: Kind,
     values: &BTreeMap<&'static str, String>,
 ) -> anyhow::Result<Plan> {
-    let csv_name = format!("{}.csv", kind.file_stem());
-    let toml_name = format!("{}.toml", kind.file_stem());
+    let csv_name = kind.file_name(true).to_string();
+    let toml_name = kind.file_name(false).to_string();
     let (file, bytes, create) = match (files.get(&csv_name), files.get(&toml_name)) {
         (Some(_), Some(_)) => bail!("both {csv_name} and {toml_name} exist; keep one"),
         (Some(old), None) => {

@@ -338,7 +338,6 @@ fn reserve(l: &mut Ledger, kind: Kind, rows: usize) {
 /// One row being read: its cells, where each schema column is among them, and the errors found
 /// so far.
 pub struct Row<'a> {
-    file: &'static str,
     line: u32,
     kind: Kind,
     cells: &'a [Cow<'a, str>],
@@ -346,7 +345,7 @@ pub struct Row<'a> {
     index: &'a [Option<usize>],
     /// CSV column numbers (1-based) per schema column; empty for TOML rows.
     positions: &'a [Option<usize>],
-    /// Whether the row is a CSV row (else TOML).
+    /// Whether the row is a CSV row (else TOML): with the kind, it names the file.
     csv: bool,
     tz: FixedOffset,
     errors: Vec<LedgerError>,
@@ -382,7 +381,7 @@ impl<'a> Row<'a> {
             _ => Col::Key(name.to_string()),
         };
         self.errors.push(LedgerError {
-            file: self.file.to_string(),
+            file: self.src().file().to_string(),
             line: self.line,
             col: Some(col),
             kind: ErrorKind::Field(e),
@@ -790,7 +789,6 @@ fn read_csv(
             continue;
         }
         let mut row = Row {
-            file: name,
             line,
             kind,
             cells: &cells,
@@ -985,7 +983,6 @@ fn read_toml(
             .map(|v| Cow::Borrowed(v.as_deref().unwrap_or("")))
             .collect();
         let mut row = Row {
-            file: name,
             line,
             kind,
             cells: &cells,
