@@ -7,9 +7,8 @@ use super::fields::{FieldError, parse_decimal, parse_enum, parse_phone, parse_ti
 use crate::model::*;
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
@@ -752,46 +751,25 @@ fn read_csv(
         return;
     }
     let positions: Vec<Option<usize>> = index.iter().map(|p| p.map(|p| p + 1)).collect();
-    let mut record = csv::ByteRecord::new();
-    let mut cells = vec![];
-    let mut lines = LineCounter::new(text.as_bytes());
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
-                errors.push(LedgerError::at(
-                    name,
-                    line,
-                    ErrorKind::Syntax(e.to_string()),
-                ));
-                break;
-            }
-        }
-        let line = record
-            .position()
-            .map(|p| lines.line_at(p.byte()))
-            .unwrap_or(0);
-        cells_of(text, &record, &mut cells);
+    let mut take = |line: u32, cells: &[Cow<str>]| {
         if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return;
         }
-        if record.len() != headers.len() {
+        if cells.len() != headers.len() {
             errors.push(LedgerError::at(
                 name,
                 line,
                 ErrorKind::CellCount {
-                    found: record.len(),
+                    found: cells.len(),
                     expected: headers.len(),
                 },
             ));
-            continue;
+            return;
         }
         let mut row = Row {
             line,
             kind,
-            cells: &cells,
+            cells,
             index: &index,
             positions: &positions,
             csv: true,
@@ -801,7 +779,76 @@ fn read_csv(
         };
         sink(&mut row);
         errors.append(&mut row.errors);
+    };
+    if let Some((line, message)) = rows(text, &mut rdr, &mut take) {
+        errors.push(LedgerError::at(name, line, ErrorKind::Syntax(message)));
     }
+}
+
+/// A row's line and cells.
+type Take<'f, 't> = &'f mut dyn FnMut(u32, &[Cow<'t, str>]);
+
+/// Each record after the header (which `rdr` has read) to `take`, with its line; a syntax error
+/// ends the records and is returned with its line.
+fn rows<'t>(
+    text: &'t str,
+    rdr: &mut csv::Reader<&[u8]>,
+    take: Take<'_, 't>,
+) -> Option<(u32, String)> {
+    let body = rdr.position().byte() as usize;
+    if is_plain(&text.as_bytes()[body..]) {
+        plain_rows(text, body, take);
+        None
+    } else {
+        csv_rows(text, rdr, take)
+    }
+}
+
+/// The records of plain rows (`is_plain`) from byte `body` on: lines cut at newlines (a carriage
+/// return before one dropped, blank lines skipped), cells cut at commas.
+fn plain_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) {
+    let first = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..body]).count() as u32;
+    let mut cells = vec![];
+    for (n, line) in text[body..].split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.is_empty() {
+            cells.clear();
+            cells.extend(line.split(',').map(Cow::Borrowed));
+            take(first + n as u32, &cells);
+        }
+    }
+}
+
+/// The records as the csv reader reads them.
+fn csv_rows<'t>(
+    text: &'t str,
+    rdr: &mut csv::Reader<&[u8]>,
+    take: Take<'_, 't>,
+) -> Option<(u32, String)> {
+    let mut record = csv::ByteRecord::new();
+    let mut cells = vec![];
+    let mut lines = LineCounter::new(text.as_bytes());
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => return Some((e.position().map_or(0, |p| p.line() as u32), e.to_string())),
+        }
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte()))
+            .unwrap_or(0);
+        cells_of(text, &record, &mut cells);
+        take(line, &cells);
+    }
+}
+
+/// Whether CSV rows can be cut at newlines and commas as they stand: no quotes (nothing to
+/// unescape, no newline inside a cell) and every carriage return ends a line. Such rows are what
+/// the csv reader would read, without its state machine and copies.
+fn is_plain(rows: &[u8]) -> bool {
+    memchr::memchr(b'"', rows).is_none()
+        && memchr::memchr_iter(b'\r', rows).all(|i| rows.get(i + 1) == Some(&b'\n'))
 }
 
 /// Turns byte offsets of CSV records into 1-based line numbers (the csv crate's own line count
@@ -1015,20 +1062,10 @@ fn place(src: &Src) -> String {
 /// Cross-record checks: unique ids, references, channels known to the config, channel visits
 /// complete, no cycles of voids. The checks on channels run on a second thread.
 fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
-    // the ids are checked in two halves (by a bit of their hash: a duplicate has its first's
-    // hash), the second with the channels on another thread
-    let half = |bit| move |(id, _): &(&str, &Src)| FxBuildHasher.hash_one(id) & 1 == bit;
-    let ((ids, mut duplicates), ((other_ids, other_duplicates), mut channels)) = crate::par::both(
-        || unique_ids(l, half(0)),
-        || (unique_ids(l, half(1)), channel_links(l)),
-    );
-    duplicates.extend(other_duplicates);
-    duplicates.sort_by_key(|(n, _)| *n);
-    let mut duplicates: Vec<LedgerError> = duplicates.into_iter().map(|(_, e)| e).collect();
-    let mut voids = void_links(l, |id| ids.contains_key(id) || other_ids.contains_key(id));
-    errors.append(&mut duplicates);
+    let (ids, mut channels) = crate::par::both(|| Ids::of(l), || channel_links(l));
+    errors.append(&mut ids.duplicates(l));
     errors.append(&mut channels);
-    errors.append(&mut voids);
+    errors.append(&mut void_links(l, |id| ids.contains(l, id)));
     let zone_without_fee = l.config.unit_agency_fee.is_zero()
         && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
     if zone_without_fee {
@@ -1041,36 +1078,126 @@ fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     }
 }
 
-/// Ids are unique across kinds: every id with where it first stands, and the duplicates.
-/// Of the ids `mine` picks, every one with where it first stands, and the duplicates (with their
-/// position among all ids, to report them in order).
-fn unique_ids(
-    l: &Ledger,
-    mine: impl Fn(&(&str, &Src)) -> bool,
-) -> (FxHashMap<&str, &Src>, Vec<(usize, LedgerError)>) {
-    let count = l.rows() - l.signatures.len();
-    let mut ids: FxHashMap<&str, &Src> =
-        FxHashMap::with_capacity_and_hasher(count / 2, Default::default());
-    let mut errors = vec![];
-    for (n, (id, src)) in record_ids(l).enumerate().filter(|(_, r)| mine(r)) {
-        match ids.entry(id) {
-            Entry::Occupied(first) => errors.push((
-                n,
-                LedgerError::at(
-                    src.file(),
-                    src.line,
-                    ErrorKind::DuplicateId {
-                        id: id.to_string(),
-                        first: place(first.get()),
-                    },
-                ),
-            )),
-            Entry::Vacant(slot) => {
-                slot.insert(src);
+/// The kinds whose records have ids, in the order their duplicates are reported (slip ids are
+/// their own namespace).
+const ID_KINDS: [Kind; 8] = [
+    Kind::Report,
+    Kind::Contact,
+    Kind::Direct,
+    Kind::Booking,
+    Kind::Discount,
+    Kind::Violation,
+    Kind::Relation,
+    Kind::Void,
+];
+
+/// The id of record `i` of `kind` (a kind of `ID_KINDS`) and where it stands.
+fn id_of(l: &Ledger, kind: Kind, i: usize) -> (&str, &Src) {
+    match kind {
+        Kind::Report => (&l.reports[i].id, &l.reports[i].src),
+        Kind::Contact => (&l.contacts[i].id, &l.contacts[i].src),
+        Kind::Direct => (&l.directs[i].id, &l.directs[i].src),
+        Kind::Booking => (&l.bookings[i].id, &l.bookings[i].src),
+        Kind::Discount => (&l.discounts[i].id, &l.discounts[i].src),
+        Kind::Violation => (&l.violations[i].id, &l.violations[i].src),
+        Kind::Relation => (&l.relations[i].id, &l.relations[i].src),
+        Kind::Void => (&l.voids[i].id, &l.voids[i].src),
+        Kind::Slip => unreachable!("slip ids are not record ids"),
+    }
+}
+
+fn id_count(l: &Ledger, kind: Kind) -> usize {
+    match kind {
+        Kind::Report => l.reports.len(),
+        Kind::Contact => l.contacts.len(),
+        Kind::Direct => l.directs.len(),
+        Kind::Booking => l.bookings.len(),
+        Kind::Discount => l.discounts.len(),
+        Kind::Violation => l.violations.len(),
+        Kind::Relation => l.relations.len(),
+        Kind::Void => l.voids.len(),
+        Kind::Slip => 0,
+    }
+}
+
+/// Every record id, as (hash of the id, position), sorted. A position is the rank of the kind in
+/// `ID_KINDS` (top bits) and the index in its list, so equal ids sort in the order they are
+/// reported. Sorting a million small pairs is several times faster than inserting a million
+/// strings into a hash map, whose probes miss the cache.
+struct Ids(Vec<(u64, u32)>);
+
+impl Ids {
+    const INDEX_BITS: u32 = 28;
+
+    /// Hashed and sorted in two halves (the first and second half of every kind's list, on two
+    /// threads), then merged.
+    fn of(l: &Ledger) -> Ids {
+        let keys = |half: usize| {
+            let mut keys = Vec::with_capacity(l.rows() / 2 + ID_KINDS.len());
+            for (rank, &kind) in ID_KINDS.iter().enumerate() {
+                let n = id_count(l, kind);
+                let range = if half == 0 { 0..n / 2 } else { n / 2..n };
+                keys.extend(range.map(|i| {
+                    let index = u32::try_from(i)
+                        .ok()
+                        .filter(|i| *i < 1 << Self::INDEX_BITS)
+                        .expect("fewer than 268 million records of one kind");
+                    let hash = FxBuildHasher.hash_one(id_of(l, kind, i).0);
+                    (hash, (rank as u32) << Self::INDEX_BITS | index)
+                }));
+            }
+            keys.sort_unstable();
+            keys
+        };
+        let (mut keys, theirs) = crate::par::both(|| keys(0), || keys(1));
+        keys.extend(theirs);
+        keys.sort(); // two sorted runs: merged in one pass
+        Ids(keys)
+    }
+
+    fn record(l: &Ledger, position: u32) -> (&str, &Src) {
+        let kind = ID_KINDS[(position >> Self::INDEX_BITS) as usize];
+        id_of(l, kind, (position & ((1 << Self::INDEX_BITS) - 1)) as usize)
+    }
+
+    /// Every id that stands earlier already, in the order of `ID_KINDS` and then file order,
+    /// naming where it first stands.
+    fn duplicates(&self, l: &Ledger) -> Vec<LedgerError> {
+        let mut found = vec![];
+        for run in self
+            .0
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            for (j, &(_, position)) in run.iter().enumerate().skip(1) {
+                let (id, src) = Self::record(l, position);
+                let first = run[..j].iter().map(|&(_, p)| Self::record(l, p));
+                if let Some((_, first)) = first.into_iter().find(|(other, _)| *other == id) {
+                    found.push((
+                        position,
+                        LedgerError::at(
+                            src.file(),
+                            src.line,
+                            ErrorKind::DuplicateId {
+                                id: id.to_string(),
+                                first: place(first),
+                            },
+                        ),
+                    ));
+                }
             }
         }
+        found.sort_by_key(|(position, _)| *position);
+        found.into_iter().map(|(_, e)| e).collect()
     }
-    (ids, errors)
+
+    fn contains(&self, l: &Ledger, id: &str) -> bool {
+        let hash = FxBuildHasher.hash_one(id);
+        let from = self.0.partition_point(|(h, _)| *h < hash);
+        (self.0[from..].iter())
+            .take_while(|(h, _)| *h == hash)
+            .any(|&(_, p)| Self::record(l, p).0 == id)
+    }
 }
 
 /// Channels are known to the config, channel visits name their broker and slip, bookings name
@@ -1162,14 +1289,8 @@ fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
 
 /// Every record id with where it stands (slip ids are their own namespace and not included).
 pub fn record_ids(l: &Ledger) -> impl Iterator<Item = (&str, &Src)> {
-    (l.reports.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.contacts.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.directs.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.bookings.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.discounts.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.violations.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.relations.iter().map(|r| (r.id.as_str(), &r.src)))
-        .chain(l.voids.iter().map(|r| (r.id.as_str(), &r.src)))
+    (ID_KINDS.into_iter())
+        .flat_map(move |kind| (0..id_count(l, kind)).map(move |i| id_of(l, kind, i)))
 }
 
 #[cfg(test)]
@@ -1202,6 +1323,77 @@ mod tests {
                 row(&["R3", ""], true),
             ]
         );
+    }
+
+    #[test]
+    fn an_id_used_again_names_where_it_first_stands_whatever_its_kind() {
+        use crate::rules::testkit::{Lb, P1};
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("X", "2026-03-01 10:00", "链家", "王五", P1)
+            .call("X", "2026-03-01 11:00", P1)
+            .booking("X", "2026-03-02 10:00", P1)
+            .report("R2", "2026-03-01 12:00", "链家", "王五", P1)
+            .l;
+        let ids = Ids::of(&l);
+        let said: Vec<String> = ids.duplicates(&l).iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            said,
+            [
+                "contacts.csv:3: id 「X」 is already used at reports.csv:2",
+                "bookings.csv:2: id 「X」 is already used at reports.csv:2",
+            ]
+        );
+        assert!(["C1", "X", "R2"].iter().all(|id| ids.contains(&l, id)));
+        assert!(!ids.contains(&l, "R1") && !ids.contains(&l, "x"));
+    }
+
+    /// Every record of a CSV text, as (line, cells), read plainly or by the csv reader.
+    fn records(text: &str, plain: bool) -> Vec<(u32, Vec<String>)> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        rdr.byte_headers().unwrap();
+        let mut out = vec![];
+        let mut take = |line: u32, cells: &[Cow<str>]| {
+            out.push((line, cells.iter().map(|c| c.to_string()).collect()));
+        };
+        if plain {
+            plain_rows(text, rdr.position().byte() as usize, &mut take);
+        } else {
+            assert_eq!(csv_rows(text, &mut rdr, &mut take), None);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_rows_are_the_records_the_csv_reader_reads(
+            lines in proptest::collection::vec(
+                (proptest::collection::vec("[a 张\t]{0,3}", 0..4), proptest::bool::ANY),
+                0..8,
+            ),
+            blank_first in proptest::bool::ANY,
+            last_ends in proptest::bool::ANY,
+        ) {
+            let mut text = String::from(if blank_first { "\nid,note\n" } else { "id,note\r\n" });
+            for (i, (cells, crlf)) in lines.iter().enumerate() {
+                text += &cells.join(",");
+                if i + 1 < lines.len() || last_ends {
+                    text += if *crlf { "\r\n" } else { "\n" };
+                }
+            }
+            proptest::prop_assert!(is_plain(text.as_bytes()));
+            proptest::prop_assert_eq!(records(&text, true), records(&text, false));
+        }
+    }
+
+    #[test]
+    fn rows_with_quotes_or_lone_carriage_returns_are_not_plain() {
+        assert!(is_plain(b"R1,a\r\nR2,b\n"));
+        assert!(!is_plain(b"R1,\"a,b\"\n"));
+        assert!(!is_plain(b"R1,a\rR2,b\n"));
+        assert!(!is_plain(b"R1,a\r"));
     }
 
     #[test]
