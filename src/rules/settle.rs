@@ -4,7 +4,6 @@
 use super::Evaluation;
 use super::verdict::{Code, Verdict};
 use crate::model::{Commission, Kind, Phone, Text, Time};
-use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,7 +61,11 @@ pub fn lines(e: &Evaluation) -> Vec<Line> {
 /// R9: the lines due in calendar month `year`-`month` of the project zone (`lines`, filtered as
 /// they are made: a month's settlement never holds every other month's lines).
 pub fn month_lines(e: &Evaluation, year: i32, month: u32, tz: chrono::FixedOffset) -> Vec<Line> {
-    lines_due(e, &|due| in_the_month(due, year, month, tz))
+    // the month as two instants: comparing times is cheaper than finding each one's month
+    let (start, end) = (month_start(year, month, tz), month_after(year, month, tz));
+    lines_due(e, &|due| {
+        start.is_some_and(|start| start <= due) && end.is_none_or(|end| due < end)
+    })
 }
 
 fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
@@ -104,7 +107,7 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                         ..base.clone()
                     });
                 }
-                if let Some(line) = commission(e, v, base).filter(|c| wanted(c.due)) {
+                if let Some(line) = commission(e, v, base, wanted) {
                     out.push(line);
                 }
             }
@@ -133,13 +136,22 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
     out
 }
 
-/// R9: the channel commission of a channel-owned booking, once the visit's slip is effective.
-fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
+/// R9: the channel commission of a channel-owned booking, once the visit's slip is effective,
+/// when it is due at a time `wanted`.
+fn commission(
+    e: &Evaluation,
+    v: &Verdict,
+    base: Line,
+    wanted: &dyn Fn(Time) -> bool,
+) -> Option<Line> {
     if v.code != Code::Channel {
         return None;
     }
     let slip = e.registry.slips.get(v.cite.as_ref()?.slip.as_deref()?)?;
-    let effective = slip.effective_at?;
+    let due = base.due.max(slip.effective_at?);
+    if !wanted(due) {
+        return None;
+    }
     let name = v.channel.as_deref()?;
     let channel = e.registry.config.channel(name)?;
     let price = base.base?;
@@ -149,7 +161,7 @@ fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
     };
     Some(Line {
         kind: LineKind::ChannelCommission,
-        due: base.due.max(effective),
+        due,
         payee: name.into(),
         rate,
         amount: round_money(amount),
@@ -157,21 +169,20 @@ fn commission(e: &Evaluation, v: &Verdict, base: Line) -> Option<Line> {
     })
 }
 
-/// The first instant after calendar month `year`-`month` of the project zone; `None` past the
-/// calendar's end.
-pub fn month_after(year: i32, month: u32, tz: chrono::FixedOffset) -> Option<Time> {
-    let (y, m) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    let start = chrono::NaiveDate::from_ymd_opt(y, m, 1)?.and_hms_opt(0, 0, 0)?;
+/// The first instant of calendar month `year`-`month` of the project zone; `None` outside the
+/// calendar.
+pub fn month_start(year: i32, month: u32, tz: chrono::FixedOffset) -> Option<Time> {
+    let start = chrono::NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)?;
     start.and_local_timezone(tz).single()
 }
 
-fn in_the_month(t: Time, year: i32, month: u32, tz: chrono::FixedOffset) -> bool {
-    let d = t.with_timezone(&tz);
-    d.year() == year && d.month() == month
+/// The first instant after calendar month `year`-`month` of the project zone; `None` past the
+/// calendar's end.
+pub fn month_after(year: i32, month: u32, tz: chrono::FixedOffset) -> Option<Time> {
+    match month {
+        12 => month_start(year + 1, 1, tz),
+        _ => month_start(year, month + 1, tz),
+    }
 }
 
 /// Totals per payee: (payee, number of lines, sum of rounded amounts), in order of first line.
@@ -241,6 +252,26 @@ mod tests {
         let tz = l.l.config.timezone;
         assert_eq!(month_lines(&e, 2026, 3, tz), after[..1]);
         assert_eq!(month_lines(&e, 2026, 4, tz), after[1..]);
+    }
+
+    #[test]
+    fn r9_a_month_runs_from_its_first_instant_to_the_next_ones_in_the_project_zone() {
+        // 23:59 on the 31st is March; midnight on the 1st is April, though both are the
+        // 31st in UTC
+        let l =
+            Lb::new()
+                .booking("B1", "2026-03-31 23:59", P1)
+                .booking("B2", "2026-04-01 00:00", P2);
+        let e = l.eval("2026-05-01 00:00");
+        let tz = l.l.config.timezone;
+        let refs = |y, m| -> Vec<String> {
+            (month_lines(&e, y, m, tz).iter())
+                .map(|l| l.reference.to_string())
+                .collect()
+        };
+        assert_eq!(refs(2026, 3), ["B1"]);
+        assert_eq!(refs(2026, 4), ["B2"]);
+        assert_eq!(refs(2026, 2), Vec::<String>::new());
     }
 
     #[test]
