@@ -46,9 +46,11 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
     let as_of = g.as_of(&ledger.config)?;
     let style = g.style(&ledger.config);
-    let before = settle::month_after(year, month, ledger.config.timezone)
+    let tz = ledger.config.timezone;
+    let (from, before) = (settle::month_start(year, month, tz))
+        .zip(settle::month_after(year, month, tz))
         .with_context(|| format!("--month {} is out of range", a.month))?;
-    let e = rules::evaluate_scoped(ledger, as_of, Scope::Settlement { before });
+    let e = rules::evaluate_scoped(ledger, as_of, Scope::Settlement { from, before });
     let lines = settle::month_lines(&e, year, month, ledger.config.timezone);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {

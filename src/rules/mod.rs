@@ -101,14 +101,14 @@ pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
 pub enum Scope {
     /// Every record is judged and every verdict kept.
     All,
-    /// R9 for a month: the verdicts settlement pays on — bookings and violations — for records
-    /// before `before` (the start of the next month). A line is due at or after its record's
-    /// time, and no verdict depends on a later record (the causality property below), so later
-    /// records are not judged. Nor are the records of families that booked nothing before
-    /// `before` (most clients never book), nor those after a family's last such booking: a
-    /// booking's verdict depends on its own family's earlier records only, and a violation's
-    /// penalty on the config only.
-    Settlement { before: Time },
+    /// R9 for the month from `from` to `before` (the start of the next month): the verdicts
+    /// settlement pays on — bookings and violations — that can have a line in the month. A line
+    /// is due at or after its record's time, and no verdict depends on a later record (the
+    /// causality property below), so later records are not judged. A booking's verdict depends
+    /// on its own family's earlier records only, and a violation's penalty on the config only; so
+    /// only the families that can have a line in the month are judged (`settlement_records`),
+    /// and only the month's violations.
+    Settlement { from: Time, before: Time },
     /// The counter's question: only the records of this phone's family as it stands at the
     /// as-of time, and the relations, are judged; the family's verdicts are kept.
     Family(Phone),
@@ -127,8 +127,8 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
     match scope {
         Scope::Family(p) => judge_family(ledger, as_of, voided, &families, p),
         Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
-        Scope::Settlement { before } => {
-            let judged = settlement_records(ledger, as_of, &families, before);
+        Scope::Settlement { from, before } => {
+            let judged = settlement_records(ledger, as_of, &families, (from, before));
             let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation);
             judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
         }
@@ -165,29 +165,50 @@ fn judge_family<'l>(
     }
 }
 
-/// `Scope::Settlement`: records before `before` of the families that booked by then, up to the
-/// family's last such booking, and every violation.
+/// `Scope::Settlement`: the records before the month's end of the families that may have a line
+/// in the month, up to each one's last booking before the month's end, and the month's
+/// violations. A family may have a line in the month when it booked in the month (the agency
+/// fee, and a commission due at the booking), or booked before it and has a visit whose slip was
+/// signed in it (a commission falls due when its slip takes effect, at its last signature).
 fn settlement_records<'a>(
     ledger: &'a Ledger,
     as_of: Time,
     families: &'a family::Families,
-    before: Time,
+    (from, before): (Time, Time),
 ) -> impl Fn(Kind, usize, Time) -> bool + Sync + 'a {
-    // the family (its smallest phone) of every booking before `before`, and its last one
+    let exists = |at: Time| at <= as_of && at < before;
+    let root = |p: Phone| families.members(p)[0];
+    let signed_in_month: HashSet<&str> = (ledger.signatures.iter())
+        .filter(|s| exists(s.at) && s.at >= from)
+        .map(|s| s.slip.as_str())
+        .collect();
+    let slip_signed_in_month: HashSet<Phone> = (ledger.contacts.iter())
+        .filter(|c| exists(c.at))
+        .filter(|c| {
+            c.slip
+                .as_deref()
+                .is_some_and(|s| signed_in_month.contains(s))
+        })
+        .map(|c| root(c.phone))
+        .collect();
+    // those families (by their smallest phone), with their last booking
     let mut last: HashMap<Phone, Time> = HashMap::default();
-    for b in (ledger.bookings.iter()).filter(|b| b.at <= as_of && b.at < before) {
-        let t = last.entry(families.members(b.phone)[0]).or_insert(b.at);
-        *t = (*t).max(b.at);
+    for b in ledger.bookings.iter().filter(|b| exists(b.at)) {
+        let family = root(b.phone);
+        if b.at >= from || slip_signed_in_month.contains(&family) {
+            let t = last.entry(family).or_insert(b.at);
+            *t = (*t).max(b.at);
+        }
     }
     // ... for each phone of those families
     let mut booked: HashMap<Phone, Time> = HashMap::default();
-    for (root, t) in last {
-        booked.extend(families.members(root).iter().map(|&p| (p, t)));
+    for (family, t) in last {
+        booked.extend(families.members(family).iter().map(|&p| (p, t)));
     }
     move |kind, i, at| {
         at < before
             && match kind {
-                Kind::Violation => true,
+                Kind::Violation => at >= from,
                 Kind::Booking | Kind::Relation | Kind::Direct | Kind::Contact | Kind::Report => {
                     record_phone(ledger, kind, i)
                         .and_then(|p| booked.get(&p))
@@ -591,14 +612,42 @@ mod tests {
             .signed("S-C1", "2026-03-02 10:00")
             .booking("B1", "2026-03-02 10:00", P1);
         let (at, tz) = (t(AS_OF), l.l.config.timezone);
+        let from = super::settle::month_start(2026, 3, tz).unwrap();
         let before = super::settle::month_after(2026, 3, tz).unwrap();
-        let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { before });
+        let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { from, before });
         let lines = super::settle::month_lines(&bounded, 2026, 3, tz);
         let kinds: Vec<_> = lines.iter().map(|l| l.kind.as_str()).collect();
         assert_eq!(kinds, ["agency_fee", "channel_commission"]);
         assert_eq!(
             lines,
             super::settle::month_lines(&super::evaluate(&l.l, at), 2026, 3, tz)
+        );
+    }
+
+    #[test]
+    fn settlement_judges_a_booking_before_the_month_whose_slip_takes_effect_in_it() {
+        // booked on 03-30; the developer signs the slip on 04-03: April owes the commission
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .sign("S-C1", "2026-03-02 11:00", "reception", "李")
+            .sign("S-C1", "2026-03-02 12:00", "site_manager", "付柏")
+            .sign("S-C1", "2026-03-02 13:00", "final", "任总")
+            .booking("B1", "2026-03-30 10:00", P1)
+            .sign("S-C1", "2026-04-03 09:00", "developer", "陈建")
+            .booking("B2", "2026-03-30 11:00", P2);
+        let (at, tz) = (t(AS_OF), l.l.config.timezone);
+        let from = super::settle::month_start(2026, 4, tz).unwrap();
+        let before = super::settle::month_after(2026, 4, tz).unwrap();
+        let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { from, before });
+        let judged: Vec<&str> = bounded.verdicts.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(judged, ["B1"], "B2 can have no line in April");
+        let lines = super::settle::month_lines(&bounded, 2026, 4, tz);
+        let kinds: Vec<_> = lines.iter().map(|l| l.kind.as_str()).collect();
+        assert_eq!(kinds, ["channel_commission"]);
+        assert_eq!(
+            lines,
+            super::settle::month_lines(&super::evaluate(&l.l, at), 2026, 4, tz)
         );
     }
 
@@ -759,8 +808,9 @@ mod properties {
         ) {
             let l = random_ledger(&ops, false);
             let (at, tz) = (t("2026-06-01 00:00"), l.l.config.timezone);
+            let from = settle::month_start(2026, month, tz).unwrap();
             let before = settle::month_after(2026, month, tz).unwrap();
-            let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { before });
+            let bounded = super::evaluate_scoped(&l.l, at, super::Scope::Settlement { from, before });
             prop_assert_eq!(
                 settle::month_lines(&super::evaluate(&l.l, at), 2026, month, tz),
                 settle::month_lines(&bounded, 2026, month, tz)

@@ -333,6 +333,17 @@ pub fn random_ledger(ops: &[Op], distinct: bool) -> Lb {
                     },
                 )
             }
+            // the third channel's slips take effect 20 days after the visit, when 任总 signs
+            2 if c == 2 => {
+                let late = (t(&at) + chrono::Duration::days(20)).to_rfc3339();
+                let slip = format!("S-{id}");
+                ["reception", "site_manager", "developer"]
+                    .into_iter()
+                    .fold(l.visit(&id, &at, ch, "王五", phone), |l, role| {
+                        l.sign(&slip, &at, role, "签字人")
+                    })
+                    .sign(&slip, &late, "final", "签字人")
+            }
             2 => l
                 .visit(&id, &at, ch, "王五", phone)
                 .signed(&format!("S-{id}"), &at),
