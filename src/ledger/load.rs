@@ -795,17 +795,29 @@ fn rows<'t>(
 }
 
 /// The records of plain rows (`is_plain`) from byte `body` on: lines cut at newlines (a carriage
-/// return before one dropped, blank lines skipped), cells cut at commas.
+/// return before one dropped, blank lines skipped), cells cut at commas (by a byte loop: cells
+/// are a few bytes long, too short for a vectorised search to pay).
 fn plain_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) {
-    let first = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..body]).count() as u32;
-    let mut cells = vec![];
-    for (n, line) in text[body..].split('\n').enumerate() {
+    let bytes = text.as_bytes();
+    let mut line_no = 1 + memchr::memchr_iter(b'\n', &bytes[..body]).count() as u32;
+    let (mut start, mut cells) = (body, vec![]);
+    let ends = memchr::memchr_iter(b'\n', &bytes[body..]).map(|i| body + i);
+    for end in ends.chain(std::iter::once(bytes.len())) {
+        let line = &text[start..end];
         let line = line.strip_suffix('\r').unwrap_or(line);
         if !line.is_empty() {
             cells.clear();
-            cells.extend(line.split(',').map(Cow::Borrowed));
-            take(first + n as u32, &cells);
+            let mut from = 0;
+            for (i, &b) in line.as_bytes().iter().enumerate() {
+                if b == b',' {
+                    cells.push(Cow::Borrowed(&line[from..i]));
+                    from = i + 1;
+                }
+            }
+            cells.push(Cow::Borrowed(&line[from..]));
+            take(line_no, &cells);
         }
+        (start, line_no) = (end + 1, line_no + 1);
     }
 }
 
