@@ -329,29 +329,53 @@ fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Fa
 
 /// The records at or before `as_of`, in two lists as `shard` picks them by kind, position and
 /// time (`None`: not judged). Each list is put in evaluation order by the shard that judges it.
+/// The kinds are gathered on two threads, reports and signatures (the two longest lists) on one.
 fn events(
     l: &Ledger,
     as_of: Time,
-    shard: &dyn Fn(Kind, usize, Time) -> Option<usize>,
+    shard: &(dyn Fn(Kind, usize, Time) -> Option<usize> + Sync),
 ) -> [Vec<Event>; 2] {
-    // room for every row in each list costs address space only, never memory
-    let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
-    let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
-        for (i, at) in ats.enumerate().filter(|&(_, at)| at <= as_of) {
-            if let Some(s) = shard(kind, i, at) {
-                shards[s].push(Event::new(at, kind, i));
+    let gather = |kinds: &[Kind]| {
+        // room for every row in each list costs address space only, never memory
+        let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
+        let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
+            for (i, at) in ats.enumerate().filter(|&(_, at)| at <= as_of) {
+                if let Some(s) = shard(kind, i, at) {
+                    shards[s].push(Event::new(at, kind, i));
+                }
+            }
+        };
+        for &kind in kinds {
+            match kind {
+                Kind::Report => add(kind, &mut l.reports.iter().map(|r| r.at)),
+                Kind::Contact => add(kind, &mut l.contacts.iter().map(|r| r.at)),
+                Kind::Slip => add(kind, &mut l.signatures.iter().map(|r| r.at)),
+                Kind::Direct => add(kind, &mut l.directs.iter().map(|r| r.presented_at)),
+                Kind::Booking => add(kind, &mut l.bookings.iter().map(|r| r.at)),
+                Kind::Discount => add(kind, &mut l.discounts.iter().map(|r| r.at)),
+                Kind::Violation => add(kind, &mut l.violations.iter().map(|r| r.at)),
+                Kind::Relation => add(kind, &mut l.relations.iter().map(|r| r.at)),
+                Kind::Void => add(kind, &mut l.voids.iter().map(|r| r.at)),
             }
         }
+        shards
     };
-    add(Kind::Report, &mut l.reports.iter().map(|r| r.at));
-    add(Kind::Contact, &mut l.contacts.iter().map(|r| r.at));
-    add(Kind::Slip, &mut l.signatures.iter().map(|r| r.at));
-    add(Kind::Direct, &mut l.directs.iter().map(|r| r.presented_at));
-    add(Kind::Booking, &mut l.bookings.iter().map(|r| r.at));
-    add(Kind::Discount, &mut l.discounts.iter().map(|r| r.at));
-    add(Kind::Violation, &mut l.violations.iter().map(|r| r.at));
-    add(Kind::Relation, &mut l.relations.iter().map(|r| r.at));
-    add(Kind::Void, &mut l.voids.iter().map(|r| r.at));
+    let (mut shards, [other, other_too]) = crate::par::both(
+        || gather(&[Kind::Report, Kind::Slip]),
+        || {
+            gather(&[
+                Kind::Contact,
+                Kind::Direct,
+                Kind::Booking,
+                Kind::Discount,
+                Kind::Violation,
+                Kind::Relation,
+                Kind::Void,
+            ])
+        },
+    );
+    shards[0].extend(other);
+    shards[1].extend(other_too);
     shards
 }
 
