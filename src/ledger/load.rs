@@ -742,7 +742,7 @@ fn read_csv(
     }
     let positions: Vec<Option<usize>> = index.iter().map(|p| p.map(|p| p + 1)).collect();
     let mut take = |line: u32, cells: &[Cow<str>]| {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if cells.iter().all(|c| trim(c).is_empty()) {
             return;
         }
         if cells.len() != headers.len() {
@@ -886,12 +886,14 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// `str::trim`, with a shortcut for the usual cell that starts and ends with a visible ASCII
-/// character (an id, a time, a phone, an amount).
+/// `str::trim`, with a shortcut for the usual cell that starts and ends with a visible character
+/// (an id, a time, a phone, an amount, a name).
 fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        _ => s.trim(),
+    let visible = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if visible(s.chars().next()) && visible(s.chars().next_back()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -1387,6 +1389,13 @@ mod tests {
             }
             proptest::prop_assert!(is_plain(text.as_bytes()));
             proptest::prop_assert_eq!(records(&text, true), records(&text, false));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_is_str_trim(s in "[ a张\u{3000}\t\u{a0}\r]{0,6}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
         }
     }
 
