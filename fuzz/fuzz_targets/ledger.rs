@@ -1,6 +1,7 @@
 //! One fuzzed file in a small ledger: the first byte picks the kind and the format (CSV or
 //! TOML), the rest is the file. Whatever loads is evaluated, settled and checked: nothing may
-//! panic, every failure must be an error with a file and a line.
+//! panic, every failure must be an error with a file and a line, and a month settled from its
+//! scope must equal the month settled from the whole evaluation.
 #![no_main]
 
 use attrib::ledger::{Files, load};
@@ -25,6 +26,29 @@ fuzz_target!(|data: &[u8]| {
             let e = rules::evaluate(&ledger, as_of);
             let lines = settle::lines(&e);
             let _ = settle::by_payee(&lines);
+            // a month settled from its scope is the month settled from the whole evaluation
+            let tz = ledger.config.timezone;
+            for b in ledger.bookings.iter().take(3) {
+                let local = b.at.with_timezone(&tz);
+                let (y, m) = (
+                    chrono::Datelike::year(&local),
+                    chrono::Datelike::month(&local),
+                );
+                let (Some(from), Some(before)) =
+                    (settle::month_start(y, m, tz), settle::month_after(y, m, tz))
+                else {
+                    continue;
+                };
+                let scoped = rules::evaluate_scoped(
+                    &ledger,
+                    as_of,
+                    rules::Scope::Settlement { from, before },
+                );
+                assert_eq!(
+                    settle::month_lines(&scoped, y, m, tz),
+                    settle::month_lines(&e, y, m, tz)
+                );
+            }
             for b in &ledger.bookings {
                 let _ = rules::check::client_status(&e, b.phone, &Prospect::default());
             }
