@@ -176,14 +176,15 @@ fn settlement_records<'a>(
     families: &'a family::Families,
     (from, before): (Time, Time),
 ) -> impl Fn(Kind, usize, Time) -> bool + Sync + 'a {
-    let exists = |at: Time| at <= as_of && at < before;
+    let by_the_end = |at: Time| at <= as_of && at < before;
     let root = |p: Phone| families.members(p)[0];
     let signed_in_month: HashSet<&str> = (ledger.signatures.iter())
-        .filter(|s| exists(s.at) && s.at >= from)
+        .filter(|s| by_the_end(s.at) && s.at >= from)
         .map(|s| s.slip.as_str())
         .collect();
-    let slip_signed_in_month: HashSet<Phone> = (ledger.contacts.iter())
-        .filter(|c| exists(c.at))
+    // the families (by their smallest phone) with a visit whose slip was signed in the month
+    let signed_families: HashSet<Phone> = (ledger.contacts.iter())
+        .filter(|c| by_the_end(c.at))
         .filter(|c| {
             c.slip
                 .as_deref()
@@ -191,11 +192,12 @@ fn settlement_records<'a>(
         })
         .map(|c| root(c.phone))
         .collect();
-    // those families (by their smallest phone), with their last booking
+    // the families that booked in the month, or before it and had a slip signed in it, with
+    // their last booking
     let mut last: HashMap<Phone, Time> = HashMap::default();
-    for b in ledger.bookings.iter().filter(|b| exists(b.at)) {
+    for b in ledger.bookings.iter().filter(|b| by_the_end(b.at)) {
         let family = root(b.phone);
-        if b.at >= from || slip_signed_in_month.contains(&family) {
+        if b.at >= from || signed_families.contains(&family) {
             let t = last.entry(family).or_insert(b.at);
             *t = (*t).max(b.at);
         }
@@ -360,20 +362,9 @@ fn events(
         }
         shards
     };
-    let (mut shards, [other, other_too]) = crate::par::both(
-        || gather(&[Kind::Report, Kind::Slip]),
-        || {
-            gather(&[
-                Kind::Contact,
-                Kind::Direct,
-                Kind::Booking,
-                Kind::Discount,
-                Kind::Violation,
-                Kind::Relation,
-                Kind::Void,
-            ])
-        },
-    );
+    let (long, rest): (Vec<Kind>, Vec<Kind>) =
+        (Kind::ALL.iter()).partition(|k| matches!(k, Kind::Report | Kind::Slip));
+    let (mut shards, [other, other_too]) = crate::par::both(|| gather(&long), || gather(&rest));
     shards[0].extend(other);
     shards[1].extend(other_too);
     shards
