@@ -51,7 +51,7 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
         .zip(settle::month_after(year, month, tz))
         .with_context(|| format!("--month {} is out of range", a.month))?;
     let e = rules::evaluate_scoped(ledger, as_of, Scope::Settlement { from, before });
-    let lines = settle::month_lines(&e, year, month, ledger.config.timezone);
+    let lines = settle::month_lines(&e, year, month, tz);
     let out = &mut std::io::stdout().lock();
     match (a.by, g.format) {
         (By::Line, Format::Table) => say!("{}", render::settle::lines_table(&lines, &style))?,
