@@ -417,18 +417,59 @@ pub struct Ledger {
     pub decoded_gb18030: Vec<String>,
 }
 
+/// Record `i` of a kind as the engine and the loader name it: its id (for a signature, its
+/// slip's), its time and where it stands.
+#[derive(Clone, Copy, Debug)]
+pub struct Stamp<'l> {
+    pub id: &'l str,
+    pub at: Time,
+    pub src: Src,
+}
+
 impl Ledger {
     /// How many rows the ledger holds (every signature counts).
     pub fn rows(&self) -> usize {
-        self.reports.len()
-            + self.contacts.len()
-            + self.signatures.len()
-            + self.directs.len()
-            + self.bookings.len()
-            + self.discounts.len()
-            + self.violations.len()
-            + self.relations.len()
-            + self.voids.len()
+        Kind::ALL.iter().map(|&k| self.count(k)).sum()
+    }
+
+    /// How many records of `kind` the ledger holds (signatures, for slips).
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Report => self.reports.len(),
+            Kind::Contact => self.contacts.len(),
+            Kind::Slip => self.signatures.len(),
+            Kind::Direct => self.directs.len(),
+            Kind::Booking => self.bookings.len(),
+            Kind::Discount => self.discounts.len(),
+            Kind::Violation => self.violations.len(),
+            Kind::Relation => self.relations.len(),
+            Kind::Void => self.voids.len(),
+        }
+    }
+
+    /// Record `i` of `kind`: its id, time and place.
+    pub fn stamp(&self, kind: Kind, i: usize) -> Stamp<'_> {
+        macro_rules! stamp {
+            ($record:expr, $id:ident, $at:ident) => {{
+                let r = &$record;
+                Stamp {
+                    id: &r.$id,
+                    at: r.$at,
+                    src: r.src,
+                }
+            }};
+        }
+        match kind {
+            Kind::Report => stamp!(self.reports[i], id, at),
+            Kind::Contact => stamp!(self.contacts[i], id, at),
+            Kind::Slip => stamp!(self.signatures[i], slip, at),
+            Kind::Direct => stamp!(self.directs[i], id, presented_at),
+            Kind::Booking => stamp!(self.bookings[i], id, at),
+            Kind::Discount => stamp!(self.discounts[i], id, at),
+            Kind::Violation => stamp!(self.violations[i], id, at),
+            Kind::Relation => stamp!(self.relations[i], id, at),
+            Kind::Void => stamp!(self.voids[i], id, at),
+        }
     }
 
     pub fn empty(config: Config) -> Ledger {

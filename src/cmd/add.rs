@@ -211,7 +211,7 @@ fn fill_defaults(
 pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
     let prefix = kind.id_prefix();
     let max = ledger::load::record_ids(l)
-        .filter_map(|(id, _)| id.strip_prefix(prefix)?.parse::<u64>().ok())
+        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
     format!("{prefix}{:03}", max + 1)

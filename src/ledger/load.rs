@@ -1095,36 +1095,6 @@ const ID_KINDS: [Kind; 8] = [
     Kind::Void,
 ];
 
-/// The id of record `i` of `kind` (a kind of `ID_KINDS`) and where it stands.
-fn id_of(l: &Ledger, kind: Kind, i: usize) -> (&str, &Src) {
-    match kind {
-        Kind::Report => (&l.reports[i].id, &l.reports[i].src),
-        Kind::Contact => (&l.contacts[i].id, &l.contacts[i].src),
-        Kind::Direct => (&l.directs[i].id, &l.directs[i].src),
-        Kind::Booking => (&l.bookings[i].id, &l.bookings[i].src),
-        Kind::Discount => (&l.discounts[i].id, &l.discounts[i].src),
-        Kind::Violation => (&l.violations[i].id, &l.violations[i].src),
-        Kind::Relation => (&l.relations[i].id, &l.relations[i].src),
-        Kind::Void => (&l.voids[i].id, &l.voids[i].src),
-        Kind::Slip => unreachable!("slip ids are not record ids"),
-    }
-}
-
-/// How many records of `kind` there are (as ids: none for the signatures of slips).
-fn id_count(l: &Ledger, kind: Kind) -> usize {
-    match kind {
-        Kind::Report => l.reports.len(),
-        Kind::Contact => l.contacts.len(),
-        Kind::Direct => l.directs.len(),
-        Kind::Booking => l.bookings.len(),
-        Kind::Discount => l.discounts.len(),
-        Kind::Violation => l.violations.len(),
-        Kind::Relation => l.relations.len(),
-        Kind::Void => l.voids.len(),
-        Kind::Slip => 0,
-    }
-}
-
 /// Every record id, as (hash of the id, position), sorted. A position is the rank of the kind in
 /// `ID_KINDS` (top bits) and the index in its list, so equal ids sort in the order they are
 /// reported. Sorting these small pairs is faster than inserting 700,000 strings into a hash map,
@@ -1140,14 +1110,14 @@ impl Ids {
         let keys = |half: usize| {
             let mut keys = Vec::with_capacity(l.rows() / 2 + ID_KINDS.len());
             for (rank, &kind) in ID_KINDS.iter().enumerate() {
-                let n = id_count(l, kind);
+                let n = l.count(kind);
                 let range = if half == 0 { 0..n / 2 } else { n / 2..n };
                 keys.extend(range.map(|i| {
                     let index = u32::try_from(i)
                         .ok()
                         .filter(|i| *i < 1 << Self::INDEX_BITS)
                         .expect("fewer than 268 million records of one kind");
-                    let hash = FxBuildHasher.hash_one(id_of(l, kind, i).0);
+                    let hash = FxBuildHasher.hash_one(l.stamp(kind, i).id);
                     (hash, (rank as u32) << Self::INDEX_BITS | index)
                 }));
             }
@@ -1160,9 +1130,9 @@ impl Ids {
         Ids(keys)
     }
 
-    fn record(l: &Ledger, position: u32) -> (&str, &Src) {
+    fn record(l: &Ledger, position: u32) -> Stamp<'_> {
         let kind = ID_KINDS[(position >> Self::INDEX_BITS) as usize];
-        id_of(l, kind, (position & ((1 << Self::INDEX_BITS) - 1)) as usize)
+        l.stamp(kind, (position & ((1 << Self::INDEX_BITS) - 1)) as usize)
     }
 
     /// Every id that stands earlier already, in the order of `ID_KINDS` and then file order,
@@ -1175,17 +1145,17 @@ impl Ids {
             .filter(|run| run.len() > 1)
         {
             for (j, &(_, position)) in run.iter().enumerate().skip(1) {
-                let (id, src) = Self::record(l, position);
-                let mut first = run[..j].iter().map(|&(_, p)| Self::record(l, p));
-                if let Some((_, first)) = first.find(|(other, _)| *other == id) {
+                let record = Self::record(l, position);
+                let mut earlier = run[..j].iter().map(|&(_, p)| Self::record(l, p));
+                if let Some(first) = earlier.find(|other| other.id == record.id) {
                     found.push((
                         position,
                         LedgerError::at(
-                            src.file(),
-                            src.line,
+                            record.src.file(),
+                            record.src.line,
                             ErrorKind::DuplicateId {
-                                id: id.to_string(),
-                                first: place(first),
+                                id: record.id.to_string(),
+                                first: place(&first.src),
                             },
                         ),
                     ));
@@ -1201,7 +1171,7 @@ impl Ids {
         let from = self.0.partition_point(|(h, _)| *h < hash);
         (self.0[from..].iter())
             .take_while(|(h, _)| *h == hash)
-            .any(|&(_, p)| Self::record(l, p).0 == id)
+            .any(|&(_, p)| Self::record(l, p).id == id)
     }
 }
 
@@ -1292,10 +1262,10 @@ fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
     errors
 }
 
-/// Every record id with where it stands (slip ids are their own namespace and not included).
-pub fn record_ids(l: &Ledger) -> impl Iterator<Item = (&str, &Src)> {
+/// Every record id (slip ids are their own namespace and not included).
+pub fn record_ids(l: &Ledger) -> impl Iterator<Item = &str> {
     (ID_KINDS.into_iter())
-        .flat_map(move |kind| (0..id_count(l, kind)).map(move |i| id_of(l, kind, i)))
+        .flat_map(move |kind| (0..l.count(kind)).map(move |i| l.stamp(kind, i).id))
 }
 
 #[cfg(test)]

@@ -110,22 +110,15 @@ pub fn standings(e: &Evaluation) -> HashMap<String, Standing> {
     let l = e.registry.ledger;
     e.verdicts
         .iter()
-        .filter_map(|v| {
-            let src = match v.kind {
-                Kind::Report => &l.reports[v.index].src,
-                Kind::Contact => &l.contacts[v.index].src,
-                Kind::Direct => &l.directs[v.index].src,
-                _ => return None,
+        .filter(|v| matches!(v.kind, Kind::Report | Kind::Contact | Kind::Direct))
+        .map(|v| {
+            let standing = Standing {
+                code: v.code,
+                rule: v.rule,
+                cite: v.cite.as_ref().map(|c| c.id.to_string()),
+                src: l.stamp(v.kind, v.index).src,
             };
-            Some((
-                v.id.to_string(),
-                Standing {
-                    code: v.code,
-                    rule: v.rule,
-                    cite: v.cite.as_ref().map(|c| c.id.to_string()),
-                    src: *src,
-                },
-            ))
+            (v.id.to_string(), standing)
         })
         .collect()
 }

@@ -340,24 +340,15 @@ fn events(
     let gather = |kinds: &[Kind]| {
         // room for every row in each list costs address space only, never memory
         let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
-        let mut add = |kind, ats: &mut dyn Iterator<Item = Time>| {
-            for (i, at) in ats.enumerate().filter(|&(_, at)| at <= as_of) {
+        for &kind in kinds {
+            for i in 0..l.count(kind) {
+                let at = l.stamp(kind, i).at;
+                if at > as_of {
+                    continue;
+                }
                 if let Some(s) = shard(kind, i, at) {
                     shards[s].push(Event::new(at, kind, i));
                 }
-            }
-        };
-        for &kind in kinds {
-            match kind {
-                Kind::Report => add(kind, &mut l.reports.iter().map(|r| r.at)),
-                Kind::Contact => add(kind, &mut l.contacts.iter().map(|r| r.at)),
-                Kind::Slip => add(kind, &mut l.signatures.iter().map(|r| r.at)),
-                Kind::Direct => add(kind, &mut l.directs.iter().map(|r| r.presented_at)),
-                Kind::Booking => add(kind, &mut l.bookings.iter().map(|r| r.at)),
-                Kind::Discount => add(kind, &mut l.discounts.iter().map(|r| r.at)),
-                Kind::Violation => add(kind, &mut l.violations.iter().map(|r| r.at)),
-                Kind::Relation => add(kind, &mut l.relations.iter().map(|r| r.at)),
-                Kind::Void => add(kind, &mut l.voids.iter().map(|r| r.at)),
             }
         }
         shards
@@ -434,7 +425,7 @@ fn slip_statuses<'l>(
 /// Judges one record and tells the registry what it changed.
 fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
     let l = reg.ledger;
-    let (id, at) = record_id_at(l, kind, i);
+    let Stamp { id, at, .. } = l.stamp(kind, i);
     if reg.voided.contains(id) {
         let mut v = Verdict::new(kind, i, id, at, Code::Voided, "void");
         v.phone = record_phone(l, kind, i);
@@ -509,20 +500,6 @@ fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
             v.amount = Some(penalty::fine(reg.config, x));
             v
         }
-    }
-}
-
-fn record_id_at(l: &Ledger, kind: Kind, i: usize) -> (&str, Time) {
-    match kind {
-        Kind::Report => (&l.reports[i].id, l.reports[i].at),
-        Kind::Contact => (&l.contacts[i].id, l.contacts[i].at),
-        Kind::Slip => (&l.signatures[i].slip, l.signatures[i].at),
-        Kind::Direct => (&l.directs[i].id, l.directs[i].presented_at),
-        Kind::Booking => (&l.bookings[i].id, l.bookings[i].at),
-        Kind::Discount => (&l.discounts[i].id, l.discounts[i].at),
-        Kind::Violation => (&l.violations[i].id, l.violations[i].at),
-        Kind::Relation => (&l.relations[i].id, l.relations[i].at),
-        Kind::Void => (&l.voids[i].id, l.voids[i].at),
     }
 }
 
