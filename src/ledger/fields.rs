@@ -165,14 +165,22 @@ pub fn parse_u32(s: &str) -> Result<u32, FieldError> {
 
 /// Parses one of a fixed set of words.
 pub fn parse_enum<T: Copy>(s: &str, options: &[(&str, T)]) -> Result<T, FieldError> {
+    let i = parse_name(s, options.iter().map(|(name, _)| *name))?;
+    Ok(options[i].1)
+}
+
+/// Which of `names` the text is (trimmed): its position, or an error that lists every name.
+pub fn parse_name<'a>(
+    s: &str,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<usize, FieldError> {
     let s = s.trim();
-    options
-        .iter()
-        .find(|(name, _)| *name == s)
-        .map(|(_, v)| *v)
+    names
+        .clone()
+        .position(|name| name == s)
         .ok_or_else(|| FieldError::BadEnum {
             value: s.to_string(),
-            allowed: options.iter().map(|(n, _)| n.to_string()).collect(),
+            allowed: names.map(str::to_string).collect(),
         })
 }
 

@@ -3,7 +3,9 @@
 use super::config::{CONFIG_FILE, parse_config, value_text};
 use super::encoding::{Encoding, decode};
 use super::error::{Col, ErrorKind, LedgerError};
-use super::fields::{FieldError, parse_decimal, parse_enum, parse_phone, parse_time, parse_u32};
+use super::fields::{
+    FieldError, parse_decimal, parse_enum, parse_name, parse_phone, parse_time, parse_u32,
+};
 use crate::model::*;
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
@@ -485,15 +487,8 @@ fn add_record(kind: Kind, r: &mut Row, l: &mut Ledger) {
             let slip = r.text("slip");
             let at = r.time("at");
             let role = r.parsed("role", |s| {
-                let s = s.trim();
-                if roles.iter().any(|n| n == s) {
-                    Ok(Text::from(s))
-                } else {
-                    Err(FieldError::BadEnum {
-                        value: s.to_string(),
-                        allowed: roles.clone(),
-                    })
-                }
+                let i = parse_name(s, roles.iter().map(String::as_str))?;
+                Ok(Text::from(roles[i].as_str()))
             });
             let signer = r.text("signer");
             let rec = (|| {
