@@ -3,6 +3,7 @@
 //! any (corrections by a void are listed but do not count).
 
 use super::Global;
+use crate::ledger::load::line_breaks;
 use crate::ledger::{self, Files, config::CONFIG_FILE, encoding, fields::parse_time, git, raw};
 use crate::model::{Kind, RawRow, Time};
 use crate::render::{self, Format};
@@ -26,10 +27,6 @@ pub struct AuditArgs {
 struct State {
     files: Files,
     breaks: HashMap<String, u32>,
-}
-
-fn count_breaks(b: &[u8]) -> u32 {
-    b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
 impl State {
@@ -159,7 +156,10 @@ impl Walk {
                 .unwrap_or_default();
             let old_breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
             let tail = new.strip_prefix(old);
-            let breaks = tail.map_or_else(|| count_breaks(&new), |t| old_breaks + count_breaks(t));
+            let breaks = tail.map_or_else(
+                || line_breaks(&new),
+                |t| old_breaks as usize + line_breaks(t),
+            ) as u32;
             let (r, a) = changed_rows(&ch.name, old, old_breaks, tail, &new);
             removed.extend(r);
             added.extend(a);
@@ -277,7 +277,7 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
         state.apply(
             base.into_iter()
                 .map(|(n, b)| {
-                    let k = count_breaks(&b);
+                    let k = line_breaks(&b) as u32;
                     (n, b, k)
                 })
                 .collect(),

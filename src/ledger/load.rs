@@ -225,9 +225,7 @@ fn read_kinds(files: &Files, config: &Config) -> Vec<(Ledger, Vec<LedgerError>)>
     // a row and 50 ns a cell
     let lines = Kind::ALL.map(|k| {
         [true, false]
-            .map(|csv| {
-                (files.get(k.file_name(csv))).map_or(0, |b| memchr::memchr_iter(b'\n', b).count())
-            })
+            .map(|csv| (files.get(k.file_name(csv))).map_or(0, |b| line_breaks(b)))
             .iter()
             .sum::<usize>()
     });
@@ -794,7 +792,7 @@ fn rows<'t>(
 /// are a few bytes long, too short for a vectorised search to pay).
 fn plain_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) {
     let bytes = text.as_bytes();
-    let mut line_no = 1 + memchr::memchr_iter(b'\n', &bytes[..body]).count() as u32;
+    let mut line_no = 1 + line_breaks(&bytes[..body]) as u32;
     let (mut start, mut cells) = (body, vec![]);
     let ends = memchr::memchr_iter(b'\n', &bytes[body..]).map(|i| body + i);
     for end in ends.chain(std::iter::once(bytes.len())) {
@@ -846,6 +844,11 @@ fn csv_rows<'t>(
 fn is_plain(rows: &[u8]) -> bool {
     memchr::memchr(b'"', rows).is_none()
         && memchr::memchr_iter(b'\r', rows).all(|i| rows.get(i + 1) == Some(&b'\n'))
+}
+
+/// How many newlines the bytes hold.
+pub fn line_breaks(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Turns byte offsets of CSV records into 1-based line numbers (the csv crate's own line count
