@@ -417,6 +417,31 @@ pub struct Ledger {
     pub decoded_gb18030: Vec<String>,
 }
 
+/// A kind's rank (below 16) and a record's position in its kind's list in one `u32`, the rank in
+/// the top four bits: sorting these sorts by rank, then position. For the sort keys of a million
+/// records (the engine's events, the loader's id check).
+pub fn rank_and_index(rank: usize, index: usize) -> u32 {
+    let index = u32::try_from(index)
+        .ok()
+        .filter(|i| *i < 1 << INDEX_BITS)
+        .expect("fewer than 268 million records of one kind");
+    let rank = u32::try_from(rank)
+        .ok()
+        .filter(|r| *r < 16)
+        .expect("16 ranks at most");
+    rank << INDEX_BITS | index
+}
+
+/// The rank and the position packed by `rank_and_index`.
+pub fn rank_index_of(packed: u32) -> (usize, usize) {
+    (
+        (packed >> INDEX_BITS) as usize,
+        (packed & ((1 << INDEX_BITS) - 1)) as usize,
+    )
+}
+
+const INDEX_BITS: u32 = 28;
+
 /// Record `i` of a kind as the engine and the loader name it: its id (for a signature, its
 /// slip's), its time and where it stands.
 #[derive(Clone, Copy, Debug)]

@@ -1100,8 +1100,6 @@ const ID_KINDS: [Kind; 8] = [
 struct Ids(Vec<(u64, u32)>);
 
 impl Ids {
-    const INDEX_BITS: u32 = 28;
-
     /// Hashed and sorted in two halves (the first and second half of every kind's list, on two
     /// threads), then merged.
     fn of(l: &Ledger) -> Ids {
@@ -1111,12 +1109,8 @@ impl Ids {
                 let n = l.count(kind);
                 let range = if half == 0 { 0..n / 2 } else { n / 2..n };
                 keys.extend(range.map(|i| {
-                    let index = u32::try_from(i)
-                        .ok()
-                        .filter(|i| *i < 1 << Self::INDEX_BITS)
-                        .expect("fewer than 268 million records of one kind");
                     let hash = FxBuildHasher.hash_one(l.stamp(kind, i).id);
-                    (hash, (rank as u32) << Self::INDEX_BITS | index)
+                    (hash, rank_and_index(rank, i))
                 }));
             }
             keys.sort_unstable();
@@ -1129,8 +1123,8 @@ impl Ids {
     }
 
     fn record(l: &Ledger, position: u32) -> Stamp<'_> {
-        let kind = ID_KINDS[(position >> Self::INDEX_BITS) as usize];
-        l.stamp(kind, (position & ((1 << Self::INDEX_BITS) - 1)) as usize)
+        let (rank, index) = rank_index_of(position);
+        l.stamp(ID_KINDS[rank], index)
     }
 
     /// Every id that stands earlier already, in the order of `ID_KINDS` and then file order,

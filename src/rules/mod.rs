@@ -54,26 +54,20 @@ struct Event {
 }
 
 impl Event {
-    const INDEX_BITS: u32 = 28;
-
     fn new(at: Time, kind: Kind, index: usize) -> Event {
-        let index = u32::try_from(index)
-            .ok()
-            .filter(|i| *i < 1 << Self::INDEX_BITS)
-            .expect("fewer than 268 million records of one kind");
         Event {
             seconds: at.timestamp(),
             nanos: at.timestamp_subsec_nanos(),
-            kind_index: (kind as u32) << Self::INDEX_BITS | index,
+            kind_index: rank_and_index(kind as usize, index),
         }
     }
 
     fn kind(self) -> Kind {
-        KIND_ORDER[(self.kind_index >> Self::INDEX_BITS) as usize]
+        KIND_ORDER[rank_index_of(self.kind_index).0]
     }
 
     fn index(self) -> usize {
-        (self.kind_index & ((1 << Self::INDEX_BITS) - 1)) as usize
+        rank_index_of(self.kind_index).1
     }
 }
 
