@@ -449,5 +449,75 @@ fn add_kind_help_lists_its_columns() {
     }
     let (code, out, _) = Workdir::new().run(&["add", "--help"]);
     assert_eq!(code, 0);
-    assert!(out.contains("report, contact, slip"), "{out}");
+    // every kind, in the one kind order (equal-time order, RULES-R10.md §2.3)
+    let kinds =
+        "void, relation, staff, direct, contact, report, slip, discount, booking, violation";
+    assert!(out.contains(kinds), "{out}");
+}
+
+/// R11's staff file, added through the kinds table: `add staff` writes it (it is not one of the
+/// files `init` makes), replay judges its rows, a wrong event is refused with its reason.
+#[test]
+fn staff_rows_are_added_and_replayed() {
+    let w = Workdir::new();
+    assert!(
+        !w.file("staff.csv").exists(),
+        "init writes only R1–R9 files"
+    );
+    for at in ["2026-03-31 18:00", "2026-04-01 09:00"] {
+        let args = [
+            "add",
+            "staff",
+            "--consultant",
+            "张三",
+            "--event",
+            "leave",
+            "--at",
+            at,
+        ];
+        let (code, _, err) = w.run(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(
+        w.read("staff.csv"),
+        "id,at,consultant,event,note\nST-001,2026-03-31 18:00,张三,leave,\nST-002,2026-04-01 09:00,张三,leave,\n"
+    );
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let staff: Vec<_> = (v.as_array().unwrap().iter())
+        .filter(|r| r["kind"] == "staff")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["verdict"].as_str().unwrap(),
+                r["findings"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            ("ST-001", "recorded", serde_json::json!([])),
+            ("ST-002", "recorded", serde_json::json!(["already-left"]))
+        ]
+    );
+    let before = w.snapshot();
+    let args = [
+        "add",
+        "staff",
+        "--consultant",
+        "张三",
+        "--event",
+        "quit",
+        "--at",
+        "2026-04-02 09:00",
+    ];
+    let (code, _, err) = w.run(&args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("staff.csv:4:4: 「quit」 is not one of join, leave"),
+        "{err}"
+    );
+    assert_eq!(before, w.snapshot(), "a refused row changes nothing");
 }

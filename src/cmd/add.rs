@@ -2,7 +2,7 @@
 //! verdict, and append it under a lock. On any error nothing is written.
 
 use super::{Global, print_errors};
-use crate::ledger::{self, append, load::columns};
+use crate::ledger::{self, append};
 use crate::model::{Kind, Time};
 use crate::render::{self, Format, Lang, Style};
 use crate::rules;
@@ -37,17 +37,17 @@ fn kind_command(kind: Kind) -> clap::Command {
     let mut cmd = clap::Command::new(format!("attrib add {}", kind.singular()))
         .no_binary_name(true)
         .about(format!("Append one {} to the ledger.", kind.singular()));
-    for (col, required) in columns(kind) {
-        let help = match (*col, *required) {
+    for c in kind.columns() {
+        let help = match (c.name, c.required) {
             ("id", _) => "default: the next free id",
-            ("at" | "presented_at", _) => "default: now (2026-03-01 09:30 or RFC 3339)",
+            (col, _) if col == kind.time_column() => "default: now (2026-03-01 09:30 or RFC 3339)",
             (_, true) => "required",
             _ => "optional",
         };
         cmd = cmd.arg(
-            Arg::new(*col)
-                .long(flag(col))
-                .value_name(col.to_uppercase())
+            Arg::new(c.name)
+                .long(flag(c.name))
+                .value_name(c.name.to_uppercase())
                 .help(help),
         );
     }
@@ -150,9 +150,8 @@ fn fields(kind: Kind, args: &[String], g: &Global) -> (Global, BTreeMap<&'static
         g.lang = Some(*l);
     }
     g.reveal |= m.get_flag("reveal");
-    let values = columns(kind)
-        .iter()
-        .filter_map(|(col, _)| m.get_one::<String>(col).map(|v| (*col, v.clone())))
+    let values = (kind.columns().iter())
+        .filter_map(|c| m.get_one::<String>(c.name).map(|v| (c.name, v.clone())))
         .collect();
     (g, values)
 }
@@ -192,25 +191,19 @@ fn fill_defaults(
     at: Option<&str>,
     now: Time,
 ) {
-    let cols = columns(kind);
-    if cols.iter().any(|(c, _)| *c == "id") && !values.contains_key("id") {
+    if kind.columns().iter().any(|c| c.name == "id") && !values.contains_key("id") {
         values.insert("id", next_id(kind, l));
     }
-    let at_col = if kind == Kind::Direct {
-        "presented_at"
-    } else {
-        "at"
-    };
     let at = at.map(str::to_string);
     values
-        .entry(at_col)
+        .entry(kind.time_column())
         .or_insert_with(|| at.unwrap_or_else(|| now.format("%Y-%m-%d %H:%M:%S").to_string()));
 }
 
 /// The next free id for a kind: its prefix and one more than the highest number used with it.
 pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
     let prefix = kind.id_prefix();
-    let max = ledger::load::record_ids(l)
+    let max = ledger::checks::record_ids(l)
         .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);

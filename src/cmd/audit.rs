@@ -3,7 +3,7 @@
 //! any (corrections by a void are listed but do not count).
 
 use super::Global;
-use crate::ledger::load::line_breaks;
+use crate::ledger::csv_text::line_breaks;
 use crate::ledger::{self, Files, config::CONFIG_FILE, encoding, fields::parse_time, git, raw};
 use crate::model::{Kind, RawRow, Time};
 use crate::render::{self, Format};

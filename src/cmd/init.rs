@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::ledger::config::CONFIG_FILE;
-use crate::ledger::load::{columns, file_names};
+use crate::ledger::schema::file_names;
 use crate::model::Kind;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -70,8 +70,8 @@ pub fn run(g: &Global, a: InitArgs) -> anyhow::Result<i32> {
         }
     }
     std::fs::write(dir.join(CONFIG_FILE), TEMPLATE)?;
-    for kind in Kind::ALL {
-        let header: Vec<&str> = columns(kind).iter().map(|(n, _)| *n).collect();
+    for kind in Kind::ALL.iter().filter(|k| k.in_init()) {
+        let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
         std::fs::write(
             dir.join(kind.file_name(true)),
             format!("{}\n", header.join(",")),

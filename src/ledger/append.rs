@@ -2,8 +2,9 @@
 //! as a single write that is undone if it fails, and synced to disk before returning.
 
 use super::config::CONFIG_FILE;
+use super::csv_text;
 use super::encoding::{Encoding, decode, encode};
-use super::load::{Files, columns};
+use super::schema::Files;
 use crate::model::Kind;
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
@@ -70,7 +71,7 @@ pub fn plan(
             (toml_name, in_encoding(table, enc), false)
         }
         (None, None) => {
-            let header: Vec<&str> = columns(kind).iter().map(|(c, _)| *c).collect();
+            let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
             let mut text = format!("{}\n", header.join(",")).into_bytes();
             let row = csv_row(&csv_name, &text, values)?;
             text.extend(row);
@@ -115,15 +116,11 @@ fn csv_row(
     values: &BTreeMap<&'static str, String>,
 ) -> anyhow::Result<Vec<u8>> {
     let text = old.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(old);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text);
-    let header: Vec<String> = rdr
-        .headers()
+    let header = std::str::from_utf8(text)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .and_then(|t| csv_text::header(t).map_err(|(_, e)| anyhow::anyhow!("{e}")))
         .with_context(|| format!("{name}:1"))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+        .0;
     for col in values.keys() {
         if !header.iter().any(|h| h == col) {
             bail!(
@@ -161,7 +158,7 @@ fn toml_table(old: &[u8], kind: Kind, values: &BTreeMap<&'static str, String>) -
         out.push('\n');
     }
     out.push_str(&format!("\n[[{}]]\n", kind.singular()));
-    for (col, _) in columns(kind) {
+    for col in kind.columns().iter().map(|c| c.name) {
         if let Some(v) = values.get(col) {
             out.push_str(&format!("{col} = {}\n", toml::Value::String(v.clone())));
         }

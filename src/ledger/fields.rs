@@ -6,38 +6,7 @@ use chrono::{FixedOffset, NaiveDate, TimeZone};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// Why one cell could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FieldError {
-    #[error("a value is required")]
-    Required,
-    #[error("「{0}」 is not a valid time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)")]
-    BadTime(String),
-    #[error(
-        "「{0}」 is a date without a time (expected 2026-03-01 09:30 or 2026-03-01T09:30:00+08:00)"
-    )]
-    BareDate(String),
-    #[error(
-        "「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)"
-    )]
-    BadPhone(String),
-    #[error("「{0}」 is a masked phone; masked reports are not enabled (write the whole number)")]
-    MaskedPhone(String),
-    #[error("「{0}」 is not a plain decimal (expected e.g. 1234567.89)")]
-    BadDecimal(String),
-    #[error("「{0}」 has a thousands separator; write the plain number, e.g. 1234567.89")]
-    ThousandsSeparator(String),
-    #[error(
-        "「{0}」 is too large or too precise (at most 15 digits before the point and 12 after)"
-    )]
-    TooLarge(String),
-    #[error("「{0}」 is not a rate (expected 1.5% or 0.015)")]
-    BadRate(String),
-    #[error("「{0}」 is not a whole number")]
-    BadInteger(String),
-    #[error("「{value}」 is not one of {}", allowed.join(", "))]
-    BadEnum { value: String, allowed: Vec<String> },
-}
+pub use crate::model::FieldError;
 
 /// Parses a time: RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]` in the project zone `tz`.
 /// A bare date is an error: every `at` needs its time of day. Nothing looser is accepted (no
@@ -182,6 +151,64 @@ pub fn parse_name<'a>(
             value: s.to_string(),
             allowed: names.map(str::to_string).collect(),
         })
+}
+
+/// Each cell type of the kinds table (`model::kinds`) parsed by the parser above for it.
+mod values {
+    use super::*;
+    use crate::model::{Choice, ColumnType, Config, Role, Text, Value};
+
+    impl Value for Text {
+        const TYPE: ColumnType = ColumnType::Text;
+        fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
+            Ok(Text::from(s))
+        }
+    }
+
+    impl Value for Time {
+        const TYPE: ColumnType = ColumnType::Time;
+        fn parse(s: &str, config: &Config) -> Result<Self, FieldError> {
+            parse_time(s, config.timezone)
+        }
+    }
+
+    impl Value for Phone {
+        const TYPE: ColumnType = ColumnType::Phone;
+        fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
+            parse_phone(s)
+        }
+    }
+
+    impl Value for Decimal {
+        const TYPE: ColumnType = ColumnType::Money;
+        fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
+            parse_decimal(s)
+        }
+    }
+
+    impl Value for u32 {
+        const TYPE: ColumnType = ColumnType::Count;
+        fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
+            parse_u32(s)
+        }
+    }
+
+    impl<T: Choice> Value for T {
+        const TYPE: ColumnType = ColumnType::Choice(T::NAMES);
+        fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
+            parse_enum(s, T::CHOICES)
+        }
+    }
+
+    /// A slip role must be one of the config's roles.
+    impl Value for Role {
+        const TYPE: ColumnType = ColumnType::SlipRole;
+        fn parse(s: &str, config: &Config) -> Result<Self, FieldError> {
+            let roles = &config.slip_roles;
+            let i = parse_name(s, roles.iter().map(String::as_str))?;
+            Ok(Role(Text::from(roles[i].as_str())))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! tree is never touched: blobs are read with `git cat-file --batch`.
 
 use super::config::CONFIG_FILE;
-use super::load::{Files, file_names};
+use super::schema::{Files, file_names};
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;

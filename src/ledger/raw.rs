@@ -2,15 +2,17 @@
 //! between commits, so that even a commit whose ledger does not validate can be compared.
 
 use super::config::value_text;
-use super::load::{LineCounter, table_lines};
+use super::csv_text;
+use super::toml_text::table_lines;
 use crate::model::{Kind, RawRow};
+use std::borrow::Cow;
 
 /// The kind a ledger file name holds (`reports.csv` → Report).
 pub fn kind_of(name: &str) -> Option<Kind> {
     let stem = name
         .strip_suffix(".csv")
         .or_else(|| name.strip_suffix(".toml"))?;
-    Kind::ALL.into_iter().find(|k| k.file_stem() == stem)
+    Kind::from_stem(stem)
 }
 
 /// A row's key: its id, or for a slip signature the whole signature.
@@ -49,14 +51,20 @@ fn row(file: &str, kind: Kind, line: u32, cells: Vec<(String, String)>) -> Optio
 /// The header of a CSV text (its first record), trimmed; BOM dropped.
 pub fn csv_header(text: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    rdr.records()
-        .next()
-        .and_then(Result::ok)
-        .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
-        .unwrap_or_default()
+    csv_text::header(text).map(|(h, _)| h).unwrap_or_default()
+}
+
+/// The rows of a CSV text from byte `body` on, read against `header`, with their lines.
+fn csv_rows(file: &str, kind: Kind, header: &[String], text: &str, body: usize) -> Vec<RawRow> {
+    let mut out = vec![];
+    let mut take = |line: u32, cells: &[Cow<str>]| {
+        let cells = (header.iter().cloned())
+            .zip(cells.iter().map(|c| csv_text::trim(c).to_string()))
+            .collect();
+        out.extend(row(file, kind, line, cells));
+    };
+    csv_text::rows(text, body, &mut take);
+    out
 }
 
 /// CSV rows appended to a file (`text`, without the header) read against `header`;
@@ -65,26 +73,11 @@ pub fn csv_rows_after(file: &str, header: &[String], first_line: u32, text: &str
     let Some(kind) = kind_of(file) else {
         return vec![];
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut counter = LineCounter::new(text.as_bytes());
-    rdr.records()
-        .filter_map(Result::ok)
-        .filter_map(|rec| {
-            let at = rec
-                .position()
-                .map(|p| counter.line_at(p.byte()))
-                .unwrap_or(1);
-            let cells = header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(|c| c.trim().to_string()))
-                .collect();
-            row(file, kind, first_line + at - 1, cells)
-        })
-        .collect()
+    let mut rows = csv_rows(file, kind, header, text, 0);
+    for r in &mut rows {
+        r.line += first_line - 1;
+    }
+    rows
 }
 
 /// Every row of a ledger file (CSV or TOML) as written. A file that cannot be read yields none.
@@ -94,27 +87,10 @@ pub fn rows(file: &str, text: &str) -> Vec<RawRow> {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if file.ends_with(".csv") {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = match rdr.headers() {
-            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-            Err(_) => return vec![],
-        };
-        let mut lines = LineCounter::new(text.as_bytes());
-        rdr.records()
-            .filter_map(Result::ok)
-            .filter_map(|rec| {
-                let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-                let cells = header
-                    .iter()
-                    .cloned()
-                    .zip(rec.iter().map(|c| c.trim().to_string()))
-                    .collect();
-                row(file, kind, line, cells)
-            })
-            .collect()
+        match csv_text::header(text) {
+            Ok((header, body)) => csv_rows(file, kind, &header, text, body),
+            Err(_) => vec![],
+        }
     } else {
         let Ok(table) = toml::from_str::<toml::Table>(text) else {
             return vec![];

@@ -72,6 +72,7 @@ impl Style {
     pub fn kind(&self, k: Kind) -> &'static str {
         let (zh, en) = match k {
             Kind::Report => ("报备", "report"),
+            Kind::Staff => ("人员变动", "staff change"),
             Kind::Contact => ("来电来访", "contact"),
             Kind::Slip => ("带客确认单", "slip"),
             Kind::Direct => ("甲方确认单", "direct slip"),
@@ -359,6 +360,10 @@ impl Style {
                 d(0),
                 d(1)
             ),
+            FindingCode::AlreadyLeft if zh => "该顾问已离职, 本条离职记录不计".into(),
+            FindingCode::AlreadyLeft => {
+                "the consultant has already left: this leave is ignored".into()
+            }
         }
     }
 

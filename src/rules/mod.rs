@@ -13,6 +13,7 @@ pub mod registry;
 pub mod report;
 pub mod settle;
 pub mod slip;
+pub mod staff;
 pub mod time;
 pub mod verdict;
 pub mod visit;
@@ -63,26 +64,13 @@ impl Event {
     }
 
     fn kind(self) -> Kind {
-        KIND_ORDER[rank_index_of(self.kind_index).0]
+        Kind::ALL[rank_index_of(self.kind_index).0]
     }
 
     fn index(self) -> usize {
         rank_index_of(self.kind_index).1
     }
 }
-
-/// The kinds in their declared order, which is the order of judgement at equal times.
-const KIND_ORDER: [Kind; 9] = [
-    Kind::Void,
-    Kind::Relation,
-    Kind::Direct,
-    Kind::Contact,
-    Kind::Report,
-    Kind::Slip,
-    Kind::Discount,
-    Kind::Booking,
-    Kind::Violation,
-];
 
 /// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
 /// void at or before as_of are ignored everywhere (RULES.md "Voids").
@@ -143,7 +131,7 @@ fn judge_family<'l>(
     let family = families.members(phone);
     let in_family = |p: Option<Phone>| p.is_some_and(|p| family.contains(&p));
     let [events, _] = events(ledger, as_of, &|kind, i, _| {
-        (kind == Kind::Relation || in_family(record_phone(ledger, kind, i))).then_some(0)
+        (kind == Kind::Relation || in_family(ledger.phone(kind, i))).then_some(0)
     });
     // the family's visits are the only records that ask for a slip's status
     let visit_slips: HashSet<&str> = (events.iter())
@@ -206,11 +194,12 @@ fn settlement_records<'a>(
             && match kind {
                 Kind::Violation => at >= from,
                 Kind::Booking | Kind::Relation | Kind::Direct | Kind::Contact | Kind::Report => {
-                    record_phone(ledger, kind, i)
+                    ledger
+                        .phone(kind, i)
                         .and_then(|p| booked.get(&p))
                         .is_some_and(|last| at <= *last)
                 }
-                Kind::Slip | Kind::Discount | Kind::Void => false,
+                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff => false,
             }
     }
 }
@@ -229,7 +218,7 @@ fn judge_in_shards<'l>(
     // a family's shard: the parity of its smallest phone; a slip's signatures (they must stay
     // together) by its id's hash; records with no phone and no slip the first
     let shard = |kind, i, at| -> Option<usize> {
-        judged(kind, i, at).then(|| match record_phone(ledger, kind, i) {
+        judged(kind, i, at).then(|| match ledger.phone(kind, i) {
             Some(p) => (families.members(p)[0].0 % 2) as usize,
             None if kind == Kind::Slip => {
                 (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2) as usize
@@ -275,8 +264,7 @@ fn judge<'l>(
 ) -> Vec<(Event, Verdict)> {
     let l = reg.ledger;
     let mut events = events;
-    // evaluation order: time, then kind (voids, relations, directs, contacts, reports, slips,
-    // discounts, bookings, violations), then file order. A stable sort: files written in time
+    // evaluation order: time, then kind (in `Kind::ALL` order), then file order. A stable sort: files written in time
     // order are sorted runs, which it merges in linear time.
     events.sort();
     let mut verdicts = vec![];
@@ -422,11 +410,12 @@ fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
     let Stamp { id, at, .. } = l.stamp(kind, i);
     if reg.voided.contains(id) {
         let mut v = Verdict::new(kind, i, id, at, Code::Voided, "void");
-        v.phone = record_phone(l, kind, i);
+        v.phone = l.phone(kind, i);
         return v;
     }
     match kind {
         Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
+        Kind::Staff => staff::verdict(reg, i),
         Kind::Relation => {
             let r = &l.relations[i];
             reg.families.link(r.phone, r.other_phone);
@@ -497,19 +486,6 @@ fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
     }
 }
 
-fn record_phone(l: &Ledger, kind: Kind, i: usize) -> Option<Phone> {
-    match kind {
-        Kind::Report => Some(l.reports[i].phone),
-        Kind::Contact => Some(l.contacts[i].phone),
-        Kind::Direct => Some(l.directs[i].phone),
-        Kind::Booking => Some(l.bookings[i].phone),
-        Kind::Discount => Some(l.discounts[i].phone),
-        Kind::Violation => l.violations[i].phone,
-        Kind::Relation => Some(l.relations[i].phone),
-        Kind::Slip | Kind::Void => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::testkit::*;
@@ -573,12 +549,12 @@ mod tests {
 
     #[test]
     fn events_order_by_instant_then_kind_then_position() {
-        use super::{Event, KIND_ORDER};
+        use super::Event;
         use crate::model::Kind;
-        for k in Kind::ALL {
+        for &k in Kind::ALL {
             let e = Event::new(t("2026-03-01 10:00"), k, 7);
             assert_eq!((e.kind(), e.index()), (k, 7));
-            assert_eq!(KIND_ORDER[k as usize], k);
+            assert_eq!(Kind::ALL[k as usize], k);
         }
         let at = |s| Event::new(t(s), Kind::Report, 0);
         // 10:00 at +08:00 is 02:00 UTC, before 03:00 at +00:00
@@ -654,16 +630,16 @@ mod causality {
     use crate::model::Ledger;
     use proptest::prelude::*;
 
+    /// The ledger without the records after `t` (every kind's, voids too).
     fn cut(l: &Ledger, t: crate::model::Time) -> Ledger {
+        struct Cut(crate::model::Time);
+        impl crate::model::EachList for Cut {
+            fn list<R: crate::model::Record>(&mut self, list: &mut Vec<R>) {
+                list.retain(|r| r.stamp().at <= self.0);
+            }
+        }
         let mut c = l.clone();
-        c.reports.retain(|r| r.at <= t);
-        c.contacts.retain(|r| r.at <= t);
-        c.signatures.retain(|r| r.at <= t);
-        c.directs.retain(|r| r.presented_at <= t);
-        c.bookings.retain(|r| r.at <= t);
-        c.discounts.retain(|r| r.at <= t);
-        c.violations.retain(|r| r.at <= t);
-        c.relations.retain(|r| r.at <= t);
+        c.each_list(&mut Cut(t));
         c
     }
 
@@ -821,26 +797,24 @@ mod properties {
 
     /// A deterministic shuffle of every kind's rows (Fisher–Yates with splitmix64).
     fn shuffle(l: &mut Ledger, seed: u64) {
-        let mut state = seed;
-        let mut next = move |n: usize| {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) % n as u64) as usize
-        };
-        fn mix<T>(v: &mut [T], next: &mut dyn FnMut(usize) -> usize) {
-            for i in (1..v.len()).rev() {
-                v.swap(i, next(i + 1));
+        struct Shuffle(u64);
+        impl Shuffle {
+            fn next(&mut self, n: usize) -> usize {
+                self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = self.0;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                ((z ^ (z >> 31)) % n as u64) as usize
             }
         }
-        mix(&mut l.reports, &mut next);
-        mix(&mut l.contacts, &mut next);
-        mix(&mut l.signatures, &mut next);
-        mix(&mut l.directs, &mut next);
-        mix(&mut l.bookings, &mut next);
-        mix(&mut l.discounts, &mut next);
-        mix(&mut l.violations, &mut next);
-        mix(&mut l.relations, &mut next);
+        impl crate::model::EachList for Shuffle {
+            fn list<R: crate::model::Record>(&mut self, list: &mut Vec<R>) {
+                for i in (1..list.len()).rev() {
+                    let j = self.next(i + 1);
+                    list.swap(i, j);
+                }
+            }
+        }
+        l.each_list(&mut Shuffle(seed));
     }
 }

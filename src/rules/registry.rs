@@ -58,6 +58,8 @@ pub struct Registry<'l> {
     cuttings: HashMap<Phone, Vec<&'l Violation>>,
     /// Discount approvals by id (those existing as of the as-of time and not voided).
     pub discounts: HashMap<&'l str, &'l Discount>,
+    /// R11.1: who has left, from the staff rows judged so far.
+    pub staffing: super::staff::Staffing,
 }
 
 impl<'l> Registry<'l> {
@@ -94,6 +96,7 @@ impl<'l> Registry<'l> {
             voided,
             cuttings,
             discounts,
+            staffing: Default::default(),
         }
     }
 

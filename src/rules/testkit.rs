@@ -68,8 +68,7 @@ pub fn config() -> Config {
 }
 
 fn src(file: &str, line: usize) -> Src {
-    let kind = Kind::ALL
-        .into_iter()
+    let kind = (Kind::ALL.iter().copied())
         .find(|k| k.file_name(true) == file)
         .expect("a ledger file name");
     Src::new(kind, true, line as u32 + 2)
@@ -272,20 +271,57 @@ impl Lb {
         self
     }
 
-    pub fn void(mut self, id: &str, at: &str, target: &str) -> Lb {
-        let line = self.l.voids.len();
-        self.l.voids.push(Void {
-            id: id.into(),
-            at: t(at),
-            target: target.into(),
-            reason: "录入错误".into(),
-            by: None,
-            src: src("voids.csv", line),
-        });
+    pub fn void(self, id: &str, at: &str, target: &str) -> Lb {
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("ref", target),
+            ("reason", "录入错误"),
+        ];
+        self.row(Kind::Void, &cells)
+    }
+
+    pub fn staff(self, id: &str, at: &str, consultant: &str, event: &str) -> Lb {
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("consultant", consultant),
+            ("event", event),
+        ];
+        self.row(Kind::Staff, &cells)
+    }
+
+    /// A record of any kind from (column, cell) pairs, read as the loader reads a CSV row
+    /// (times without an offset are in the config's zone); a wrong cell fails the test.
+    pub fn row(mut self, kind: Kind, cells: &[(&str, &str)]) -> Lb {
+        let columns = kind.columns();
+        for (name, _) in cells {
+            assert!(
+                columns.iter().any(|c| c.name == *name),
+                "{kind:?} has no column {name}"
+            );
+        }
+        let values: Vec<Option<&str>> = (columns.iter())
+            .map(|c| cells.iter().find(|(n, _)| *n == c.name).map(|(_, v)| *v))
+            .collect();
+        let config = self.l.config.clone();
+        let line = self.l.count(kind) as u32 + 2;
+        let mut row = TestRow {
+            values: &values,
+            config: &config,
+            kind,
+            line,
+            errors: vec![],
+        };
+        self.l.push_row(kind, &mut row);
+        assert!(
+            row.errors.is_empty(),
+            "{kind:?} row {cells:?}: {:?}",
+            row.errors
+        );
         self
     }
 
-    /// Evaluates as of `at` and returns the verdict code and rule of record `id`.
     pub fn verdict(&self, id: &str, at: &str) -> (&'static str, &'static str) {
         let e = evaluate(&self.l, t(at));
         let v = e
@@ -368,4 +404,31 @@ pub fn random_ledger(ops: &[Op], distinct: bool) -> Lb {
         };
     }
     l
+}
+
+/// A row built by `Lb::row`: its cells in schema order.
+struct TestRow<'a> {
+    values: &'a [Option<&'a str>],
+    config: &'a Config,
+    kind: Kind,
+    line: u32,
+    errors: Vec<(usize, FieldError)>,
+}
+
+impl<'a> Cells<'a> for TestRow<'a> {
+    fn config(&self) -> &Config {
+        self.config
+    }
+
+    fn cell(&self, col: usize) -> Option<&'a str> {
+        self.values[col].map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    fn fail(&mut self, col: usize, e: FieldError) {
+        self.errors.push((col, e));
+    }
+
+    fn src(&self) -> Src {
+        Src::new(self.kind, true, self.line)
+    }
 }

@@ -90,6 +90,7 @@ pub enum FindingCode {
     ReservedUnit,
     BelowFloor,
     UnapprovedDiscount,
+    AlreadyLeft,
 }
 
 impl FindingCode {
@@ -103,6 +104,7 @@ impl FindingCode {
             FindingCode::ReservedUnit => "reserved-unit",
             FindingCode::BelowFloor => "below-floor",
             FindingCode::UnapprovedDiscount => "unapproved-discount",
+            FindingCode::AlreadyLeft => "already-left",
         }
     }
 }

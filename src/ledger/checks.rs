@@ -1,0 +1,232 @@
+//! Cross-record checks: unique ids, references, channels known to the config, channel visits
+//! complete, no cycles of voids.
+
+use super::config::CONFIG_FILE;
+use super::error::{ErrorKind, LedgerError};
+use crate::model::*;
+use rustc_hash::FxBuildHasher;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+fn place(src: &Src) -> String {
+    format!("{}:{}", src.file(), src.line)
+}
+
+/// Cross-record checks: unique ids, references, channels known to the config, channel visits
+/// complete, no cycles of voids. The checks on channels run on a second thread.
+pub fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
+    let (ids, mut channels) = crate::par::both(|| Ids::of(l), || channel_links(l));
+    errors.append(&mut ids.duplicates(l));
+    errors.append(&mut channels);
+    errors.append(&mut void_links(l, |id| ids.contains(l, id)));
+    let zone_without_fee = l.config.unit_agency_fee.is_zero()
+        && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
+    if zone_without_fee {
+        errors.push(LedgerError::file(
+            CONFIG_FILE,
+            ErrorKind::Config(
+                "penalties.unit_agency_fee: a zone violation needs one unit's agency fee".into(),
+            ),
+        ));
+    }
+}
+
+/// The kinds whose records have ids, in the order their duplicates are reported (slip ids are
+/// their own namespace).
+fn id_kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL.iter().copied().filter(|k| k.has_unique_ids())
+}
+
+/// Every record id, as (hash of the id, position), sorted. A position is the kind (top bits) and the index in its list, so equal ids sort in the order they are
+/// reported. Sorting these small pairs is faster than inserting 700,000 strings into a hash map,
+/// whose probes miss the cache.
+struct Ids(Vec<(u64, u32)>);
+
+impl Ids {
+    /// Hashed and sorted in two halves (the first and second half of every kind's list, on two
+    /// threads), then merged.
+    fn of(l: &Ledger) -> Ids {
+        let keys = |half: usize| {
+            let mut keys = Vec::with_capacity(l.rows() / 2 + Kind::ALL.len());
+            for kind in id_kinds() {
+                let n = l.count(kind);
+                let range = if half == 0 { 0..n / 2 } else { n / 2..n };
+                keys.extend(range.map(|i| {
+                    let hash = FxBuildHasher.hash_one(l.stamp(kind, i).id);
+                    (hash, rank_and_index(kind as usize, i))
+                }));
+            }
+            keys.sort_unstable();
+            keys
+        };
+        let (mut keys, theirs) = crate::par::both(|| keys(0), || keys(1));
+        keys.extend(theirs);
+        keys.sort(); // two sorted runs: merged in one pass
+        Ids(keys)
+    }
+
+    fn record(l: &Ledger, position: u32) -> Stamp<'_> {
+        let (rank, index) = rank_index_of(position);
+        l.stamp(Kind::ALL[rank], index)
+    }
+
+    /// Every id that stands earlier already, in `Kind::ALL` order and then file order,
+    /// naming where it first stands.
+    fn duplicates(&self, l: &Ledger) -> Vec<LedgerError> {
+        let mut found = vec![];
+        for run in self
+            .0
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            for (j, &(_, position)) in run.iter().enumerate().skip(1) {
+                let record = Self::record(l, position);
+                let mut earlier = run[..j].iter().map(|&(_, p)| Self::record(l, p));
+                if let Some(first) = earlier.find(|other| other.id == record.id) {
+                    found.push((
+                        position,
+                        LedgerError::at(
+                            record.src.file(),
+                            record.src.line,
+                            ErrorKind::DuplicateId {
+                                id: record.id.to_string(),
+                                first: place(&first.src),
+                            },
+                        ),
+                    ));
+                }
+            }
+        }
+        found.sort_by_key(|(position, _)| *position);
+        found.into_iter().map(|(_, e)| e).collect()
+    }
+
+    fn contains(&self, l: &Ledger, id: &str) -> bool {
+        let hash = FxBuildHasher.hash_one(id);
+        let from = self.0.partition_point(|(h, _)| *h < hash);
+        (self.0[from..].iter())
+            .take_while(|(h, _)| *h == hash)
+            .any(|&(_, p)| Self::record(l, p).id == id)
+    }
+}
+
+/// Channels are known to the config, channel visits name their broker and slip, bookings name
+/// known discount approvals.
+fn channel_links(l: &Ledger) -> Vec<LedgerError> {
+    let mut errors = vec![];
+    let known: Vec<String> = l.config.channels.iter().map(|c| c.name.clone()).collect();
+    let mut channel = |name: &str, src: &Src| {
+        if l.config.channel(name).is_none() {
+            errors.push(LedgerError::at(
+                src.file(),
+                src.line,
+                ErrorKind::UnknownChannel {
+                    name: name.into(),
+                    known: known.clone(),
+                },
+            ));
+        }
+    };
+    for r in &l.reports {
+        channel(&r.channel, &r.src);
+    }
+    for v in &l.violations {
+        channel(&v.channel, &v.src);
+    }
+    for c in &l.contacts {
+        if let Some(ch) = &c.channel {
+            channel(ch, &c.src);
+        }
+    }
+    for c in l.contacts.iter().filter(|c| c.is_channel_visit()) {
+        for (missing, field) in [(c.broker.is_none(), "broker"), (c.slip.is_none(), "slip")] {
+            if missing {
+                errors.push(LedgerError::at(
+                    c.src.file(),
+                    c.src.line,
+                    ErrorKind::ChannelVisitNeeds(field),
+                ));
+            }
+        }
+    }
+    let discounts: std::collections::HashSet<&str> =
+        l.discounts.iter().map(|d| d.id.as_str()).collect();
+    for b in &l.bookings {
+        if let Some(d) = &b.discount
+            && !discounts.contains(d.as_str())
+        {
+            errors.push(LedgerError::at(
+                b.src.file(),
+                b.src.line,
+                ErrorKind::UnknownDiscount(d.to_string()),
+            ));
+        }
+    }
+    errors
+}
+
+/// Voids name existing records and never void each other in a cycle.
+fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
+    let mut errors = vec![];
+    for v in &l.voids {
+        if !known(v.target.as_str()) {
+            errors.push(LedgerError::at(
+                v.src.file(),
+                v.src.line,
+                ErrorKind::UnknownReference(v.target.to_string()),
+            ));
+        }
+    }
+    let voids: HashMap<&str, &Void> = l.voids.iter().map(|v| (v.id.as_str(), v)).collect();
+    for v in &l.voids {
+        let mut seen = vec![v.id.as_str()];
+        let mut cur = v.target.as_str();
+        while let Some(next) = voids.get(cur) {
+            if seen.contains(&next.id.as_str()) {
+                errors.push(LedgerError::at(
+                    v.src.file(),
+                    v.src.line,
+                    ErrorKind::VoidCycle(v.id.to_string()),
+                ));
+                break;
+            }
+            seen.push(&next.id);
+            cur = &next.target;
+        }
+    }
+    errors
+}
+
+/// Every record id (slip ids are their own namespace and not included).
+pub fn record_ids(l: &Ledger) -> impl Iterator<Item = &str> {
+    id_kinds().flat_map(move |kind| (0..l.count(kind)).map(move |i| l.stamp(kind, i).id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_used_again_names_where_it_first_stands_whatever_its_kind() {
+        use crate::rules::testkit::{Lb, P1};
+        let l = Lb::new()
+            .call("C1", "2026-03-01 10:00", P1)
+            .report("X", "2026-03-01 10:00", "链家", "王五", P1)
+            .call("X", "2026-03-01 11:00", P1)
+            .booking("X", "2026-03-02 10:00", P1)
+            .report("R2", "2026-03-01 12:00", "链家", "王五", P1)
+            .l;
+        let ids = Ids::of(&l);
+        let said: Vec<String> = ids.duplicates(&l).iter().map(|e| e.to_string()).collect();
+        // contacts come before reports in Kind::ALL: the report is the one used again
+        assert_eq!(
+            said,
+            [
+                "reports.csv:2: id 「X」 is already used at contacts.csv:3",
+                "bookings.csv:2: id 「X」 is already used at contacts.csv:3",
+            ]
+        );
+        assert!(["C1", "X", "R2"].iter().all(|id| ids.contains(&l, id)));
+        assert!(!ids.contains(&l, "R1") && !ids.contains(&l, "x"));
+    }
+}

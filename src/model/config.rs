@@ -1,0 +1,71 @@
+//! The project configuration `attrib.toml` as plain data.
+
+use chrono::FixedOffset;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// How N-day periods are counted (RULES.md section 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayCount {
+    /// 自然日: ends at the end of calendar day date(t) + N.
+    Calendar,
+    /// 24-hour periods: ends at t + N × 24 h.
+    Elapsed,
+}
+
+/// A rate as written in the config (`1.8%` or `0.018`) and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub text: String,
+    pub value: Decimal,
+}
+
+/// A channel's commission: a rate of the price, or a fixed amount per booking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Commission {
+    Rate(Rate),
+    Fixed { text: String, amount: Decimal },
+}
+
+#[derive(Clone, Debug)]
+pub struct Channel {
+    pub name: String,
+    pub commission: Commission,
+}
+
+/// The project configuration `attrib.toml`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub name: String,
+    pub developer: String,
+    pub agency: String,
+    pub timezone: FixedOffset,
+    pub lang: Option<String>,
+    pub protection_days: u32,
+    pub report_lead_hours: u32,
+    pub visit_window_days: u32,
+    pub channel_hold_days: u32,
+    pub day_count: DayCount,
+    pub slip_roles: Vec<String>,
+    pub slip_deferrable: Vec<String>,
+    pub slip_signers: BTreeMap<String, Vec<String>>,
+    pub developer_rate: Rate,
+    pub agency_rate: Rate,
+    pub channel_rate: Rate,
+    pub discount_floor: Decimal,
+    pub approval_below: Option<Decimal>,
+    pub unit_agency_fee: Decimal,
+    pub zone_units: u32,
+    pub false_info: Decimal,
+    pub order_swap: Decimal,
+    pub cutting: Decimal,
+    pub channels: Vec<Channel>,
+    pub reserved_units: Vec<String>,
+    pub max_entry_delay_hours: u32,
+}
+
+impl Config {
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name == name)
+    }
+}
