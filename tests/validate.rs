@@ -362,8 +362,11 @@ fn a_bom_file_loads() {
 fn missing_config_is_unreadable_input() {
     let w = Workdir::empty();
     let (code, _, err) = w.run(&["validate"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("attrib.toml"), "{err}");
+    assert_eq!(code, 2, "unreadable input, not a ledger error: {err}");
+    assert!(
+        err.contains("reading the ledger") && err.contains("attrib.toml"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -374,8 +377,11 @@ fn other_commands_refuse_a_broken_ledger_with_exit_2() {
         &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
     );
     let (code, _, err) = w.run(&["--at", "2026-03-02 00:00", "replay"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("reports.csv:2:2:"), "{err}");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("reports.csv:2:2: 「2026-13-45 09:00」 is not a valid time"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -407,8 +413,11 @@ fn init_scaffolds_a_ledger_that_validates_and_refuses_to_overwrite() {
         String::from_utf8_lossy(&out.stderr)
     );
     let (code, _, err) = w.run(&["init", dir.to_str().unwrap()]);
-    assert_eq!(code, 2);
-    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("attrib.toml already exists; nothing was written"),
+        "{err}"
+    );
 }
 
 #[test]
