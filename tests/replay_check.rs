@@ -50,38 +50,65 @@ fn replay_table_is_chinese_and_masks_phones() {
     );
 }
 
-fn check(phone: &str) -> (i32, String) {
-    let (code, out, err) =
-        Workdir::example("lingxiu").run(&["--at", "2026-03-25 12:00", "check", phone]);
+const CHECK_AT: &str = "2026-03-25 12:00";
+
+/// `check PHONE` on the example ledger: the exit code, the clerk's table, and the same answer
+/// as JSON, whose `owner` the tests assert as a value (the snapshot pins the rest of the table).
+fn check(phone: &str) -> (i32, String, serde_json::Value) {
+    let w = Workdir::example("lingxiu");
+    let (code, out, err) = w.run(&["--at", CHECK_AT, "check", phone]);
     assert!(err.is_empty(), "{err}");
-    (code, out)
+    let (json_code, json, err) = w.run(&["--at", CHECK_AT, "--format", "json", "check", phone]);
+    assert_eq!(
+        json_code, code,
+        "the table and the JSON agree on the exit: {err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("one JSON object");
+    (code, out, v)
 }
 
 #[test]
 fn check_channel_client() {
-    let (code, out) = check("139 0000 0001");
+    let (code, out, v) = check("139 0000 0001");
     assert_eq!(code, 0);
+    assert_eq!(v["phone"], "13900000001", "spaces dropped");
+    assert_eq!(v["owner"], "channel");
+    assert_eq!(v["channel"], "链家");
+    assert_eq!(v["broker"], "王五");
+    assert_eq!(v["hold_until"], "2026-04-02T23:59:59+08:00");
+    assert!(out.contains("渠道客户 (R7.2)"), "{out}");
     insta::assert_snapshot!("check_channel_client", out);
 }
 
 #[test]
 fn check_developer_direct_client() {
-    let (code, out) = check("13900000005");
+    let (code, out, v) = check("13900000005");
     assert_eq!(code, 0);
+    assert_eq!(v["owner"], "developer");
+    assert_eq!(v["channel"], serde_json::Value::Null);
+    assert!(out.contains("甲方客户 (R7.1)"), "{out}");
     insta::assert_snapshot!("check_developer_client", out);
 }
 
 #[test]
 fn check_agency_client() {
-    let (code, out) = check("+8613900000002");
+    let (code, out, v) = check("+8613900000002");
     assert_eq!(code, 0);
+    assert_eq!(v["phone"], "13900000002", "country code dropped");
+    assert_eq!(v["owner"], "agency");
+    assert_eq!(v["channel"], serde_json::Value::Null);
+    assert!(out.contains("乙方客户 (R7.3)"), "{out}");
     insta::assert_snapshot!("check_agency_client", out);
 }
 
 #[test]
 fn check_unknown_phone() {
-    let (code, out) = check("13812345678");
+    let (code, out, v) = check("13812345678");
     assert_eq!(code, 0);
+    assert_eq!(v["owner"], "none");
+    assert_eq!(v["family"], serde_json::json!(["13812345678"]));
+    assert_eq!(v["protected_until"], serde_json::Value::Null);
+    assert!(out.contains("新客户 (无记录)"), "{out}");
     insta::assert_snapshot!("check_unknown_phone", out);
 }
 
@@ -191,6 +218,9 @@ fn check_names_a_renamed_buyer() {
 #[test]
 fn a_bad_phone_is_a_usage_error() {
     let (code, _, err) = Workdir::example("lingxiu").run(&["check", "12345"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("12345"), "{err}");
+    assert_eq!(code, 2, "usage error: {err}");
+    assert!(
+        err.contains("「12345」 is not a mainland mobile number"),
+        "{err}"
+    );
 }
