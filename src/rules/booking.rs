@@ -186,6 +186,25 @@ fn approved(reg: &Registry, b: &BookingInput) -> bool {
     d.is_signed() && reg.families.same(d.phone, b.phone) && b.unit.is_none_or(|u| u == d.unit)
 }
 
+/// R7: booking `i`'s owner.
+pub fn step(reg: &Registry, i: usize) -> Verdict {
+    verdict(reg, &BookingInput::of(&reg.ledger.bookings[i], i))
+}
+
+/// R7 special-discount approval 特殊优惠审批单: `approved` when both project heads signed, else
+/// `unsigned`.
+pub fn approval(reg: &Registry, i: usize) -> Verdict {
+    let d = &reg.ledger.discounts[i];
+    let code = if d.is_signed() {
+        Code::Approved
+    } else {
+        Code::Unsigned
+    };
+    let mut v = Verdict::new(Kind::Discount, i, &d.id, d.at, code, "R7");
+    v.phone = Some(d.phone);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::ViolationKind;

@@ -84,6 +84,17 @@ pub fn booking_mismatch(
     None
 }
 
+/// R6: judges direct slip `i`, then registers it and the client's name.
+pub fn step(reg: &mut Registry, i: usize) -> Verdict {
+    let v = verdict(reg, i);
+    reg.add_direct(i);
+    let d = &reg.ledger.directs[i];
+    if let Some(name) = &d.client {
+        reg.add_name(d.phone, name);
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::testkit::*;

@@ -88,6 +88,23 @@ impl Families {
     }
 }
 
+/// R1: a relation joins two phones' families from its time on; verdict `recorded`.
+pub fn step(reg: &mut super::registry::Registry, i: usize) -> super::verdict::Verdict {
+    use super::verdict::{Code, Verdict};
+    let r = &reg.ledger.relations[i];
+    reg.families.link(r.phone, r.other_phone);
+    let mut v = Verdict::new(
+        crate::model::Kind::Relation,
+        i,
+        &r.id,
+        r.at,
+        Code::Recorded,
+        "R1",
+    );
+    v.phone = Some(r.phone);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,19 @@ pub fn fine(cfg: &Config, v: &Violation) -> Decimal {
     }
 }
 
+/// R8: a penalty notice's verdict: `penalty`, with its fine.
+pub fn verdict(reg: &super::registry::Registry, i: usize) -> super::verdict::Verdict {
+    use super::verdict::{Code, Verdict};
+    let x = &reg.ledger.violations[i];
+    let kind = crate::model::Kind::Violation;
+    let mut v = Verdict::new(kind, i, &x.id, x.at, Code::Penalty, "R8");
+    v.phone = x.phone;
+    v.channel = Some(x.channel.clone());
+    v.broker = x.broker.clone();
+    v.amount = Some(fine(reg.config, x));
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,17 @@ fn held_by_channel(reg: &Registry, r: &Report) -> Option<Cite> {
         .map(|(c, end)| Cite::contact(c, Some(end)))
 }
 
+/// R2: determines report `i`, then registers it (an accepted report's window) and the name.
+pub fn step(reg: &mut Registry, i: usize) -> Verdict {
+    let v = determine(reg, i);
+    if v.code == Code::Accepted {
+        reg.add_accepted_report(i, v.until.expect("an accepted report has a window"));
+    }
+    let r = &reg.ledger.reports[i];
+    reg.add_name(r.phone, &r.client);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::ViolationKind;

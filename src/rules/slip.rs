@@ -101,6 +101,17 @@ fn missing_roles(cfg: &Config, sigs: &[&Signature]) -> Vec<String> {
         .collect()
 }
 
+/// R5: a slip's verdict, at its first signature, is its status as of the as-of time.
+pub fn step(reg: &super::registry::Registry, i: usize) -> super::verdict::Verdict {
+    let s = &reg.ledger.signatures[i];
+    let st = &reg.slips[s.slip.as_str()];
+    let kind = crate::model::Kind::Slip;
+    let mut v = super::verdict::Verdict::new(kind, i, &s.slip, st.first_at, st.code, st.rule);
+    v.detail = st.detail.clone();
+    v.until = st.effective_at;
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

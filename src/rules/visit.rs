@@ -111,6 +111,23 @@ fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
     Some(Finding::warning(FindingCode::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
 
+/// R3/R4: judges contact `i`, then registers what it changed: a contact that counts starts
+/// protection, a valid visit holds for its channel, the name it was received under.
+pub fn step(reg: &mut Registry, i: usize) -> Verdict {
+    let v = verdict(reg, i);
+    if v.code != Code::Unconfirmed {
+        reg.add_contact(i);
+    }
+    if v.code == Code::Valid {
+        reg.add_valid_visit(i, v.until.expect("a valid visit has a hold end"));
+    }
+    let c = &reg.ledger.contacts[i];
+    if let Some(name) = &c.client {
+        reg.add_name(c.phone, name);
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::ViolationKind;

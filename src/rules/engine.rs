@@ -1,0 +1,253 @@
+//! The engine: the walk over a ledger's records in evaluation order (time, then kind, then file
+//! order), the registry it keeps, voids, and `step`, which hands each record to its rule file.
+
+use super::registry::Registry;
+use super::slip::{self, SlipStatus};
+use super::verdict::{Code, Verdict};
+use super::{booking, direct, family, penalty, report, staff, visit};
+use crate::model::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use smallvec::SmallVec;
+
+/// The verdicts kept as of one instant, in evaluation order, and the registry as it stands then
+/// (it knows the records the scope judged: every record for `Scope::All`).
+pub struct Evaluation<'l> {
+    pub verdicts: Vec<Verdict>,
+    pub registry: Registry<'l>,
+}
+
+impl Evaluation<'_> {
+    /// The verdict of the record (or slip) with this id.
+    pub fn verdict(&self, id: &str) -> Option<&Verdict> {
+        self.verdicts.iter().find(|v| v.id == id)
+    }
+}
+
+/// One record to evaluate, ordered as the engine judges: by time (the UTC instant), then kind,
+/// then position in its file. Sixteen bytes: there is one per row.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Event {
+    seconds: i64,
+    nanos: u32,
+    /// The kind (its rank in `Kind`'s order, top four bits) and the position in its list.
+    kind_index: u32,
+}
+
+impl Event {
+    pub(super) fn new(at: Time, kind: Kind, index: usize) -> Event {
+        Event {
+            seconds: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
+            kind_index: rank_and_index(kind as usize, index),
+        }
+    }
+
+    pub(super) fn kind(self) -> Kind {
+        Kind::ALL[rank_index_of(self.kind_index).0]
+    }
+
+    pub(super) fn index(self) -> usize {
+        rank_index_of(self.kind_index).1
+    }
+}
+
+/// Evaluates the ledger as of `as_of`: only records with at ≤ as_of exist; records voided by a
+/// void at or before as_of are ignored everywhere (RULES.md "Voids").
+pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
+    super::scope::evaluate_scoped(ledger, as_of, super::Scope::All)
+}
+
+/// Judges `events` in order, keeping the verdicts `keep` selects, with their events.
+pub(super) fn judge<'l>(
+    reg: &mut Registry<'l>,
+    events: Vec<Event>,
+    keep: &dyn Fn(&Verdict) -> bool,
+) -> Vec<(Event, Verdict)> {
+    let l = reg.ledger;
+    let mut events = events;
+    // evaluation order: time, then kind (in `Kind::ALL` order), then file order. A stable sort: files written in time
+    // order are sorted runs, which it merges in linear time.
+    events.sort();
+    let mut verdicts = vec![];
+    let mut seen_slips: HashSet<&str> = HashSet::default();
+    for e in events {
+        let (kind, i) = (e.kind(), e.index());
+        if kind == Kind::Slip && !seen_slips.insert(l.signatures[i].slip.as_str()) {
+            continue;
+        }
+        let v = step(reg, kind, i);
+        if keep(&v) {
+            verdicts.push((e, v));
+        }
+    }
+    verdicts
+}
+
+/// Two lists of verdicts, each in evaluation order, as one list in evaluation order.
+pub(super) fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<Verdict> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some((x, _)), Some((y, _))) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some((_, v)) => out.push(v),
+            None => return out,
+        }
+    }
+}
+
+/// R1: the families as of `as_of`: every relation at or before it, not voided.
+pub(super) fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Families {
+    let mut families = family::Families::default();
+    for r in &l.relations {
+        if r.at <= as_of && !voided.contains(r.id.as_str()) {
+            families.link(r.phone, r.other_phone);
+        }
+    }
+    families
+}
+
+/// The records at or before `as_of`, in two lists as `shard` picks them by kind, position and
+/// time (`None`: not judged). Each list is put in evaluation order by the shard that judges it.
+/// The kinds are gathered on two threads, reports and signatures (the two longest lists) on one.
+pub(super) fn events(
+    l: &Ledger,
+    as_of: Time,
+    shard: &(dyn Fn(Kind, usize, Time) -> Option<usize> + Sync),
+) -> [Vec<Event>; 2] {
+    let gather = |kinds: &[Kind]| {
+        // room for every row in each list costs address space only, never memory
+        let mut shards = [Vec::with_capacity(l.rows()), Vec::with_capacity(l.rows())];
+        for &kind in kinds {
+            for i in 0..l.count(kind) {
+                let at = l.stamp(kind, i).at;
+                if at > as_of {
+                    continue;
+                }
+                if let Some(s) = shard(kind, i, at) {
+                    shards[s].push(Event::new(at, kind, i));
+                }
+            }
+        }
+        shards
+    };
+    let (long, rest): (Vec<Kind>, Vec<Kind>) =
+        (Kind::ALL.iter()).partition(|k| matches!(k, Kind::Report | Kind::Slip));
+    let (mut shards, [other, other_too]) = crate::par::both(|| gather(&long), || gather(&rest));
+    shards[0].extend(other);
+    shards[1].extend(other_too);
+    shards
+}
+
+/// Voids: the ids voided as of `as_of`. A void counts when it is at or before `as_of` and not
+/// itself voided; a voided void revives its target.
+pub(super) fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
+    let live: Vec<&Void> = l.voids.iter().filter(|v| v.at <= as_of).collect();
+    let by_target: HashMap<&str, Vec<&Void>> = live.iter().fold(HashMap::default(), |mut m, v| {
+        m.entry(v.target.as_str()).or_default().push(v);
+        m
+    });
+    fn is_voided(id: &str, by_target: &HashMap<&str, Vec<&Void>>, depth: usize) -> bool {
+        depth > 0
+            && by_target
+                .get(id)
+                .is_some_and(|vs| vs.iter().any(|v| !is_voided(&v.id, by_target, depth - 1)))
+    }
+    live.iter()
+        .map(|v| v.target.as_str())
+        .filter(|t| is_voided(t, &by_target, live.len()))
+        .collect()
+}
+
+/// R5: the status as of `as_of` of every slip signed by then (of those in `only`, when given),
+/// from its signatures in evaluation order.
+pub(super) fn slip_statuses<'l>(
+    l: &'l Ledger,
+    as_of: Time,
+    only: Option<HashSet<&'l str>>,
+) -> HashMap<&'l str, SlipStatus> {
+    // a slip has about four signatures: kept inline, no allocation per slip
+    type Signed = SmallVec<[(Time, u32); 4]>;
+    let mut by_slip: HashMap<&str, Signed> = HashMap::default();
+    if let Some(ids) = &only {
+        by_slip.extend(ids.iter().map(|&id| (id, Signed::new())));
+    }
+    for (i, s) in l
+        .signatures
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.at <= as_of)
+    {
+        let signed = match only {
+            Some(_) => by_slip.get_mut(s.slip.as_str()),
+            None => Some(by_slip.entry(s.slip.as_str()).or_default()),
+        };
+        if let Some(signed) = signed {
+            signed.push((s.at, i as u32));
+        }
+    }
+    by_slip
+        .into_iter()
+        .filter(|(_, sigs)| !sigs.is_empty()) // a slip nobody signed has no status
+        .map(|(id, mut sigs)| {
+            sigs.sort_unstable();
+            let refs: SmallVec<[&Signature; 4]> = sigs
+                .iter()
+                .map(|&(_, i)| &l.signatures[i as usize])
+                .collect();
+            (id, slip::slip_status(&l.config, &refs))
+        })
+        .collect()
+}
+
+/// Judges one record and tells the registry what it changed: a voided record is `voided`; any
+/// other goes to its rule file.
+pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
+    let l = reg.ledger;
+    let Stamp { id, at, .. } = l.stamp(kind, i);
+    if reg.voided.contains(id) {
+        let mut v = Verdict::new(kind, i, id, at, Code::Voided, "void");
+        v.phone = l.phone(kind, i);
+        return v;
+    }
+    match kind {
+        Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
+        Kind::Relation => family::step(reg, i),
+        Kind::Staff => staff::verdict(reg, i),
+        Kind::Direct => direct::step(reg, i),
+        Kind::Contact => visit::step(reg, i),
+        Kind::Report => report::step(reg, i),
+        Kind::Slip => slip::step(reg, i),
+        Kind::Discount => booking::approval(reg, i),
+        Kind::Booking => booking::step(reg, i),
+        Kind::Violation => penalty::verdict(reg, i),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+
+    #[test]
+    fn events_order_by_instant_then_kind_then_position() {
+        use super::Event;
+        use crate::model::Kind;
+        for &k in Kind::ALL {
+            let e = Event::new(t("2026-03-01 10:00"), k, 7);
+            assert_eq!((e.kind(), e.index()), (k, 7));
+            assert_eq!(Kind::ALL[k as usize], k);
+        }
+        let at = |s| Event::new(t(s), Kind::Report, 0);
+        // 10:00 at +08:00 is 02:00 UTC, before 03:00 at +00:00
+        assert!(at("2026-03-01T10:00:00+08:00") < at("2026-03-01T03:00:00+00:00"));
+        assert!(at("2026-03-01T10:00:00.5+08:00") > at("2026-03-01T10:00:00+08:00"));
+        let same = t("2026-03-01 10:00");
+        assert!(Event::new(same, Kind::Relation, 9) < Event::new(same, Kind::Report, 0));
+        assert!(Event::new(same, Kind::Report, 1) < Event::new(same, Kind::Report, 2));
+    }
+}
