@@ -336,6 +336,18 @@ impl PartialEq<String> for Role {
     }
 }
 
+impl PartialEq<str> for Role {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Role {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -390,7 +402,8 @@ choices! {
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
-        stem: "voids", table: "void", prefix: "X-", unique: true, init: true, at: at, id: id, phone: none,
+        stem: "voids", table: "void", prefix: "X-",
+        unique: true, init: true, at: at, id: id, phone: none,
     } {
         id: Text,
         at: Time,
@@ -401,8 +414,8 @@ kinds! {
 
     /// Two phones in one family (R1).
     Relation => relations: Relation {
-        stem: "relations", table: "relation", prefix: "F-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "relations", table: "relation", prefix: "F-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,
@@ -414,7 +427,8 @@ kinds! {
 
     /// A consultant 置业顾问 joining or leaving the office 人员变动 (R11).
     Staff => staff: Staff {
-        stem: "staff", table: "staff", prefix: "ST-", unique: true, init: false, at: at, id: id, phone: none,
+        stem: "staff", table: "staff", prefix: "ST-",
+        unique: true, init: false, at: at, id: id, phone: none,
     } {
         id: Text,
         at: Time,
@@ -426,8 +440,8 @@ kinds! {
     /// A developer-direct slip 甲方直接客户确认单. Every field must be filled for it to be valid
     /// (确认单上的每项不能空缺), so the optional ones are kept as written.
     Direct => directs: Direct {
-        stem: "directs", table: "direct", prefix: "D-", unique: true, init: true, at: presented_at, id: id,
-        phone: phone,
+        stem: "directs", table: "direct", prefix: "D-",
+        unique: true, init: true, at: presented_at, id: id, phone: phone,
     } {
         id: Text,
         presented_at: Time,
@@ -447,8 +461,8 @@ kinds! {
 
     /// A call, visit or follow-up recorded by the office (电访记录).
     Contact => contacts: Contact {
-        stem: "contacts", table: "contact", prefix: "C-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "contacts", table: "contact", prefix: "C-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,
@@ -465,8 +479,8 @@ kinds! {
 
     /// A channel report 报备: "I will bring client X".
     Report => reports: Report {
-        stem: "reports", table: "report", prefix: "R-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "reports", table: "report", prefix: "R-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,
@@ -479,8 +493,8 @@ kinds! {
 
     /// One signature on a visit slip 带客确认单. Many rows share one slip id.
     Slip => signatures: Signature {
-        stem: "slips", table: "slip", prefix: "S-", unique: false, init: true, at: at, id: slip,
-        phone: none,
+        stem: "slips", table: "slip", prefix: "S-",
+        unique: false, init: true, at: at, id: slip, phone: none,
     } {
         slip: Text,
         at: Time,
@@ -490,8 +504,8 @@ kinds! {
 
     /// A special-discount approval 特殊优惠审批单.
     Discount => discounts: Discount {
-        stem: "discounts", table: "discount", prefix: "A-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "discounts", table: "discount", prefix: "A-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,
@@ -507,8 +521,8 @@ kinds! {
 
     /// A booking 认购 of a unit.
     Booking => bookings: Booking {
-        stem: "bookings", table: "booking", prefix: "B-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "bookings", table: "booking", prefix: "B-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,
@@ -527,8 +541,8 @@ kinds! {
 
     /// A penalty notice 处罚通知书.
     Violation => violations: Violation {
-        stem: "violations", table: "violation", prefix: "V-", unique: true, init: true, at: at, id: id,
-        phone: phone,
+        stem: "violations", table: "violation", prefix: "V-",
+        unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
         at: Time,

@@ -1,6 +1,6 @@
-//! R11.1 Employment (人员变动): a consultant 置业顾问 joining or leaving the office. A consultant
-//! with no staff rows is employed; one whose latest non-voided staff row (evaluation order) is a
-//! `leave` has left.
+//! R11.1 Employment (人员变动): a consultant 置业顾问 joining or leaving the office. A
+//! consultant with no staff rows is employed; one whose latest non-voided staff row (evaluation
+//! order) is a `leave` has left.
 //!
 //! Staff rows name no client: under sharding they are all judged in the first shard (like every
 //! record without a phone), so the state here is the whole ledger's. The R11 rules that read it
