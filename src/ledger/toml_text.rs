@@ -125,7 +125,7 @@ mod tests {
         let mut errors = vec![];
         rows(
             "voids.toml",
-            "[[void]]\nid = \"X-1\"\nat = = 3\n",
+            "[[void]]\nid = \"X-1\"\n!at = 3\n",
             Kind::Void,
             &mut errors,
             &mut |_, _, _| {},
