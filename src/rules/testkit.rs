@@ -92,19 +92,18 @@ impl Lb {
         Lb::default()
     }
 
-    pub fn report(mut self, id: &str, at: &str, channel: &str, broker: &str, phone: Phone) -> Lb {
-        let line = self.l.reports.len();
-        self.l.reports.push(Report {
-            id: id.into(),
-            at: t(at),
-            channel: channel.into(),
-            broker: broker.into(),
-            client: "张伟".into(),
-            phone,
-            note: None,
-            src: src("reports.csv", line),
-        });
-        self
+    pub fn report(self, id: &str, at: &str, channel: &str, broker: &str, phone: Phone) -> Lb {
+        let phone = phone.to_string();
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("channel", channel),
+            ("broker", broker),
+        ];
+        self.row(
+            Kind::Report,
+            &[&cells[..], &[("client", "张伟"), ("phone", &phone)]].concat(),
+        )
     }
 
     fn contact(mut self, id: &str, at: &str, kind: ContactKind, phone: Phone) -> Lb {
@@ -170,67 +169,57 @@ impl Lb {
     }
 
     /// A complete direct slip for client 张伟, unit 1-1-101.
-    pub fn direct(mut self, id: &str, at: &str, phone: Phone) -> Lb {
-        let line = self.l.directs.len();
-        let d = |s: &str| Some(Decimal::from_str_exact(s).unwrap());
-        self.l.directs.push(Direct {
-            id: id.into(),
-            presented_at: t(at),
-            phone,
-            client: Some("张伟".into()),
-            unit: Some("1-1-101".into()),
-            area: d("100"),
-            list_unit_price: d("20000"),
-            unit_price: d("19000"),
-            total: d("1900000"),
-            other: Some("车位".into()),
-            request: Some("95折".into()),
-            client_signature: Some("张伟".into()),
-            developer_signer: Some("甲方总经理".into()),
-            agency_signer: Some("乙方总经理".into()),
-            src: src("directs.csv", line),
-        });
-        self
+    pub fn direct(self, id: &str, at: &str, phone: Phone) -> Lb {
+        let phone = phone.to_string();
+        let cells = [("id", id), ("presented_at", at), ("phone", &phone)];
+        let slip = [
+            ("client", "张伟"),
+            ("unit", "1-1-101"),
+            ("area", "100"),
+            ("list_unit_price", "20000"),
+            ("unit_price", "19000"),
+            ("total", "1900000"),
+            ("other", "车位"),
+            ("request", "95折"),
+            ("client_signature", "张伟"),
+            ("developer_signer", "甲方总经理"),
+            ("agency_signer", "乙方总经理"),
+        ];
+        self.row(Kind::Direct, &[&cells[..], &slip].concat())
     }
 
     /// A booking of unit 1-1-101 by 张伟 at list 2,000,000 and price 1,990,000.
-    pub fn booking(mut self, id: &str, at: &str, phone: Phone) -> Lb {
-        let line = self.l.bookings.len();
-        self.l.bookings.push(Booking {
-            id: id.into(),
-            at: t(at),
-            unit: "1-1-101".into(),
-            buyer: "张伟".into(),
-            phone,
-            area: None,
-            list_price: Decimal::from(2_000_000),
-            price: Decimal::from(1_990_000),
-            payment: None,
-            consultant: None,
-            discount: None,
-            deposit: None,
-            note: None,
-            src: src("bookings.csv", line),
-        });
-        self
+    pub fn booking(self, id: &str, at: &str, phone: Phone) -> Lb {
+        let phone = phone.to_string();
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("phone", &phone),
+            ("unit", "1-1-101"),
+        ];
+        let sale = [
+            ("buyer", "张伟"),
+            ("list_price", "2000000"),
+            ("price", "1990000"),
+        ];
+        self.row(Kind::Booking, &[&cells[..], &sale].concat())
     }
 
-    pub fn discount(mut self, id: &str, at: &str, phone: Phone) -> Lb {
-        let line = self.l.discounts.len();
-        self.l.discounts.push(Discount {
-            id: id.into(),
-            at: t(at),
-            phone,
-            unit: "1-1-101".into(),
-            client: Some("张伟".into()),
-            list_unit_price: None,
-            unit_price: None,
-            reason: None,
-            developer_signer: Some("甲方".into()),
-            agency_signer: Some("乙方".into()),
-            src: src("discounts.csv", line),
-        });
-        self
+    /// A discount approval for unit 1-1-101, signed by both heads.
+    pub fn discount(self, id: &str, at: &str, phone: Phone) -> Lb {
+        let phone = phone.to_string();
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("phone", &phone),
+            ("unit", "1-1-101"),
+        ];
+        let signed = [
+            ("client", "张伟"),
+            ("developer_signer", "甲方"),
+            ("agency_signer", "乙方"),
+        ];
+        self.row(Kind::Discount, &[&cells[..], &signed].concat())
     }
 
     pub fn violation(
@@ -257,18 +246,19 @@ impl Lb {
         self
     }
 
-    pub fn relation(mut self, id: &str, at: &str, a: Phone, b: Phone) -> Lb {
-        let line = self.l.relations.len();
-        self.l.relations.push(Relation {
-            id: id.into(),
-            at: t(at),
-            phone: a,
-            relation: RelationKind::Spouse,
-            other_phone: b,
-            note: None,
-            src: src("relations.csv", line),
-        });
-        self
+    /// `a` and `b` are spouses (R1).
+    pub fn relation(self, id: &str, at: &str, a: Phone, b: Phone) -> Lb {
+        let (a, b) = (a.to_string(), b.to_string());
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("phone", &a),
+            ("relation", "spouse"),
+        ];
+        self.row(
+            Kind::Relation,
+            &[&cells[..], &[("other_phone", &b)]].concat(),
+        )
     }
 
     pub fn void(self, id: &str, at: &str, target: &str) -> Lb {
