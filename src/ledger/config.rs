@@ -173,13 +173,16 @@ impl Check {
     }
 }
 
+/// The 1-based line of byte `at`: one more than the line breaks before it (an error at the very
+/// start of a line is on that line, not the one before).
+fn line_of(text: &str, at: usize) -> u32 {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u32 + 1
+}
+
 /// Parses `attrib.toml`. Every problem is reported, each naming its key.
 pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start].lines().count().max(1) as u32)
-            .unwrap_or(0);
+        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         let msg = e.message().to_string();
         vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
     })?;
@@ -347,8 +350,18 @@ agency_rate = "1.8%"
 
     #[test]
     fn unknown_keys_are_syntax_errors_with_a_line() {
+        // MINIMAL is 8 lines (the first empty), then an empty line, `[rules]` and the key
         let errs = parse_config(&format!("{MINIMAL}\n[rules]\nprotect = 3\n")).unwrap_err();
-        assert!(errs[0].line > 0);
+        assert_eq!(errs[0].line, 11, "{}", errs[0]);
         assert!(errs[0].to_string().contains("protect"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn a_bad_value_in_the_middle_of_a_line_is_on_that_line() {
+        let errs =
+            parse_config(&format!("{MINIMAL}[rules]\nprotection_days = \"x\"\n")).unwrap_err();
+        assert_eq!(errs[0].line, 10, "{}", errs[0]);
+        let errs = parse_config("[project]\nname = ").unwrap_err();
+        assert_eq!(errs[0].line, 2, "{}", errs[0]);
     }
 }
