@@ -60,12 +60,12 @@ fn kind_command(kind: Kind) -> clap::Command {
     .arg(
         Arg::new("format")
             .long("format")
-            .value_parser(clap::value_parser!(Format)),
+            .value_parser(super::format_parser()),
     )
     .arg(
         Arg::new("lang")
             .long("lang")
-            .value_parser(clap::value_parser!(Lang)),
+            .value_parser(super::lang_parser()),
     )
     .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
 }

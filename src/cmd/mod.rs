@@ -57,14 +57,29 @@ pub struct Global {
     #[arg(long, global = true, value_name = "TIME")]
     pub at: Option<String>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value = "table")]
+    #[arg(long, global = true, value_parser = format_parser(), default_value = "table")]
     pub format: Format,
     /// Language of human output (default: the project's, else zh).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = lang_parser())]
     pub lang: Option<Lang>,
     /// Show phone numbers whole in human output.
     #[arg(long, global = true)]
     pub reveal: bool,
+}
+
+/// `--format`: clap lists, completes and checks the names; `render` turns one into a `Format`
+/// (render does not depend on clap).
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::NAMES)
+        .map(|s| s.parse::<Format>().expect("a name clap checked"))
+}
+
+/// `--lang`, as `format_parser`.
+pub fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Lang::NAMES)
+        .map(|s| s.parse::<Lang>().expect("a name clap checked"))
 }
 
 #[derive(Subcommand, Debug)]
