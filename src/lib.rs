@@ -9,3 +9,4 @@ pub mod model;
 pub mod par;
 pub mod render;
 pub mod rules;
+pub mod settings;

@@ -373,3 +373,26 @@ fn a_revision_that_starts_with_a_dash_is_refused_with_the_reason() {
     assert_eq!(code, 2);
     assert!(err.contains(&format!("「-p」 {said}")), "{err}");
 }
+
+#[test]
+fn audit_speaks_the_language_of_the_committed_config_unless_told() {
+    let r = Repo::new();
+    r.write(
+        "attrib.toml",
+        &common::CONFIG.replace(
+            "timezone = \"+08:00\"",
+            "timezone = \"+08:00\"\nlang = \"en\"",
+        ),
+    );
+    r.write(
+        "reports.csv",
+        &format!("{HEAD}R-1,2026-03-01 09:00,链家,王五,张伟,13800000001\n"),
+    );
+    r.commit("2026-03-01T09:05:00+08:00", "day 1");
+    let (code, out, err) = r.attrib(&["audit"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("clean: 1 commits"), "{out}");
+    let (code, out, _) = r.attrib(&["--lang", "zh", "audit"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("审计通过: 1 次提交"), "{out}");
+}

@@ -4,14 +4,20 @@
 
 use super::Global;
 use crate::ledger::load::line_breaks;
-use crate::ledger::{self, Files, config::CONFIG_FILE, encoding, fields::parse_time, git, raw};
+use crate::ledger::{
+    self, Files,
+    config::{CONFIG_FILE, DEFAULT_ZONE},
+    encoding,
+    fields::parse_time,
+    git, raw,
+};
 use crate::model::{Kind, RawRow, Time};
 use crate::render::{self, Format};
 use crate::rules::{
     self,
     audit::{self, Finding, FindingKind},
 };
-use anyhow::Context;
+use crate::settings::Settings;
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 
@@ -136,8 +142,6 @@ struct Walk {
     findings: Vec<Finding>,
 }
 
-const EIGHT_HOURS: i32 = 8 * 3600;
-
 impl Walk {
     /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
     fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
@@ -190,10 +194,9 @@ impl Walk {
             Some((_, b, _)) => ledger::config::parse_config(&text(b)).ok(),
             None => self.state.config(),
         };
-        let eight = chrono::FixedOffset::east_opt(EIGHT_HOURS).expect("valid offset");
         let (tz, max_delay) = config
             .map(|c| (c.timezone, c.max_entry_delay_hours))
-            .unwrap_or((eight, 24));
+            .unwrap_or((DEFAULT_ZONE, 24));
         let committed = chrono::DateTime::parse_from_rfc3339(&c.date).ok();
         // Honest appends that come after every earlier row in evaluation order cannot change an
         // R2–R6 verdict; only commits that reach back (edits, deletions, rows placed before the
@@ -268,6 +271,14 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
     }
 }
 
+/// The ledger's config as committed at HEAD, if it is there and reads: the project whose history
+/// is audited (its zone and language are the run's settings).
+fn head_config(dir: &std::path::Path) -> anyhow::Result<Option<crate::model::Config>> {
+    let prefix = git::prefix(dir)?;
+    let bytes = git::BlobReader::new(dir)?.read(&format!("HEAD:{prefix}{CONFIG_FILE}"))?;
+    Ok(bytes.and_then(|b| ledger::config::parse_config(&text(&b)).ok()))
+}
+
 pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     let dir = g.dir();
     let commits = git::history(&dir, a.since.as_deref())?;
@@ -283,14 +294,10 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
                 .collect(),
         );
     }
-    let tz = state
-        .config()
-        .map(|c| c.timezone)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(EIGHT_HOURS).expect("valid offset"));
-    let as_of = match &g.at {
-        Some(s) => parse_time(s, tz).context("--at")?,
-        None => chrono::Utc::now().with_timezone(&tz),
-    };
+    // the rows' zone at the start: the base's config, else the default
+    let tz = state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+    let settings = Settings::resolve(&g.asked(), head_config(&dir)?.as_ref())?;
+    let as_of = settings.as_of;
     let latest = state
         .files
         .keys()
@@ -316,13 +323,9 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
         eprintln!();
     }
     let findings = walk.findings;
-    let style = render::Style {
-        lang: g.lang.unwrap_or(render::Lang::Zh),
-        tz,
-        reveal: g.reveal,
-    };
+    let style = settings.style();
     let out = &mut std::io::stdout().lock();
-    match g.format {
+    match settings.format {
         Format::Json => writeln!(out, "{}", render::audit::json(&findings))?,
         Format::Csv => render::audit::csv(&findings, out)?,
         Format::Table => writeln!(

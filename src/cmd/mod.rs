@@ -22,8 +22,9 @@ pub mod settle;
 pub mod validate;
 
 use crate::ledger::{self, Files};
-use crate::model::{Config, Ledger, Time};
-use crate::render::{Format, Lang, Style};
+use crate::model::{Config, Ledger};
+use crate::render::{Format, Lang};
+use crate::settings::{Asked, Settings};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -124,29 +125,20 @@ impl Global {
         self.ledger.clone().unwrap_or_else(|| PathBuf::from("."))
     }
 
-    pub fn style(&self, config: &Config) -> Style {
-        let lang = self.lang.unwrap_or(match config.lang.as_deref() {
-            Some("en") => Lang::En,
-            _ => Lang::Zh,
-        });
-        Style {
-            lang,
-            tz: config.timezone,
+    /// What the global options ask for.
+    pub fn asked(&self) -> Asked<'_> {
+        Asked {
+            at: self.at.as_deref(),
+            lang: self.lang,
+            format: self.format,
             reveal: self.reveal,
         }
     }
 
-    /// The as-of time: `--at` in the project zone, or now.
-    pub fn as_of(&self, config: &Config) -> anyhow::Result<Time> {
-        match &self.at {
-            Some(s) => parse_at(s, config),
-            None => Ok(chrono::Utc::now().with_timezone(&config.timezone)),
-        }
+    /// The run's settings: these options over the project's config.
+    pub fn settings(&self, config: &Config) -> anyhow::Result<Settings> {
+        Settings::resolve(&self.asked(), Some(config))
     }
-}
-
-pub fn parse_at(s: &str, config: &Config) -> anyhow::Result<Time> {
-    ledger::fields::parse_time(s, config.timezone).with_context(|| "--at".to_string())
 }
 
 /// Reads the ledger's files: from the folder, or as they stood at git revision `rev`.

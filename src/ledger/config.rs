@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "attrib.toml";
 
+/// The project zone when `[project] timezone` is not given, or when there is no config to read
+/// (an audit's first commits): Beijing time.
+pub const DEFAULT_ZONE: FixedOffset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+
 /// The slip roles when the config names none (签字顺序: 接待 → 案场经理 → 甲方 → 任总).
 pub const DEFAULT_ROLES: [&str; 4] = ["reception", "site_manager", "developer", "final"];
 
@@ -187,14 +191,16 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
     })?;
     let mut c = Check { errors: vec![] };
-    let tz = raw.project.timezone.as_deref().unwrap_or("+08:00");
-    let timezone = tz.parse::<FixedOffset>().unwrap_or_else(|_| {
-        c.fail(
-            "project.timezone",
-            format!("「{tz}」 is not an offset like +08:00"),
-        );
-        FixedOffset::east_opt(8 * 3600).expect("valid offset")
-    });
+    let timezone = match raw.project.timezone.as_deref() {
+        None => DEFAULT_ZONE,
+        Some(tz) => tz.parse::<FixedOffset>().unwrap_or_else(|_| {
+            c.fail(
+                "project.timezone",
+                format!("「{tz}」 is not an offset like {DEFAULT_ZONE}"),
+            );
+            DEFAULT_ZONE
+        }),
+    };
     if let Some(lang) = &raw.project.lang
         && lang != "zh"
         && lang != "en"
@@ -318,6 +324,7 @@ agency_rate = "1.8%"
         assert_eq!(c.channel_hold_days, 30);
         assert_eq!(c.day_count, DayCount::Calendar);
         assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
+        assert_eq!(DEFAULT_ZONE.to_string(), "+08:00");
         assert_eq!(
             c.channel_rate, c.agency_rate,
             "channel_rate defaults to agency_rate"
