@@ -4,6 +4,7 @@
 //! it never reads files, the clock or the environment, and never prints.
 
 pub mod cmd;
+pub mod history;
 pub mod ledger;
 pub mod model;
 pub mod par;
