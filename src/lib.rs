@@ -1,7 +1,7 @@
 //! attrib decides who owns a home buyer (客户归属 / 确客 / 判客) from plain-text ledgers.
 //!
-//! Dependencies point one way: `cmd` → {`ledger`, `rules`, `render`} → `model`. `rules` is pure:
-//! it never reads files, the clock or the environment, and never prints.
+//! Dependencies point one way: `cmd` → {`settings`, `history`} → {`ledger`, `rules`, `render`} →
+//! `model`. `rules` is pure: it never reads files, the clock or the environment, and never prints.
 
 pub mod cmd;
 pub mod history;
