@@ -177,19 +177,10 @@ impl Check {
     }
 }
 
-/// The 1-based line of byte `at`: one more than the line breaks before it (an error at the very
-/// start of a line is on that line, not the one before).
-fn line_of(text: &str, at: usize) -> u32 {
-    memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u32 + 1
-}
-
 /// Parses `attrib.toml`. Every problem is reported, each naming its key.
 pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-        let msg = e.message().to_string();
-        vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
-    })?;
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| vec![LedgerError::toml(CONFIG_FILE, text, &e)])?;
     let mut c = Check { errors: vec![] };
     let timezone = match raw.project.timezone.as_deref() {
         None => DEFAULT_ZONE,
