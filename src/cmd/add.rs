@@ -103,7 +103,8 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             );
         }
     };
-    // for add, `--at` is the record's time (written as given), not the as-of time: now is
+    // for add, `--at` is the new record's time (written as given), not an as-of time: the
+    // settings are resolved without it, so their as-of instant is now
     let settings = Settings::resolve(
         &Asked {
             at: None,
