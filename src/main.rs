@@ -24,6 +24,8 @@ fn closed_stdout(e: &anyhow::Error) -> bool {
 }
 
 /// jemalloc gives freed memory back; glibc's per-thread arenas keep it, which cost a million-row
-/// settlement some 55 MB of its peak (docs/performance.md).
+/// settlement some 55 MB of its peak (docs/performance.md). Not with MSVC, where jemalloc does not
+/// build: Windows keeps its own allocator.
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -9,12 +9,18 @@ const HEAD: &str = "id,at,channel,broker,client,phone\n";
 /// A git repository whose ledger lives in `ledger/`.
 struct Repo {
     w: Workdir,
+    folder: &'static str,
 }
 
 impl Repo {
     fn new() -> Repo {
+        Repo::in_folder("ledger")
+    }
+
+    /// A repository whose ledger lives in `folder`.
+    fn in_folder(folder: &'static str) -> Repo {
         let w = Workdir::empty();
-        let r = Repo { w };
+        let r = Repo { w, folder };
         r.git(&["init", "-q", "-b", "main"], None);
         std::fs::create_dir(r.dir()).unwrap();
         std::fs::write(r.dir().join("attrib.toml"), common::CONFIG).unwrap();
@@ -22,7 +28,7 @@ impl Repo {
     }
 
     fn dir(&self) -> std::path::PathBuf {
-        self.w.file("ledger")
+        self.w.file(self.folder)
     }
 
     fn git(&self, args: &[&str], date: Option<&str>) {
@@ -332,4 +338,71 @@ fn an_edit_inside_a_toml_file_is_found_by_id() {
     );
     assert!(f[0]["before"].as_str().unwrap().contains("unit=1-1-101"));
     assert!(f[0]["after"].as_str().unwrap().contains("unit=9-9-909"));
+}
+
+#[test]
+fn a_ledger_folder_with_a_space_in_its_name_is_read_at_revisions_and_audited() {
+    // git cat-file echoes a missing file's spec (`<rev>:售楼处 台账/voids.csv missing`) as given
+    let r = Repo::in_folder("售楼处 台账");
+    r.write(
+        "reports.csv",
+        &format!("{HEAD}R-1,2026-03-01 09:00,链家,王五,张伟,13800000001\n"),
+    );
+    r.commit("2026-03-01T09:05:00+08:00", "day 1");
+    r.git(&["tag", "v1"], None);
+    r.write(
+        "reports.csv",
+        &format!("{HEAD}R-1,2026-03-01 09:00,链家,王五,张伟,13800000009\n"),
+    );
+    r.commit("2026-03-02T09:05:00+08:00", "day 2");
+    let (code, out, err) = r.attrib(&["--format", "json", "replay", "--rev", "v1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("13800000001") || out.contains("\"R-1\""),
+        "{out}"
+    );
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert_eq!(kinds(&f), vec![("edit".into(), "R-1".into())]);
+    let (code, out, err) = r.attrib(&["--format", "json", "audit", "--since", "v1"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("\"edit\""), "{out}");
+}
+
+#[test]
+fn a_revision_that_starts_with_a_dash_is_refused_with_the_reason() {
+    let r = honest();
+    let said = "is not a revision: a revision never starts with \"-\"";
+    let (code, _, err) = r.attrib(&["replay", "--rev=--output=/tmp/attrib-x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("「--output=/tmp/attrib-x」 {said}")),
+        "{err}"
+    );
+    let (code, _, err) = r.attrib(&["audit", "--since=-p"]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("「-p」 {said}")), "{err}");
+}
+
+#[test]
+fn audit_speaks_the_language_of_the_committed_config_unless_told() {
+    let r = Repo::new();
+    r.write(
+        "attrib.toml",
+        &common::CONFIG.replace(
+            "timezone = \"+08:00\"",
+            "timezone = \"+08:00\"\nlang = \"en\"",
+        ),
+    );
+    r.write(
+        "reports.csv",
+        &format!("{HEAD}R-1,2026-03-01 09:00,链家,王五,张伟,13800000001\n"),
+    );
+    r.commit("2026-03-01T09:05:00+08:00", "day 1");
+    let (code, out, err) = r.attrib(&["audit"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("clean: 1 commits"), "{out}");
+    let (code, out, _) = r.attrib(&["--lang", "zh", "audit"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("审计通过: 1 次提交"), "{out}");
 }

@@ -551,3 +551,20 @@ fn the_ledger_folder_comes_from_attrib_ledger_when_no_c_is_given() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 200 records"));
 }
+
+#[test]
+fn a_syntax_error_in_attrib_toml_names_its_own_line() {
+    let w = Workdir::empty();
+    // the unknown key starts its line: the line before it was named until this was fixed
+    w.write(
+        "attrib.toml",
+        &format!("{}\n[rules]\nprotect = 3\n", common::CONFIG),
+    );
+    let line = common::CONFIG.lines().count() + 3;
+    let (code, _, err) = w.run(&["validate"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("attrib.toml:{line}: ")) && err.contains("protect"),
+        "expected attrib.toml:{line} in:\n{err}"
+    );
+}

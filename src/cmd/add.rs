@@ -6,6 +6,7 @@ use crate::ledger::{self, append};
 use crate::model::{Kind, Time};
 use crate::render::{self, Format, Lang, Style};
 use crate::rules;
+use crate::settings::{Asked, Settings};
 use anyhow::{Context, bail};
 use clap::{Arg, ArgAction};
 use std::collections::BTreeMap;
@@ -60,12 +61,12 @@ fn kind_command(kind: Kind) -> clap::Command {
     .arg(
         Arg::new("format")
             .long("format")
-            .value_parser(clap::value_parser!(Format)),
+            .value_parser(super::format_parser()),
     )
     .arg(
         Arg::new("lang")
             .long("lang")
-            .value_parser(clap::value_parser!(Lang)),
+            .value_parser(super::lang_parser()),
     )
     .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
 }
@@ -102,7 +103,16 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             );
         }
     };
-    let now = chrono::Utc::now().with_timezone(&before.config.timezone);
+    // for add, `--at` is the new record's time (written as given), not an as-of time: the
+    // settings are resolved without it, so their as-of instant is now
+    let settings = Settings::resolve(
+        &Asked {
+            at: None,
+            ..g.asked()
+        },
+        Some(&before.config),
+    )?;
+    let now = settings.as_of;
     fill_defaults(kind, &before, &mut values, g.at.as_deref(), now);
     let plan = append::plan(&files, kind, &values)?;
     let after = match ledger::load(&plan.files) {
@@ -112,13 +122,13 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             bail!("the record was refused; nothing was written");
         }
     };
-    let style = g.style(&after.config);
+    let style = settings.style();
     let record_at = ledger::fields::parse_time(
         values
             .get("at")
             .or(values.get("presented_at"))
             .expect("defaulted"),
-        after.config.timezone,
+        settings.zone,
     )?;
     let as_of = now.max(record_at);
     let e = rules::evaluate(&after, as_of);
@@ -128,7 +138,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         .expect("every kind has an id or a slip id");
     append::commit(&dir, &plan)?;
     match e.verdict(key) {
-        Some(v) => print_verdict(v, &style, g.format)?,
+        Some(v) => print_verdict(v, &style, settings.format)?,
         None => say!("{key}")?,
     }
     Ok(0)

@@ -39,16 +39,16 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
         _ => bail!("--price and --list-price go together"),
     };
     let ledger = open(g, a.rev.as_deref())?;
-    let as_of = g.as_of(&ledger.config)?;
-    let style = g.style(&ledger.config);
-    let e = rules::evaluate_scoped(ledger, as_of, Scope::Family(phone));
+    let settings = g.settings(&ledger.config)?;
+    let style = settings.style();
+    let e = rules::evaluate_scoped(ledger, settings.as_of, Scope::Family(phone));
     let prospect = Prospect {
         name: a.name,
         unit: a.unit,
         price,
     };
     let s = rules::check::client_status(&e, phone, &prospect);
-    match g.format {
+    match settings.format {
         Format::Table => say!("{}", render::check::text(&s, &e.verdicts, &style))?,
         Format::Json => say!("{}", render::check::json(&s, &e.verdicts, &style))?,
         Format::Csv => render::check::csv(&s, &style, &mut std::io::stdout().lock())?,

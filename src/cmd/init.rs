@@ -80,3 +80,15 @@ pub fn run(g: &Global, a: InitArgs) -> anyhow::Result<i32> {
     say!("{}", dir.display())?;
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ledger::config::{DEFAULT_ZONE, parse_config};
+
+    #[test]
+    fn the_template_parses_and_names_the_default_zone() {
+        let c = parse_config(super::TEMPLATE).unwrap();
+        assert_eq!(c.timezone, DEFAULT_ZONE);
+        assert!(super::TEMPLATE.contains(&format!("(default {DEFAULT_ZONE})")));
+    }
+}

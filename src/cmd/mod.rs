@@ -22,8 +22,9 @@ pub mod settle;
 pub mod validate;
 
 use crate::ledger::{self, Files};
-use crate::model::{Config, Ledger, Time};
-use crate::render::{Format, Lang, Style};
+use crate::model::{Config, Ledger};
+use crate::render::{Format, Lang};
+use crate::settings::{Asked, Settings};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -57,14 +58,29 @@ pub struct Global {
     #[arg(long, global = true, value_name = "TIME")]
     pub at: Option<String>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value = "table")]
+    #[arg(long, global = true, value_parser = format_parser(), default_value = "table")]
     pub format: Format,
     /// Language of human output (default: the project's, else zh).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = lang_parser())]
     pub lang: Option<Lang>,
     /// Show phone numbers whole in human output.
     #[arg(long, global = true)]
     pub reveal: bool,
+}
+
+/// `--format`: clap lists, completes and checks the names; `render` turns one into a `Format`
+/// (render does not depend on clap).
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::NAMES)
+        .map(|s| s.parse::<Format>().expect("a name clap checked"))
+}
+
+/// `--lang`, as `format_parser`.
+pub fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Lang::NAMES)
+        .map(|s| s.parse::<Lang>().expect("a name clap checked"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,29 +125,20 @@ impl Global {
         self.ledger.clone().unwrap_or_else(|| PathBuf::from("."))
     }
 
-    pub fn style(&self, config: &Config) -> Style {
-        let lang = self.lang.unwrap_or(match config.lang.as_deref() {
-            Some("en") => Lang::En,
-            _ => Lang::Zh,
-        });
-        Style {
-            lang,
-            tz: config.timezone,
+    /// What the global options ask for.
+    pub fn asked(&self) -> Asked<'_> {
+        Asked {
+            at: self.at.as_deref(),
+            lang: self.lang,
+            format: self.format,
             reveal: self.reveal,
         }
     }
 
-    /// The as-of time: `--at` in the project zone, or now.
-    pub fn as_of(&self, config: &Config) -> anyhow::Result<Time> {
-        match &self.at {
-            Some(s) => parse_at(s, config),
-            None => Ok(chrono::Utc::now().with_timezone(&config.timezone)),
-        }
+    /// The run's settings: these options over the project's config.
+    pub fn settings(&self, config: &Config) -> anyhow::Result<Settings> {
+        Settings::resolve(&self.asked(), Some(config))
     }
-}
-
-pub fn parse_at(s: &str, config: &Config) -> anyhow::Result<Time> {
-    ledger::fields::parse_time(s, config.timezone).with_context(|| "--at".to_string())
 }
 
 /// Reads the ledger's files: from the folder, or as they stood at git revision `rev`.

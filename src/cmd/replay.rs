@@ -13,10 +13,10 @@ pub struct ReplayArgs {
 
 pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
     let ledger = open(g, a.rev.as_deref())?;
-    let as_of = g.as_of(&ledger.config)?;
-    let style = g.style(&ledger.config);
-    let e = rules::evaluate(ledger, as_of);
-    match g.format {
+    let s = g.settings(&ledger.config)?;
+    let style = s.style();
+    let e = rules::evaluate(ledger, s.as_of);
+    match s.format {
         Format::Table => say!("{}", render::replay::table_text(&e.verdicts, &style))?,
         Format::Json => say!("{}", render::replay::json(&e.verdicts, &style))?,
         Format::Csv => render::replay::csv(&e.verdicts, &style, &mut std::io::stdout().lock())?,

@@ -44,16 +44,16 @@ fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
 pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let (year, month) = parse_month(&a.month)?;
     let ledger = open(g, a.rev.as_deref())?;
-    let as_of = g.as_of(&ledger.config)?;
-    let style = g.style(&ledger.config);
-    let tz = ledger.config.timezone;
+    let s = g.settings(&ledger.config)?;
+    let style = s.style();
+    let tz = s.zone;
     let (from, before) = (settle::month_start(year, month, tz))
         .zip(settle::month_after(year, month, tz))
         .with_context(|| format!("--month {} is out of range", a.month))?;
-    let e = rules::evaluate_scoped(ledger, as_of, Scope::Settlement { from, before });
+    let e = rules::evaluate_scoped(ledger, s.as_of, Scope::Settlement { from, before });
     let lines = settle::month_lines(&e, year, month, tz);
     let out = &mut std::io::stdout().lock();
-    match (a.by, g.format) {
+    match (a.by, s.format) {
         (By::Line, Format::Table) => say!("{}", render::settle::lines_table(&lines, &style))?,
         (By::Line, Format::Json) => say!("{}", render::settle::lines_json(&lines, &style))?,
         (By::Line, Format::Csv) => render::settle::lines_csv(&lines, &style, a.bom, out)?,

@@ -2,6 +2,7 @@
 
 use super::{Global, print_errors, read_files};
 use crate::ledger;
+use crate::settings::{Asked, Settings};
 
 pub fn run(g: &Global) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
@@ -9,7 +10,12 @@ pub fn run(g: &Global) -> anyhow::Result<i32> {
         Ok(l) => {
             super::note_encodings(&l);
             let n = l.rows();
-            let style = g.style(&l.config);
+            // validate judges nothing as of a time: `--at` is not read
+            let asked = Asked {
+                at: None,
+                ..g.asked()
+            };
+            let style = Settings::resolve(&asked, Some(&l.config))?.style();
             say!(
                 "{}",
                 style.pick(

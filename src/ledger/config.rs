@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "attrib.toml";
 
+/// The project zone when `[project] timezone` is not given, or when there is no config to read
+/// (an audit's first commits): Beijing time.
+pub const DEFAULT_ZONE: FixedOffset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+
 /// The slip roles when the config names none (签字顺序: 接待 → 案场经理 → 甲方 → 任总).
 pub const DEFAULT_ROLES: [&str; 4] = ["reception", "site_manager", "developer", "final"];
 
@@ -175,23 +179,19 @@ impl Check {
 
 /// Parses `attrib.toml`. Every problem is reported, each naming its key.
 pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start].lines().count().max(1) as u32)
-            .unwrap_or(0);
-        let msg = e.message().to_string();
-        vec![LedgerError::at(CONFIG_FILE, line, ErrorKind::Syntax(msg))]
-    })?;
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| vec![LedgerError::toml(CONFIG_FILE, text, &e)])?;
     let mut c = Check { errors: vec![] };
-    let tz = raw.project.timezone.as_deref().unwrap_or("+08:00");
-    let timezone = tz.parse::<FixedOffset>().unwrap_or_else(|_| {
-        c.fail(
-            "project.timezone",
-            format!("「{tz}」 is not an offset like +08:00"),
-        );
-        FixedOffset::east_opt(8 * 3600).expect("valid offset")
-    });
+    let timezone = match raw.project.timezone.as_deref() {
+        None => DEFAULT_ZONE,
+        Some(tz) => tz.parse::<FixedOffset>().unwrap_or_else(|_| {
+            c.fail(
+                "project.timezone",
+                format!("「{tz}」 is not an offset like {DEFAULT_ZONE}"),
+            );
+            DEFAULT_ZONE
+        }),
+    };
     if let Some(lang) = &raw.project.lang
         && lang != "zh"
         && lang != "en"
@@ -315,6 +315,7 @@ agency_rate = "1.8%"
         assert_eq!(c.channel_hold_days, 30);
         assert_eq!(c.day_count, DayCount::Calendar);
         assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
+        assert_eq!(DEFAULT_ZONE.to_string(), "+08:00");
         assert_eq!(
             c.channel_rate, c.agency_rate,
             "channel_rate defaults to agency_rate"
@@ -347,8 +348,18 @@ agency_rate = "1.8%"
 
     #[test]
     fn unknown_keys_are_syntax_errors_with_a_line() {
+        // MINIMAL is 8 lines (the first empty), then an empty line, `[rules]` and the key
         let errs = parse_config(&format!("{MINIMAL}\n[rules]\nprotect = 3\n")).unwrap_err();
-        assert!(errs[0].line > 0);
+        assert_eq!(errs[0].line, 11, "{}", errs[0]);
         assert!(errs[0].to_string().contains("protect"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn a_bad_value_in_the_middle_of_a_line_is_on_that_line() {
+        let errs =
+            parse_config(&format!("{MINIMAL}[rules]\nprotection_days = \"x\"\n")).unwrap_err();
+        assert_eq!(errs[0].line, 10, "{}", errs[0]);
+        let errs = parse_config("[project]\nname = ").unwrap_err();
+        assert_eq!(errs[0].line, 2, "{}", errs[0]);
     }
 }

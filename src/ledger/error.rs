@@ -74,6 +74,16 @@ impl LedgerError {
             kind,
         }
     }
+
+    /// A TOML file that does not parse (`text`: the file's text), on the line where the error
+    /// starts: one more than the line breaks before it (an error at the very start of a line is
+    /// on that line, not the one before).
+    pub fn toml(file: &str, text: &str, e: &toml::de::Error) -> Self {
+        let line = (e.span()).map_or(0, |s| {
+            super::csv_text::line_breaks(&text.as_bytes()[..s.start]) as u32 + 1
+        });
+        LedgerError::at(file, line, ErrorKind::Syntax(e.message().to_string()))
+    }
 }
 
 impl fmt::Display for LedgerError {

@@ -68,15 +68,11 @@ impl BlobReader {
         self.stdin.flush()?;
         let mut header = String::new();
         self.stdout.read_line(&mut header)?;
-        let parts: Vec<&str> = header.split_whitespace().collect();
-        if parts.len() == 2 && parts[1] == "missing" || parts.len() == 2 && parts[1] == "ambiguous"
-        {
-            return Ok(None);
-        }
-        let [_, kind, size] = parts[..] else {
-            bail!("git cat-file: unexpected answer 「{}」", header.trim())
+        let (kind, size) = match parse_header(&header) {
+            Some(Header::Object { kind, size }) => (kind, size),
+            Some(Header::Missing) => return Ok(None),
+            None => bail!("git cat-file: unexpected answer 「{}」", header.trim()),
         };
-        let size: usize = size.parse()?;
         let mut buf = vec![0; size + 1];
         self.stdout.read_exact(&mut buf)?;
         buf.pop();
@@ -95,6 +91,41 @@ impl BlobReader {
     }
 }
 
+/// A `git cat-file --batch` header line.
+#[derive(Debug, PartialEq, Eq)]
+enum Header<'a> {
+    /// `<oid> <type> <size>`
+    Object { kind: &'a str, size: usize },
+    /// `<spec> missing` or `<spec> ambiguous`
+    Missing,
+}
+
+/// Reads a header from its end: git echoes the spec of a missing object as given, and a spec's
+/// path may hold spaces (a ledger in `售楼处 台账/`).
+fn parse_header(line: &str) -> Option<Header<'_>> {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    let mut fields = line.rsplitn(3, ' ');
+    if let (Some(size), Some(kind), Some(oid)) = (fields.next(), fields.next(), fields.next())
+        && let Ok(size) = size.parse::<usize>()
+        && !oid.is_empty()
+        && oid.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Some(Header::Object { kind, size });
+    }
+    (line.ends_with(" missing") || line.ends_with(" ambiguous")).then_some(Header::Missing)
+}
+
+/// Refuses a revision that git would read as an option (`--output=…`): attrib passes the user's
+/// revision to git, and a revision never starts with `-`.
+pub fn check_rev(rev: &str) -> anyhow::Result<()> {
+    if rev.starts_with('-') {
+        bail!(
+            "「{rev}」 is not a revision: a revision never starts with \"-\" (give a commit, tag or branch, e.g. HEAD~3)"
+        );
+    }
+    Ok(())
+}
+
 impl Drop for BlobReader {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -104,9 +135,15 @@ impl Drop for BlobReader {
 
 /// The ledger's files as they stood at `rev`.
 pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
+    check_rev(rev)?;
     let commit = output(
         dir,
-        &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+        &[
+            "rev-parse",
+            "--verify",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ],
     )
     .with_context(|| {
         format!(
@@ -144,6 +181,9 @@ pub struct Change {
 /// the blobs of the files they changed; `since` excludes that revision and its ancestors. One
 /// `git log --raw` process: no diff is computed, the audit compares the blobs itself.
 pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
+    if let Some(rev) = since {
+        check_rev(rev)?;
+    }
     let prefix = prefix(dir)?;
     let range = match since {
         Some(rev) => format!("{rev}..HEAD"),
@@ -161,7 +201,7 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
             "--no-renames",
         ])
         .arg("--format=%x1e%H%x1f%an%x1f%cI")
-        .args([range.as_str(), "--", "."])
+        .args(["--end-of-options", range.as_str(), "--", "."])
         .output()
         .context("running git log")?;
     if !out.status.success() {
@@ -217,6 +257,33 @@ pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_headers_are_read_from_their_end() {
+        let oid = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+        assert_eq!(
+            parse_header(&format!("{oid} blob 12\n")),
+            Some(Header::Object {
+                kind: "blob",
+                size: 12
+            })
+        );
+        assert_eq!(
+            parse_header("abc123:售楼处 台账/voids.csv missing\n"),
+            Some(Header::Missing)
+        );
+        assert_eq!(parse_header("HEAD:a 12 missing\n"), Some(Header::Missing));
+        assert_eq!(parse_header("abc ambiguous\n"), Some(Header::Missing));
+        assert_eq!(parse_header("fatal: something\n"), None);
+        assert_eq!(parse_header(""), None);
+    }
+
+    #[test]
+    fn a_revision_that_looks_like_an_option_is_refused() {
+        let e = check_rev("--output=/tmp/x").unwrap_err().to_string();
+        assert!(e.contains("never starts with \"-\""), "{e}");
+        assert!(check_rev("HEAD~3").is_ok());
+    }
 
     #[test]
     fn raw_log_is_parsed_into_commits_and_blobs() {

@@ -6,11 +6,6 @@ use super::schema::unknown_column;
 use crate::model::Kind;
 use std::borrow::Cow;
 
-/// The 1-based line of byte `at` of `text`.
-pub fn line_of(text: &str, at: usize) -> u32 {
-    1 + super::csv_text::line_breaks(&text.as_bytes()[..at.min(text.len())]) as u32
-}
-
 /// A table's line and cells, and the file's errors (for the record's own).
 pub type Take<'f> = &'f mut dyn FnMut(u32, &[Cow<str>], &mut Vec<LedgerError>);
 
@@ -21,14 +16,7 @@ pub fn rows(name: &str, text: &str, kind: Kind, errors: &mut Vec<LedgerError>, t
     let schema = kind.columns();
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
-        Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-            return errors.push(LedgerError::at(
-                name,
-                line,
-                ErrorKind::Syntax(e.message().to_string()),
-            ));
-        }
+        Err(e) => return errors.push(LedgerError::toml(name, text, &e)),
     };
     let singular = kind.singular();
     for key in table.keys().filter(|k| *k != singular) {

@@ -5,7 +5,7 @@ use crate::model::{ContactKind, Kind, Phone, Time};
 use crate::rules::verdict::{Cite, Code, Finding, FindingCode, Verdict};
 use chrono::{FixedOffset, Timelike};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     Zh,
     En,

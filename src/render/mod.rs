@@ -13,11 +13,44 @@ pub use messages::{Lang, Style};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 /// An output format (`--format`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+impl Format {
+    /// The names `--format` accepts, in the order help lists them.
+    pub const NAMES: [&str; 3] = ["table", "csv", "json"];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(format!("「{s}」 is not table, csv or json")),
+        }
+    }
+}
+
+impl Lang {
+    /// The names `--lang` and `[project] lang` accept, in the order help lists them.
+    pub const NAMES: [&str; 2] = ["zh", "en"];
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("「{s}」 is not zh or en")),
+        }
+    }
 }
 
 /// A table with the project's look and a header row.

@@ -1,0 +1,271 @@
+//! The history walk of `attrib audit`: the ledger folder's commits along the first-parent line,
+//! oldest first, each compared with the state before it for in-place edits and deletions,
+//! back-dated rows, and verdicts that flipped. Reads git (through `ledger::git`) and judges with
+//! the pure rules; prints nothing (`cmd::audit` renders what it returns).
+
+mod rows;
+
+use crate::ledger::csv_text::line_breaks;
+use crate::ledger::{
+    self, Files,
+    config::{CONFIG_FILE, DEFAULT_ZONE},
+    git, raw,
+};
+use crate::model::{Config, Kind, RawRow, Time};
+use crate::rules::{
+    self,
+    audit::{self, Finding, FindingKind},
+};
+use rows::{changed_rows, order_key, row_time, text};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What the walk found.
+pub struct Audit {
+    /// The findings, in commit order.
+    pub findings: Vec<Finding>,
+    /// How many commits were walked.
+    pub commits: usize,
+}
+
+impl Audit {
+    /// Whether anything but corrections was found (edits, deletions, back-dated rows, flips).
+    pub fn tampered(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.kind != FindingKind::Correction)
+    }
+}
+
+/// The ledger's config as committed at HEAD, if it is there and reads: the project whose history
+/// is audited (its zone and language are the run's settings).
+pub fn head_config(dir: &Path) -> anyhow::Result<Option<Config>> {
+    let prefix = git::prefix(dir)?;
+    let bytes = git::BlobReader::new(dir)?.read(&format!("HEAD:{prefix}{CONFIG_FILE}"))?;
+    Ok(bytes.and_then(|b| ledger::config::parse_config(&text(&b)).ok()))
+}
+
+/// Walks the history of the ledger in `dir` (after `since`, whose state is the starting point),
+/// comparing verdicts as of `as_of`. `progress(n, total)` is called before the n-th commit.
+pub fn audit(
+    dir: &Path,
+    since: Option<&str>,
+    as_of: Time,
+    mut progress: impl FnMut(usize, usize),
+) -> anyhow::Result<Audit> {
+    let commits = git::history(dir, since)?;
+    let mut state = State::default();
+    if let Some(rev) = since {
+        let base = git::files_at(dir, rev)?;
+        state.apply(
+            base.into_iter()
+                .map(|(n, b)| {
+                    let k = line_breaks(&b) as u32;
+                    (n, b, k)
+                })
+                .collect(),
+        );
+    }
+    // the rows' zone at the start: the base's config, else the default
+    let tz = state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+    let latest = state
+        .files
+        .keys()
+        .flat_map(|n| raw::rows(n, &state.text(n)))
+        .filter_map(|r| order_key(&r, tz))
+        .max();
+    let mut walk = Walk {
+        state,
+        blobs: git::BlobReader::new(dir)?,
+        latest,
+        cached: None,
+        as_of,
+        findings: vec![],
+    };
+    for (n, c) in commits.iter().enumerate() {
+        progress(n + 1, commits.len());
+        walk.step(c)?;
+    }
+    Ok(Audit {
+        findings: walk.findings,
+        commits: commits.len(),
+    })
+}
+
+/// The ledger's files as they stand after each commit, with their numbers of line breaks.
+#[derive(Default)]
+struct State {
+    files: Files,
+    breaks: HashMap<String, u32>,
+}
+
+impl State {
+    fn text(&self, name: &str) -> String {
+        self.files
+            .get(name)
+            .map(|b| text(b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Takes the files a commit wrote (empty: deleted) with their line-break counts.
+    fn apply(&mut self, files: Vec<(String, Vec<u8>, u32)>) {
+        for (name, bytes, breaks) in files {
+            self.breaks.insert(name.clone(), breaks);
+            if bytes.is_empty() {
+                self.files.remove(&name);
+            } else {
+                self.files.insert(name, bytes);
+            }
+        }
+    }
+
+    fn config(&self) -> Option<Config> {
+        ledger::config::parse_config(&self.text(CONFIG_FILE)).ok()
+    }
+}
+
+/// The R2–R6 verdicts of a state, or None when its ledger does not load.
+fn standings(state: &State, as_of: Time) -> Option<HashMap<String, audit::Standing>> {
+    let ledger = ledger::load(&state.files).ok()?;
+    Some(audit::standings(&rules::evaluate(&ledger, as_of)))
+}
+
+/// The walk through the history: the ledger as it stands, the latest row in evaluation order,
+/// the verdicts of the current state when known, and what was found so far.
+struct Walk {
+    state: State,
+    blobs: git::BlobReader,
+    latest: Option<(Time, Kind)>,
+    cached: Option<HashMap<String, audit::Standing>>,
+    as_of: Time,
+    findings: Vec<Finding>,
+}
+
+impl Walk {
+    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
+        let mut after = vec![];
+        let (mut removed, mut added) = (vec![], vec![]);
+        for ch in &c.changes {
+            let new = match &ch.blob {
+                Some(b) => self.blobs.read(b)?.unwrap_or_default(),
+                None => vec![],
+            };
+            let old = self
+                .state
+                .files
+                .get(&ch.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let old_breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
+            let tail = new.strip_prefix(old);
+            let breaks = tail.map_or_else(
+                || line_breaks(&new),
+                |t| old_breaks as usize + line_breaks(t),
+            ) as u32;
+            let (r, a) = changed_rows(&ch.name, old, old_breaks, tail, &new);
+            removed.extend(r);
+            added.extend(a);
+            after.push((ch.name.clone(), new, breaks));
+        }
+        let changes = audit::classify(&removed, &added);
+        let found = |kind, r: &RawRow, before: String, after: String| Finding {
+            kind,
+            commit: c.short.clone(),
+            author: c.author.clone(),
+            date: c.date.clone(),
+            file: r.file.clone(),
+            line: r.line,
+            id: r.key.clone(),
+            before,
+            after,
+        };
+        for (old, new) in &changes.edits {
+            self.findings
+                .push(found(FindingKind::Edit, new, old.show(), new.show()));
+        }
+        for old in &changes.deletions {
+            self.findings
+                .push(found(FindingKind::Deletion, old, old.show(), String::new()));
+        }
+        let new_config = after.iter().find(|(n, _, _)| n == CONFIG_FILE);
+        let config = match new_config {
+            Some((_, b, _)) => ledger::config::parse_config(&text(b)).ok(),
+            None => self.state.config(),
+        };
+        let (tz, max_delay) = config
+            .map(|c| (c.timezone, c.max_entry_delay_hours))
+            .unwrap_or((DEFAULT_ZONE, 24));
+        let committed = chrono::DateTime::parse_from_rfc3339(&c.date).ok();
+        // Honest appends that come after every earlier row in evaluation order cannot change an
+        // R2–R6 verdict; only commits that reach back (edits, deletions, rows placed before the
+        // latest row, voids, a config change) are evaluated before and after.
+        let mut reaches_back =
+            !changes.edits.is_empty() || !changes.deletions.is_empty() || new_config.is_some();
+        let mut new_voids = vec![];
+        let latest_before = self.latest;
+        for r in &changes.appended {
+            let at = row_time(r, tz);
+            if let (Some(at), Some(committed)) = (at, committed)
+                && audit::back_dated(at, committed, max_delay)
+            {
+                self.findings.push(found(
+                    FindingKind::BackDated,
+                    r,
+                    at.to_rfc3339(),
+                    c.date.clone(),
+                ));
+            }
+            if raw::kind_of(&r.file) == Some(Kind::Void) {
+                new_voids.push((r.key.clone(), r.get("ref").unwrap_or("").to_string()));
+            }
+            let key = order_key(r, tz);
+            reaches_back |= key.is_none() || key < latest_before;
+            self.latest = self.latest.max(key);
+        }
+        reaches_back |= !new_voids.is_empty();
+        let before = match (reaches_back, self.cached.take()) {
+            (false, _) => None,
+            (true, Some(s)) => Some(s),
+            (true, None) => standings(&self.state, self.as_of),
+        };
+        self.state.apply(after);
+        if !reaches_back {
+            return Ok(());
+        }
+        let now = standings(&self.state, self.as_of);
+        if let (Some(before), Some(now)) = (&before, &now) {
+            for f in audit::flips(before, now, &new_voids) {
+                self.findings.push(flip_finding(c, f));
+            }
+        }
+        self.cached = now;
+        Ok(())
+    }
+}
+
+fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
+    let show = |s: &audit::Standing| {
+        format!(
+            "{} ({}{})",
+            s.code.as_str(),
+            s.rule,
+            s.cite.as_ref().map(|c| format!(" {c}")).unwrap_or_default()
+        )
+    };
+    Finding {
+        kind: if f.void.is_some() {
+            FindingKind::Correction
+        } else {
+            FindingKind::Flip
+        },
+        commit: c.short.clone(),
+        author: c.author.clone(),
+        date: c.date.clone(),
+        file: f.after.src.file().to_string(),
+        line: f.after.src.line,
+        id: f.id.clone(),
+        before: show(&f.before),
+        after: show(&f.after) + &f.void.map(|v| format!(" — {v}")).unwrap_or_default(),
+    }
+}
