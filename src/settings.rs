@@ -34,6 +34,17 @@ pub struct Settings {
     pub format: Format,
 }
 
+/// The clock: now, or `ATTRIB_NOW` when it is set (a fixed "now" for tests and for re-running a
+/// day's `add`s; read in the project zone like `--at`).
+pub const NOW_VAR: &str = "ATTRIB_NOW";
+
+fn now(zone: FixedOffset) -> anyhow::Result<Time> {
+    match std::env::var(NOW_VAR) {
+        Ok(s) if !s.trim().is_empty() => parse_time(&s, zone).context(NOW_VAR),
+        _ => Ok(chrono::Utc::now().with_timezone(&zone)),
+    }
+}
+
 impl Settings {
     /// Resolves the options against the project's config (None: there is none to read, as
     /// before an audit's first commit; the defaults serve).
@@ -42,7 +53,7 @@ impl Settings {
         let configured = config.and_then(|c| c.lang.as_deref()?.parse::<Lang>().ok());
         let as_of = match asked.at {
             Some(s) => parse_time(s, zone).context("--at")?,
-            None => chrono::Utc::now().with_timezone(&zone),
+            None => now(zone)?,
         };
         Ok(Settings {
             zone,

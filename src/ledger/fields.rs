@@ -236,7 +236,10 @@ mod values {
     }
 
     impl<T: Choice> Value for T {
-        const TYPE: ColumnType = ColumnType::Choice(T::NAMES);
+        const TYPE: ColumnType = ColumnType::Choice {
+            words: T::NAMES,
+            aliases: T::ALIASES,
+        };
         fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
             parse_enum(s, T::CHOICES)
         }
