@@ -349,3 +349,121 @@ fn dry_run_prints_the_verdict_and_writes_nothing() {
     assert!(err.contains("试运行 (--dry-run), 未写入任何文件"), "{err}");
     assert_eq!(before, w.snapshot(), "a dry run writes nothing");
 }
+
+// ---- channel (item 9) ----
+
+#[test]
+fn channel_add_keeps_the_config_s_comments_and_refuses_a_duplicate() {
+    let w = Workdir::example("lingxiu");
+    let before = w.read("attrib.toml");
+    let (code, out, err) = w.run(&["channel", "add", "贝壳", "--commission", "1.2%"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "已添加渠道 贝壳, 佣金 1.2% (attrib.toml)\n");
+    let after = w.read("attrib.toml");
+    // every line that was there is still there, in its order; the new table follows the last
+    // channel
+    let mut old = before.lines();
+    let new = after.lines();
+    let mut added = vec![];
+    for line in new {
+        match old.clone().next() {
+            Some(o) if o == line => {
+                old.next();
+            }
+            _ => added.push(line),
+        }
+    }
+    assert_eq!(old.next(), None, "a line was lost:\n{after}");
+    assert_eq!(
+        after,
+        before.replace(
+            "# 每套固定 2 万 / a fixed 20,000 per booking\n",
+            "# 每套固定 2 万 / a fixed 20,000 per booking\n\n[[channel]]\nname = \"贝壳\"\ncommission = \"1.2%\"\n"
+        ),
+        "the new channel after the last one, every other byte kept"
+    );
+    assert_eq!(added.len(), 4, "{added:?}");
+    let last_channel = after.rfind("[[channel]]").unwrap();
+    assert!(
+        after[last_channel..].starts_with("[[channel]]\nname = \"贝壳\""),
+        "{after}"
+    );
+    assert!(
+        after.find("[reserved]").is_none_or(|r| r > last_channel),
+        "{after}"
+    );
+    assert_eq!(w.run(&["validate"]).0, 0);
+
+    let (code, out, _) = w.run(&["channel", "list"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("贝壳") && out.contains("1.2%") && out.contains("链家"),
+        "{out}"
+    );
+
+    let snapshot = w.snapshot();
+    let (code, _, err) = w.run(&["channel", "add", "贝壳", "--commission", "2%"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("渠道 「贝壳」 已在 attrib.toml 中; 未修改"),
+        "{err}"
+    );
+    let (code, _, err) = w.run(&[
+        "--lang",
+        "en",
+        "channel",
+        "add",
+        "链家",
+        "--commission",
+        "2%",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("channel 「链家」 is already in attrib.toml"),
+        "{err}"
+    );
+    let (code, _, err) = w.run(&["channel", "add", "中原", "--commission", "很多"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--commission 「很多」"), "{err}");
+    assert_eq!(snapshot, w.snapshot(), "a refusal changes nothing");
+
+    let (code, _, err) = w.run(&["channel", "add", "中原", "--commission", "20000"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = w.run(&["--lang", "en", "channel", "list"]);
+    assert!(out.contains("20000 per booking"), "{out}");
+}
+
+// ---- a newcomer's path (item 12) ----
+
+#[test]
+fn a_command_outside_a_ledger_says_where_to_go() {
+    let w = Workdir::empty();
+    for args in [
+        vec!["validate"],
+        vec!["--at", "2026-03-25 12:00", "replay"],
+        vec!["--at", "2026-03-25 12:00", "check", "13900000001"],
+        vec!["--at", "2026-03-25 12:00", "settle", "--month", "2026-03"],
+        vec!["add", "contact", "--kind", "call", "--phone", "13800138000"],
+        vec!["audit"],
+        vec!["channel", "list"],
+    ] {
+        let (code, out, err) = w.run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(out, "", "{args:?}");
+        assert!(
+            err.starts_with(
+                "attrib: 没有找到 attrib.toml — 用 -C 指定账本目录, 或运行 attrib init"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("No such file"), "{args:?}: {err}");
+        let mut en = args.clone();
+        en.extend(["--lang", "en"]);
+        let (code, _, err) = w.run(&en);
+        assert_eq!(code, 2, "{en:?}");
+        assert!(
+            err.starts_with("attrib: no attrib.toml found — use -C to name the ledger folder, or run attrib init"),
+            "{en:?}: {err}"
+        );
+    }
+}

@@ -377,7 +377,7 @@ fn missing_config_is_unreadable_input() {
     let (code, _, err) = w.run(&["validate"]);
     assert_eq!(code, 2, "unreadable input, not a ledger error: {err}");
     assert!(
-        err.contains("reading the ledger") && err.contains("attrib.toml"),
+        err.contains("没有找到 attrib.toml — 用 -C 指定账本目录, 或运行 attrib init"),
         "{err}"
     );
 }

@@ -208,6 +208,7 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         Err(code) => return Ok(code),
     };
     let (g, mut values) = (f.global, f.values);
+    super::need_ledger(&g)?;
     let dir = g.dir();
     let _lock = append::lock(&dir)?;
     let files = ledger::read_dir(&dir)
