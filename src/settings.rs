@@ -32,6 +32,9 @@ pub struct Settings {
     pub reveal: bool,
     /// `--format`.
     pub format: Format,
+    /// The width human tables fit in, in display columns: the terminal's, else `COLUMNS`, else
+    /// 80. `resolve` hands it to `render::set_width`.
+    pub width: u16,
 }
 
 /// The clock: now, or `ATTRIB_NOW` when it is set (a fixed "now" for tests and for re-running a
@@ -45,6 +48,20 @@ fn now(zone: FixedOffset) -> anyhow::Result<Time> {
     }
 }
 
+/// The width tables fit in: the terminal's when standard output is one, else `COLUMNS` (a
+/// whole number of at least 20), else 80.
+pub fn terminal_width() -> u16 {
+    let columns = std::env::var("COLUMNS").ok();
+    width_from(comfy_table::Table::new().width(), columns.as_deref())
+}
+
+fn width_from(terminal: Option<u16>, columns: Option<&str>) -> u16 {
+    terminal
+        .filter(|w| *w > 0)
+        .or_else(|| columns?.trim().parse().ok().filter(|w| *w >= 20))
+        .unwrap_or(80)
+}
+
 impl Settings {
     /// Resolves the options against the project's config (None: there is none to read, as
     /// before an audit's first commit; the defaults serve).
@@ -55,12 +72,15 @@ impl Settings {
             Some(s) => parse_time(s, zone).context("--at")?,
             None => now(zone)?,
         };
+        let width = terminal_width();
+        crate::render::set_width(width);
         Ok(Settings {
             zone,
             as_of,
             lang: asked.lang.or(configured).unwrap_or(Lang::Zh),
             reveal: asked.reveal,
             format: asked.format,
+            width,
         })
     }
 
@@ -106,6 +126,17 @@ mod tests {
         let s = Settings::resolve(&asked(Some("2026-03-01 09:30"), None), None).unwrap();
         assert_eq!((s.lang, s.zone), (Lang::Zh, DEFAULT_ZONE));
         assert_eq!(s.as_of.to_rfc3339(), "2026-03-01T09:30:00+08:00");
+    }
+
+    #[test]
+    fn the_width_is_the_terminal_s_else_columns_else_80() {
+        assert_eq!(width_from(Some(120), Some("60")), 120);
+        assert_eq!(width_from(None, Some("60")), 60);
+        assert_eq!(width_from(None, Some(" 100 ")), 100);
+        assert_eq!(width_from(None, Some("wide")), 80);
+        assert_eq!(width_from(None, Some("5")), 80, "too narrow to mean it");
+        assert_eq!(width_from(None, None), 80);
+        assert_eq!(width_from(Some(0), None), 80);
     }
 
     #[test]

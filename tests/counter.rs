@@ -467,3 +467,138 @@ fn a_command_outside_a_ledger_says_where_to_go() {
         );
     }
 }
+
+// ---- tables fit the terminal (item 6) ----
+
+/// The widest line of `text`, in display columns (a Chinese character is two).
+fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    text.lines().map(|l| l.width()).max().unwrap_or(0)
+}
+
+fn at_width(w: &Workdir, columns: &str, args: &[&str]) -> String {
+    let out = w.cmd(args).env("COLUMNS", columns).output().unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A copy of the example ledger committed to git, then one row edited in place (so `audit`
+/// has a finding to show).
+fn example_in_git() -> Workdir {
+    let w = Workdir::example("lingxiu");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(w.path())
+            .env("GIT_AUTHOR_NAME", "内勤")
+            .env("GIT_AUTHOR_EMAIL", "clerk@example.com")
+            .env("GIT_COMMITTER_NAME", "内勤")
+            .env("GIT_COMMITTER_EMAIL", "clerk@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-04-30T18:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-04-30T18:00:00+08:00")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "账本"]);
+    let reports = w.read("reports.csv");
+    w.write(
+        "reports.csv",
+        &reports.replace("R-001,2026-03-02 09:00", "R-001,2026-03-01 09:00"),
+    );
+    git(&["commit", "-q", "-am", "改了报备时间"]);
+    w
+}
+
+#[test]
+fn every_table_fits_80_and_60_columns_and_cuts_no_id_phone_or_date() {
+    let w = example_in_git();
+    let at = ["--at", "2026-04-30T18:00:00+08:00"];
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["replay"],
+        vec!["check", "13900000001"],
+        vec![
+            "check",
+            "13900000002",
+            "--name",
+            "李娜",
+            "--unit",
+            "3-3-803",
+            "--price",
+            "1800000",
+            "--list-price",
+            "2000000",
+        ],
+        vec!["settle", "--month", "2026-03"],
+        vec!["settle", "--month", "2026-03", "--by", "payee"],
+        vec!["channel", "list"],
+        vec!["audit"],
+    ];
+    for command in &commands {
+        let mut args = at.to_vec();
+        args.extend(command);
+        for columns in ["80", "60"] {
+            let out = at_width(&w, columns, &args);
+            assert!(
+                widest(&out) <= columns.parse().unwrap(),
+                "{args:?} at {columns}: {} wide\n{out}",
+                widest(&out)
+            );
+        }
+    }
+    // every id, masked phone and date of replay's verdicts appears whole, as a word, at 80
+    // columns (a table whose cells wrap) and at 60 (one card per record)
+    let mut json = at.to_vec();
+    json.extend(["--format", "json", "replay"]);
+    let v: serde_json::Value = serde_json::from_str(&at_width(&w, "80", &json)).unwrap();
+    let mut table = at.to_vec();
+    table.push("replay");
+    for columns in ["80", "60"] {
+        let out = at_width(&w, columns, &table);
+        let words: std::collections::HashSet<&str> = out
+            .split(|c: char| c.is_whitespace() || "│┆,:()".contains(c))
+            .collect();
+        for r in v.as_array().unwrap() {
+            let id = r["id"].as_str().unwrap();
+            let day = &r["at"].as_str().unwrap()[..10];
+            assert!(words.contains(id), "{id} whole at {columns}:\n{out}");
+            assert!(words.contains(day), "{day} whole at {columns}:\n{out}");
+            if let Some(phone) = r["phone"].as_str() {
+                let masked = format!("{}****{}", &phone[..3], &phone[7..]);
+                assert!(words.contains(masked.as_str()), "{masked} at {columns}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_at_a_given_width_are_pinned() {
+    let w = Workdir::example("lingxiu");
+    let at = "2026-04-30T18:00:00+08:00";
+    insta::assert_snapshot!(
+        "check_at_60",
+        at_width(&w, "60", &["--at", at, "check", "13900000001"])
+    );
+    insta::assert_snapshot!(
+        "settle_at_80",
+        at_width(&w, "80", &["--at", at, "settle", "--month", "2026-03"])
+    );
+    insta::assert_snapshot!(
+        "settle_by_payee_at_60",
+        at_width(
+            &w,
+            "60",
+            &["--at", at, "settle", "--month", "2026-03", "--by", "payee"]
+        )
+    );
+}

@@ -98,11 +98,14 @@ impl Workdir {
         v
     }
 
-    /// `attrib -C <this folder> ARGS…`, with no ATTRIB_LEDGER from the environment.
+    /// `attrib -C <this folder> ARGS…`, with no ATTRIB_LEDGER or ATTRIB_NOW from the
+    /// environment, and tables 80 columns wide (`COLUMNS=80`; standard output is a pipe, so the
+    /// real terminal never counts).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("attrib").expect("binary");
         c.env_remove("ATTRIB_LEDGER")
             .env_remove("ATTRIB_NOW")
+            .env("COLUMNS", "80")
             .arg("-C")
             .arg(self.path())
             .args(args);
