@@ -602,3 +602,168 @@ fn tables_at_a_given_width_are_pinned() {
         )
     );
 }
+
+// ---- init (item 10) ----
+
+/// git with a fixed identity and date, in `dir`.
+fn git_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "内勤")
+        .env("GIT_AUTHOR_EMAIL", "clerk@example.com")
+        .env("GIT_COMMITTER_NAME", "内勤")
+        .env("GIT_COMMITTER_EMAIL", "clerk@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-04-13T18:00:00+08:00")
+        .env("GIT_COMMITTER_DATE", "2026-04-13T18:00:00+08:00")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_starts_a_real_project_that_adds_commits_and_audits() {
+    let w = Workdir::empty();
+    let dir = w.file("云栖府");
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = w.run(&[
+        "init",
+        d,
+        "--project",
+        "云栖府",
+        "--developer",
+        "某置业有限公司",
+        "--agency",
+        "某代理",
+        "--channel",
+        "贝壳=1.2%",
+        "--channel",
+        "房多多=20000",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let config = std::fs::read_to_string(dir.join("attrib.toml")).unwrap();
+    for example in ["领秀慧谷", "某某置业", "伟业", "链家"] {
+        assert!(
+            !config.contains(example),
+            "{example} left in the config:\n{config}"
+        );
+    }
+    assert!(config.contains("name = \"云栖府\"") && config.contains("agency = \"某代理\""));
+    // only the files of R1–R9, and a git repository
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".gitignore")
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ".git",
+            "attrib.toml",
+            "bookings.csv",
+            "contacts.csv",
+            "directs.csv",
+            "discounts.csv",
+            "relations.csv",
+            "reports.csv",
+            "slips.csv",
+            "violations.csv",
+            "voids.csv"
+        ]
+    );
+    // what it made, then the next three commands
+    assert!(out.contains("渠道: 贝壳 1.2%, 房多多 20000"), "{out}");
+    assert!(out.contains("git 仓库 (git init)"), "{out}");
+    let next: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "下一步:")
+        .skip(1)
+        .collect();
+    assert_eq!(next.len(), 3, "{out}");
+    assert!(
+        next[0].contains(&format!("attrib -C {d} add 来电来访 --kind 来访")),
+        "{out}"
+    );
+    assert!(next[2].trim_start().starts_with("git -C"), "{out}");
+
+    // then add, commit and audit with nothing else set up
+    let run = |now: &str, args: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("attrib").unwrap();
+        c.env_remove("ATTRIB_LEDGER")
+            .env("COLUMNS", "80")
+            .env("ATTRIB_NOW", now)
+            .arg("-C")
+            .arg(&dir)
+            .args(args);
+        let o = c.output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(
+        "2026-04-13 10:05",
+        &[
+            "add",
+            "报备",
+            "--channel",
+            "贝壳",
+            "--broker",
+            "王五",
+            "--client",
+            "张伟",
+            "--phone",
+            "13800138000",
+            "--at",
+            "2026-04-13 10:00",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("R-001"), "{out}");
+    assert!(git_in(&dir, &["add", "-A"]).status.success());
+    let o = git_in(&dir, &["commit", "-q", "-m", "今日登记"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (code, _, err) = run(
+        "2026-04-13 18:05",
+        &["--at", "2026-04-13T18:05:00+08:00", "audit"],
+    );
+    assert_eq!(code, 0, "a clean history: {err}");
+    let (code, out, _) = run(
+        "2026-04-13 18:05",
+        &["--at", "2026-04-13T18:05:00+08:00", "validate"],
+    );
+    assert_eq!((code, out.as_str()), (0, "账本无误: 1 条记录\n"));
+}
+
+#[test]
+fn init_inside_a_repository_does_not_make_another_and_needs_the_names() {
+    let w = Workdir::empty();
+    assert!(git_in(w.path(), &["init", "-q"]).status.success());
+    let dir = w.file("ledger");
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = w.run(&[
+        "init",
+        d,
+        "--project",
+        "P",
+        "--developer",
+        "D",
+        "--agency",
+        "A",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.join(".git").exists());
+    assert!(out.contains("(已在 git 仓库中)"), "{out}");
+    assert!(
+        out.contains("先登记渠道: attrib -C"),
+        "no channel yet: {out}"
+    );
+
+    let empty = w.file("other");
+    let (code, _, err) = w.run(&["init", empty.to_str().unwrap(), "--project", "P"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("缺少 --developer"), "{err}");
+    assert!(err.contains("例: attrib init my-ledger --project"), "{err}");
+    assert!(!empty.exists(), "nothing was made");
+}

@@ -401,7 +401,17 @@ fn other_commands_refuse_a_broken_ledger_with_exit_2() {
 fn init_scaffolds_a_ledger_that_validates_and_refuses_to_overwrite() {
     let w = Workdir::empty();
     let dir = w.file("new");
-    let (code, _, err) = w.run(&["init", dir.to_str().unwrap()]);
+    let names = [
+        "--project",
+        "云栖府",
+        "--developer",
+        "某置业",
+        "--agency",
+        "某代理",
+    ];
+    let mut init = vec!["init", dir.to_str().unwrap()];
+    init.extend(names);
+    let (code, _, err) = w.run(&init);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(dir.join("attrib.toml")).unwrap();
     assert!(
@@ -425,12 +435,9 @@ fn init_scaffolds_a_ledger_that_validates_and_refuses_to_overwrite() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (code, _, err) = w.run(&["init", dir.to_str().unwrap()]);
+    let (code, _, err) = w.run(&init);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("attrib.toml already exists; nothing was written"),
-        "{err}"
-    );
+    assert!(err.contains("attrib.toml 已存在; 未写入任何文件"), "{err}");
 }
 
 #[test]
