@@ -767,3 +767,152 @@ fn init_inside_a_repository_does_not_make_another_and_needs_the_names() {
     assert!(err.contains("例: attrib init my-ledger --project"), "{err}");
     assert!(!empty.exists(), "nothing was made");
 }
+
+// ---- the README tour (item 12) ----
+
+/// The commands of README's "A short tour", in order.
+fn tour() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("## A short tour").expect("the tour");
+    let end = start
+        + readme[start..]
+            .find("\n## ")
+            .unwrap_or(readme.len() - start);
+    code_lines(&readme[start..end])
+}
+
+/// The non-empty lines of the code blocks of a markdown text, in order.
+fn code_lines(text: &str) -> Vec<String> {
+    let mut lines = vec![];
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if in_code && !line.trim().is_empty() {
+            lines.push(line.to_string());
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_readme_tour_runs_top_to_bottom_on_a_fresh_copy() {
+    let w = Workdir::empty();
+    let examples = w.file("ledger-examples/lingxiu");
+    std::fs::create_dir_all(&examples).unwrap();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/ledger-examples/lingxiu");
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, examples.join(p.file_name().unwrap())).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("attrib");
+    let lines = tour();
+    assert!(lines.len() >= 15, "{lines:?}");
+    let init = lines.iter().position(|l| l.contains(" init ")).unwrap();
+    let first_add = lines.iter().position(|l| l.contains(" add ")).unwrap();
+    assert!(init < first_add, "init before add");
+    let mut vars: Vec<(String, String)> = vec![];
+    for line in &lines {
+        if let Some(rest) = line.strip_prefix("L=") {
+            vars.push(("L".into(), rest.trim_matches('"').to_string()));
+            continue;
+        }
+        let command = line.replace("cargo run --", &bin.display().to_string());
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .current_dir(w.path())
+            .envs(vars.iter().cloned())
+            .env_remove("ATTRIB_LEDGER")
+            .env("COLUMNS", "80")
+            // the day of the tour, for add's "now" and git's commit time alike
+            .env("ATTRIB_NOW", "2026-05-01T09:00:00+08:00")
+            .env("GIT_AUTHOR_NAME", "内勤")
+            .env("GIT_AUTHOR_EMAIL", "clerk@example.com")
+            .env("GIT_COMMITTER_NAME", "内勤")
+            .env("GIT_COMMITTER_EMAIL", "clerk@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-05-01T09:30:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-05-01T09:30:00+08:00")
+            .output()
+            .unwrap();
+        // the example booking check is below the floor: exit 1 is its answer
+        let expected = if line.contains("--price 1800000") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{line}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(w.file("2026-03.csv").exists() && w.file("attrib.1").exists());
+    let reports = std::fs::read_to_string(w.file("my-ledger/reports.csv")).unwrap();
+    assert!(
+        reports.ends_with("R-001,2026-05-01 09:00:00,链家,王五,张伟,13800138000,\n"),
+        "{reports}"
+    );
+}
+
+/// 快速上手.md's commands run, in order, on a ledger its first command makes (the morning list,
+/// `clients`, is another command's and is left out here).
+#[test]
+fn the_quick_start_commands_run_as_written() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/快速上手.md")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("attrib");
+    let w = Workdir::empty();
+    let ledger = w.file("云栖府");
+    let mut ran = 0;
+    for line in code_lines(&doc) {
+        if line.starts_with("attrib clients") {
+            continue;
+        }
+        let command = line.replacen("attrib", &bin.display().to_string(), 1);
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command.replace(" attrib audit", &format!(" {}", bin.display())))
+            // the first block runs beside the ledger (init, -C 云栖府); the others in it
+            .current_dir(
+                match line.starts_with("attrib init") || line.contains("-C 云栖府") {
+                    true => w.path(),
+                    false => ledger.as_path(),
+                },
+            )
+            .env_remove("ATTRIB_LEDGER")
+            .env("COLUMNS", "80")
+            .env("ATTRIB_NOW", "2026-05-01T09:00:00+08:00")
+            .env("GIT_AUTHOR_NAME", "内勤")
+            .env("GIT_AUTHOR_EMAIL", "clerk@example.com")
+            .env("GIT_COMMITTER_NAME", "内勤")
+            .env("GIT_COMMITTER_EMAIL", "clerk@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-05-01T18:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-05-01T18:00:00+08:00")
+            .output()
+            .unwrap();
+        // the check of a booking below the floor answers with exit 1
+        let expected = if line.contains("--price 1800000") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{line}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 12, "{ran} commands");
+    let slips = std::fs::read_to_string(ledger.join("slips.csv")).unwrap();
+    assert!(
+        slips.ends_with("S-012,2026-05-01 09:00:00,final,任总\n"),
+        "{slips}"
+    );
+}
