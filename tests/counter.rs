@@ -916,3 +916,108 @@ fn the_quick_start_commands_run_as_written() {
         "{slips}"
     );
 }
+
+#[test]
+fn add_prints_every_other_verdict_it_changes() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, err) = w.run_now(
+        "2026-04-29T09:00:00+08:00",
+        &[
+            "add",
+            "作废",
+            "--ref",
+            "C-005",
+            "--reason",
+            "录错",
+            "--at",
+            "2026-04-29 08:55",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "作废 X-002: 已登记 (void)\n因此改变:\n  来电来访 C-005: 有效带客: 依 R-001 报备 2026-03-02 09:00, 渠道保护至 2026-04-02 (R4.6) → 已作废, 不参与判定 (void)\n  认购 B-009: 渠道客户: 链家 有效带看 C-005 来访 2026-03-03 10:00, 保护至 2026-04-02 (R7.2) → 乙方客户 (R7.3)\n"
+    );
+    // a record that changes nothing else says nothing more
+    let (code, out, err) = w.run_now(
+        "2026-04-29T09:00:00+08:00",
+        &[
+            "add",
+            "来电来访",
+            "--kind",
+            "来电",
+            "--phone",
+            "13812345678",
+            "--at",
+            "2026-04-29 08:56",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn a_later_role_cannot_open_a_slip_and_the_nearest_id_is_named() {
+    let w = Workdir::example("lingxiu");
+    let before = w.snapshot();
+    let now = "2026-04-29T09:00:00+08:00";
+    let (code, _, err) = w.run_now(
+        now,
+        &[
+            "add",
+            "带客确认单",
+            "--slip",
+            "S-0l2",
+            "--role",
+            "案场经理",
+            "--signer",
+            "王经理",
+            "--at",
+            "2026-04-29 08:55",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--slip: S-0l2 还没有任何签字, site_manager 不能是第一个签字 (第一个是 reception) — 是否为 S-012?"),
+        "{err}"
+    );
+    let (code, _, err) = w.run_now(
+        now,
+        &[
+            "--lang",
+            "en",
+            "add",
+            "slip",
+            "--slip",
+            "S-0l2",
+            "--role",
+            "final",
+            "--signer",
+            "任总",
+            "--at",
+            "2026-04-29 08:55",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean S-012?"), "{err}");
+    assert_eq!(before, w.snapshot(), "nothing was written");
+    // the first role opens a new slip; a later role then signs it
+    for (role, signer) in [("接待", "李四"), ("案场经理", "王经理")] {
+        let (code, _, err) = w.run_now(
+            now,
+            &[
+                "add",
+                "slip",
+                "--slip",
+                "S-900",
+                "--role",
+                role,
+                "--signer",
+                signer,
+                "--at",
+                "2026-04-29 08:55",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+}

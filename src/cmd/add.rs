@@ -236,6 +236,9 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     canonical(kind, &before.config, &mut values);
     fill_defaults(kind, &before, &mut values, g.at.as_deref(), now);
     on_time(kind, &settings, &before.config, &mut values, f.late)?;
+    if kind == Kind::Slip {
+        orphan_signature(&before, &values, settings.lang)?;
+    }
     let plan = append::plan(&files, kind, &values)?;
     let after = match ledger::load(&plan.files) {
         Ok(l) => l,
@@ -266,6 +269,9 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         Some(v) => print_verdict(v, &style, settings.format)?,
         None => say!("{key}")?,
     }
+    if settings.format == Format::Table {
+        print_changed(&rules::evaluate(&before, as_of), &e, kind, key, &style)?;
+    }
     if f.dry_run {
         match settings.lang {
             Lang::Zh => eprintln!("attrib: 试运行 (--dry-run), 未写入任何文件"),
@@ -273,6 +279,121 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// RULES.md §5: every other verdict the new record changes (a void that moves a booking's
+/// owner, a report that ends another's hold), each as it was and as it is now.
+fn print_changed(
+    old: &rules::Evaluation,
+    new: &rules::Evaluation,
+    kind: Kind,
+    key: &str,
+    style: &Style,
+) -> anyhow::Result<()> {
+    let before: std::collections::HashMap<(Kind, &str), &crate::rules::verdict::Verdict> =
+        (old.verdicts.iter())
+            .map(|v| ((v.kind, v.id.as_str()), v))
+            .collect();
+    let zh = style.lang == Lang::Zh;
+    let mut header = false;
+    for v in &new.verdicts {
+        if v.kind == kind && v.id == key {
+            continue;
+        }
+        let Some(o) = before.get(&(v.kind, v.id.as_str())) else {
+            continue;
+        };
+        if *o == v {
+            continue;
+        }
+        let (was, now) = (
+            format!("{} ({})", style.why(o), o.rule),
+            format!("{} ({})", style.why(v), v.rule),
+        );
+        if was == now && o.findings == v.findings {
+            continue;
+        }
+        if !header {
+            say!("{}", if zh { "因此改变:" } else { "this changes:" })?;
+            header = true;
+        }
+        say!(
+            "  {} {}: {was} → {now}",
+            style.record(v.kind, v.contact),
+            v.id
+        )?;
+        for f in v.findings.iter().filter(|f| !o.findings.contains(f)) {
+            say!("    ⚠ {}", style.finding(f))?;
+        }
+    }
+    Ok(())
+}
+
+/// A signature of a later role (not the configured first one) on a slip id that has no
+/// signature yet would silently open a new slip — usually a typo of an existing id: refused,
+/// naming the nearest one (issue 14: "是否为 S-012?").
+fn orphan_signature(
+    l: &crate::model::Ledger,
+    values: &BTreeMap<&'static str, String>,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let (Some(slip), Some(role)) = (values.get("slip"), values.get("role")) else {
+        return Ok(());
+    };
+    let (slip, role) = (slip.trim(), role.trim());
+    let first = l.config.slip_roles.first().map(String::as_str);
+    if first.is_none_or(|f| f == role) || l.signatures.iter().any(|s| s.slip == slip) {
+        return Ok(());
+    }
+    // the known slip ids: signed ones and those named by visits
+    let mut known: Vec<&str> = (l.signatures.iter().map(|s| s.slip.as_str()))
+        .chain(l.contacts.iter().filter_map(|c| c.slip.as_deref()))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let nearest = known.iter().min_by_key(|k| (distance(k, slip), **k));
+    let first = first.unwrap_or_default();
+    let guess = match (nearest, lang) {
+        (Some(n), Lang::Zh) => format!(" — 是否为 {n}?"),
+        (Some(n), Lang::En) => format!(" — did you mean {n}?"),
+        (None, _) => String::new(),
+    };
+    match lang {
+        Lang::Zh => bail!(
+            "--slip: {slip} 还没有任何签字, {role} 不能是第一个签字 (第一个是 {first}){guess} 未写入"
+        ),
+        Lang::En => bail!(
+            "--slip: {slip} has no signature yet, and {role} cannot sign first (the first is {first}){guess} — nothing was written"
+        ),
+    }
+}
+
+/// The edit distance between two ids, character by character, where the look-alikes a clerk
+/// types for each other (l, I and 1; O and 0; the full-width digits) count as the same.
+fn distance(a: &str, b: &str) -> usize {
+    fn plain(c: char) -> char {
+        match c {
+            'l' | 'I' | 'i' | '１' => '1',
+            'O' | 'o' | '０' => '0',
+            '－' | '—' => '-',
+            c if ('０'..='９').contains(&c) => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            c => c.to_ascii_uppercase(),
+        }
+    }
+    let b: Vec<char> = b.chars().map(plain).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().map(plain).enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Chinese words stored as the canonical ones (`来访` → `visit`, `案场经理` → `site_manager`
