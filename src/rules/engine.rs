@@ -29,7 +29,7 @@ impl Evaluation<'_> {
 pub(super) struct Event {
     seconds: i64,
     nanos: u32,
-    /// The kind (its rank in `Kind`'s order, top four bits) and the position in its list.
+    /// The kind (its rank in `Kind`'s order, top five bits) and the position in its list.
     kind_index: u32,
 }
 
