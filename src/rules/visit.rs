@@ -2,7 +2,7 @@
 
 use super::registry::Registry;
 use super::time::has_lead;
-use super::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use super::verdict::{Cite, Code, Finding, FindingDetail, Verdict};
 use crate::model::{Contact, ContactKind, Kind, Report, Time};
 
 /// R3/R4: the verdict on contact `i`, and whether it counts as a contact (protects the client).
@@ -59,11 +59,11 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
     };
     v.cite = Some(Box::new(Cite::report(report, window_end)));
     if c.broker.as_deref() != Some(report.broker.as_str()) {
-        v.findings.push(
-            Finding::warning(FindingCode::BrokerMismatch, "R4")
-                .detail(report.broker.clone())
-                .cite(*v.cite.clone().expect("set above")),
-        );
+        let detail = FindingDetail::BrokerMismatch {
+            report_broker: report.broker.clone(),
+        };
+        v.findings
+            .push(Finding::warning(detail, "R4").cite(*v.cite.clone().expect("set above")));
     }
     if !has_lead(report.at, c.at, reg.config.report_lead_hours) {
         // R4.4 report-too-late: reported less than `report_lead_hours` before the visit.
@@ -108,7 +108,7 @@ fn that_report<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&'
 /// its window covers the visit (the office must check it did not intercept the client, 截客).
 fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
     let (r, end) = reg.report_holds_at(c.phone, c.at).into_iter().next()?;
-    Some(Finding::warning(FindingCode::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
+    Some(Finding::warning(FindingDetail::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
 
 #[cfg(test)]
