@@ -233,6 +233,13 @@ impl Style {
                     "follow-up without the developer's confirmer: protects nothing",
                 )
                 .into(),
+            (Code::Cancelled, Kind::Report) if zh => {
+                format!("报备无效: 切客处罚 {}, 本渠道不得再报备该客户", c())
+            }
+            (Code::Cancelled, Kind::Report) => format!(
+                "cancelled: cutting violation {}; this channel may not claim the client again",
+                c()
+            ),
             (Code::Cancelled, _) if zh => format!("带看无效: 切客处罚 {}", c()),
             (Code::Cancelled, _) => format!("cancelled: cutting violation {}", c()),
             (Code::ReturnVisit, _) if zh => {

@@ -275,6 +275,36 @@ mod tests {
     }
 
     #[test]
+    fn r4_no_walk_in_warning_for_a_cancelled_channels_report() {
+        // R2.4 / R8: "a report of a channel whose claims on F are cancelled at t holds nothing,
+        // here, in 3 and for the walk-in warning of R4". P1 walks in a minute before 链家's
+        // cutting, P2 at its very minute.
+        let cut = |l: Lb, id, phone| {
+            l.violation(
+                id,
+                "2026-03-02 10:00",
+                ViolationKind::Cutting,
+                "链家",
+                Some(phone),
+            )
+        };
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-01 09:00", "链家", "王五", P2)
+            .walk_in("C1", "2026-03-02 09:59", P1)
+            .walk_in("C2", "2026-03-02 10:00", P2);
+        let l = cut(cut(l, "V1", P1), "V2", P2);
+        let e = l.eval(AS_OF);
+        let codes = |id| {
+            (e.verdict(id).unwrap().findings.iter())
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("C1"), vec!["walk-in-during-hold"]);
+        assert!(codes("C2").is_empty());
+    }
+
+    #[test]
     fn r4_broker_mismatch_is_a_warning() {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
