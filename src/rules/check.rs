@@ -81,11 +81,8 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         booking: b,
     };
     if s.owner == Some(Code::Agency) {
-        let open = reg
-            .report_holds_at(phone, t)
-            .into_iter()
-            .find(|(r, _)| !reg.cancelled(&r.channel, phone, t));
-        if let Some((r, end)) = open {
+        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
+        if let Some((r, end)) = reg.report_holds_at(phone, t).into_iter().next() {
             s.owner = Some(Code::Channel);
             s.rule = "R2.4";
             s.channel = Some(r.channel.clone());

@@ -24,7 +24,7 @@
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
-use super::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use super::verdict::{Cite, Code, Detail, DirectFault, Finding, FindingDetail, Verdict};
 use crate::model::*;
 use chrono::{Duration, TimeZone};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -241,10 +241,10 @@ impl<'l> Walk<'l> {
     }
 
     /// R6: a direct slip's status as of `pos`: incomplete, late, or valid.
-    fn direct_status(&self, d: &Direct, pos: usize) -> (Code, &'static str, Vec<String>) {
-        let missing = missing_fields(d);
-        if !missing.is_empty() {
-            return (Code::Incomplete, "R6.1", missing);
+    fn direct_status(&self, d: &Direct, pos: usize) -> (Code, &'static str, Detail) {
+        let fields = missing_fields(d);
+        if !fields.is_empty() {
+            return (Code::Incomplete, "R6.1", Detail::Incomplete { fields });
         }
         let family = self.family(d.phone, pos);
         let tz = self.cfg.timezone;
@@ -253,9 +253,9 @@ impl<'l> Walk<'l> {
             .first_visit(&family, pos)
             .is_some_and(|v| day(d.presented_at) > day(v.at))
         {
-            return (Code::Late, "R6.2", vec![]);
+            return (Code::Late, "R6.2", Detail::None);
         }
-        (Code::Valid, "R6", vec![])
+        (Code::Valid, "R6", Detail::None)
     }
 
     /// The family's direct slips before `pos` presented at or before `t`, in time order.
@@ -454,7 +454,7 @@ impl<'l> Walk<'l> {
                 // R4: a walk-in while a channel's report window is open
                 if let Some((r, end)) = self.report_holds(&family, pos, t).into_iter().next() {
                     v.findings.push(
-                        Finding::warning(FindingCode::WalkInDuringHold, "R4")
+                        Finding::warning(FindingDetail::WalkInDuringHold, "R4")
                             .cite(Cite::report(r, end)),
                     );
                 }
@@ -490,9 +490,13 @@ impl<'l> Walk<'l> {
         v.cite = Some(Box::new(cite.clone()));
         if c.broker.as_deref() != Some(report.broker.as_str()) {
             v.findings.push(
-                Finding::warning(FindingCode::BrokerMismatch, "R4")
-                    .detail(report.broker.clone())
-                    .cite(cite),
+                Finding::warning(
+                    FindingDetail::BrokerMismatch {
+                        report_broker: report.broker.clone(),
+                    },
+                    "R4",
+                )
+                .cite(cite),
             );
         }
         let lead = Duration::hours(i64::from(self.cfg.report_lead_hours));
@@ -545,14 +549,15 @@ impl<'l> Walk<'l> {
         let mut invalid = None;
         for d in self.directs(&family, pos, b.at) {
             let reason = match self.direct_status(d, pos).0 {
-                Code::Valid if b.buyer.is_some_and(|n| d.client.as_deref() != Some(n)) => {
-                    Some("name-mismatch".to_string())
+                Code::Incomplete => Some(DirectFault::Incomplete),
+                Code::Late => Some(DirectFault::Late),
+                _ if b.buyer.is_some_and(|n| d.client.as_deref() != Some(n)) => {
+                    Some(DirectFault::NameMismatch)
                 }
-                Code::Valid if b.unit.is_some_and(|u| d.unit.as_deref() != Some(u)) => {
-                    Some("unit-mismatch".to_string())
+                _ if b.unit.is_some_and(|u| d.unit.as_deref() != Some(u)) => {
+                    Some(DirectFault::UnitMismatch)
                 }
-                Code::Valid => None,
-                other => Some(other.as_str().to_string()),
+                _ => None,
             };
             match reason {
                 None => {
@@ -580,19 +585,15 @@ impl<'l> Walk<'l> {
                 (self.l.signatures.iter()).any(|s| s.slip == slip && s.at <= self.as_of);
             let status = has_signatures.then(|| slip_status(self.l, self.as_of, slip));
             if status.as_ref().is_none_or(|s| s.code != Code::Effective) {
-                let shown = status.map_or("unsigned", |s| s.code.as_str());
-                v.findings.push(
-                    Finding::warning(FindingCode::SlipPending, "R5")
-                        .detail(slip)
-                        .detail(shown),
-                );
+                let (slip, status) = (slip.into(), status.map(|s| s.code));
+                let detail = FindingDetail::SlipPending { slip, status };
+                v.findings.push(Finding::warning(detail, "R5"));
             }
         }
         if let Some((d, reason)) = invalid {
             v.findings.push(
-                Finding::warning(FindingCode::DirectInvalid, "R6")
-                    .cite(Cite::direct(d))
-                    .detail(reason),
+                Finding::warning(FindingDetail::DirectInvalid { reason }, "R6")
+                    .cite(Cite::direct(d)),
             );
         }
         // R7 name-mismatch: the buyer is none of the names the family was received under
@@ -601,8 +602,9 @@ impl<'l> Walk<'l> {
             && !names.is_empty()
             && !names.iter().any(|n| n == buyer)
         {
-            let f = Finding::warning(FindingCode::NameMismatch, "R7");
-            v.findings.push(names.into_iter().fold(f, Finding::detail));
+            let names = names.iter().map(|n| n.as_str().into()).collect();
+            let detail = FindingDetail::NameMismatch { names };
+            v.findings.push(Finding::warning(detail, "R7"));
         }
         if v.code == Code::Developer {
             return v; // the direct slip carries the developer's approved price
@@ -610,30 +612,31 @@ impl<'l> Walk<'l> {
         if let Some(unit) = b.unit
             && cfg.reserved_units.iter().any(|u| u == unit)
         {
+            let unit = unit.into();
             v.findings
-                .push(Finding::warning(FindingCode::ReservedUnit, "R7").detail(unit));
+                .push(Finding::warning(FindingDetail::ReservedUnit { unit }, "R7"));
         }
         let Some((price, list)) = b.price.filter(|(_, list)| !list.is_zero()) else {
             return v;
         };
         let ratio = price / list;
-        let shown = ratio.round_dp(4).normalize().to_string();
         if ratio < cfg.discount_floor {
-            v.findings.push(
-                Finding::error(FindingCode::BelowFloor, "R7")
-                    .detail(shown.clone())
-                    .detail(cfg.discount_floor.to_string()),
-            );
+            v.findings.push(Finding::error(
+                FindingDetail::BelowFloor {
+                    ratio,
+                    floor: cfg.discount_floor,
+                },
+                "R7",
+            ));
         }
         if let Some(below) = cfg.approval_below
             && ratio < below
             && !self.approved(b, &family, ratio)
         {
-            v.findings.push(
-                Finding::warning(FindingCode::UnapprovedDiscount, "R7")
-                    .detail(shown)
-                    .detail(below.to_string()),
-            );
+            v.findings.push(Finding::warning(
+                FindingDetail::UnapprovedDiscount { ratio, below },
+                "R7",
+            ));
         }
         v
     }
@@ -859,7 +862,7 @@ fn slip_status(l: &Ledger, as_of: Time, slip: &str) -> super::slip::SlipStatus {
         .collect();
     sigs.sort_by_key(|(at, i, _)| (*at, *i));
     let sigs: Vec<&Signature> = sigs.into_iter().map(|(_, _, s)| s).collect();
-    let status = |code, rule, detail: Vec<String>| super::slip::SlipStatus {
+    let status = |code, rule, detail: Detail| super::slip::SlipStatus {
         code,
         rule,
         effective_at: None,
@@ -889,7 +892,10 @@ fn slip_status(l: &Ledger, as_of: Time, slip: &str) -> super::slip::SlipStatus {
             return status(
                 Code::OutOfOrder,
                 "R5.1",
-                vec![early.role.to_string(), s.role.to_string()],
+                Detail::OutOfOrder {
+                    early: early.role.clone(),
+                    jumped: s.role.clone(),
+                },
             );
         }
     }
@@ -900,31 +906,35 @@ fn slip_status(l: &Ledger, as_of: Time, slip: &str) -> super::slip::SlipStatus {
         return status(
             Code::UnknownSigner,
             "R5.2",
-            vec![s.role.to_string(), s.signer.to_string()],
+            Detail::UnknownSigner {
+                role: s.role.clone(),
+                signer: s.signer.clone(),
+            },
         );
     }
     // R5.3 duplicate-role
     for (j, s) in sigs.iter().enumerate() {
         if sigs[..j].iter().any(|e| e.role == s.role) {
-            return status(Code::DuplicateRole, "R5.3", vec![s.role.to_string()]);
+            let role = s.role.clone();
+            return status(Code::DuplicateRole, "R5.3", Detail::DuplicateRole { role });
         }
     }
     // R5.4 pending: the roles not signed yet
-    let missing: Vec<String> = (cfg.slip_roles.iter())
+    let missing: Vec<Text> = (cfg.slip_roles.iter())
         .filter(|r| !sigs.iter().any(|s| s.role == **r))
-        .cloned()
+        .map(|r| r.as_str().into())
         .collect();
     if !missing.is_empty() {
-        return status(Code::Pending, "R5.4", missing);
+        return status(Code::Pending, "R5.4", Detail::Pending { missing });
     }
     super::slip::SlipStatus {
         effective_at: sigs.iter().map(|s| s.at).max(),
-        ..status(Code::Effective, "R5", vec![])
+        ..status(Code::Effective, "R5", Detail::None)
     }
 }
 
 /// R6.1: the fields of a direct slip left empty.
-fn missing_fields(d: &Direct) -> Vec<String> {
+fn missing_fields(d: &Direct) -> Vec<&'static str> {
     let fields = [
         ("client", d.client.is_none()),
         ("unit", d.unit.is_none()),
@@ -939,7 +949,7 @@ fn missing_fields(d: &Direct) -> Vec<String> {
         ("agency_signer", d.agency_signer.is_none()),
     ];
     (fields.iter().filter(|(_, empty)| *empty))
-        .map(|(name, _)| name.to_string())
+        .map(|(name, _)| *name)
         .collect()
 }
 
@@ -1023,11 +1033,13 @@ mod properties {
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 
-    /// Whether the engine implements the amended contract (R2.0 `cancelled`; a visit of a member
-    /// joined after a report ends that report's hold). Until it does, the generator makes every
-    /// relation at the first instant and every cutting violation after every other record, so
-    /// neither amendment can change a verdict; set it to `true` once branch `verdicts` is in.
-    const ENGINE_HAS_AMENDED_VERDICTS: bool = false;
+    /// Whether the engine implements the second amendment of R1: when a link joins two families,
+    /// a visit of the new member made after a report of the old family ends that report's hold.
+    /// Until it does, the generator makes every relation at the first instant (families never
+    /// grow during the walk), so the amendment cannot change a verdict; set it to `true` once
+    /// the engine has it. (R2.0 `cancelled`, the first amendment, is in: cutting violations come
+    /// at any time.)
+    const ENGINE_ENDS_HOLDS_OF_FAMILIES_JOINED_LATER: bool = false;
 
     /// One random record: (what, six-hour slot from 2026-03-01 00:00, phone 0..4, channel 0..3,
     /// a variant).
@@ -1136,7 +1148,7 @@ mod properties {
                     l
                 }
                 8 | 9 => {
-                    let when = if ENGINE_HAS_AMENDED_VERDICTS {
+                    let when = if ENGINE_ENDS_HOLDS_OF_FAMILIES_JOINED_LATER {
                         at.clone()
                     } else {
                         time(0).to_rfc3339()
@@ -1144,17 +1156,12 @@ mod properties {
                     l.relation(&id, &when, ph, phone((p + 1 + u64::from(x % 2)) % 4))
                 }
                 10 => {
-                    let when = if ENGINE_HAS_AMENDED_VERDICTS {
-                        at.clone()
-                    } else {
-                        time(SLOTS + 1).to_rfc3339()
-                    };
                     let kind = if x < 3 {
                         ViolationKind::Cutting
                     } else {
                         ViolationKind::OrderSwap
                     };
-                    l.violation(&id, &when, kind, ch, (x < 3).then_some(ph))
+                    l.violation(&id, &at, kind, ch, (x < 3).then_some(ph))
                 }
                 11 => {
                     let mut l = l.discount(&id, &at, ph);

@@ -220,17 +220,20 @@ impl<'l> Registry<'l> {
         v
     }
 
-    /// Open report holds whose window covers `t` (R2.3, R2.4 and the walk-in warning).
+    /// Open report holds whose window covers `t` (R2.3, R2.4 and the walk-in warning of R4),
+    /// leaving out the reports of channels whose claims on the family are cancelled (R8) at `t`:
+    /// they hold nothing (R2.4).
     pub fn report_holds_at(&self, p: Phone, t: Time) -> Vec<(&'l Report, Time)> {
         self.open_reports(p)
             .into_iter()
             .filter(|(r, h)| covers(r.at, h.window_end, t))
+            .filter(|(r, _)| !self.cancelled(&r.channel, p, t))
             .map(|(r, h)| (r, h.window_end))
             .collect()
     }
 
-    /// R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting violation
-    /// at or before `t`.
+    /// R2.0 / R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting
+    /// violation at or before `t`.
     pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
         self.cutting(channel, p, t).is_some()
     }
