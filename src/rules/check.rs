@@ -125,6 +125,26 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_channels_open_report_owns_nothing() {
+        // R2.4 / R8: from its cutting violation on, 链家's report holds nothing
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .violation(
+                "V1",
+                "2026-03-02 10:00",
+                crate::model::ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            );
+        assert_eq!(
+            status(&l, "2026-03-02 09:59", P1).owner,
+            Some(Code::Channel)
+        );
+        let s = status(&l, "2026-03-02 10:00", P1);
+        assert_eq!((s.owner, s.channel), (Some(Code::Agency), None));
+    }
+
+    #[test]
     fn a_valid_visit_gives_the_channel_its_hold() {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)

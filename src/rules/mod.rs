@@ -430,7 +430,7 @@ fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
         Kind::Relation => {
             let r = &l.relations[i];
-            reg.families.link(r.phone, r.other_phone);
+            reg.link(r.phone, r.other_phone);
             let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
             v.phone = Some(r.phone);
             v
