@@ -1033,15 +1033,7 @@ mod properties {
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 
-    /// Whether the engine implements the second amendment of R1: when a link joins two families,
-    /// a visit of the new member made after a report of the old family ends that report's hold.
-    /// Until it does, the generator makes every relation at the first instant (families never
-    /// grow during the walk), so the amendment cannot change a verdict; set it to `true` once
-    /// the engine has it. (R2.0 `cancelled`, the first amendment, is in: cutting violations come
-    /// at any time.)
-    const ENGINE_ENDS_HOLDS_OF_FAMILIES_JOINED_LATER: bool = false;
-
-    /// One random record: (what, six-hour slot from 2026-03-01 00:00, phone 0..4, channel 0..3,
+    /// One random record: (what, six-hour slot from 2026-03-01 00:00, phone 0..5, channel 0..3,
     /// a variant).
     type Op = (u8, u32, u64, usize, u8);
 
@@ -1148,12 +1140,8 @@ mod properties {
                     l
                 }
                 8 | 9 => {
-                    let when = if ENGINE_ENDS_HOLDS_OF_FAMILIES_JOINED_LATER {
-                        at.clone()
-                    } else {
-                        time(0).to_rfc3339()
-                    };
-                    l.relation(&id, &when, ph, phone((p + 1 + u64::from(x % 2)) % 4))
+                    // at any time: often after a report of one of the two families
+                    l.relation(&id, &at, ph, phone((p + 1 + u64::from(x % 2)) % 5))
                 }
                 10 => {
                     let kind = if x < 3 {
