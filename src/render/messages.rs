@@ -234,10 +234,10 @@ impl Style {
                 )
                 .into(),
             (Code::Cancelled, Kind::Report) if zh => {
-                format!("报备无效: 切客处罚 {}, 本渠道不得再报备该客户", c())
+                format!("报备无效: 本渠道因切客被处罚 ({}), 不得再报备该客户", c())
             }
             (Code::Cancelled, Kind::Report) => format!(
-                "cancelled: cutting violation {}; this channel may not claim the client again",
+                "cancelled by cutting ({}): this channel may not claim the client again",
                 c()
             ),
             (Code::Cancelled, _) if zh => format!("带看无效: 切客处罚 {}", c()),
