@@ -1189,6 +1189,15 @@ mod properties {
                     latest(&[0, 1]).map(|(_, s, p, c)| (s + slot0 % 16, p, c))
                 }
                 12 if slot0 % 2 == 0 => latest(&[2, 3]).map(|(_, s, p, c)| (s + slot0 % 40, p, c)),
+                // some reports follow the latest report of the client within three days (by
+                // any channel: duplicate, held-by-report), some the latest channel visit by 22
+                // to 30 days (protection over, the channel's hold not: held-by-channel)
+                0 | 1 if slot0 % 3 == 1 => {
+                    latest(&[0, 1]).map(|(_, s, p, _)| (s + slot0 % 12, p, c0))
+                }
+                0 | 1 if slot0 % 3 == 2 => {
+                    latest(&[2, 3]).map(|(_, s, p, _)| (s + 88 + slot0 % 32, p, c0))
+                }
                 _ => None,
             };
             let (slot, p, c) = anchor.unwrap_or((slot0, p0, c0));
@@ -1234,6 +1243,8 @@ mod properties {
                                 "developer",
                                 "签字人",
                             ),
+                        // only reception signs (pending), or nobody does
+                        _ if c == 1 => sign(v, "reception", at_t),
                         _ => v,
                     }
                 }
