@@ -2,7 +2,9 @@
 //! codes and facts; the sentences live here.
 
 use crate::model::{ContactKind, Kind, Phone, Time};
-use crate::rules::verdict::{Cite, Code, Detail, DirectFault, Finding, FindingDetail, Verdict};
+use crate::rules::verdict::{
+    Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
+};
 use chrono::{FixedOffset, Timelike};
 use rust_decimal::Decimal;
 
@@ -136,25 +138,23 @@ impl Style {
         .to_string()
     }
 
-    fn field(&self, f: &str) -> String {
+    fn field(&self, f: DirectField) -> &'static str {
         if !self.zh() {
-            return f.to_string();
+            return f.as_str();
         }
         match f {
-            "client" => "客户姓名",
-            "unit" => "房号",
-            "area" => "面积",
-            "list_unit_price" => "单价",
-            "unit_price" => "优惠后单价",
-            "total" => "优惠后总房款",
-            "other" => "其他",
-            "request" => "申请内容",
-            "client_signature" => "客户签字",
-            "developer_signer" => "甲方签字",
-            "agency_signer" => "乙方签字",
-            other => other,
+            DirectField::Client => "客户姓名",
+            DirectField::Unit => "房号",
+            DirectField::Area => "面积",
+            DirectField::ListUnitPrice => "单价",
+            DirectField::UnitPrice => "优惠后单价",
+            DirectField::Total => "优惠后总房款",
+            DirectField::Other => "其他",
+            DirectField::Request => "申请内容",
+            DirectField::ClientSignature => "客户签字",
+            DirectField::DeveloperSigner => "甲方签字",
+            DirectField::AgencySigner => "乙方签字",
         }
-        .to_string()
     }
 
     fn list(&self, items: impl Iterator<Item = String>) -> String {
@@ -324,11 +324,14 @@ impl Style {
                 format!("待签: {}", self.list(missing.iter().map(|r| self.role(r))))
             }
             Detail::Pending { missing } => format!("pending: {}", missing.join(", ")),
-            Detail::Incomplete { fields } if zh => format!(
-                "确认单有空项: {}",
-                self.list(fields.iter().map(|f| self.field(f)))
-            ),
-            Detail::Incomplete { fields } => format!("incomplete: {} empty", fields.join(", ")),
+            Detail::Incomplete { fields } => {
+                let fields = self.list(fields.iter().map(|f| self.field(*f).to_string()));
+                if zh {
+                    format!("确认单有空项: {fields}")
+                } else {
+                    format!("incomplete: {fields} empty")
+                }
+            }
         }
     }
 

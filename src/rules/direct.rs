@@ -3,7 +3,7 @@
 
 use super::registry::Registry;
 use super::time::local_day;
-use super::verdict::{Code, Detail, DirectFault, Verdict};
+use super::verdict::{Code, Detail, DirectFault, DirectField, Verdict};
 use crate::model::{Direct, Kind};
 
 /// R6: the verdict on direct slip `i` when it is presented.
@@ -35,19 +35,19 @@ pub fn status(reg: &Registry, d: &Direct) -> (Code, &'static str, Detail) {
 }
 
 /// R6.1 incomplete: every field of the slip must be filled (确认单上的每项不能空缺).
-pub fn missing_fields(d: &Direct) -> Vec<&'static str> {
+pub fn missing_fields(d: &Direct) -> Vec<DirectField> {
     let filled = [
-        ("client", d.client.is_some()),
-        ("unit", d.unit.is_some()),
-        ("area", d.area.is_some()),
-        ("list_unit_price", d.list_unit_price.is_some()),
-        ("unit_price", d.unit_price.is_some()),
-        ("total", d.total.is_some()),
-        ("other", d.other.is_some()),
-        ("request", d.request.is_some()),
-        ("client_signature", d.client_signature.is_some()),
-        ("developer_signer", d.developer_signer.is_some()),
-        ("agency_signer", d.agency_signer.is_some()),
+        (DirectField::Client, d.client.is_some()),
+        (DirectField::Unit, d.unit.is_some()),
+        (DirectField::Area, d.area.is_some()),
+        (DirectField::ListUnitPrice, d.list_unit_price.is_some()),
+        (DirectField::UnitPrice, d.unit_price.is_some()),
+        (DirectField::Total, d.total.is_some()),
+        (DirectField::Other, d.other.is_some()),
+        (DirectField::Request, d.request.is_some()),
+        (DirectField::ClientSignature, d.client_signature.is_some()),
+        (DirectField::DeveloperSigner, d.developer_signer.is_some()),
+        (DirectField::AgencySigner, d.agency_signer.is_some()),
     ];
     filled
         .iter()
@@ -100,6 +100,7 @@ pub fn booking_mismatch(
 #[cfg(test)]
 mod tests {
     use crate::rules::testkit::*;
+    use crate::rules::verdict::{Detail, DirectField};
 
     #[test]
     fn r6_valid_when_complete_and_presented_before_any_visit() {
@@ -117,8 +118,8 @@ mod tests {
         assert_eq!(v.code.as_str(), "incomplete");
         assert_eq!(
             v.detail,
-            crate::rules::verdict::Detail::Incomplete {
-                fields: vec!["unit", "agency_signer"]
+            Detail::Incomplete {
+                fields: vec![DirectField::Unit, DirectField::AgencySigner]
             }
         );
     }

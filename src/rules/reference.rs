@@ -24,7 +24,9 @@
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
-use super::verdict::{Cite, Code, Detail, DirectFault, Finding, FindingDetail, Verdict};
+use super::verdict::{
+    Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
+};
 use crate::model::*;
 use chrono::{Duration, TimeZone};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -934,22 +936,22 @@ fn slip_status(l: &Ledger, as_of: Time, slip: &str) -> super::slip::SlipStatus {
 }
 
 /// R6.1: the fields of a direct slip left empty.
-fn missing_fields(d: &Direct) -> Vec<&'static str> {
+fn missing_fields(d: &Direct) -> Vec<DirectField> {
     let fields = [
-        ("client", d.client.is_none()),
-        ("unit", d.unit.is_none()),
-        ("area", d.area.is_none()),
-        ("list_unit_price", d.list_unit_price.is_none()),
-        ("unit_price", d.unit_price.is_none()),
-        ("total", d.total.is_none()),
-        ("other", d.other.is_none()),
-        ("request", d.request.is_none()),
-        ("client_signature", d.client_signature.is_none()),
-        ("developer_signer", d.developer_signer.is_none()),
-        ("agency_signer", d.agency_signer.is_none()),
+        (DirectField::Client, d.client.is_none()),
+        (DirectField::Unit, d.unit.is_none()),
+        (DirectField::Area, d.area.is_none()),
+        (DirectField::ListUnitPrice, d.list_unit_price.is_none()),
+        (DirectField::UnitPrice, d.unit_price.is_none()),
+        (DirectField::Total, d.total.is_none()),
+        (DirectField::Other, d.other.is_none()),
+        (DirectField::Request, d.request.is_none()),
+        (DirectField::ClientSignature, d.client_signature.is_none()),
+        (DirectField::DeveloperSigner, d.developer_signer.is_none()),
+        (DirectField::AgencySigner, d.agency_signer.is_none()),
     ];
     (fields.iter().filter(|(_, empty)| *empty))
-        .map(|(name, _)| *name)
+        .map(|(field, _)| *field)
         .collect()
 }
 

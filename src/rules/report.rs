@@ -373,4 +373,27 @@ mod tests {
             .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("accepted", "R2.6"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// R2.0 on random ledgers: a report at or after a cutting violation against its channel
+        /// for its own phone is `cancelled`, whatever else the family did.
+        #[test]
+        fn r2_0_every_report_after_its_channels_cutting_is_cancelled(
+            ops in proptest::collection::vec(op(), 1..50),
+        ) {
+            let l = random_ledger(&ops, false);
+            let e = l.eval("2026-06-01 00:00");
+            for r in &l.l.reports {
+                let cut = (l.l.violations.iter()).any(|v| {
+                    v.kind == ViolationKind::Cutting
+                        && v.channel == r.channel
+                        && v.phone == Some(r.phone)
+                        && v.at <= r.at
+                });
+                let v = e.verdict(&r.id).unwrap();
+                proptest::prop_assert!(!cut || v.code.as_str() == "cancelled", "report {}", r.id);
+            }
+        }
+    }
 }

@@ -220,6 +220,41 @@ impl DirectFault {
     }
 }
 
+/// R6.1: a field of a direct slip that must be filled (确认单上的每项不能空缺).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectField {
+    Client,
+    Unit,
+    Area,
+    ListUnitPrice,
+    UnitPrice,
+    Total,
+    Other,
+    Request,
+    ClientSignature,
+    DeveloperSigner,
+    AgencySigner,
+}
+
+impl DirectField {
+    /// The column name in `directs` (RULES.md section 2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectField::Client => "client",
+            DirectField::Unit => "unit",
+            DirectField::Area => "area",
+            DirectField::ListUnitPrice => "list_unit_price",
+            DirectField::UnitPrice => "unit_price",
+            DirectField::Total => "total",
+            DirectField::Other => "other",
+            DirectField::Request => "request",
+            DirectField::ClientSignature => "client_signature",
+            DirectField::DeveloperSigner => "developer_signer",
+            DirectField::AgencySigner => "agency_signer",
+        }
+    }
+}
+
 /// What a verdict says beyond its code and cite: the facts of R5's and R6's faults.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Detail {
@@ -233,8 +268,8 @@ pub enum Detail {
     DuplicateRole { role: Text },
     /// R5.4: the roles yet to sign, in signing order.
     Pending { missing: Vec<Text> },
-    /// R6.1: the empty fields of the direct slip (column names).
-    Incomplete { fields: Vec<&'static str> },
+    /// R6.1: the empty fields of the direct slip.
+    Incomplete { fields: Vec<DirectField> },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
