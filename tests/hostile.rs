@@ -102,3 +102,88 @@ fn a_closed_multi_line_quoted_cell_is_still_read() {
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "1 条记录");
 }
+
+// 2. Money that flips sign
+
+const BOOKINGS: &str = "id,at,unit,buyer,phone,area,list_price,price,deposit\n";
+const VIOLATIONS: &str = "id,at,kind,channel,broker,persons,phone,damages\n";
+
+#[test]
+fn negative_money_in_ledger_rows_is_refused_naming_the_field() {
+    let w = Workdir::new();
+    w.write(
+        "bookings.csv",
+        &format!(
+            "{BOOKINGS}B-1,2026-03-01 09:00,1-101,张伟,13800138000,-90,2000000,1900000,\n\
+             B-2,2026-03-01 10:00,1-102,李四,13800138001,90,-2000000,1900000,\n\
+             B-3,2026-03-01 11:00,1-103,赵六,13800138002,90,2000000,-1900000,\n\
+             B-4,2026-03-01 12:00,1-104,钱七,13800138003,90,2000000,1900000,-50000\n\
+             B-5,2026-03-01 13:00,1-105,孙八,13800138004,90,0,1900000,\n"
+        ),
+    );
+    w.write(
+        "violations.csv",
+        &format!(
+            "{VIOLATIONS}V-1,2026-03-01 09:00,order_swap,链家,王五,1,,-3000\n\
+             V-2,2026-03-01 10:00,false_info,链家,王五,0,,\n\
+             V-3,2026-03-01 11:00,false_info,链家,王五,4294967295,,\n"
+        ),
+    );
+    let err = refused(&w, &["validate"], 1);
+    for expected in [
+        "bookings.csv:2:6: 「-90」 is negative",
+        "bookings.csv:3:7: 「-2000000」 is negative; amounts, prices, deposits, damages and areas are never negative",
+        "[list_price]",
+        "bookings.csv:4:8: 「-1900000」 is negative",
+        "bookings.csv:5:9: 「-50000」 is negative",
+        "bookings.csv:6: the list price is 0",
+        "violations.csv:2:8: 「-3000」 is negative",
+        "violations.csv:3:6: 「0」 must be at least 1 [persons]",
+        "violations.csv:4:6: 「4294967295」 is too large (at most 10000) [persons]",
+    ] {
+        assert_has(&err, expected);
+    }
+}
+
+#[test]
+fn negative_money_in_the_config_is_refused_naming_the_key() {
+    let w = Workdir::new();
+    let config = common::CONFIG
+        .replace(
+            "unit_agency_fee = \"30000\"",
+            "unit_agency_fee = \"-30000\"",
+        )
+        .replace("commission = \"20000\"", "commission = \"-20000\"");
+    w.write("attrib.toml", &config);
+    let err = refused(&w, &["validate"], 1);
+    assert_has(&err, "penalties.unit_agency_fee");
+    assert_has(&err, "「-30000」 is negative");
+    assert_has(&err, "channel 「我爱我家」 commission");
+    assert_has(&err, "「-20000」 is negative");
+}
+
+#[test]
+fn add_refuses_a_negative_price_and_writes_nothing() {
+    let w = Workdir::new();
+    w.write("bookings.csv", BOOKINGS);
+    let err = refused(
+        &w,
+        &[
+            "add",
+            "booking",
+            "--at",
+            "2026-03-01 09:00",
+            "--unit",
+            "1-101",
+            "--buyer",
+            "张伟",
+            "--phone",
+            "13800138000",
+            "--list-price",
+            "2000000",
+            "--price=-1900000",
+        ],
+        2,
+    );
+    assert_has(&err, "bookings.csv:2:8: 「-1900000」 is negative");
+}

@@ -152,6 +152,14 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
     let discounts: std::collections::HashSet<&str> =
         l.discounts.iter().map(|d| d.id.as_str()).collect();
     for b in &l.bookings {
+        if b.list_price.is_zero() {
+            errors.push(LedgerError {
+                file: b.src.file().to_string(),
+                line: b.src.line,
+                col: Some(super::error::Col::Key("list_price".into())),
+                kind: ErrorKind::ZeroListPrice,
+            });
+        }
         if let Some(d) = &b.discount
             && !discounts.contains(d.as_str())
         {
