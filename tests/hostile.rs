@@ -187,3 +187,72 @@ fn add_refuses_a_negative_price_and_writes_nothing() {
     );
     assert_has(&err, "bookings.csv:2:8: 「-1900000」 is negative");
 }
+
+// 3. Slow paths
+
+/// A report voided by voided by X-2, … X-n voided by nobody.
+fn void_chain(n: usize) -> String {
+    let mut text = String::from("id,at,ref,reason\n");
+    for i in 1..=n {
+        let target = if i == 1 {
+            "R-1".to_string()
+        } else {
+            format!("X-{}", i - 1)
+        };
+        text += &format!("X-{i},2026-03-02 09:00,{target},错录\n");
+    }
+    text
+}
+
+#[test]
+fn a_chain_of_5000_voids_of_voids_alternates_voided_and_revived() {
+    let n = 5000;
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    w.write("voids.csv", &void_chain(n));
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "5001 条记录");
+    let (code, out, err) = w.run(&["--at", "2026-03-03 09:00", "replay", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let verdicts: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let verdict = |id: &str| -> String {
+        let v = (verdicts.as_array().unwrap().iter())
+            .find(|v| v["id"] == id)
+            .unwrap_or_else(|| panic!("{id} replayed"));
+        v["verdict"].as_str().unwrap().to_string()
+    };
+    // X-n stands, so X-(n-1) is voided, X-(n-2) revived, …: X-k is voided when n-k is odd
+    for k in [1, 2, 3, 2500, 2501, n - 1, n] {
+        let expected = (n - k) % 2 == 1;
+        assert_eq!(verdict(&format!("X-{k}")) == "voided", expected, "X-{k}");
+    }
+    // X-1 is voided (n-1 odd), so the report is revived
+    assert_ne!(verdict("R-1"), "voided");
+}
+
+#[test]
+fn a_cycle_at_the_end_of_a_long_chain_of_voids_is_an_error() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    // X-1 names X-3000 instead of R-1: every void of the chain is in the cycle
+    w.write(
+        "voids.csv",
+        &void_chain(3000).replacen(",R-1,", ",X-3000,", 1),
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "voids.csv:2: void 「X-1」 is part of a cycle of voids",
+    );
+    assert_has(
+        &err,
+        "voids.csv:3001: void 「X-3000」 is part of a cycle of voids",
+    );
+}
