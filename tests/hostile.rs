@@ -256,3 +256,42 @@ fn a_cycle_at_the_end_of_a_long_chain_of_voids_is_an_error() {
         "voids.csv:3001: void 「X-3000」 is part of a cycle of voids",
     );
 }
+
+// 4. Ids that wrap
+
+#[test]
+fn the_id_after_the_largest_u64_continues_and_does_not_wrap() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!(
+            "{REPORTS}R-18446744073709551615,2026-03-01 09:00,链家,王五,张伟,13800138000\n\
+             R-99999999999999999999999,2026-03-01 09:10,链家,王五,张伟,13800138000\n"
+        ),
+    );
+    let (code, out, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "R-100000000000000000000000");
+    assert_has(
+        &w.read("reports.csv"),
+        "\nR-100000000000000000000000,2026-03-02 09:00,",
+    );
+    let (code, out, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "R-100000000000000000000001");
+}
+
+#[test]
+fn next_ids_count_on_from_the_highest_number() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!(
+            "{REPORTS}R-009,2026-03-01 09:00,链家,王五,张伟,13800138000\n\
+             R-x12,2026-03-01 09:10,链家,王五,张伟,13800138000\n"
+        ),
+    );
+    let (code, out, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "R-010");
+}

@@ -200,12 +200,34 @@ fn fill_defaults(
         .or_insert_with(|| at.unwrap_or_else(|| now.format("%Y-%m-%d %H:%M:%S").to_string()));
 }
 
-/// The next free id for a kind: its prefix and one more than the highest number used with it.
+/// The next free id for a kind: its prefix and one more than the highest number used with it
+/// (at least three digits). The numbers are compared and counted on as decimal text, so no number
+/// is too large to continue from: the id after `R-18446744073709551615` is
+/// `R-18446744073709551616`, not a wrapped `R-000`.
 pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
     let prefix = kind.id_prefix();
     let max = ledger::checks::record_ids(l)
-        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{:03}", max + 1)
+        .filter_map(|id| {
+            let digits = id.strip_prefix(prefix)?;
+            let digits = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.trim_start_matches('0'))?;
+            Some(digits)
+        })
+        .max_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)))
+        .unwrap_or("");
+    let mut next = max.as_bytes().to_vec();
+    match next.iter().rposition(|&d| d != b'9') {
+        Some(i) => {
+            next[i] += 1;
+            next[i + 1..].fill(b'0');
+        }
+        None => {
+            next.fill(b'0');
+            next.insert(0, b'1');
+        }
+    }
+    format!(
+        "{prefix}{:0>3}",
+        String::from_utf8(next).expect("ascii digits")
+    )
 }
