@@ -295,3 +295,44 @@ fn next_ids_count_on_from_the_highest_number() {
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "R-010");
 }
+
+// 5. Files that block
+
+#[test]
+fn an_empty_or_blank_csv_file_has_no_rows_and_the_first_add_writes_its_header() {
+    for old in ["", "\n\n  \r\n", "\u{feff}"] {
+        let w = Workdir::new();
+        w.write("reports.csv", old);
+        let (code, out, err) = w.run(&["validate"]);
+        assert_eq!(code, 0, "{old:?}: {err}");
+        assert_has(&out, "0 条记录");
+        let (code, _, err) = w.run(ADD_REPORT);
+        assert_eq!(code, 0, "{old:?}: {err}");
+        assert_eq!(
+            w.read("reports.csv"),
+            "id,at,channel,broker,client,phone,note\nR-001,2026-03-02 09:00,链家,王五,某,13900139000,\n"
+        );
+        let (code, out, err) = w.run(&["validate"]);
+        assert_eq!(code, 0, "{err}");
+        assert_has(&out, "1 条记录");
+    }
+}
+
+#[test]
+fn a_new_kind_file_is_created_whole_with_no_temporary_file_left() {
+    let w = Workdir::new();
+    let (code, _, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("reports.csv"),
+        "id,at,channel,broker,client,phone,note\nR-001,2026-03-02 09:00,链家,王五,某,13900139000,\n"
+    );
+    let names: Vec<String> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".attrib.lock" && n != ".gitignore")
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["attrib.toml", "reports.csv"]);
+}

@@ -61,6 +61,9 @@ pub fn header_positions(
 ) -> Result<Vec<Option<usize>>, Vec<LedgerError>> {
     let schema = kind.columns();
     let mut index: Vec<Option<usize>> = vec![None; schema.len()];
+    if header.iter().all(|h| h.is_empty()) {
+        return Ok(index); // an empty or blank file: no header, no rows
+    }
     let mut errors = vec![];
     for (pos, h) in header.iter().enumerate() {
         match schema.iter().position(|c| c.name == h) {
