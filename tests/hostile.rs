@@ -336,3 +336,100 @@ fn a_new_kind_file_is_created_whole_with_no_temporary_file_left() {
     names.sort();
     assert_eq!(names, ["attrib.toml", "reports.csv"]);
 }
+
+// 6. Symlinks, devices and FIFOs
+
+#[cfg(unix)]
+#[test]
+fn ledger_files_that_are_devices_fifos_or_links_out_of_the_folder_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = Workdir::empty();
+    outside.write("secret.csv", "id,at\nsecret line\n");
+    type Make<'a> = Box<dyn Fn(&Workdir) + 'a>;
+    let cases: Vec<(&str, Make, String)> = vec![
+        (
+            "device",
+            Box::new(|w: &Workdir| symlink("/dev/zero", w.file("reports.csv")).unwrap()),
+            "reports.csv: is a symbolic link to /dev/zero, outside the ledger folder; refused"
+                .into(),
+        ),
+        (
+            "fifo",
+            Box::new(|w: &Workdir| {
+                let ok = std::process::Command::new("mkfifo")
+                    .arg(w.file("reports.csv"))
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            }),
+            "reports.csv: is not a regular file (a FIFO); refused".into(),
+        ),
+        (
+            "outside",
+            Box::new(|w: &Workdir| {
+                symlink(outside.file("secret.csv"), w.file("reports.csv")).unwrap()
+            }),
+            "outside the ledger folder; refused".into(),
+        ),
+        (
+            "folder",
+            Box::new(|w: &Workdir| std::fs::create_dir(w.file("reports.csv")).unwrap()),
+            "reports.csv: is not a regular file (a folder); refused".into(),
+        ),
+    ];
+    for (what, make, expected) in cases {
+        let w = Workdir::new();
+        make(&w);
+        let err = refused(&w, &["validate"], 2);
+        assert_has(&err, &expected);
+        assert!(!err.contains("secret line"), "{what}: {err}");
+        let err = refused(&w, ADD_REPORT, 2);
+        assert_has(&err, &expected);
+    }
+}
+
+#[test]
+fn a_ledger_file_over_the_size_cap_is_refused_unread() {
+    let w = Workdir::new();
+    let f = std::fs::File::create(w.file("reports.csv")).unwrap();
+    f.set_len(3 << 30).unwrap(); // sparse: nothing is written
+    for args in [&["validate"][..], ADD_REPORT] {
+        let (code, _, err) = w.run(args);
+        assert_eq!(code, 2, "{err}");
+        assert_has(
+            &err,
+            "reports.csv: is 3221225472 bytes, more than the 2147483648 a ledger file may hold; refused",
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(w.file("reports.csv")).unwrap().len(),
+        3 << 30
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_file_inside_the_folder_is_read() {
+    let w = Workdir::new();
+    std::fs::create_dir(w.file("data")).unwrap();
+    w.write(
+        "data/reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    std::os::unix::fs::symlink("data/reports.csv", w.file("reports.csv")).unwrap();
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "1 条记录");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_lock_symlink_does_not_block_add() {
+    let w = Workdir::new();
+    std::os::unix::fs::symlink("/nonexistent/attrib-lock", w.file(".attrib.lock")).unwrap();
+    let (code, out, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "R-001");
+    let meta = std::fs::symlink_metadata(w.file(".attrib.lock")).unwrap();
+    assert!(meta.is_file(), "the link is replaced by a plain lock file");
+}

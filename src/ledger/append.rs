@@ -23,7 +23,9 @@ impl Drop for Lock {
     }
 }
 
-/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish.
+/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish. A
+/// symbolic link where the lock file belongs (dangling or not) is not attrib's: it is replaced by
+/// a plain file.
 pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
     if !dir.join(CONFIG_FILE).exists() {
         bail!(
@@ -31,12 +33,17 @@ pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
             dir.display()
         );
     }
+    let path = dir.join(LOCK_FILE);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing the symbolic link {}", path.display()))?;
+    }
     let f = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(dir.join(LOCK_FILE))
-        .with_context(|| format!("opening {}", dir.join(LOCK_FILE).display()))?;
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
     f.lock().context("locking the ledger")?;
     Ok(Lock(f))
 }

@@ -5,6 +5,7 @@ use super::config::CONFIG_FILE;
 use super::error::{ErrorKind, LedgerError};
 use crate::model::Kind;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The ledger's files by name (`attrib.toml`, `reports.csv`, …) with their bytes. Read from a
 /// folder (`read_dir`) or from a git revision (`git::files_at`).
@@ -20,17 +21,82 @@ pub fn file_names() -> Vec<String> {
     names
 }
 
+/// The largest ledger file read: 2 GiB (a generated ledger of a million rows is about 100 MB).
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// Reads one ledger file, refusing what is not a plain file inside the folder: a symlink is
+/// followed only to a regular file inside the ledger folder; devices, FIFOs, sockets and folders
+/// are refused (a FIFO would block the read, `/dev/zero` never end), and so is a file larger
+/// than `MAX_FILE_BYTES`. A missing file (a dangling symlink included) is `NotFound`.
+pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind::InvalidData, Read};
+    let path = dir.join(name);
+    let refuse = |why: String| Error::new(InvalidData, format!("{name}: {why}; refused"));
+    let link = std::fs::symlink_metadata(&path)?;
+    if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&path)?;
+        let folder = std::fs::canonicalize(dir)?;
+        if !target.starts_with(&folder) {
+            return Err(refuse(format!(
+                "is a symbolic link to {}, outside the ledger folder",
+                target.display()
+            )));
+        }
+    }
+    let meta = std::fs::metadata(&path)?;
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "is not a regular file (a {})",
+            file_type_name(&meta.file_type())
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "is {} bytes, more than the {MAX_FILE_BYTES} a ledger file may hold",
+            meta.len()
+        )));
+    }
+    let f = std::fs::File::open(&path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "holds more than the {MAX_FILE_BYTES} bytes a ledger file may hold"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() { "folder" } else { "special file" }
+}
+
 /// Reads the config and every kind's file from a folder (on two threads: the large files take a
 /// while to copy). IO failures are errors; missing kind files are not (they mean "no records").
-pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
+pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
     let read = |names: Vec<String>| -> Vec<(String, std::io::Result<Option<Vec<u8>>>)> {
         names
             .into_iter()
-            .map(|name| match std::fs::read(dir.join(&name)) {
+            .map(|name| match read_file(dir, &name) {
                 Ok(bytes) => (name, Ok(Some(bytes))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != CONFIG_FILE => {
                     (name, Ok(None))
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => (name, Err(e)),
                 Err(e) => {
                     let message = format!("{}: {e}", dir.join(&name).display());
                     (name, Err(std::io::Error::new(e.kind(), message)))
