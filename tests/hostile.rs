@@ -433,3 +433,69 @@ fn a_dangling_lock_symlink_does_not_block_add() {
     let meta = std::fs::symlink_metadata(w.file(".attrib.lock")).unwrap();
     assert!(meta.is_file(), "the link is replaced by a plain lock file");
 }
+
+// 7. Waiting without a word
+
+#[test]
+fn add_says_who_holds_the_lock_and_gives_up_after_the_timeout() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(w.file(".attrib.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    std::fs::write(
+        w.file(".attrib.lock"),
+        "process 4242 since 2026-12-02 07:00:00 UTC\n",
+    )
+    .unwrap();
+    let mut args = ADD_REPORT.to_vec();
+    args.extend(["--lock-timeout", "1.5"]);
+    let start = std::time::Instant::now();
+    let err = refused(&w, &args, 2);
+    assert!(start.elapsed() >= std::time::Duration::from_millis(1500));
+    assert_has(
+        &err,
+        "attrib: waiting for the ledger's lock, held by process 4242 since 2026-12-02 07:00:00 UTC (giving up after 1.5 s)",
+    );
+    assert_has(
+        &err,
+        ".attrib.lock: the ledger is locked by process 4242 since 2026-12-02 07:00:00 UTC; gave up after 1.5 s (--lock-timeout) — nothing was written",
+    );
+    drop(held);
+    let (code, _, err) = w.run(ADD_REPORT);
+    assert_eq!(code, 0, "{err}");
+    let holder = w.read(".attrib.lock");
+    assert!(
+        holder.starts_with("process "),
+        "the holder writes who it is: {holder}"
+    );
+}
+
+#[test]
+fn a_bad_lock_timeout_is_a_usage_error() {
+    let w = Workdir::new();
+    let mut args = ADD_REPORT.to_vec();
+    args.push("--lock-timeout=soon");
+    let err = refused(&w, &args, 2);
+    assert_has(&err, "--lock-timeout: 「soon」 is not a number of seconds");
+}
+
+#[test]
+fn init_lists_the_lock_file_in_gitignore() {
+    let w = Workdir::empty();
+    w.write(".gitignore", "target/");
+    let (code, _, err) = w.run(&["init"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(w.read(".gitignore"), "target/\n.attrib.lock\n");
+    let w = Workdir::empty();
+    let (code, _, err) = w.run(&["init"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(w.read(".gitignore"), ".attrib.lock\n");
+}

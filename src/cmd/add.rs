@@ -68,6 +68,31 @@ fn kind_command(kind: Kind) -> clap::Command {
             .value_parser(clap::value_parser!(Lang)),
     )
     .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
+    .arg(
+        Arg::new("lock-timeout")
+            .long("lock-timeout")
+            .value_name("SECONDS")
+            .help("give up waiting for the ledger's lock after this long (default 30)"),
+    )
+}
+
+/// `--lock-timeout SECONDS` (default 30), taken out of the record's flags.
+fn lock_timeout(fields: &mut Vec<String>) -> anyhow::Result<std::time::Duration> {
+    let mut secs = "30".to_string();
+    if let Some(i) = fields.iter().position(|f| f == "--lock-timeout") {
+        secs = fields
+            .get(i + 1)
+            .cloned()
+            .context("--lock-timeout needs SECONDS")?;
+        fields.drain(i..i + 2);
+    } else if let Some(i) = (fields.iter()).position(|f| f.starts_with("--lock-timeout=")) {
+        secs = fields.remove(i)["--lock-timeout=".len()..].to_string();
+    }
+    secs.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .with_context(|| format!("--lock-timeout: 「{secs}」 is not a number of seconds"))
 }
 
 pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
@@ -87,9 +112,11 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             kinds.join(", ")
         )
     })?;
-    let (g, mut values) = fields(kind, &a.fields, g);
+    let mut flags = a.fields;
+    let timeout = lock_timeout(&mut flags)?;
+    let (g, mut values) = fields(kind, &flags, g);
     let dir = g.dir();
-    let _lock = append::lock(&dir)?;
+    let _lock = append::lock(&dir, timeout)?;
     let files = ledger::read_dir(&dir)
         .with_context(|| format!("reading the ledger in {}", dir.display()))?;
     let before = match ledger::load(&files) {

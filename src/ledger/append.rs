@@ -8,9 +8,11 @@ use super::schema::Files;
 use crate::model::Kind;
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
+use std::fs::TryLockError;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub const LOCK_FILE: &str = ".attrib.lock";
 
@@ -23,10 +25,14 @@ impl Drop for Lock {
     }
 }
 
-/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish. A
-/// symbolic link where the lock file belongs (dangling or not) is not attrib's: it is replaced by
-/// a plain file.
-pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
+/// How long `lock` waits before saying who holds the lock.
+const SAY_AFTER: Duration = Duration::from_secs(1);
+
+/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish:
+/// after a second it says on stderr who holds the lock (process id and since when, as the holder
+/// wrote them into the lock file), and it gives up after `timeout`. A symbolic link where the
+/// lock file belongs (dangling or not) is not attrib's: it is replaced by a plain file.
+pub fn lock(dir: &Path, timeout: Duration) -> anyhow::Result<Lock> {
     if !dir.join(CONFIG_FILE).exists() {
         bail!(
             "{} has no {CONFIG_FILE}; is it a ledger? (attrib init creates one)",
@@ -38,14 +44,56 @@ pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
         std::fs::remove_file(&path)
             .with_context(|| format!("removing the symbolic link {}", path.display()))?;
     }
-    let f = OpenOptions::new()
+    let mut f = OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
-    f.lock().context("locking the ledger")?;
+    let start = Instant::now();
+    let mut said = false;
+    loop {
+        match f.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::Error(e)) => return Err(e).context("locking the ledger"),
+        }
+        let waited = start.elapsed();
+        if waited >= timeout {
+            bail!(
+                "{}: the ledger is locked by {}; gave up after {} s (--lock-timeout) — nothing was written",
+                path.display(),
+                holder(&path),
+                timeout.as_secs_f64()
+            );
+        }
+        if !said && waited >= SAY_AFTER {
+            eprintln!(
+                "attrib: waiting for the ledger's lock, held by {} (giving up after {} s)",
+                holder(&path),
+                timeout.as_secs_f64()
+            );
+            said = true;
+        }
+        std::thread::sleep((timeout - waited).min(Duration::from_millis(50)));
+    }
+    // who holds it, for whoever waits next
+    let since = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
+    let _ = f
+        .set_len(0)
+        .and_then(|_| f.seek(SeekFrom::Start(0)))
+        .and_then(|_| writeln!(f, "process {} since {since}", std::process::id()))
+        .and_then(|_| f.flush());
     Ok(Lock(f))
+}
+
+/// Who holds the lock, as the holder wrote it into the lock file.
+fn holder(path: &Path) -> String {
+    match std::fs::read_to_string(path) {
+        Ok(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => "another process (it wrote no process id)".to_string(),
+    }
 }
 
 /// What an append will write: the bytes to add to one file, and the ledger's files after it.
