@@ -499,3 +499,41 @@ fn init_lists_the_lock_file_in_gitignore() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(w.read(".gitignore"), ".attrib.lock\n");
 }
+
+// 8. Files silently ignored
+
+#[test]
+fn files_a_clerk_meant_to_fill_are_warned_about() {
+    let row = "R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n";
+    for (name, meant) in [
+        ("Reports.csv", "reports.csv"),
+        ("report.csv", "reports.csv"),
+        ("reports.CSV", "reports.csv"),
+        ("reports.txt", "reports.csv"),
+        ("Voids.toml", "voids.toml"),
+        ("Attrib.toml", "attrib.toml"),
+    ] {
+        let w = Workdir::new();
+        w.write(name, &format!("{REPORTS}{row}"));
+        for args in [&["validate"][..], &["replay"][..]] {
+            let (code, _, err) = w.run(args);
+            assert_eq!(code, 0, "{name}: {err}");
+            assert_has(
+                &err,
+                &format!("attrib: warning: {name} is not read (did you mean {meant}?)"),
+            );
+        }
+    }
+}
+
+#[test]
+fn both_formats_of_a_kind_are_an_error() {
+    let w = Workdir::new();
+    w.write("reports.csv", REPORTS);
+    w.write("reports.toml", "");
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "reports.csv: both reports.csv and reports.toml exist; keep one",
+    );
+}

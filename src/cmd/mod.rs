@@ -139,8 +139,14 @@ pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
     let dir = g.dir();
     match rev {
         Some(rev) => ledger::git::files_at(&dir, rev),
-        None => ledger::read_dir(&dir)
-            .with_context(|| format!("reading the ledger in {}", dir.display())),
+        None => {
+            let files = ledger::read_dir(&dir)
+                .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+            for stray in ledger::schema::stray_files(&dir) {
+                eprintln!("attrib: warning: {stray}");
+            }
+            Ok(files)
+        }
     }
 }
 

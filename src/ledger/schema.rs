@@ -118,6 +118,38 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
     Ok(files)
 }
 
+/// Files of the folder that look meant for the ledger but are not read, each with why: a kind's
+/// or the config's name in other letter case (`Reports.csv`, `reports.CSV`), a kind's singular
+/// (`report.csv`) or another extension (`reports.txt`). Hidden files are skipped. An unreadable
+/// folder has none (reading the ledger reports it).
+pub fn stray_files(dir: &Path) -> Vec<String> {
+    let names = file_names();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.') && !names.contains(n))
+        .filter_map(|name| {
+            let lower = name.to_lowercase();
+            let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
+            let meant = |want: &str| format!("{name} is not read (did you mean {want}?)");
+            if let Some(known) = names.iter().find(|n| n.to_lowercase() == lower) {
+                return Some(meant(known));
+            }
+            if stem == "attrib" {
+                return Some(meant(CONFIG_FILE));
+            }
+            let kind =
+                (Kind::ALL.iter()).find(|k| k.file_stem() == stem || k.singular() == stem)?;
+            let ext = if ext == "toml" { "toml" } else { "csv" };
+            Some(meant(&format!("{}.{ext}", kind.file_stem())))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// Where each of `kind`'s columns stands in a CSV header (by schema position), or every error
 /// of the header: unknown, repeated and missing required columns.
 pub fn header_positions(
