@@ -251,6 +251,8 @@ fn a_cycle_at_the_end_of_a_long_chain_of_voids_is_an_error() {
         &err,
         "voids.csv:2: void 「X-1」 is part of a cycle of voids",
     );
+    assert_has(&err, "voids.csv: … and 2980 more of the same");
+    let err = refused(&w, &["validate", "--all"], 1);
     assert_has(
         &err,
         "voids.csv:3001: void 「X-3000」 is part of a cycle of voids",
@@ -536,4 +538,48 @@ fn both_formats_of_a_kind_are_an_error() {
         &err,
         "reports.csv: both reports.csv and reports.toml exist; keep one",
     );
+}
+
+// 9. Error caps
+
+#[test]
+fn one_error_repeated_in_a_file_is_shown_20_times_then_counted() {
+    let w = Workdir::new();
+    let extra: String = (1..=100_000).map(|i| format!(",x{i}")).collect();
+    w.write(
+        "reports.csv",
+        &format!("id,at,channel,broker,client,phone{extra}\n"),
+    );
+    let bad: String = (1..=25)
+        .map(|i| format!("X-{i},2026-13-01 09:00,R-1,错录\n"))
+        .collect();
+    w.write("voids.csv", &format!("id,at,ref,reason\n{bad}"));
+    let err = refused(&w, &["validate"], 1);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("unknown column"))
+            .count(),
+        21
+    );
+    assert_has(&err, "reports.csv:1: unknown column 「x20」");
+    assert!(!err.contains("「x21」"), "{}", &err[..2000]);
+    assert_has(
+        &err,
+        "reports.csv: … and 99980 more of the same as 「unknown column 「x1」",
+    );
+    assert_has(&err, "(attrib validate --all shows each)");
+    assert_has(
+        &err,
+        "voids.csv:21:2: 「2026-13-01 09:00」 is not a valid time",
+    );
+    assert!(!err.contains("voids.csv:22:2"));
+    assert_has(&err, "voids.csv: … and 5 more of the same");
+    assert_has(&err, "100025 error(s)");
+    let err = refused(&w, &["validate", "--all"], 1);
+    let unknown = err.lines().filter(|l| l.contains("unknown column")).count();
+    assert_eq!(unknown, 100_000);
+    assert_has(&err, "voids.csv:26:2:");
+    assert!(!err.contains("more of the same"));
 }
