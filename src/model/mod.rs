@@ -106,6 +106,15 @@ pub enum FieldError {
     BadRate(String),
     #[error("「{0}」 is not a whole number")]
     BadInteger(String),
+    #[error(
+        "「{0}」 is negative; amounts, prices, deposits, damages and areas are never negative \
+         (a correction is a void and a new row)"
+    )]
+    Negative(String),
+    #[error("「{0}」 must be at least 1")]
+    Zero(String),
+    #[error("「{0}」 is too large (at most {1})")]
+    CountTooLarge(String, u32),
     #[error("「{value}」 is not one of {}", allowed.join(", "))]
     BadEnum { value: String, allowed: Vec<String> },
 }
