@@ -32,6 +32,34 @@ pub struct Settings {
     pub reveal: bool,
     /// `--format`.
     pub format: Format,
+    /// The width human tables fit in, in display columns: the terminal's, else `COLUMNS`, else
+    /// 80. `resolve` hands it to `render::set_width`.
+    pub width: u16,
+}
+
+/// The clock: now, or `ATTRIB_NOW` when it is set (a fixed "now" for tests and for re-running a
+/// day's `add`s; read in the project zone like `--at`).
+pub const NOW_VAR: &str = "ATTRIB_NOW";
+
+fn now(zone: FixedOffset) -> anyhow::Result<Time> {
+    match std::env::var(NOW_VAR) {
+        Ok(s) if !s.trim().is_empty() => parse_time(&s, zone).context(NOW_VAR),
+        _ => Ok(chrono::Utc::now().with_timezone(&zone)),
+    }
+}
+
+/// The width tables fit in: the terminal's when standard output is one, else `COLUMNS` (a
+/// whole number of at least 20), else 80.
+pub fn terminal_width() -> u16 {
+    let columns = std::env::var("COLUMNS").ok();
+    width_from(comfy_table::Table::new().width(), columns.as_deref())
+}
+
+fn width_from(terminal: Option<u16>, columns: Option<&str>) -> u16 {
+    terminal
+        .filter(|w| *w > 0)
+        .or_else(|| columns?.trim().parse().ok().filter(|w| *w >= 20))
+        .unwrap_or(80)
 }
 
 impl Settings {
@@ -42,14 +70,17 @@ impl Settings {
         let configured = config.and_then(|c| c.lang.as_deref()?.parse::<Lang>().ok());
         let as_of = match asked.at {
             Some(s) => parse_time(s, zone).context("--at")?,
-            None => chrono::Utc::now().with_timezone(&zone),
+            None => now(zone)?,
         };
+        let width = terminal_width();
+        crate::render::set_width(width);
         Ok(Settings {
             zone,
             as_of,
             lang: asked.lang.or(configured).unwrap_or(Lang::Zh),
             reveal: asked.reveal,
             format: asked.format,
+            width,
         })
     }
 
@@ -95,6 +126,17 @@ mod tests {
         let s = Settings::resolve(&asked(Some("2026-03-01 09:30"), None), None).unwrap();
         assert_eq!((s.lang, s.zone), (Lang::Zh, DEFAULT_ZONE));
         assert_eq!(s.as_of.to_rfc3339(), "2026-03-01T09:30:00+08:00");
+    }
+
+    #[test]
+    fn the_width_is_the_terminal_s_else_columns_else_80() {
+        assert_eq!(width_from(Some(120), Some("60")), 120);
+        assert_eq!(width_from(None, Some("60")), 60);
+        assert_eq!(width_from(None, Some(" 100 ")), 100);
+        assert_eq!(width_from(None, Some("wide")), 80);
+        assert_eq!(width_from(None, Some("5")), 80, "too narrow to mean it");
+        assert_eq!(width_from(None, None), 80);
+        assert_eq!(width_from(Some(0), None), 80);
     }
 
     #[test]

@@ -9,7 +9,7 @@ const REPORTS: &str = "id,at,channel,broker,client,phone\n";
 /// `attrib ARGS` that must fail with `code` and leave every file as it was; returns stderr.
 fn refused(w: &Workdir, args: &[&str], code: i32) -> String {
     let before = w.snapshot();
-    let (got, out, err) = w.run(args);
+    let (got, out, err) = w.run_now(NOW, args);
     assert_eq!(got, code, "{args:?}\nstdout: {out}\nstderr: {err}");
     assert_eq!(before, w.snapshot(), "{args:?} changed a file");
     err
@@ -21,6 +21,10 @@ fn assert_has(text: &str, expected: &str) {
         "expected 「{expected}」 in:\n{text}"
     );
 }
+
+/// The clock for `add` (ATTRIB_NOW): just after `ADD_REPORT`'s time, so it is neither in the
+/// future nor late.
+const NOW: &str = "2026-03-02 09:05";
 
 const ADD_REPORT: &[&str] = &[
     "add",
@@ -172,7 +176,7 @@ fn add_refuses_a_negative_price_and_writes_nothing() {
             "add",
             "booking",
             "--at",
-            "2026-03-01 09:00",
+            "2026-03-02 09:00",
             "--unit",
             "1-101",
             "--buyer",
@@ -271,14 +275,14 @@ fn the_id_after_the_largest_u64_continues_and_does_not_wrap() {
              R-99999999999999999999999,2026-03-01 09:10,链家,王五,张伟,13800138000\n"
         ),
     );
-    let (code, out, err) = w.run(ADD_REPORT);
+    let (code, out, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "R-100000000000000000000000");
     assert_has(
         &w.read("reports.csv"),
         "\nR-100000000000000000000000,2026-03-02 09:00,",
     );
-    let (code, out, err) = w.run(ADD_REPORT);
+    let (code, out, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "R-100000000000000000000001");
 }
@@ -293,7 +297,7 @@ fn next_ids_count_on_from_the_highest_number() {
              R-x12,2026-03-01 09:10,链家,王五,张伟,13800138000\n"
         ),
     );
-    let (code, out, err) = w.run(ADD_REPORT);
+    let (code, out, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "R-010");
 }
@@ -308,7 +312,7 @@ fn an_empty_or_blank_csv_file_has_no_rows_and_the_first_add_writes_its_header() 
         let (code, out, err) = w.run(&["validate"]);
         assert_eq!(code, 0, "{old:?}: {err}");
         assert_has(&out, "0 条记录");
-        let (code, _, err) = w.run(ADD_REPORT);
+        let (code, _, err) = w.run_now(NOW, ADD_REPORT);
         assert_eq!(code, 0, "{old:?}: {err}");
         assert_eq!(
             w.read("reports.csv"),
@@ -323,7 +327,7 @@ fn an_empty_or_blank_csv_file_has_no_rows_and_the_first_add_writes_its_header() 
 #[test]
 fn a_new_kind_file_is_created_whole_with_no_temporary_file_left() {
     let w = Workdir::new();
-    let (code, _, err) = w.run(ADD_REPORT);
+    let (code, _, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         w.read("reports.csv"),
@@ -429,7 +433,7 @@ fn a_symlink_to_a_file_inside_the_folder_is_read() {
 fn a_dangling_lock_symlink_does_not_block_add() {
     let w = Workdir::new();
     std::os::unix::fs::symlink("/nonexistent/attrib-lock", w.file(".attrib.lock")).unwrap();
-    let (code, out, err) = w.run(ADD_REPORT);
+    let (code, out, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     assert_has(&out, "R-001");
     let meta = std::fs::symlink_metadata(w.file(".attrib.lock")).unwrap();
@@ -471,7 +475,7 @@ fn add_says_who_holds_the_lock_and_gives_up_after_the_timeout() {
         ".attrib.lock: the ledger is locked by process 4242 since 2026-12-02 07:00:00 UTC; gave up after 1.5 s (--lock-timeout) — nothing was written",
     );
     drop(held);
-    let (code, _, err) = w.run(ADD_REPORT);
+    let (code, _, err) = w.run_now(NOW, ADD_REPORT);
     assert_eq!(code, 0, "{err}");
     let holder = w.read(".attrib.lock");
     assert!(

@@ -134,20 +134,23 @@ fn a_bad_month_is_a_usage_error() {
 #[test]
 fn adding_a_report_for_a_protected_client_prints_why() {
     let w = Workdir::example("lingxiu");
-    let (code, out, err) = w.run(&[
-        "add",
-        "report",
-        "--at",
-        "2026-04-13 09:00",
-        "--channel",
-        "链家",
-        "--broker",
-        "王五",
-        "--client",
-        "秦岚",
-        "--phone",
-        "139 0000 0034",
-    ]);
+    let (code, out, err) = w.run_now(
+        "2026-04-13 09:05",
+        &[
+            "add",
+            "report",
+            "--at",
+            "2026-04-13 09:00",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "秦岚",
+            "--phone",
+            "139 0000 0034",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("R-031"), "next free id: {out}");
     assert!(
@@ -156,7 +159,8 @@ fn adding_a_report_for_a_protected_client_prints_why() {
     );
     assert!(
         w.read("reports.csv")
-            .ends_with("R-031,2026-04-13 09:00,链家,王五,秦岚,139 0000 0034,\n")
+            .ends_with("R-031,2026-04-13 09:00,链家,王五,秦岚,13900000034,\n"),
+        "the phone is stored normalised"
     );
     assert_eq!(w.run(&["validate"]).0, 0);
 }
@@ -164,22 +168,25 @@ fn adding_a_report_for_a_protected_client_prints_why() {
 #[test]
 fn add_prints_an_accepted_report_in_english_too() {
     let w = Workdir::new();
-    let (code, out, err) = w.run(&[
-        "add",
-        "report",
-        "--lang",
-        "en",
-        "--at",
-        "2026-03-01 09:00",
-        "--channel",
-        "链家",
-        "--broker",
-        "王五",
-        "--client",
-        "张伟",
-        "--phone",
-        "13800138000",
-    ]);
+    let (code, out, err) = w.run_now(
+        "2026-03-01 09:05",
+        &[
+            "add",
+            "report",
+            "--lang",
+            "en",
+            "--at",
+            "2026-03-01 09:00",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "张伟",
+            "--phone",
+            "13800138000",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("R-001") && out.contains("accepted: bring the client by 2026-03-04"),
@@ -204,18 +211,21 @@ fn add_defaults_at_to_now() {
 #[test]
 fn add_appends_a_table_to_a_toml_file_keeping_its_comments() {
     let w = Workdir::example("lingxiu");
-    let (code, _, err) = w.run(&[
-        "add",
-        "relation",
-        "--at",
-        "2026-04-20 10:00",
-        "--phone",
-        "13900000034",
-        "--relation",
-        "parent",
-        "--other-phone",
-        "13900000037",
-    ]);
+    let (code, _, err) = w.run_now(
+        "2026-04-20 10:05",
+        &[
+            "add",
+            "relation",
+            "--at",
+            "2026-04-20 10:00",
+            "--phone",
+            "13900000034",
+            "--relation",
+            "parent",
+            "--other-phone",
+            "13900000037",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let text = w.read("relations.toml");
     assert!(text.starts_with("# 家庭关系"), "{text}");
@@ -231,27 +241,33 @@ fn add_repairs_a_missing_final_newline() {
         "contacts.csv",
         "id,at,kind,phone\nC-001,2026-03-01 09:00,call,13800138000",
     );
-    let (code, _, err) = w.run(&[
-        "add",
-        "void",
-        "--at",
-        "2026-03-02 09:00",
-        "--ref",
-        "C-001",
-        "--reason",
-        "录错",
-    ]);
+    let (code, _, err) = w.run_now(
+        "2026-03-02 09:05",
+        &[
+            "add",
+            "void",
+            "--at",
+            "2026-03-02 09:00",
+            "--ref",
+            "C-001",
+            "--reason",
+            "录错",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = w.run(&[
-        "add",
-        "contact",
-        "--at",
-        "2026-03-03 09:00",
-        "--kind",
-        "visit",
-        "--phone",
-        "13800138001",
-    ]);
+    let (code, _, err) = w.run_now(
+        "2026-03-03 09:05",
+        &[
+            "add",
+            "contact",
+            "--at",
+            "2026-03-03 09:00",
+            "--kind",
+            "visit",
+            "--phone",
+            "13800138001",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         w.read("contacts.csv"),
@@ -462,6 +478,7 @@ fn two_processes_adding_at_once_lose_nothing() {
                     let out = assert_cmd::Command::cargo_bin("attrib")
                         .unwrap()
                         .env_remove("ATTRIB_LEDGER")
+                        .env("ATTRIB_NOW", "2026-03-01 10:05")
                         .arg("-C")
                         .arg(&dir)
                         .args([
@@ -538,7 +555,7 @@ fn staff_rows_are_added_and_replayed() {
             "--at",
             at,
         ];
-        let (code, _, err) = w.run(&args);
+        let (code, _, err) = w.run_now(at, &args);
         assert_eq!(code, 0, "{err}");
     }
     assert_eq!(
@@ -576,7 +593,7 @@ fn staff_rows_are_added_and_replayed() {
         "--at",
         "2026-04-02 09:00",
     ];
-    let (code, _, err) = w.run(&args);
+    let (code, _, err) = w.run_now("2026-04-02 09:00", &args);
     assert_eq!(code, 2);
     assert!(
         err.contains("staff.csv:4:4: 「quit」 is not one of join, leave"),

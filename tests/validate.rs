@@ -377,7 +377,7 @@ fn missing_config_is_unreadable_input() {
     let (code, _, err) = w.run(&["validate"]);
     assert_eq!(code, 2, "unreadable input, not a ledger error: {err}");
     assert!(
-        err.contains("reading the ledger") && err.contains("attrib.toml"),
+        err.contains("没有找到 attrib.toml — 用 -C 指定账本目录, 或运行 attrib init"),
         "{err}"
     );
 }
@@ -481,20 +481,23 @@ fn a_gb18030_ledger_validates_and_replays_like_its_utf8_twin() {
 #[test]
 fn add_appends_to_a_gb18030_file_in_gb18030() {
     let gb = gb18030_twin();
-    let (code, out, err) = gb.run(&[
-        "add",
-        "report",
-        "--at",
-        "2026-05-01 09:00",
-        "--channel",
-        "链家",
-        "--broker",
-        "王五",
-        "--client",
-        "新客户",
-        "--phone",
-        "13912345678",
-    ]);
+    let (code, out, err) = gb.run_now(
+        "2026-05-01 09:05",
+        &[
+            "add",
+            "report",
+            "--at",
+            "2026-05-01 09:00",
+            "--channel",
+            "链家",
+            "--broker",
+            "王五",
+            "--client",
+            "新客户",
+            "--phone",
+            "13912345678",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("报备有效"), "{out}");
     let bytes = std::fs::read(gb.file("reports.csv")).unwrap();

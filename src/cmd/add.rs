@@ -1,9 +1,16 @@
 //! `attrib add KIND --field value …`: validate one record against the whole ledger, print its
 //! verdict, and append it under a lock. On any error nothing is written.
+//!
+//! A clerk types it at the counter (RULES.md §5): kinds and words in Chinese are accepted and
+//! stored as the canonical words of the kinds table, phones are stored normalised, a time later
+//! than now or older than `max_entry_delay_hours` is refused (the late one unless `--late
+//! REASON`), a wrong or missing flag is named with a correct example, and `--dry-run` writes
+//! nothing.
 
 use super::{Global, print_errors};
-use crate::ledger::{self, append};
-use crate::model::{Kind, Time};
+use crate::ledger::error::{Col, ErrorKind};
+use crate::ledger::{self, append, fields::parse_time};
+use crate::model::{ColumnType, Config, Kind, Role, Time};
 use crate::render::{self, Format, Lang, Style};
 use crate::rules;
 use crate::settings::{Asked, Settings};
@@ -14,8 +21,8 @@ use std::collections::BTreeMap;
 #[derive(clap::Args, Debug)]
 #[command(disable_help_flag = true)]
 pub struct AddArgs {
-    /// report, contact, slip, direct, booking, discount, violation, relation or void
-    /// (`attrib add KIND --help` lists its fields).
+    /// report, contact, slip, direct, booking, discount, violation, relation or void, or its
+    /// Chinese name (报备, 来电来访, …; `attrib add KIND --help` lists its fields).
     #[arg(allow_hyphen_values = true)]
     pub kind: String,
     /// The record's fields as --column-name value (see `attrib add KIND --help`).
@@ -27,32 +34,132 @@ pub struct AddArgs {
     pub fields: Vec<String>,
 }
 
+/// A record's time may be this far ahead of the clock (RULES.md §5: now + 5 min).
+const AHEAD_MINUTES: i64 = 5;
+
 /// `--list-price` for `list_price`.
 fn flag(column: &str) -> String {
     column.replace('_', "-")
 }
 
-/// The flags of one kind, built from its columns, plus the global options (accepted after the
-/// kind too).
+/// The words of a word set with their Chinese spellings: `visit (来访)`.
+fn words_with_aliases(words: &[&str], aliases: &[(&str, &str)]) -> String {
+    let each = words.iter().map(|w| {
+        let zh: Vec<&str> = (aliases.iter())
+            .filter(|(_, to)| to == w)
+            .map(|(a, _)| *a)
+            .collect();
+        match zh.is_empty() {
+            true => w.to_string(),
+            false => format!("{w} ({})", zh.join(", ")),
+        }
+    });
+    each.collect::<Vec<_>>().join(", ")
+}
+
+/// What a column accepts, for `--help` and the hints after a refusal.
+fn accepted(kind: Kind, c: &crate::model::Column) -> String {
+    let what = match c.ty {
+        ColumnType::Text => String::new(),
+        ColumnType::Time => "2026-03-01 09:30, 2026/3/1 9:30 or 2026-03-01T09:30:00+08:00".into(),
+        ColumnType::Phone => "mobile 手机号, e.g. 13800138000 (stored as 11 digits)".into(),
+        ColumnType::Money => "plain number 数字, e.g. 1800000 or 95.5".into(),
+        ColumnType::Count => "whole number 整数".into(),
+        ColumnType::Choice { words, aliases } => {
+            format!("one of 可选: {}", words_with_aliases(words, aliases))
+        }
+        ColumnType::SlipRole => format!(
+            "a role of [slip] roles 签字角色, by default {}",
+            words_with_aliases(
+                &["reception", "site_manager", "developer", "final"],
+                Role::ALIASES
+            )
+        ),
+    };
+    let need = match (c.name, c.required) {
+        ("id", _) => format!(
+            "optional 可选; default: the next free id ({}001 …)",
+            kind.id_prefix()
+        ),
+        (col, _) if col == kind.time_column() => "optional 可选; default: now 现在".to_string(),
+        (_, true) => "required 必填".to_string(),
+        _ => "optional 可选".to_string(),
+    };
+    match what.is_empty() {
+        true => need,
+        false => format!("{need} — {what}"),
+    }
+}
+
+/// A value that fits column `c`, for the example of a kind.
+fn sample(c: &crate::model::Column) -> &'static str {
+    match (c.ty, c.name) {
+        (ColumnType::Phone, "other_phone") => "13800138001",
+        (ColumnType::Phone, _) => "13800138000",
+        (ColumnType::Time, _) => "\"2026-03-02 09:30\"",
+        (ColumnType::Money, "list_price") => "2000000",
+        (ColumnType::Money, "price") => "1850000",
+        (ColumnType::Money, _) => "1",
+        (ColumnType::Count, _) => "1",
+        (ColumnType::Choice { words, .. }, _) => words.first().copied().unwrap_or("…"),
+        (ColumnType::SlipRole, _) => "reception",
+        (_, "channel") => "链家",
+        (_, "broker") => "王五",
+        (_, "client" | "buyer") => "张伟",
+        (_, "unit") => "3-3-503",
+        (_, "consultant") => "王丽",
+        (_, "signer") => "李四",
+        (_, "ref") => "R-001",
+        (_, "slip") => "S-001",
+        (_, "reason") => "录错",
+        _ => "…",
+    }
+}
+
+/// A correct command for `kind`: every required flag with a value that fits it (the id and the
+/// time default).
+pub fn example(kind: Kind) -> String {
+    let mut line = format!("attrib add {}", kind.singular());
+    for c in kind.columns() {
+        if c.required && c.name != "id" && c.name != kind.time_column() {
+            line.push_str(&format!(" --{} {}", flag(c.name), sample(c)));
+        }
+    }
+    line
+}
+
+/// The flags of one kind, built from its columns, plus `--late`, `--dry-run` and the global
+/// options (accepted after the kind too).
 fn kind_command(kind: Kind) -> clap::Command {
     let mut cmd = clap::Command::new(format!("attrib add {}", kind.singular()))
         .no_binary_name(true)
-        .about(format!("Append one {} to the ledger.", kind.singular()));
+        .about(format!(
+            "Append one {} ({}) to the ledger. Every column, whether it is required, and what it accepts:",
+            kind.singular(),
+            kind.zh_name()
+        ))
+        .after_help(format!("例 e.g.: {}", example(kind)));
     for c in kind.columns() {
-        let help = match (c.name, c.required) {
-            ("id", _) => "default: the next free id",
-            (col, _) if col == kind.time_column() => "default: now (2026-03-01 09:30 or RFC 3339)",
-            (_, true) => "required",
-            _ => "optional",
-        };
         cmd = cmd.arg(
             Arg::new(c.name)
                 .long(flag(c.name))
                 .value_name(c.name.to_uppercase())
-                .help(help),
+                .help(accepted(kind, c)),
         );
     }
     cmd.arg(
+        Arg::new("late")
+            .long("late")
+            .value_name("REASON")
+            .help("补录: the record is older than max_entry_delay_hours; REASON goes into note"),
+    )
+    .arg(
+        Arg::new("dry-run")
+            .long("dry-run")
+            .action(ArgAction::SetTrue)
+            .help("试运行: print the verdict, write nothing"),
+    )
+    .arg(
         Arg::new("ledger")
             .short('C')
             .long("ledger")
@@ -96,26 +203,39 @@ fn lock_timeout(fields: &mut Vec<String>) -> anyhow::Result<std::time::Duration>
         .with_context(|| format!("--lock-timeout: 「{secs}」 is not a number of seconds"))
 }
 
+/// One kind per line with its Chinese name, in the kind order.
+fn kinds_list() -> String {
+    let lines: Vec<String> = (Kind::ALL.iter())
+        .map(|k| format!("  {:<10} {}", k.singular(), k.zh_name()))
+        .collect();
+    lines.join("\n")
+}
+
 pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     if a.kind == "--help" || a.kind == "-h" {
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.singular()).collect();
         say!(
-            "Usage: attrib add KIND --column-name value …\nKIND: {}\nattrib add KIND --help lists the columns of a kind.",
-            kinds.join(", ")
+            "Usage: attrib add KIND --column-name value … [--late REASON] [--dry-run]\nKIND: {}\n{}\nattrib add KIND --help lists the columns of a kind, whether each is required, and what it accepts.",
+            kinds.join(", "),
+            kinds_list()
         )?;
         return Ok(0);
     }
-    let kind = Kind::from_singular(&a.kind).with_context(|| {
-        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.singular()).collect();
+    let kind = Kind::from_name(&a.kind).with_context(|| {
         format!(
-            "「{}」 is not a record kind (expected one of {})",
+            "「{}」 is not a record kind (expected one of:\n{})",
             a.kind,
-            kinds.join(", ")
+            kinds_list()
         )
     })?;
     let mut flags = a.fields;
     let timeout = lock_timeout(&mut flags)?;
-    let (g, mut values) = fields(kind, &flags, g);
+    let f = match fields(kind, &flags, g) {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
+    let (g, mut values) = (f.global, f.values);
+    super::need_ledger(&g)?;
     let dir = g.dir();
     let _lock = append::lock(&dir, timeout)?;
     let files = ledger::read_dir(&dir)
@@ -140,17 +260,20 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         Some(&before.config),
     )?;
     let now = settings.as_of;
+    canonical(kind, &before.config, &mut values);
     fill_defaults(kind, &before, &mut values, g.at.as_deref(), now);
+    on_time(kind, &settings, &before.config, &mut values, f.late)?;
     let plan = append::plan(&files, kind, &values)?;
     let after = match ledger::load(&plan.files) {
         Ok(l) => l,
         Err(errors) => {
             print_errors(&errors);
+            hint(kind, &errors);
             bail!("the record was refused; nothing was written");
         }
     };
     let style = settings.style();
-    let record_at = ledger::fields::parse_time(
+    let record_at = parse_time(
         values
             .get("at")
             .or(values.get("presented_at"))
@@ -163,19 +286,173 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         .get("id")
         .or(values.get("slip"))
         .expect("every kind has an id or a slip id");
-    append::commit(&dir, &plan)?;
+    if !f.dry_run {
+        append::commit(&dir, &plan)?;
+    }
     match e.verdict(key) {
         Some(v) => print_verdict(v, &style, settings.format)?,
         None => say!("{key}")?,
     }
+    if f.dry_run {
+        match settings.lang {
+            Lang::Zh => eprintln!("attrib: 试运行 (--dry-run), 未写入任何文件"),
+            Lang::En => eprintln!("attrib: dry run (--dry-run): nothing was written"),
+        }
+    }
     Ok(0)
 }
 
+/// Chinese words stored as the canonical ones (`来访` → `visit`, `案场经理` → `site_manager`
+/// when that role is configured), phones as 11 digits (`139 0000 0034` → `13900000034`). A value
+/// that is none of these is left as typed, for the loader to refuse with its reason.
+fn canonical(kind: Kind, config: &Config, values: &mut BTreeMap<&'static str, String>) {
+    for c in kind.columns() {
+        let Some(v) = values.get_mut(c.name) else {
+            continue;
+        };
+        let t = v.trim();
+        let to = match c.ty {
+            ColumnType::Choice { aliases, .. } => aliases
+                .iter()
+                .find(|(a, _)| *a == t)
+                .map(|(_, w)| w.to_string()),
+            ColumnType::SlipRole => (Role::ALIASES.iter())
+                .find(|(a, w)| *a == t && config.slip_roles.iter().any(|r| r == w))
+                .map(|(_, w)| w.to_string()),
+            ColumnType::Phone => ledger::fields::parse_phone(t).ok().map(|p| p.to_string()),
+            _ => None,
+        };
+        if let Some(to) = to {
+            *v = to;
+        }
+    }
+}
+
+/// RULES.md §5: a record's time later than now (+5 min) is refused; one more than
+/// `max_entry_delay_hours` before now is refused unless `--late REASON` is given, whose reason
+/// goes into the record's `note`. A time that does not parse is left for the loader to refuse.
+fn on_time(
+    kind: Kind,
+    settings: &Settings,
+    config: &Config,
+    values: &mut BTreeMap<&'static str, String>,
+    late: Option<String>,
+) -> anyhow::Result<()> {
+    let col = kind.time_column();
+    let zh = settings.lang == Lang::Zh;
+    let now = settings.as_of;
+    let shown = |t: Time| t.format("%Y-%m-%d %H:%M").to_string();
+    if let Ok(t) = parse_time(&values[col], settings.zone) {
+        if t > now + chrono::Duration::minutes(AHEAD_MINUTES) {
+            match zh {
+                true => bail!(
+                    "--{}: {} 晚于现在 ({}); 记录只能在发生之后录入 — 未写入",
+                    flag(col),
+                    shown(t),
+                    shown(now)
+                ),
+                false => bail!(
+                    "--{}: {} is later than now ({}); a record is entered after it happens — nothing was written",
+                    flag(col),
+                    shown(t),
+                    shown(now)
+                ),
+            }
+        }
+        let delay = i64::from(config.max_entry_delay_hours);
+        if late.is_none() && t < now - chrono::Duration::hours(delay) {
+            match zh {
+                true => bail!(
+                    "--{}: {} 早于现在 {} 小时以上 (max_entry_delay_hours); 补录请加 --late 原因 (原因记入 note, 审计仍会列出) — 未写入",
+                    flag(col),
+                    shown(t),
+                    delay
+                ),
+                false => bail!(
+                    "--{}: {} is more than {} hours before now (max_entry_delay_hours); a late entry needs --late REASON (the reason goes into note; the audit still reports it) — nothing was written",
+                    flag(col),
+                    shown(t),
+                    delay
+                ),
+            }
+        }
+    }
+    if let Some(reason) = late {
+        if !kind.columns().iter().any(|c| c.name == "note") {
+            match zh {
+                true => bail!(
+                    "--late: {} 没有 note 列, 无处记录补录原因 — 未写入",
+                    kind.singular()
+                ),
+                false => bail!(
+                    "--late: a {} has no note column to keep the reason — nothing was written",
+                    kind.singular()
+                ),
+            }
+        }
+        let note = match values
+            .get("note")
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+        {
+            Some(n) => format!("{n}; {}", reason.trim()),
+            None => reason.trim().to_string(),
+        };
+        values.insert("note", note);
+    }
+    Ok(())
+}
+
+/// After the loader refused the new record: each flag it blamed with what it accepts, then a
+/// correct example.
+fn hint(kind: Kind, errors: &[ledger::LedgerError]) {
+    let mut named: Vec<&str> = vec![];
+    for e in errors {
+        let column = match (&e.col, &e.kind) {
+            (Some(Col::Csv(_, name)) | Some(Col::Key(name)), _) => name.as_str(),
+            (None, ErrorKind::ChannelVisitNeeds(name)) => name,
+            (None, ErrorKind::UnknownChannel { .. }) => "channel",
+            (None, ErrorKind::UnknownDiscount(_)) => "discount",
+            (None, ErrorKind::UnknownReference(_)) => "ref",
+            _ => continue,
+        };
+        if let Some(c) = kind.columns().iter().find(|c| c.name == column)
+            && !named.contains(&c.name)
+        {
+            named.push(c.name);
+            eprintln!("  --{}: {}", flag(c.name), accepted(kind, c));
+        }
+    }
+    eprintln!("例 e.g.: {}", example(kind));
+}
+
+/// What the flags after KIND said.
+struct Fields {
+    /// The global options, with those given after KIND.
+    global: Global,
+    /// The record's cells by column, as typed.
+    values: BTreeMap<&'static str, String>,
+    late: Option<String>,
+    dry_run: bool,
+}
+
 /// The record's fields from `--column value` flags, and the global options given after KIND.
-fn fields(kind: Kind, args: &[String], g: &Global) -> (Global, BTreeMap<&'static str, String>) {
-    let m = kind_command(kind)
-        .try_get_matches_from(args)
-        .unwrap_or_else(|e| e.exit());
+/// `Err(exit code)` when clap answered instead: the help (0), or a wrong flag (2), named with a
+/// correct example.
+fn fields(kind: Kind, args: &[String], g: &Global) -> Result<Fields, i32> {
+    let m = match kind_command(kind).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return Err(0);
+        }
+        Err(e) => {
+            eprint!("{}", e.render());
+            eprintln!("例 e.g.: {}", example(kind));
+            eprintln!("attrib add {} --help lists every flag", kind.singular());
+            return Err(2);
+        }
+    };
     let mut g = g.clone();
     if let Some(d) = m.get_one::<String>("ledger") {
         g.ledger = Some(d.into());
@@ -190,7 +467,12 @@ fn fields(kind: Kind, args: &[String], g: &Global) -> (Global, BTreeMap<&'static
     let values = (kind.columns().iter())
         .filter_map(|c| m.get_one::<String>(c.name).map(|v| (c.name, v.clone())))
         .collect();
-    (g, values)
+    Ok(Fields {
+        global: g,
+        values,
+        late: m.get_one::<String>("late").cloned(),
+        dry_run: m.get_flag("dry-run"),
+    })
 }
 
 /// The new record's verdict: one line and its findings, or the replay JSON object.

@@ -16,6 +16,7 @@ pub struct AuditArgs {
 }
 
 pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
+    super::need_ledger(g)?;
     let dir = g.dir();
     let config = history::head_config(&dir)?;
     let s = Settings::resolve(&g.asked(), config.as_ref())?;

@@ -13,6 +13,7 @@ macro_rules! say {
 
 pub mod add;
 pub mod audit;
+pub mod channel;
 
 pub mod check;
 pub mod completions;
@@ -99,6 +100,8 @@ pub enum Command {
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
     Audit(audit::AuditArgs),
+    /// The channels of attrib.toml: `channel add NAME --commission 1.0%`, `channel list`.
+    Channel(channel::ChannelArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Settle(a) => settle::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
+        Command::Channel(a) => channel::run(g, a),
         Command::Completions(a) => completions::completions(a),
         Command::Man => completions::man(),
     }
@@ -141,9 +145,31 @@ impl Global {
     }
 }
 
+/// Fails with a sentence a newcomer can act on when the folder holds no `attrib.toml` (instead
+/// of the OS's "No such file or directory"). In `--lang` (there is no config to ask), else zh.
+pub fn need_ledger(g: &Global) -> anyhow::Result<()> {
+    let dir = g.dir();
+    if dir.join(ledger::config::CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    match g.lang.unwrap_or(Lang::Zh) {
+        Lang::Zh => bail!(
+            "没有找到 attrib.toml — 用 -C 指定账本目录, 或运行 attrib init ({})",
+            dir.display()
+        ),
+        Lang::En => bail!(
+            "no attrib.toml found — use -C to name the ledger folder, or run attrib init ({})",
+            dir.display()
+        ),
+    }
+}
+
 /// Reads the ledger's files: from the folder, or as they stood at git revision `rev`.
 pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
     let dir = g.dir();
+    if rev.is_none() {
+        need_ledger(g)?;
+    }
     match rev {
         Some(rev) => ledger::git::files_at(&dir, rev),
         None => {

@@ -8,9 +8,10 @@ use std::str::FromStr;
 
 pub use crate::model::FieldError;
 
-/// Parses a time: RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]` in the project zone `tz`.
-/// A bare date is an error: every `at` needs its time of day. Nothing looser is accepted (no
-/// one-digit hours, no signs, no spaces inside numbers).
+/// Parses a time: RFC 3339, local `YYYY-MM-DD HH:MM[:SS]` in the project zone `tz`, or the
+/// same in Excel's spelling `YYYY/M/D H:MM[:SS]` (one- or two-digit month, day and hour; RULES.md
+/// §3). A bare date is an error: every `at` needs its time of day. Nothing looser is accepted (no
+/// one-digit hours in the dashed form, no signs, no spaces inside numbers).
 pub fn parse_time(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
     let s = s.trim();
     if let Some(t) = parse_local(s, tz) {
@@ -18,6 +19,13 @@ pub fn parse_time(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t);
+    }
+    if s.contains('/') {
+        return match parse_excel(s, tz) {
+            Some(Ok(t)) => Ok(t),
+            Some(Err(())) => Err(FieldError::BareDate(s.to_string())),
+            None => Err(FieldError::BadTime(s.to_string())),
+        };
     }
     let b = s.as_bytes();
     let bare_date = b.len() == 10
@@ -51,6 +59,40 @@ fn parse_local(s: &str, tz: FixedOffset) -> Option<Time> {
     let sec = if b.len() == 19 { num(17..19)? } else { 0 };
     let naive = date.and_hms_opt(num(11..13)?, num(14..16)?, sec)?;
     tz.from_local_datetime(&naive).single()
+}
+
+/// Excel's spelling `2026/3/2 9:00[:00]`: a four-digit year, one- or two-digit month, day and
+/// hour, two-digit minutes and seconds. `Some(Err(()))` for a valid bare date (`2026/3/2`),
+/// `None` for anything else.
+fn parse_excel(s: &str, tz: FixedOffset) -> Option<Result<Time, ()>> {
+    fn num(p: &str, min: usize, max: usize) -> Option<u32> {
+        let ok = (min..=max).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
+        ok.then(|| p.parse().ok()).flatten()
+    }
+    let (date, clock) = match s.split_once(' ') {
+        Some((d, c)) => (d, Some(c)),
+        None => (s, None),
+    };
+    let mut d = date.split('/');
+    let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(y, 4, 4)? as i32, num(m, 1, 2)?, num(day, 1, 2)?)?;
+    let Some(clock) = clock else {
+        return Some(Err(()));
+    };
+    let mut c = clock.split(':');
+    let (h, min, sec) = (c.next()?, c.next()?, c.next());
+    if c.next().is_some() {
+        return None;
+    }
+    let sec = match sec {
+        Some(x) => num(x, 2, 2)?,
+        None => 0,
+    };
+    let naive = date.and_hms_opt(num(h, 1, 2)?, num(min, 2, 2)?, sec)?;
+    tz.from_local_datetime(&naive).single().map(Ok)
 }
 
 /// Normalizes a phone: drops spaces and dashes and a leading `+86`/`0086`; the rest must be a
@@ -215,7 +257,10 @@ mod values {
     }
 
     impl<T: Choice> Value for T {
-        const TYPE: ColumnType = ColumnType::Choice(T::NAMES);
+        const TYPE: ColumnType = ColumnType::Choice {
+            words: T::NAMES,
+            aliases: T::ALIASES,
+        };
         fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
             parse_enum(s, T::CHOICES)
         }
@@ -294,6 +339,56 @@ mod tests {
             parse_time("-001-03-01", cst()),
             Err(FieldError::BadTime(_))
         ));
+    }
+
+    #[test]
+    fn excel_times_are_read_in_the_project_zone() {
+        for (s, want) in [
+            ("2026/3/2 9:00", "2026-03-02T09:00:00+08:00"),
+            ("2026/3/2 9:00:00", "2026-03-02T09:00:00+08:00"),
+            ("2026/03/02 09:00", "2026-03-02T09:00:00+08:00"),
+            ("2026/12/31 23:59:59", "2026-12-31T23:59:59+08:00"),
+            ("2026/1/1 0:00", "2026-01-01T00:00:00+08:00"),
+            ("2026/10/9 17:05:30", "2026-10-09T17:05:30+08:00"),
+            (" 2026/3/2 9:00 ", "2026-03-02T09:00:00+08:00"),
+        ] {
+            assert_eq!(parse_time(s, cst()).unwrap().to_rfc3339(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn excel_bare_dates_and_nonsense_are_refused() {
+        assert_eq!(
+            parse_time("2026/3/2", cst()),
+            Err(FieldError::BareDate("2026/3/2".into()))
+        );
+        for s in [
+            "2026/3/2 9",
+            "2026/3/2 9:0",
+            "2026/3/2 9:00:0",
+            "2026/3/2 009:00",
+            "2026/003/2 9:00",
+            "26/3/2 9:00",
+            "2026/13/2 9:00",
+            "2026/2/30 9:00",
+            "2026/3/2 24:00",
+            "2026/3/2 9:60",
+            "2026/3/2  9:00",
+            "2026/3/2 9:00:00:00",
+            "2026/3/2/1 9:00",
+            "2026/+3/2 9:00",
+            "2026/3/ 2 9:00",
+            "2026/3/2T9:00",
+            "2026/3",
+            "/",
+            "2026/3/2 9:00 PM",
+        ] {
+            assert!(
+                matches!(parse_time(s, cst()), Err(FieldError::BadTime(_))),
+                "{s}: {:?}",
+                parse_time(s, cst())
+            );
+        }
     }
 
     #[test]

@@ -17,8 +17,12 @@ pub enum ColumnType {
     Phone,
     Money,
     Count,
-    /// One of these words.
-    Choice(&'static [&'static str]),
+    /// One of these words; `aliases` are other spellings `add` accepts (Chinese), each with the
+    /// word it stands for.
+    Choice {
+        words: &'static [&'static str],
+        aliases: &'static [(&'static str, &'static str)],
+    },
     /// A slip role of `attrib.toml`'s `[slip] roles`.
     SlipRole,
 }
@@ -42,6 +46,9 @@ pub trait Value: Sized {
 pub trait Choice: Sized + Copy + 'static {
     const CHOICES: &'static [(&'static str, Self)];
     const NAMES: &'static [&'static str];
+    /// Other spellings `attrib add` accepts (the Chinese words of RULES.md §5), each with the
+    /// word it is stored as.
+    const ALIASES: &'static [(&'static str, &'static str)];
 }
 
 /// A row being read, as a record's generated `read` sees it: cells by schema position.
@@ -119,9 +126,13 @@ pub trait EachList {
     fn list<R: Record>(&mut self, list: &mut Vec<R>);
 }
 
-/// Declares a fixed set of words: the enum and its `Choice` impl.
+/// Declares a fixed set of words: the enum and its `Choice` impl. `Variant = "word" | "别名"`:
+/// the word is what files hold; the aliases (Chinese) are accepted by `attrib add` and stored as
+/// the word.
 macro_rules! choices {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal,)* }) => {
+    ($(#[$meta:meta])* $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident = $word:literal $(| $alias:literal)*,)*
+    }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name { $($(#[$vmeta])* $variant,)* }
@@ -129,6 +140,8 @@ macro_rules! choices {
         impl Choice for $name {
             const CHOICES: &'static [(&'static str, Self)] = &[$(($word, $name::$variant),)*];
             const NAMES: &'static [&'static str] = &[$($word,)*];
+            const ALIASES: &'static [(&'static str, &'static str)] =
+                &[$($(($alias, $word),)*)*];
         }
     };
 }
@@ -154,14 +167,15 @@ macro_rules! phone_of {
 }
 
 /// The kinds table. Each entry: the kind's doc, `Kind` variant => `Ledger` list: struct,
-/// `{ stem, table, prefix, unique (whether ids are unique across the ledger), init (whether
-/// `attrib init` writes its file), at, id, phone }`,
+/// `{ stem, table, zh (the kind's Chinese name, which `attrib add` accepts too), prefix, unique
+/// (whether ids are unique across the ledger), init (whether `attrib init` writes its file), at,
+/// id, phone }`,
 /// then its fields in column order (`field as "column"` when the column is named otherwise).
 macro_rules! kinds {
     ($(
         $(#[doc = $doc:literal])*
         $kind:ident => $list:ident: $name:ident {
-            stem: $stem:literal, table: $table:literal, prefix: $prefix:literal,
+            stem: $stem:literal, table: $table:literal, zh: $zh:literal, prefix: $prefix:literal,
             unique: $unique:literal, init: $init:literal, at: $at:ident, id: $id:ident,
             phone: $phone:ident $(,)?
         }
@@ -225,6 +239,11 @@ macro_rules! kinds {
             /// `kind` of replay output.
             pub fn singular(self) -> &'static str {
                 match self { $(Kind::$kind => $table,)* }
+            }
+
+            /// The kind's Chinese name (`来电来访`), accepted by `attrib add` as `singular`.
+            pub fn zh_name(self) -> &'static str {
+                match self { $(Kind::$kind => $zh,)* }
             }
 
             /// The prefix `attrib add` gives new ids of this kind.
@@ -317,6 +336,17 @@ macro_rules! kinds {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role(pub Text);
 
+impl Role {
+    /// The Chinese names of the default slip roles (RULES.md §5: 接待/案场经理/甲方/终审), each
+    /// with the role it stands for. `attrib add` accepts one when its role is configured.
+    pub const ALIASES: &'static [(&'static str, &'static str)] = &[
+        ("接待", "reception"),
+        ("案场经理", "site_manager"),
+        ("甲方", "developer"),
+        ("终审", "final"),
+    ];
+}
+
 impl std::ops::Deref for Role {
     type Target = Text;
     fn deref(&self) -> &Text {
@@ -356,16 +386,16 @@ impl std::fmt::Display for Role {
 
 choices! {
     /// What kind of contact 来电 / 来访 / 回访 the office recorded.
-    ContactKind { Call = "call", Visit = "visit", Followup = "followup", }
+    ContactKind { Call = "call" | "来电", Visit = "visit" | "来访", Followup = "followup" | "回访", }
 }
 
 choices! {
     /// How a buyer pays.
     Payment {
-        Full = "full",
-        Installment = "installment",
-        Mortgage = "mortgage",
-        Provident = "provident",
+        Full = "full" | "全款",
+        Installment = "installment" | "分期",
+        Mortgage = "mortgage" | "按揭" | "贷款",
+        Provident = "provident" | "公积金",
     }
 }
 
@@ -373,36 +403,36 @@ choices! {
     /// The four kinds of broker misconduct of the channel rules (带客制度).
     ViolationKind {
         /// 保护区 soliciting in the protected zone.
-        Zone = "zone",
+        Zone = "zone" | "保护区",
         /// 不实信息 false information or unauthorized promises.
-        FalseInfo = "false_info",
+        FalseInfo = "false_info" | "不实信息",
         /// 串单 bribing staff to swap orders.
-        OrderSwap = "order_swap",
+        OrderSwap = "order_swap" | "串单",
         /// 切客 cutting in on the office's known clients.
-        Cutting = "cutting",
+        Cutting = "cutting" | "切客",
     }
 }
 
 choices! {
     /// How two phones of one family 家庭 are related.
     RelationKind {
-        Spouse = "spouse",
-        Parent = "parent",
-        Child = "child",
-        Sibling = "sibling",
-        SamePerson = "same_person",
+        Spouse = "spouse" | "夫妻",
+        Parent = "parent" | "父母",
+        Child = "child" | "子女",
+        Sibling = "sibling" | "兄弟姐妹",
+        SamePerson = "same_person" | "本人换号",
     }
 }
 
 choices! {
     /// A consultant 置业顾问 joining (入职) or leaving (离职) the office (R11.1).
-    StaffEvent { Join = "join", Leave = "leave", }
+    StaffEvent { Join = "join" | "入职", Leave = "leave" | "离职", }
 }
 
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
-        stem: "voids", table: "void", prefix: "X-",
+        stem: "voids", table: "void", zh: "作废", prefix: "X-",
         unique: true, init: true, at: at, id: id, phone: none,
     } {
         id: Text,
@@ -414,7 +444,7 @@ kinds! {
 
     /// Two phones in one family (R1).
     Relation => relations: Relation {
-        stem: "relations", table: "relation", prefix: "F-",
+        stem: "relations", table: "relation", zh: "家庭关系", prefix: "F-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -427,7 +457,7 @@ kinds! {
 
     /// A consultant 置业顾问 joining or leaving the office 人员变动 (R11).
     Staff => staff: Staff {
-        stem: "staff", table: "staff", prefix: "ST-",
+        stem: "staff", table: "staff", zh: "人员变动", prefix: "ST-",
         unique: true, init: false, at: at, id: id, phone: none,
     } {
         id: Text,
@@ -440,7 +470,7 @@ kinds! {
     /// A developer-direct slip 甲方直接客户确认单. Every field must be filled for it to be valid
     /// (确认单上的每项不能空缺), so the optional ones are kept as written.
     Direct => directs: Direct {
-        stem: "directs", table: "direct", prefix: "D-",
+        stem: "directs", table: "direct", zh: "直接客户确认单", prefix: "D-",
         unique: true, init: true, at: presented_at, id: id, phone: phone,
     } {
         id: Text,
@@ -461,7 +491,7 @@ kinds! {
 
     /// A call, visit or follow-up recorded by the office (电访记录).
     Contact => contacts: Contact {
-        stem: "contacts", table: "contact", prefix: "C-",
+        stem: "contacts", table: "contact", zh: "来电来访", prefix: "C-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -479,7 +509,7 @@ kinds! {
 
     /// A channel report 报备: "I will bring client X".
     Report => reports: Report {
-        stem: "reports", table: "report", prefix: "R-",
+        stem: "reports", table: "report", zh: "报备", prefix: "R-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -493,7 +523,7 @@ kinds! {
 
     /// One signature on a visit slip 带客确认单. Many rows share one slip id.
     Slip => signatures: Signature {
-        stem: "slips", table: "slip", prefix: "S-",
+        stem: "slips", table: "slip", zh: "带客确认单", prefix: "S-",
         unique: false, init: true, at: at, id: slip, phone: none,
     } {
         slip: Text,
@@ -504,7 +534,7 @@ kinds! {
 
     /// A special-discount approval 特殊优惠审批单.
     Discount => discounts: Discount {
-        stem: "discounts", table: "discount", prefix: "A-",
+        stem: "discounts", table: "discount", zh: "特殊优惠审批单", prefix: "A-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -521,7 +551,7 @@ kinds! {
 
     /// A booking 认购 of a unit.
     Booking => bookings: Booking {
-        stem: "bookings", table: "booking", prefix: "B-",
+        stem: "bookings", table: "booking", zh: "认购", prefix: "B-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -541,7 +571,7 @@ kinds! {
 
     /// A penalty notice 处罚通知书.
     Violation => violations: Violation {
-        stem: "violations", table: "violation", prefix: "V-",
+        stem: "violations", table: "violation", zh: "处罚", prefix: "V-",
         unique: true, init: true, at: at, id: id, phone: phone,
     } {
         id: Text,
@@ -560,6 +590,15 @@ impl Kind {
     /// The kind `add` and replay call `name` (`report`, `slip`, …).
     pub fn from_singular(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.singular() == name)
+    }
+
+    /// The kind named `name` in English (`contact`) or in Chinese (`来电来访`), as `add` takes it.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        let name = name.trim();
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.singular() == name || k.zh_name() == name)
     }
 
     /// The kind whose file stem is `stem` (`reports` → Report).

@@ -10,7 +10,11 @@ pub mod settle;
 
 pub use messages::{Lang, Style};
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    ColumnConstraint, ContentArrangement, Table, Width, presets::UTF8_FULL_CONDENSED,
+};
+use std::sync::atomic::{AtomicU16, Ordering};
+use unicode_width::UnicodeWidthStr;
 
 /// An output format (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,17 +57,190 @@ impl std::str::FromStr for Lang {
     }
 }
 
-/// A table with the project's look and a header row.
-pub fn table(header: Vec<&str>) -> Table {
+/// The width human tables fit in, in display columns (0: no limit). Set once per run by the
+/// shell from `Settings::width` (the terminal's, else `COLUMNS`, else 80).
+static WIDTH: AtomicU16 = AtomicU16::new(0);
+
+/// Sets the width every table made from now on fits in (`Settings::resolve` calls it).
+pub fn set_width(width: u16) {
+    WIDTH.store(width, Ordering::Relaxed);
+}
+
+/// A table with the project's look and a header row; printed, it fits the run's width (see
+/// `Fitted`).
+pub fn table(header: Vec<&str>) -> Fitted {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header);
-    t
+    Fitted(t)
+}
+
+/// A table that, when printed, fits the run's width: long cells wrap (a Chinese character counts
+/// two columns), but no column gets narrower than its longest unbreakable word — an id, a phone,
+/// a date, a time, an amount (a run of characters without a space or a Chinese character) — so
+/// those are never cut. When they cannot all fit, the table is wider than the width rather than
+/// cutting one.
+pub struct Fitted(pub Table);
+
+impl std::ops::Deref for Fitted {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Fitted {
+    fn deref_mut(&mut self) -> &mut Table {
+        &mut self.0
+    }
+}
+
+/// The least width a cell's column needs, in display columns: its longest word without a
+/// Chinese character whole (ids, phones, dates, amounts are never cut), and two Chinese
+/// characters of any other word (`报备` / `有效`, not one character a line).
+fn unbreakable(cell: &str) -> usize {
+    (cell.split_whitespace())
+        .map(|w| match w.chars().all(|c| c.is_ascii() || c == '…') {
+            true => w.width(),
+            false => w.width().min(4),
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+impl std::fmt::Display for Fitted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let width = WIDTH.load(Ordering::Relaxed);
+        if width == 0 {
+            return self.0.fmt(f);
+        }
+        let mut t = self.0.clone();
+        let mut least: Vec<usize> = vec![];
+        for row in t.header().into_iter().chain(t.row_iter()) {
+            for (i, cell) in row.cell_iter().enumerate() {
+                if least.len() <= i {
+                    least.resize(i + 1, 0);
+                }
+                least[i] = least[i].max(unbreakable(&cell.content()));
+            }
+        }
+        // the narrowest table: each column its least width and one space each side, borders
+        let narrowest = least.iter().map(|n| n + 3).sum::<usize>() + 1;
+        if narrowest > usize::from(width) {
+            return cards(&self.0, usize::from(width), f);
+        }
+        t.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width);
+        for (i, n) in least.into_iter().enumerate() {
+            if let Some(c) = t.column_mut(i) {
+                // the bound counts the cell's padding (one space each side)
+                let n = u16::try_from(n + 2).unwrap_or(u16::MAX);
+                c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(n)));
+            }
+        }
+        t.fmt(f)
+    }
 }
 
 /// RFC 3339 in the project zone, to the second.
 pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
     t.with_timezone(&tz)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A table too wide for the width even with every cell wrapped (`settle`'s twelve columns in 80):
+/// one card per row instead, `header: value` a line, values wrapped under themselves.
+fn cards(t: &Table, width: usize, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let header: Vec<String> = t
+        .header()
+        .map(|h| h.cell_iter().map(|c| c.content()).collect())
+        .unwrap_or_default();
+    let key_width = header.iter().map(|h| h.width()).max().unwrap_or(0);
+    let avail = width.saturating_sub(key_width + 2).max(10);
+    for (n, row) in t.row_iter().enumerate() {
+        let rule = format!("── {} ", n + 1);
+        let fill = width.saturating_sub(rule.width());
+        writeln!(f, "{rule}{}", "─".repeat(fill))?;
+        for (i, cell) in row.cell_iter().enumerate() {
+            let value = cell.content();
+            if value.trim().is_empty() {
+                continue;
+            }
+            let key = header.get(i).map_or("", String::as_str);
+            let pad = " ".repeat(key_width - key.width());
+            for (j, line) in wrap(&value, avail).iter().enumerate() {
+                match j {
+                    0 => writeln!(f, "{key}{pad}  {line}")?,
+                    _ => writeln!(f, "{}  {line}", " ".repeat(key_width))?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `text` in lines of at most `avail` display columns, broken at spaces; a word with a Chinese
+/// character may be broken anywhere, a word without one never (a line is then longer).
+fn wrap(text: &str, avail: usize) -> Vec<String> {
+    let mut lines = vec![];
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split(' ').filter(|w| !w.is_empty()) {
+            let sep = usize::from(!line.is_empty());
+            if line.width() + sep + word.width() <= avail {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                continue;
+            }
+            if word.is_ascii() || word.width() <= avail {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push_str(word);
+                continue;
+            }
+            if sep == 1 {
+                line.push(' ');
+            }
+            for c in word.chars() {
+                let cw = c.to_string().width();
+                if line.width() + cw > avail && !line.trim().is_empty() {
+                    lines.push(std::mem::take(&mut line).trim_end().to_string());
+                }
+                line.push(c);
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_breaks_chinese_anywhere_and_ids_and_dates_nowhere() {
+        assert_eq!(
+            wrap("已登记, 保护期至 2026-03-22", 10),
+            ["已登记,", "保护期至", "2026-03-22"]
+        );
+        assert_eq!(
+            wrap("需《特殊优惠审批单》", 8),
+            ["需《特殊", "优惠审批", "单》"]
+        );
+        assert_eq!(wrap("R-001 139****0001", 5), ["R-001", "139****0001"]);
+        assert!(wrap("", 5).is_empty());
+    }
+
+    #[test]
+    fn unbreakable_words_are_ascii_words_whole_and_two_chinese_characters() {
+        assert_eq!(unbreakable("2026-03-10 10:00"), 10);
+        assert_eq!(unbreakable("报备有效"), 4);
+        assert_eq!(unbreakable("139****0005"), 11);
+        assert_eq!(unbreakable("来"), 2);
+    }
 }

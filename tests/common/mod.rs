@@ -98,10 +98,14 @@ impl Workdir {
         v
     }
 
-    /// `attrib -C <this folder> ARGS…`, with no ATTRIB_LEDGER from the environment.
+    /// `attrib -C <this folder> ARGS…`, with no ATTRIB_LEDGER or ATTRIB_NOW from the
+    /// environment, and tables 80 columns wide (`COLUMNS=80`; standard output is a pipe, so the
+    /// real terminal never counts).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("attrib").expect("binary");
         c.env_remove("ATTRIB_LEDGER")
+            .env_remove("ATTRIB_NOW")
+            .env("COLUMNS", "80")
             .arg("-C")
             .arg(self.path())
             .args(args);
@@ -110,7 +114,18 @@ impl Workdir {
 
     /// Runs and returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd(args).output().expect("runs");
+        Workdir::output(self.cmd(args))
+    }
+
+    /// Runs with the clock at `now` (`ATTRIB_NOW`): `add` judges its record's time against it.
+    pub fn run_now(&self, now: &str, args: &[&str]) -> (i32, String, String) {
+        let mut c = self.cmd(args);
+        c.env("ATTRIB_NOW", now);
+        Workdir::output(c)
+    }
+
+    fn output(mut c: Command) -> (i32, String, String) {
+        let out = c.output().expect("runs");
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
