@@ -652,13 +652,13 @@ fn init_starts_a_real_project_that_adds_commits_and_audits() {
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".gitignore")
         .collect();
     files.sort();
     assert_eq!(
         files,
         [
             ".git",
+            ".gitignore",
             "attrib.toml",
             "bookings.csv",
             "contacts.csv",
@@ -674,6 +674,10 @@ fn init_starts_a_real_project_that_adds_commits_and_audits() {
     // what it made, then the next three commands
     assert!(out.contains("渠道: 贝壳 1.2%, 房多多 20000"), "{out}");
     assert!(out.contains("git 仓库 (git init)"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        ".attrib.lock\n"
+    );
     let next: Vec<&str> = out
         .lines()
         .skip_while(|l| *l != "下一步:")

@@ -176,6 +176,31 @@ fn kind_command(kind: Kind) -> clap::Command {
             .value_parser(super::lang_parser()),
     )
     .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
+    .arg(
+        Arg::new("lock-timeout")
+            .long("lock-timeout")
+            .value_name("SECONDS")
+            .help("give up waiting for the ledger's lock after this long (default 30)"),
+    )
+}
+
+/// `--lock-timeout SECONDS` (default 30), taken out of the record's flags.
+fn lock_timeout(fields: &mut Vec<String>) -> anyhow::Result<std::time::Duration> {
+    let mut secs = "30".to_string();
+    if let Some(i) = fields.iter().position(|f| f == "--lock-timeout") {
+        secs = fields
+            .get(i + 1)
+            .cloned()
+            .context("--lock-timeout needs SECONDS")?;
+        fields.drain(i..i + 2);
+    } else if let Some(i) = (fields.iter()).position(|f| f.starts_with("--lock-timeout=")) {
+        secs = fields.remove(i)["--lock-timeout=".len()..].to_string();
+    }
+    secs.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .with_context(|| format!("--lock-timeout: 「{secs}」 is not a number of seconds"))
 }
 
 /// One kind per line with its Chinese name, in the kind order.
@@ -203,14 +228,16 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
             kinds_list()
         )
     })?;
-    let f = match fields(kind, &a.fields, g) {
+    let mut flags = a.fields;
+    let timeout = lock_timeout(&mut flags)?;
+    let f = match fields(kind, &flags, g) {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
     let (g, mut values) = (f.global, f.values);
     super::need_ledger(&g)?;
     let dir = g.dir();
-    let _lock = append::lock(&dir)?;
+    let _lock = append::lock(&dir, timeout)?;
     let files = ledger::read_dir(&dir)
         .with_context(|| format!("reading the ledger in {}", dir.display()))?;
     let before = match ledger::load(&files) {
@@ -613,12 +640,34 @@ fn fill_defaults(
         .or_insert_with(|| at.unwrap_or_else(|| now.format("%Y-%m-%d %H:%M:%S").to_string()));
 }
 
-/// The next free id for a kind: its prefix and one more than the highest number used with it.
+/// The next free id for a kind: its prefix and one more than the highest number used with it
+/// (at least three digits). The numbers are compared and counted on as decimal text, so no number
+/// is too large to continue from: the id after `R-18446744073709551615` is
+/// `R-18446744073709551616`, not a wrapped `R-000`.
 pub fn next_id(kind: Kind, l: &crate::model::Ledger) -> String {
     let prefix = kind.id_prefix();
     let max = ledger::checks::record_ids(l)
-        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{:03}", max + 1)
+        .filter_map(|id| {
+            let digits = id.strip_prefix(prefix)?;
+            let digits = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.trim_start_matches('0'))?;
+            Some(digits)
+        })
+        .max_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)))
+        .unwrap_or("");
+    let mut next = max.as_bytes().to_vec();
+    match next.iter().rposition(|&d| d != b'9') {
+        Some(i) => {
+            next[i] += 1;
+            next[i + 1..].fill(b'0');
+        }
+        None => {
+            next.fill(b'0');
+            next.insert(0, b'1');
+        }
+    }
+    format!(
+        "{prefix}{:0>3}",
+        String::from_utf8(next).expect("ascii digits")
+    )
 }

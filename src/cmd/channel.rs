@@ -45,7 +45,7 @@ pub fn run(g: &Global, a: ChannelArgs) -> anyhow::Result<i32> {
     let lang = g.settings(&config)?.lang;
     match a.action {
         ChannelAction::Add { name, commission } => {
-            let _lock = crate::ledger::append::lock(&dir)?;
+            let _lock = crate::ledger::append::lock(&dir, std::time::Duration::from_secs(30))?;
             let new = add_channel(&text, &name, &commission, lang)?;
             let tmp = dir.join(format!(".{CONFIG_FILE}.new"));
             std::fs::write(&tmp, &new).with_context(|| format!("writing {}", tmp.display()))?;

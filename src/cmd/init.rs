@@ -191,6 +191,8 @@ pub fn run(g: &Global, a: InitArgs) -> anyhow::Result<i32> {
         )?;
         made.push(kind.file_name(true));
     }
+    ignore_lock_file(&dir)?;
+    made.push(".gitignore");
     let git = if in_git(&dir) {
         None
     } else {
@@ -281,6 +283,31 @@ fn parse_channels(text: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Lists `add`'s lock file in the folder's `.gitignore` (created, or appended to when it does
+/// not list it yet): the lock is no part of the ledger's history.
+fn ignore_lock_file(dir: &std::path::Path) -> anyhow::Result<()> {
+    use crate::ledger::append::LOCK_FILE;
+    let path = dir.join(".gitignore");
+    let old = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    if old
+        .lines()
+        .any(|l| l.trim() == LOCK_FILE || l.trim() == format!("/{LOCK_FILE}"))
+    {
+        return Ok(());
+    }
+    let sep = if old.is_empty() || old.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    std::fs::write(&path, format!("{old}{sep}{LOCK_FILE}\n"))
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

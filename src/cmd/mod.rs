@@ -89,7 +89,7 @@ pub enum Command {
     /// Write a commented attrib.toml and empty ledger files.
     Init(init::InitArgs),
     /// Parse everything and check references; list every error.
-    Validate,
+    Validate(validate::ValidateArgs),
     /// Every record's verdict in evaluation order.
     Replay(replay::ReplayArgs),
     /// A client's owner now and why, and what a booking would be flagged for.
@@ -112,7 +112,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
     match cli.command {
         Command::Init(a) => init::run(g, a),
-        Command::Validate => validate::run(g),
+        Command::Validate(a) => validate::run(g, a),
         Command::Replay(a) => replay::run(g, a),
         Command::Check(a) => check::run(g, a),
         Command::Settle(a) => settle::run(g, a),
@@ -172,8 +172,14 @@ pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
     }
     match rev {
         Some(rev) => ledger::git::files_at(&dir, rev),
-        None => ledger::read_dir(&dir)
-            .with_context(|| format!("reading the ledger in {}", dir.display())),
+        None => {
+            let files = ledger::read_dir(&dir)
+                .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+            for stray in ledger::schema::stray_files(&dir) {
+                eprintln!("attrib: warning: {stray}");
+            }
+            Ok(files)
+        }
     }
 }
 
@@ -208,8 +214,50 @@ pub fn note_encodings(l: &Ledger) {
     }
 }
 
+/// Prints the errors to stderr, one error repeated more than `SAME_SHOWN` times in a file shown
+/// that many times and then counted (`attrib validate --all` shows each).
 pub fn print_errors(errors: &[ledger::LedgerError]) {
+    print_errors_capped(errors, false);
+}
+
+/// How many errors of one complaint in one file are shown before the rest are counted.
+pub const SAME_SHOWN: usize = 20;
+
+/// Prints the errors to stderr: every one with `all`, else at most `SAME_SHOWN` of each complaint
+/// in each file (the same error kind, and field error, in the same column), then how many more.
+pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
+    use ledger::error::{Col, ErrorKind};
+    use std::collections::HashMap;
+    use std::mem::discriminant;
+    let mut seen: HashMap<_, usize> = HashMap::new();
+    let mut order = vec![];
     for e in errors {
-        eprintln!("{e}");
+        let column = e.col.as_ref().map(|c| match c {
+            Col::Csv(_, name) | Col::Key(name) => name.as_str(),
+        });
+        let field = match &e.kind {
+            ErrorKind::Field(f) => Some(discriminant(f)),
+            _ => None,
+        };
+        let key = (e.file.as_str(), discriminant(&e.kind), field, column);
+        let n = seen.entry(key).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            order.push((key, e));
+        }
+        if all || *n <= SAME_SHOWN {
+            eprintln!("{e}");
+        }
+    }
+    for (key, first) in order {
+        let n = seen[&key];
+        if n > SAME_SHOWN && !all {
+            eprintln!(
+                "{}: … and {} more of the same as 「{}」 (attrib validate --all shows each)",
+                first.file,
+                n - SAME_SHOWN,
+                first.kind
+            );
+        }
     }
 }

@@ -1,10 +1,18 @@
 //! `attrib validate`: parse everything, check references, list every error.
 
-use super::{Global, print_errors, read_files};
+use super::{Global, print_errors_capped, read_files};
 use crate::ledger;
 use crate::settings::{Asked, Settings};
 
-pub fn run(g: &Global) -> anyhow::Result<i32> {
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Show every error (by default one error repeated more than 20 times in a file is shown 20
+    /// times, then counted).
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
     match ledger::load(&files) {
         Ok(l) => {
@@ -26,7 +34,7 @@ pub fn run(g: &Global) -> anyhow::Result<i32> {
             Ok(0)
         }
         Err(errors) => {
-            print_errors(&errors);
+            print_errors_capped(&errors, a.all);
             eprintln!("{} error(s)", errors.len());
             Ok(1)
         }

@@ -8,9 +8,11 @@ use super::schema::Files;
 use crate::model::Kind;
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
+use std::fs::TryLockError;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub const LOCK_FILE: &str = ".attrib.lock";
 
@@ -23,31 +25,92 @@ impl Drop for Lock {
     }
 }
 
-/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish.
-pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
+/// How long `lock` waits before saying who holds the lock.
+const SAY_AFTER: Duration = Duration::from_secs(1);
+
+/// Takes the exclusive lock of the ledger folder, waiting for another `attrib add` to finish:
+/// after a second it says on stderr who holds the lock (process id and since when, as the holder
+/// wrote them into the lock file), and it gives up after `timeout`. A symbolic link where the
+/// lock file belongs (dangling or not) is not attrib's: it is replaced by a plain file.
+pub fn lock(dir: &Path, timeout: Duration) -> anyhow::Result<Lock> {
     if !dir.join(CONFIG_FILE).exists() {
         bail!(
             "{} has no {CONFIG_FILE}; is it a ledger? (attrib init creates one)",
             dir.display()
         );
     }
-    let f = OpenOptions::new()
+    let path = dir.join(LOCK_FILE);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing the symbolic link {}", path.display()))?;
+    }
+    let mut f = OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
-        .open(dir.join(LOCK_FILE))
-        .with_context(|| format!("opening {}", dir.join(LOCK_FILE).display()))?;
-    f.lock().context("locking the ledger")?;
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let start = Instant::now();
+    let mut said = false;
+    loop {
+        match f.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::Error(e)) => return Err(e).context("locking the ledger"),
+        }
+        let waited = start.elapsed();
+        if waited >= timeout {
+            bail!(
+                "{}: the ledger is locked by {}; gave up after {} s (--lock-timeout) — nothing was written",
+                path.display(),
+                holder(&path),
+                timeout.as_secs_f64()
+            );
+        }
+        if !said && waited >= SAY_AFTER {
+            eprintln!(
+                "attrib: waiting for the ledger's lock, held by {} (giving up after {} s)",
+                holder(&path),
+                timeout.as_secs_f64()
+            );
+            said = true;
+        }
+        std::thread::sleep((timeout - waited).min(Duration::from_millis(50)));
+    }
+    // who holds it, for whoever waits next
+    let since = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
+    let _ = f
+        .set_len(0)
+        .and_then(|_| f.seek(SeekFrom::Start(0)))
+        .and_then(|_| writeln!(f, "process {} since {since}", std::process::id()))
+        .and_then(|_| f.flush());
     Ok(Lock(f))
+}
+
+/// Who holds the lock, as the holder wrote it into the lock file.
+fn holder(path: &Path) -> String {
+    match std::fs::read_to_string(path) {
+        Ok(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => "another process (it wrote no process id)".to_string(),
+    }
 }
 
 /// What an append will write: the bytes to add to one file, and the ledger's files after it.
 pub struct Plan {
     pub file: String,
-    /// Written whole at the end of the file (a new file: header included).
+    /// Written whole at the end of the file; when `create`, the whole new file (header included).
     pub bytes: Vec<u8>,
+    /// The file is written whole, atomically (a temporary file renamed over it): a new file, or
+    /// an empty or blank CSV file, which gets its header with its first row.
     pub create: bool,
     pub files: Files,
+}
+
+/// Whether a file holds nothing but whitespace (a byte-order mark included): no header, no rows.
+fn is_blank(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    text.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Plans the append of one record of `kind` with `values` (column → text).
@@ -60,7 +123,7 @@ pub fn plan(
     let toml_name = kind.file_name(false).to_string();
     let (file, bytes, create) = match (files.get(&csv_name), files.get(&toml_name)) {
         (Some(_), Some(_)) => bail!("both {csv_name} and {toml_name} exist; keep one"),
-        (Some(old), None) => {
+        (Some(old), None) if !is_blank(old) => {
             let (text, enc) = readable(&csv_name, old)?;
             let row = csv_row(&csv_name, text.as_bytes(), values)?;
             (csv_name, in_encoding(row, enc), false)
@@ -70,7 +133,7 @@ pub fn plan(
             let table = toml_table(text.as_bytes(), kind, values);
             (toml_name, in_encoding(table, enc), false)
         }
-        (None, None) => {
+        (Some(_), None) | (None, None) => {
             let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
             let mut text = format!("{}\n", header.join(",")).into_bytes();
             let row = csv_row(&csv_name, &text, values)?;
@@ -79,10 +142,11 @@ pub fn plan(
         }
     };
     let mut after = files.clone();
-    after
-        .entry(file.clone())
-        .or_default()
-        .extend_from_slice(&bytes);
+    let old = after.entry(file.clone()).or_default();
+    if create {
+        old.clear();
+    }
+    old.extend_from_slice(&bytes);
     Ok(Plan {
         file,
         bytes,
@@ -166,25 +230,42 @@ fn toml_table(old: &[u8], kind: Kind, values: &BTreeMap<&'static str, String>) -
     out.into_bytes()
 }
 
-/// Writes the plan: one write at the end of the file (or a new file), undone if it fails, then
-/// synced to disk.
+/// Writes the plan: one write at the end of the file, undone if it fails, then synced to disk;
+/// or a whole file (`create`) written to a temporary file, synced and renamed into place, so that
+/// a full disk or a crash leaves either the old file or the whole new one, never a partial one.
 pub fn commit(dir: &Path, plan: &Plan) -> anyhow::Result<()> {
     let path = dir.join(&plan.file);
-    let mut f = if plan.create {
-        OpenOptions::new().write(true).create_new(true).open(&path)
-    } else {
-        OpenOptions::new().append(true).open(&path)
+    if plan.create {
+        return replace(dir, &plan.file, &plan.bytes)
+            .with_context(|| format!("writing {}; nothing was written", path.display()));
     }
-    .with_context(|| format!("opening {}", path.display()))?;
+    let mut f = OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
     let len = f.metadata()?.len();
     if let Err(e) = f.write_all(&plan.bytes).and_then(|_| f.sync_all()) {
         let _ = f.set_len(len);
         return Err(e).with_context(|| format!("writing {}", path.display()));
     }
-    if plan.create {
-        File::open(dir)?.sync_all()?;
-    }
     Ok(())
+}
+
+/// Writes `bytes` as the file `name` of `dir` atomically: a temporary file beside it, synced,
+/// renamed over the name, then the folder synced. On failure the temporary file is removed.
+pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(name))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
@@ -225,6 +306,25 @@ mod tests {
     fn unknown_header_column_is_refused() {
         let err = csv_row("voids.csv", b"id,at\n", &vals(&[("reason", "x")])).unwrap_err();
         assert!(err.to_string().contains("reason"));
+    }
+
+    #[test]
+    fn a_failed_replace_leaves_neither_a_file_nor_a_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // a folder where the file should go: the rename fails
+        std::fs::create_dir(dir.path().join("reports.csv")).unwrap();
+        assert!(replace(dir.path(), "reports.csv", b"id\n").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(
+            names.len(),
+            1,
+            "only the folder: the temporary file is removed"
+        );
+        replace(dir.path(), "voids.csv", b"id\n").unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("voids.csv")).unwrap(),
+            b"id\n"
+        );
     }
 
     #[test]

@@ -152,6 +152,14 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
     let discounts: std::collections::HashSet<&str> =
         l.discounts.iter().map(|d| d.id.as_str()).collect();
     for b in &l.bookings {
+        if b.list_price.is_zero() {
+            errors.push(LedgerError {
+                file: b.src.file().to_string(),
+                line: b.src.line,
+                col: Some(super::error::Col::Key("list_price".into())),
+                kind: ErrorKind::ZeroListPrice,
+            });
+        }
         if let Some(d) = &b.discount
             && !discounts.contains(d.as_str())
         {
@@ -177,21 +185,46 @@ fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
             ));
         }
     }
-    let voids: HashMap<&str, &Void> = l.voids.iter().map(|v| (v.id.as_str(), v)).collect();
-    for v in &l.voids {
-        let mut seen = vec![v.id.as_str()];
-        let mut cur = v.target.as_str();
-        while let Some(next) = voids.get(cur) {
-            if seen.contains(&next.id.as_str()) {
-                errors.push(LedgerError::at(
-                    v.src.file(),
-                    v.src.line,
-                    ErrorKind::VoidCycle(v.id.to_string()),
-                ));
-                break;
+    // each void names one target: following targets from a void either leaves the voids or
+    // enters a cycle. Each void is walked once (linear in the voids, however deep the chain);
+    // a void is an error when its walk enters a cycle.
+    let target: HashMap<&str, &str> = (l.voids.iter())
+        .map(|v| (v.id.as_str(), v.target.as_str()))
+        .collect();
+    #[derive(Clone, Copy, PartialEq)]
+    enum Walk {
+        OnPath,
+        Leaves,
+        Cycles,
+    }
+    let mut walked: HashMap<&str, Walk> = HashMap::default();
+    let mut path = vec![];
+    for &start in target.keys() {
+        let mut cur = start;
+        let ends = loop {
+            match walked.get(cur) {
+                Some(Walk::OnPath | Walk::Cycles) => break Walk::Cycles,
+                Some(Walk::Leaves) => break Walk::Leaves,
+                None => {}
             }
-            seen.push(&next.id);
-            cur = &next.target;
+            let Some(&next) = target.get(cur) else {
+                break Walk::Leaves;
+            };
+            walked.insert(cur, Walk::OnPath);
+            path.push(cur);
+            cur = next;
+        };
+        for id in path.drain(..) {
+            walked.insert(id, ends);
+        }
+    }
+    for v in &l.voids {
+        if walked.get(v.id.as_str()) == Some(&Walk::Cycles) {
+            errors.push(LedgerError::at(
+                v.src.file(),
+                v.src.line,
+                ErrorKind::VoidCycle(v.id.to_string()),
+            ));
         }
     }
     errors

@@ -1,7 +1,7 @@
 //! Reads `attrib.toml` into `Config`, with the defaults of RULES.md section 2.
 
 use super::error::{ErrorKind, LedgerError};
-use super::fields::{parse_decimal, parse_rate};
+use super::fields::{parse_money, parse_rate};
 use crate::model::{Channel, Commission, Config, DayCount};
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
@@ -167,7 +167,7 @@ impl Check {
 
     fn money(&mut self, key: &str, v: Option<&toml::Value>, default: &str) -> Decimal {
         let text = v.and_then(value_text).unwrap_or_else(|| default.into());
-        parse_decimal(&text)
+        parse_money(&text)
             .map_err(|e| self.fail(key, e.to_string()))
             .unwrap_or_default()
     }
@@ -279,7 +279,7 @@ fn parse_commission(c: &mut Check, name: &str, v: &toml::Value) -> Option<Commis
     if text.trim().ends_with('%') {
         return c.rate(&key, v).map(Commission::Rate);
     }
-    match parse_decimal(&text) {
+    match parse_money(&text) {
         Ok(d) if d < Decimal::ONE => c.rate(&key, v).map(Commission::Rate),
         Ok(amount) => Some(Commission::Fixed {
             text: text.trim().to_string(),

@@ -9,6 +9,14 @@ use std::borrow::Cow;
 /// that is empty (or blank) has an empty header. An unreadable header is returned as
 /// (line, message).
 pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
+    let first_line =
+        &text.as_bytes()[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
+    if memchr::memchr(b'"', first_line).is_some()
+        && let Some(bad) = bad_quote(text.as_bytes(), 1)
+        && bad.record == 0
+    {
+        return Err((bad.line, bad.message));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -30,15 +38,108 @@ pub type Take<'f, 't> = &'f mut dyn FnMut(u32, &[Cow<'t, str>]);
 
 /// Each record from byte `body` on (after the header) to `take`, with its line; a syntax error
 /// ends the records and is returned with its line. Plain rows (`is_plain`) are cut at newlines
-/// and commas; others are read by the csv reader.
+/// and commas; others are read by the csv reader, after a check that every quoted cell is closed
+/// (`bad_quote`): the records before a bad quote are taken, and the error is returned at the line
+/// where its quote opened (an unclosed quote would otherwise swallow the rows after it).
 pub fn rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, String)> {
     let bytes = &text.as_bytes()[body..];
     if is_plain(bytes) {
         plain_rows(text, body, take);
         None
     } else {
-        reader_rows(text, body, take)
+        let first = 1 + line_breaks(&text.as_bytes()[..body]) as u32;
+        match bad_quote(bytes, first) {
+            None => reader_rows(text, body, take),
+            Some(bad) => {
+                let before = reader_rows(&text[..body + bad.record], body, take);
+                Some(before.unwrap_or((bad.line, bad.message)))
+            }
+        }
     }
+}
+
+/// A quoted cell that is not closed as CSV requires: at the end of the file, or followed by
+/// something other than a comma or a line end after its closing quote (which is how an unclosed
+/// quote shows when a later quote ends the cell it swallowed).
+#[derive(Debug, PartialEq)]
+pub struct BadQuote {
+    /// Byte offset (in the bytes scanned) where the quote's record starts.
+    pub record: usize,
+    /// The line where the quote opened.
+    pub line: u32,
+    pub message: String,
+}
+
+/// The first badly closed quoted cell of CSV bytes whose first line is `first_line`, scanning as
+/// the csv reader does: a quote opens a quoted cell only as a cell's first byte, `""` inside is a
+/// quote, and the cell ends at a quote followed by a comma, a line end or the end of the text.
+pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
+    let (mut line, mut record, mut cell_start) = (first_line, 0, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' && cell_start {
+            let (opened, mut j) = (line, i + 1);
+            loop {
+                let Some(q) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|q| j + q) else {
+                    return Some(BadQuote {
+                        record,
+                        line: opened,
+                        message: "unclosed quote: the quoted cell opened on this line runs to the \
+                                  end of the file, taking every row after it (close it with \")"
+                            .into(),
+                    });
+                };
+                if bytes[q] == b'\n' {
+                    line += 1;
+                    j = q + 1;
+                } else if bytes.get(q + 1) == Some(&b'"') {
+                    j = q + 2;
+                } else if matches!(bytes.get(q + 1), None | Some(b',' | b'\n' | b'\r')) {
+                    i = q + 1;
+                    cell_start = false;
+                    break;
+                } else {
+                    let rest = &bytes[q + 1..];
+                    let end = memchr::memchr2(b',', b'\n', rest)
+                        .unwrap_or(rest.len())
+                        .min(40);
+                    let after = String::from_utf8_lossy(&rest[..end]);
+                    let whole = if line == opened {
+                        String::new()
+                    } else {
+                        format!(", taking the rows of lines {}–{line} into it", opened + 1)
+                    };
+                    return Some(BadQuote {
+                        record,
+                        line: opened,
+                        message: format!(
+                            "unclosed quote: the quoted cell opened on this line ends on line \
+                             {line} with 「{}」 after its closing quote{whole} (close a quoted \
+                             cell with \" right before a comma or the line's end)",
+                            after.trim_end_matches('\r')
+                        ),
+                    });
+                }
+            }
+            continue;
+        }
+        match b {
+            b',' => cell_start = true,
+            b'\n' => {
+                line += 1;
+                (record, cell_start) = (i + 1, true);
+            }
+            b'\r' => {
+                if bytes.get(i + 1) != Some(&b'\n') {
+                    (record, cell_start) = (i + 1, true);
+                }
+            }
+            _ => cell_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The rows as the csv reader reads them, from byte `body` on.
@@ -274,6 +375,22 @@ mod tests {
         fn trim_is_str_trim(s in "[ a张\u{3000}\t\u{a0}\r]{0,6}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());
         }
+    }
+
+    #[test]
+    fn unclosed_quotes_are_found_where_they_opened() {
+        let line = |t: &str| bad_quote(t.as_bytes(), 1).map(|b| (b.record, b.line));
+        assert_eq!(line("a,\"b\"\nc,\"d\"\"e\"\r\n"), None);
+        assert_eq!(line("a,\"b\nc\"\n"), None, "a closed multi-line cell");
+        assert_eq!(line("a,b\"c\n"), None, "a quote inside a cell is text");
+        assert_eq!(line("a,b\nc,\"d\ne,f\n"), Some((4, 2)));
+        assert_eq!(line("a,b\nc,\"d\ne,\"f\"\n"), Some((4, 2)));
+        assert_eq!(line("\"a\"b,c\n"), Some((0, 1)));
+        let mut taken = vec![];
+        let text = "id\nR1\n\"R2\nR3\n";
+        let err = rows(text, 3, &mut |line, _| taken.push(line));
+        assert_eq!(taken, vec![2], "the rows before the quote are read");
+        assert!(err.is_some_and(|(line, m)| line == 3 && m.contains("unclosed quote")));
     }
 
     #[test]

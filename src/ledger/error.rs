@@ -40,6 +40,10 @@ pub enum ErrorKind {
     ChannelVisitNeeds(&'static str),
     #[error("void 「{0}」 is part of a cycle of voids")]
     VoidCycle(String),
+    #[error(
+        "the list price is 0; a booking's discount is measured against it (write the unit's list price)"
+    )]
+    ZeroListPrice,
     #[error("{0}")]
     Config(String),
     #[error("cannot read: {0}")]

@@ -150,6 +150,20 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, FieldError> {
     Decimal::from_str(s).map_err(|_| FieldError::BadDecimal(s.to_string()))
 }
 
+/// Parses an amount of money (or an area): a plain decimal that is not negative (`-0` included:
+/// a minus sign in a money cell is always a mistake that would turn a payment around).
+pub fn parse_money(s: &str) -> Result<Decimal, FieldError> {
+    let d = parse_decimal(s)?;
+    if s.trim().starts_with('-') {
+        return Err(FieldError::Negative(s.trim().to_string()));
+    }
+    Ok(d)
+}
+
+/// The largest count a row may hold (`persons` of a penalty notice): it multiplies an amount of at
+/// most 15 digits, and every sum of such products must stay inside the exact decimal range.
+pub const MAX_COUNT: u32 = 10_000;
+
 /// Parses a rate: `1.5%` or `0.015`. Rates are fractions from 0 up to (not including) 1.
 pub fn parse_rate(s: &str) -> Result<Rate, FieldError> {
     let t = s.trim();
@@ -224,14 +238,21 @@ mod values {
     impl Value for Decimal {
         const TYPE: ColumnType = ColumnType::Money;
         fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
-            parse_decimal(s)
+            parse_money(s)
         }
     }
 
+    /// A count of people: 1 to `MAX_COUNT`.
     impl Value for u32 {
         const TYPE: ColumnType = ColumnType::Count;
         fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
-            parse_u32(s)
+            match parse_u32(s)? {
+                0 => Err(FieldError::Zero(s.trim().to_string())),
+                n if n > MAX_COUNT => {
+                    Err(FieldError::CountTooLarge(s.trim().to_string(), MAX_COUNT))
+                }
+                n => Ok(n),
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use super::config::CONFIG_FILE;
 use super::error::{ErrorKind, LedgerError};
 use crate::model::Kind;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The ledger's files by name (`attrib.toml`, `reports.csv`, …) with their bytes. Read from a
 /// folder (`read_dir`) or from a git revision (`git::files_at`).
@@ -20,17 +21,82 @@ pub fn file_names() -> Vec<String> {
     names
 }
 
+/// The largest ledger file read: 2 GiB (a generated ledger of a million rows is about 100 MB).
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// Reads one ledger file, refusing what is not a plain file inside the folder: a symlink is
+/// followed only to a regular file inside the ledger folder; devices, FIFOs, sockets and folders
+/// are refused (a FIFO would block the read, `/dev/zero` never end), and so is a file larger
+/// than `MAX_FILE_BYTES`. A missing file (a dangling symlink included) is `NotFound`.
+pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind::InvalidData, Read};
+    let path = dir.join(name);
+    let refuse = |why: String| Error::new(InvalidData, format!("{name}: {why}; refused"));
+    let link = std::fs::symlink_metadata(&path)?;
+    if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&path)?;
+        let folder = std::fs::canonicalize(dir)?;
+        if !target.starts_with(&folder) {
+            return Err(refuse(format!(
+                "is a symbolic link to {}, outside the ledger folder",
+                target.display()
+            )));
+        }
+    }
+    let meta = std::fs::metadata(&path)?;
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "is not a regular file (a {})",
+            file_type_name(&meta.file_type())
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "is {} bytes, more than the {MAX_FILE_BYTES} a ledger file may hold",
+            meta.len()
+        )));
+    }
+    let f = std::fs::File::open(&path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "holds more than the {MAX_FILE_BYTES} bytes a ledger file may hold"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() { "folder" } else { "special file" }
+}
+
 /// Reads the config and every kind's file from a folder (on two threads: the large files take a
 /// while to copy). IO failures are errors; missing kind files are not (they mean "no records").
-pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
+pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
     let read = |names: Vec<String>| -> Vec<(String, std::io::Result<Option<Vec<u8>>>)> {
         names
             .into_iter()
-            .map(|name| match std::fs::read(dir.join(&name)) {
+            .map(|name| match read_file(dir, &name) {
                 Ok(bytes) => (name, Ok(Some(bytes))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != CONFIG_FILE => {
                     (name, Ok(None))
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => (name, Err(e)),
                 Err(e) => {
                     let message = format!("{}: {e}", dir.join(&name).display());
                     (name, Err(std::io::Error::new(e.kind(), message)))
@@ -52,6 +118,38 @@ pub fn read_dir(dir: &std::path::Path) -> std::io::Result<Files> {
     Ok(files)
 }
 
+/// Files of the folder that look meant for the ledger but are not read, each with why: a kind's
+/// or the config's name in other letter case (`Reports.csv`, `reports.CSV`), a kind's singular
+/// (`report.csv`) or another extension (`reports.txt`). Hidden files are skipped. An unreadable
+/// folder has none (reading the ledger reports it).
+pub fn stray_files(dir: &Path) -> Vec<String> {
+    let names = file_names();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.') && !names.contains(n))
+        .filter_map(|name| {
+            let lower = name.to_lowercase();
+            let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
+            let meant = |want: &str| format!("{name} is not read (did you mean {want}?)");
+            if let Some(known) = names.iter().find(|n| n.to_lowercase() == lower) {
+                return Some(meant(known));
+            }
+            if stem == "attrib" {
+                return Some(meant(CONFIG_FILE));
+            }
+            let kind =
+                (Kind::ALL.iter()).find(|k| k.file_stem() == stem || k.singular() == stem)?;
+            let ext = if ext == "toml" { "toml" } else { "csv" };
+            Some(meant(&format!("{}.{ext}", kind.file_stem())))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// Where each of `kind`'s columns stands in a CSV header (by schema position), or every error
 /// of the header: unknown, repeated and missing required columns.
 pub fn header_positions(
@@ -61,6 +159,9 @@ pub fn header_positions(
 ) -> Result<Vec<Option<usize>>, Vec<LedgerError>> {
     let schema = kind.columns();
     let mut index: Vec<Option<usize>> = vec![None; schema.len()];
+    if header.iter().all(|h| h.is_empty()) {
+        return Ok(index); // an empty or blank file: no header, no rows
+    }
     let mut errors = vec![];
     for (pos, h) in header.iter().enumerate() {
         match schema.iter().position(|c| c.name == h) {

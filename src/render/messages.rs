@@ -2,8 +2,11 @@
 //! codes and facts; the sentences live here.
 
 use crate::model::{ContactKind, Kind, Phone, Time};
-use crate::rules::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use crate::rules::verdict::{
+    Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
+};
 use chrono::{FixedOffset, Timelike};
+use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -136,25 +139,23 @@ impl Style {
         .to_string()
     }
 
-    fn field(&self, f: &str) -> String {
+    fn field(&self, f: DirectField) -> &'static str {
         if !self.zh() {
-            return f.to_string();
+            return f.as_str();
         }
         match f {
-            "client" => "客户姓名",
-            "unit" => "房号",
-            "area" => "面积",
-            "list_unit_price" => "单价",
-            "unit_price" => "优惠后单价",
-            "total" => "优惠后总房款",
-            "other" => "其他",
-            "request" => "申请内容",
-            "client_signature" => "客户签字",
-            "developer_signer" => "甲方签字",
-            "agency_signer" => "乙方签字",
-            other => other,
+            DirectField::Client => "客户姓名",
+            DirectField::Unit => "房号",
+            DirectField::Area => "面积",
+            DirectField::ListUnitPrice => "单价",
+            DirectField::UnitPrice => "优惠后单价",
+            DirectField::Total => "优惠后总房款",
+            DirectField::Other => "其他",
+            DirectField::Request => "申请内容",
+            DirectField::ClientSignature => "客户签字",
+            DirectField::DeveloperSigner => "甲方签字",
+            DirectField::AgencySigner => "乙方签字",
         }
-        .to_string()
     }
 
     fn list(&self, items: impl Iterator<Item = String>) -> String {
@@ -233,6 +234,13 @@ impl Style {
                     "follow-up without the developer's confirmer: protects nothing",
                 )
                 .into(),
+            (Code::Cancelled, Kind::Report) if zh => {
+                format!("报备无效: 本渠道因切客被处罚 ({}), 不得再报备该客户", c())
+            }
+            (Code::Cancelled, Kind::Report) => format!(
+                "cancelled by cutting ({}): this channel may not claim the client again",
+                c()
+            ),
             (Code::Cancelled, _) if zh => format!("带看无效: 切客处罚 {}", c()),
             (Code::Cancelled, _) => format!("cancelled: cutting violation {}", c()),
             (Code::ReturnVisit, _) if zh => {
@@ -265,32 +273,14 @@ impl Style {
             (Code::Valid, _) => self.pick("确认单有效", "slip valid").into(),
             (Code::Effective, _) if zh => format!("已生效于 {}", until()),
             (Code::Effective, _) => format!("effective since {}", until()),
-            (Code::OutOfOrder, _) if zh => format!(
-                "签字顺序错误: {} 先于 {} 签字",
-                self.role(&v.detail[0]),
-                self.role(&v.detail[1])
-            ),
-            (Code::OutOfOrder, _) => format!(
-                "out of order: {} signed before {}",
-                v.detail[0], v.detail[1]
-            ),
-            (Code::UnknownSigner, _) if zh => format!(
-                "签字人不在名单: {} {}",
-                self.role(&v.detail[0]),
-                v.detail[1]
-            ),
-            (Code::UnknownSigner, _) => format!("unknown signer: {} {}", v.detail[0], v.detail[1]),
-            (Code::DuplicateRole, _) if zh => format!("重复签字: {}", self.role(&v.detail[0])),
-            (Code::DuplicateRole, _) => format!("duplicate role: {}", v.detail[0]),
-            (Code::Pending, _) if zh => {
-                format!("待签: {}", self.list(v.detail.iter().map(|r| self.role(r))))
-            }
-            (Code::Pending, _) => format!("pending: {}", v.detail.join(", ")),
-            (Code::Incomplete, _) if zh => format!(
-                "确认单有空项: {}",
-                self.list(v.detail.iter().map(|f| self.field(f)))
-            ),
-            (Code::Incomplete, _) => format!("incomplete: {} empty", v.detail.join(", ")),
+            (
+                Code::OutOfOrder
+                | Code::UnknownSigner
+                | Code::DuplicateRole
+                | Code::Pending
+                | Code::Incomplete,
+                _,
+            ) => self.fault(&v.detail),
             (Code::Late, _) if zh => format!("出示晚于首次来访当日: {}", c()),
             (Code::Late, _) => format!("late: presented after the day of the first visit {}", c()),
             (Code::Developer, _) if zh => format!("甲方直接客户: {}", c()),
@@ -312,70 +302,115 @@ impl Style {
         }
     }
 
+    /// R5's and R6's faults: which roles, signers or fields.
+    fn fault(&self, d: &Detail) -> String {
+        let zh = self.zh();
+        match d {
+            Detail::None => String::new(),
+            Detail::OutOfOrder { early, jumped } if zh => format!(
+                "签字顺序错误: {} 先于 {} 签字",
+                self.role(early),
+                self.role(jumped)
+            ),
+            Detail::OutOfOrder { early, jumped } => {
+                format!("out of order: {early} signed before {jumped}")
+            }
+            Detail::UnknownSigner { role, signer } if zh => {
+                format!("签字人不在名单: {} {}", self.role(role), signer)
+            }
+            Detail::UnknownSigner { role, signer } => format!("unknown signer: {role} {signer}"),
+            Detail::DuplicateRole { role } if zh => format!("重复签字: {}", self.role(role)),
+            Detail::DuplicateRole { role } => format!("duplicate role: {role}"),
+            Detail::Pending { missing } if zh => {
+                format!("待签: {}", self.list(missing.iter().map(|r| self.role(r))))
+            }
+            Detail::Pending { missing } => format!("pending: {}", missing.join(", ")),
+            Detail::Incomplete { fields } => {
+                let fields = self.list(fields.iter().map(|f| self.field(*f).to_string()));
+                if zh {
+                    format!("确认单有空项: {fields}")
+                } else {
+                    format!("incomplete: {fields} empty")
+                }
+            }
+        }
+    }
+
     /// One line per finding.
     pub fn finding(&self, f: &Finding) -> String {
         let cite = f.cite.as_ref().map(|c| self.cite(c)).unwrap_or_default();
-        let d = |i: usize| f.detail.get(i).cloned().unwrap_or_default();
         let zh = self.zh();
-        match f.code {
-            FindingCode::WalkInDuringHold if zh => {
+        match &f.detail {
+            FindingDetail::WalkInDuringHold if zh => {
                 format!("渠道报备保护中自然到访: 请核实是否截客 ({cite})")
             }
-            FindingCode::WalkInDuringHold => {
+            FindingDetail::WalkInDuringHold => {
                 format!("walk-in during a channel's hold: check it was not intercepted ({cite})")
             }
-            FindingCode::BrokerMismatch if zh => format!("带看经纪人与报备经纪人 {} 不符", d(0)),
-            FindingCode::BrokerMismatch => {
-                format!("broker differs from the report's broker {}", d(0))
+            FindingDetail::BrokerMismatch { report_broker } if zh => {
+                format!("带看经纪人与报备经纪人 {report_broker} 不符")
             }
-            FindingCode::NameMismatch if zh => format!(
+            FindingDetail::BrokerMismatch { report_broker } => {
+                format!("broker differs from the report's broker {report_broker}")
+            }
+            FindingDetail::NameMismatch { names } if zh => format!(
                 "认购名与来访登记名 ({}) 不符: 需填写《客户属别查询单》",
-                self.list(f.detail.iter().cloned())
+                self.list(names.iter().map(|n| n.to_string()))
             ),
-            FindingCode::NameMismatch => format!(
+            FindingDetail::NameMismatch { names } => format!(
                 "buyer differs from the names received ({}): a client-attribution query slip is needed",
-                f.detail.join(", ")
+                names.join(", ")
             ),
-            FindingCode::DirectInvalid if zh => {
-                format!("甲方确认单无效 ({}): {}", self.direct_reason(&d(0)), cite)
+            FindingDetail::DirectInvalid { reason } if zh => {
+                format!("甲方确认单无效 ({}): {}", self.direct_reason(*reason), cite)
             }
-            FindingCode::DirectInvalid => format!("direct slip invalid ({}): {}", d(0), cite),
-            FindingCode::SlipPending if zh => {
-                format!("带客确认单 {} 未生效 ({}): 渠道佣金暂不结算", d(0), d(1))
+            FindingDetail::DirectInvalid { reason } => {
+                format!("direct slip invalid ({}): {}", reason.as_str(), cite)
             }
-            FindingCode::SlipPending => format!(
+            FindingDetail::SlipPending { slip, status } if zh => format!(
+                "带客确认单 {} 未生效 ({}): 渠道佣金暂不结算",
+                slip,
+                slip_state(*status)
+            ),
+            FindingDetail::SlipPending { slip, status } => format!(
                 "visit slip {} not effective ({}): no channel commission yet",
-                d(0),
-                d(1)
+                slip,
+                slip_state(*status)
             ),
-            FindingCode::ReservedUnit if zh => format!("{} 为甲方自留房源", d(0)),
-            FindingCode::ReservedUnit => format!("{} is a developer-reserved unit", d(0)),
-            FindingCode::BelowFloor if zh => format!("折扣 {} 低于最低限 {}", d(0), d(1)),
-            FindingCode::BelowFloor => format!("price ratio {} is below the floor {}", d(0), d(1)),
-            FindingCode::UnapprovedDiscount if zh => {
-                format!("折扣 {} 低于 {}, 无有效《特殊优惠审批单》", d(0), d(1))
+            FindingDetail::ReservedUnit { unit } if zh => format!("{unit} 为甲方自留房源"),
+            FindingDetail::ReservedUnit { unit } => format!("{unit} is a developer-reserved unit"),
+            FindingDetail::BelowFloor { ratio, floor } if zh => {
+                format!("折扣 {} 低于最低限 {}", ratio_shown(*ratio), floor)
             }
-            FindingCode::UnapprovedDiscount => format!(
-                "price ratio {} below {} without a valid discount approval",
-                d(0),
-                d(1)
+            FindingDetail::BelowFloor { ratio, floor } => format!(
+                "price ratio {} is below the floor {}",
+                ratio_shown(*ratio),
+                floor
             ),
-            FindingCode::AlreadyLeft if zh => "该顾问已离职, 本条离职记录不计".into(),
-            FindingCode::AlreadyLeft => {
+            FindingDetail::UnapprovedDiscount { ratio, below } if zh => format!(
+                "折扣 {} 低于 {}, 无有效《特殊优惠审批单》",
+                ratio_shown(*ratio),
+                below
+            ),
+            FindingDetail::UnapprovedDiscount { ratio, below } => format!(
+                "price ratio {} below {} without a valid discount approval",
+                ratio_shown(*ratio),
+                below
+            ),
+            FindingDetail::AlreadyLeft if zh => "该顾问已离职, 本条离职记录不计".into(),
+            FindingDetail::AlreadyLeft => {
                 "the consultant has already left: this leave is ignored".into()
             }
         }
     }
 
-    fn direct_reason(&self, r: &str) -> String {
+    fn direct_reason(&self, r: DirectFault) -> &'static str {
         match r {
-            "incomplete" => "有空项",
-            "late" => "出示过晚",
-            "name-mismatch" => "认购人与确认单不符, 不得更名",
-            "unit-mismatch" => "房号与确认单不符",
-            other => other,
+            DirectFault::Incomplete => "有空项",
+            DirectFault::Late => "出示过晚",
+            DirectFault::NameMismatch => "认购人与确认单不符, 不得更名",
+            DirectFault::UnitMismatch => "房号与确认单不符",
         }
-        .to_string()
     }
 
     /// The owner word for `check`.
@@ -385,4 +420,14 @@ impl Style {
             None => self.pick("新客户 (无记录)", "none (never seen)"),
         }
     }
+}
+
+/// A price ratio as a finding shows it: four decimals at most, no trailing zeros.
+fn ratio_shown(ratio: Decimal) -> String {
+    ratio.round_dp(4).normalize().to_string()
+}
+
+/// A pending slip's state in a finding: its R5 code, or `unsigned` when nobody signed it.
+fn slip_state(status: Option<Code>) -> &'static str {
+    status.map_or("unsigned", Code::as_str)
 }

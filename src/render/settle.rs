@@ -1,7 +1,7 @@
 //! `attrib settle`: settlement lines or payee totals, for finance.
 
 use super::{Style, csv_out, rfc3339, table};
-use crate::rules::settle::Line;
+use crate::rules::settle::{Line, LineKind};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -103,11 +103,11 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
     };
     let mut t = table(header);
     for l in lines {
-        let kind = match (zh, l.kind.as_str()) {
-            (true, "agency_fee") => "代理费",
-            (true, "channel_commission") => "渠道佣金",
-            (true, _) => "罚款",
-            (false, k) => k,
+        let kind = match (zh, l.kind) {
+            (true, LineKind::AgencyFee) => "代理费",
+            (true, LineKind::ChannelCommission) => "渠道佣金",
+            (true, LineKind::Penalty) => "罚款",
+            (false, k) => k.as_str(),
         };
         t.add_row(vec![
             kind.to_string(),

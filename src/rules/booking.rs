@@ -2,7 +2,7 @@
 
 use super::direct;
 use super::registry::Registry;
-use super::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use super::verdict::{Cite, Code, DirectFault, Finding, FindingDetail, Verdict};
 use crate::model::{Booking, Contact, Direct, Kind, Phone, Time};
 use rust_decimal::Decimal;
 
@@ -66,9 +66,7 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     }
     if let Some((d, reason)) = invalid_direct {
         v.findings.push(
-            Finding::warning(FindingCode::DirectInvalid, "R6")
-                .cite(Cite::direct(d))
-                .detail(reason),
+            Finding::warning(FindingDetail::DirectInvalid { reason }, "R6").cite(Cite::direct(d)),
         );
     }
     if let Some(f) = name_mismatch(reg, b) {
@@ -85,20 +83,14 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
 fn direct_for<'l>(
     reg: &Registry<'l>,
     b: &BookingInput,
-) -> (Option<&'l Direct>, Option<(&'l Direct, String)>) {
+) -> (Option<&'l Direct>, Option<(&'l Direct, DirectFault)>) {
     let mut invalid = None;
     for d in reg
         .directs(b.phone)
         .into_iter()
         .filter(|d| d.presented_at <= b.at)
     {
-        let (code, _, _) = direct::status(reg, d);
-        let reason = if code == Code::Valid {
-            direct::booking_mismatch(d, b.buyer, b.unit).map(str::to_string)
-        } else {
-            Some(code.as_str().to_string())
-        };
-        match reason {
+        match direct::booking_fault(reg, d, b.buyer, b.unit) {
             None => return (Some(d), None),
             Some(r) => invalid = Some((d, r)),
         }
@@ -118,11 +110,11 @@ fn slip_pending(reg: &Registry, visit: &Contact) -> Option<Finding> {
     if status.is_some_and(|s| s.code == Code::Effective) {
         return None;
     }
-    let f = Finding::warning(FindingCode::SlipPending, "R5").detail(slip);
-    Some(match status {
-        Some(s) => f.detail(s.code.as_str()),
-        None => f.detail("unsigned"),
-    })
+    let (slip, status) = (slip.into(), status.map(|s| s.code));
+    Some(Finding::warning(
+        FindingDetail::SlipPending { slip, status },
+        "R5",
+    ))
 }
 
 /// R7 name-mismatch: the buyer differs from every name the family was received under (a
@@ -133,9 +125,10 @@ fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
     if names.is_empty() || names.contains(&buyer) {
         return None;
     }
-    Some(names.into_iter().fold(
-        Finding::warning(FindingCode::NameMismatch, "R7"),
-        Finding::detail,
+    let names = names.into_iter().map(Into::into).collect();
+    Some(Finding::warning(
+        FindingDetail::NameMismatch { names },
+        "R7",
     ))
 }
 
@@ -147,7 +140,8 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     if let Some(unit) = b.unit
         && cfg.reserved_units.iter().any(|u| u == unit)
     {
-        out.push(Finding::warning(FindingCode::ReservedUnit, "R7").detail(unit));
+        let unit = unit.into();
+        out.push(Finding::warning(FindingDetail::ReservedUnit { unit }, "R7"));
     }
     let Some((price, list)) = b.price else {
         return out;
@@ -156,23 +150,19 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
         return out;
     }
     let ratio = price / list;
-    let shown = || ratio.round_dp(4).normalize().to_string();
     if ratio < cfg.discount_floor {
-        out.push(
-            Finding::error(FindingCode::BelowFloor, "R7")
-                .detail(shown())
-                .detail(cfg.discount_floor.to_string()),
-        );
+        let floor = cfg.discount_floor;
+        out.push(Finding::error(
+            FindingDetail::BelowFloor { ratio, floor },
+            "R7",
+        ));
     }
     if let Some(below) = cfg.approval_below
         && ratio < below
         && !approved(reg, b)
     {
-        out.push(
-            Finding::warning(FindingCode::UnapprovedDiscount, "R7")
-                .detail(shown())
-                .detail(below.to_string()),
-        );
+        let detail = FindingDetail::UnapprovedDiscount { ratio, below };
+        out.push(Finding::warning(detail, "R7"));
     }
     out
 }
@@ -209,6 +199,7 @@ pub fn approval(reg: &Registry, i: usize) -> Verdict {
 mod tests {
     use crate::model::ViolationKind;
     use crate::rules::testkit::*;
+    use crate::rules::verdict::{DirectFault, FindingDetail};
     use rust_decimal::Decimal;
 
     const AS_OF: &str = "2026-05-01 00:00";
@@ -258,10 +249,8 @@ mod tests {
         assert_eq!(l.verdict("B1", AS_OF), ("agency", "R7.3"));
         let e = l.eval(AS_OF);
         let f = &e.verdict("B1").unwrap().findings[0];
-        assert_eq!(
-            (f.code.as_str(), f.detail[0].as_str()),
-            ("direct-invalid", "name-mismatch")
-        );
+        let reason = DirectFault::NameMismatch;
+        assert_eq!(f.detail, FindingDetail::DirectInvalid { reason });
     }
 
     #[test]
@@ -274,7 +263,11 @@ mod tests {
         let e = l.eval(AS_OF);
         let v = e.verdict("B1").unwrap();
         assert_eq!(v.code.as_str(), "agency");
-        assert_eq!(v.findings[0].detail[0], "unit-mismatch");
+        let reason = DirectFault::UnitMismatch;
+        assert_eq!(
+            v.findings[0].detail,
+            FindingDetail::DirectInvalid { reason }
+        );
     }
 
     #[test]

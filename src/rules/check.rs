@@ -81,11 +81,8 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         booking: b,
     };
     if s.owner == Some(Code::Agency) {
-        let open = reg
-            .report_holds_at(phone, t)
-            .into_iter()
-            .find(|(r, _)| !reg.cancelled(&r.channel, phone, t));
-        if let Some((r, end)) = open {
+        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
+        if let Some((r, end)) = reg.report_holds_at(phone, t).into_iter().next() {
             s.owner = Some(Code::Channel);
             s.rule = "R2.4";
             s.channel = Some(r.channel.clone());
@@ -125,6 +122,26 @@ mod tests {
             (Some(Code::Channel), "R2.4", Some("链家"))
         );
         assert_eq!(status(&l, "2026-03-05 00:00", P1).owner, Some(Code::Agency));
+    }
+
+    #[test]
+    fn a_cancelled_channels_open_report_owns_nothing() {
+        // R2.4 / R8: from its cutting violation on, 链家's report holds nothing
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .violation(
+                "V1",
+                "2026-03-02 10:00",
+                crate::model::ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            );
+        assert_eq!(
+            status(&l, "2026-03-02 09:59", P1).owner,
+            Some(Code::Channel)
+        );
+        let s = status(&l, "2026-03-02 10:00", P1);
+        assert_eq!((s.owner, s.channel), (Some(Code::Agency), None));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::registry::Registry;
 use super::time::local_day;
-use super::verdict::{Code, Verdict};
+use super::verdict::{Code, Detail, DirectFault, DirectField, Verdict};
 use crate::model::{Direct, Kind};
 
 /// R6: the verdict on direct slip `i` when it is presented.
@@ -23,35 +23,31 @@ pub fn verdict(reg: &Registry, i: usize) -> Verdict {
 
 /// R6: `valid`, `incomplete` (naming the empty fields) or `late`, with the family's first visit
 /// as the registry knows it now.
-pub fn status(reg: &Registry, d: &Direct) -> (Code, &'static str, Vec<String>) {
-    let missing = missing_fields(d);
-    if !missing.is_empty() {
-        return (
-            Code::Incomplete,
-            "R6.1",
-            missing.iter().map(|s| s.to_string()).collect(),
-        );
+pub fn status(reg: &Registry, d: &Direct) -> (Code, &'static str, Detail) {
+    let fields = missing_fields(d);
+    if !fields.is_empty() {
+        return (Code::Incomplete, "R6.1", Detail::Incomplete { fields });
     }
     if is_late(reg, d) {
-        return (Code::Late, "R6.2", vec![]);
+        return (Code::Late, "R6.2", Detail::None);
     }
-    (Code::Valid, "R6", vec![])
+    (Code::Valid, "R6", Detail::None)
 }
 
 /// R6.1 incomplete: every field of the slip must be filled (确认单上的每项不能空缺).
-pub fn missing_fields(d: &Direct) -> Vec<&'static str> {
+pub fn missing_fields(d: &Direct) -> Vec<DirectField> {
     let filled = [
-        ("client", d.client.is_some()),
-        ("unit", d.unit.is_some()),
-        ("area", d.area.is_some()),
-        ("list_unit_price", d.list_unit_price.is_some()),
-        ("unit_price", d.unit_price.is_some()),
-        ("total", d.total.is_some()),
-        ("other", d.other.is_some()),
-        ("request", d.request.is_some()),
-        ("client_signature", d.client_signature.is_some()),
-        ("developer_signer", d.developer_signer.is_some()),
-        ("agency_signer", d.agency_signer.is_some()),
+        (DirectField::Client, d.client.is_some()),
+        (DirectField::Unit, d.unit.is_some()),
+        (DirectField::Area, d.area.is_some()),
+        (DirectField::ListUnitPrice, d.list_unit_price.is_some()),
+        (DirectField::UnitPrice, d.unit_price.is_some()),
+        (DirectField::Total, d.total.is_some()),
+        (DirectField::Other, d.other.is_some()),
+        (DirectField::Request, d.request.is_some()),
+        (DirectField::ClientSignature, d.client_signature.is_some()),
+        (DirectField::DeveloperSigner, d.developer_signer.is_some()),
+        (DirectField::AgencySigner, d.agency_signer.is_some()),
     ];
     filled
         .iter()
@@ -68,18 +64,35 @@ fn is_late(reg: &Registry, d: &Direct) -> bool {
         .is_some_and(|v| local_day(d.presented_at, tz) > local_day(v.at, tz))
 }
 
+/// R6 for a booking: why slip `d` is not valid for a booking by `buyer` of `unit` (R6.1, R6.2,
+/// then R6.3 / R6.4), or `None` when it is.
+pub fn booking_fault(
+    reg: &Registry,
+    d: &Direct,
+    buyer: Option<&str>,
+    unit: Option<&str>,
+) -> Option<DirectFault> {
+    if !missing_fields(d).is_empty() {
+        return Some(DirectFault::Incomplete);
+    }
+    if is_late(reg, d) {
+        return Some(DirectFault::Late);
+    }
+    booking_mismatch(d, buyer, unit)
+}
+
 /// R6.3 / R6.4: for a booking the slip must also name the buyer (`name-mismatch`; the slip is
 /// personal and may not be renamed) and the unit booked (`unit-mismatch`).
 pub fn booking_mismatch(
     d: &Direct,
     buyer: Option<&str>,
     unit: Option<&str>,
-) -> Option<&'static str> {
+) -> Option<DirectFault> {
     if buyer.is_some_and(|b| d.client.as_deref() != Some(b)) {
-        return Some("name-mismatch");
+        return Some(DirectFault::NameMismatch);
     }
     if unit.is_some_and(|u| d.unit.as_deref() != Some(u)) {
-        return Some("unit-mismatch");
+        return Some(DirectFault::UnitMismatch);
     }
     None
 }
@@ -98,6 +111,7 @@ pub fn step(reg: &mut Registry, i: usize) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::rules::testkit::*;
+    use crate::rules::verdict::{Detail, DirectField};
 
     #[test]
     fn r6_valid_when_complete_and_presented_before_any_visit() {
@@ -113,7 +127,12 @@ mod tests {
         let e = l.eval("2026-03-02 00:00");
         let v = e.verdict("D1").unwrap();
         assert_eq!(v.code.as_str(), "incomplete");
-        assert_eq!(v.detail, vec!["unit", "agency_signer"]);
+        assert_eq!(
+            v.detail,
+            Detail::Incomplete {
+                fields: vec![DirectField::Unit, DirectField::AgencySigner]
+            }
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ impl Evaluation<'_> {
 pub(super) struct Event {
     seconds: i64,
     nanos: u32,
-    /// The kind (its rank in `Kind`'s order, top four bits) and the position in its list.
+    /// The kind (its rank in `Kind`'s order, top five bits) and the position in its list.
     kind_index: u32,
 }
 
@@ -146,22 +146,46 @@ pub(super) fn events(
 
 /// Voids: the ids voided as of `as_of`. A void counts when it is at or before `as_of` and not
 /// itself voided; a voided void revives its target.
+///
+/// Each void has one target, so the voids hang under their targets as a forest: an id is voided
+/// when one of the voids naming it is not. Every id is decided once, children first, with an
+/// explicit stack (a chain of voids of voids may be thousands deep): linear in the voids. A
+/// cycle of voids (a ledger error, `checks::void_links`) cannot recurse: an id whose decision is
+/// under way counts as not voided.
 pub(super) fn voided_ids(l: &Ledger, as_of: Time) -> HashSet<&str> {
-    let live: Vec<&Void> = l.voids.iter().filter(|v| v.at <= as_of).collect();
-    let by_target: HashMap<&str, Vec<&Void>> = live.iter().fold(HashMap::default(), |mut m, v| {
-        m.entry(v.target.as_str()).or_default().push(v);
-        m
-    });
-    fn is_voided(id: &str, by_target: &HashMap<&str, Vec<&Void>>, depth: usize) -> bool {
-        depth > 0
-            && by_target
-                .get(id)
-                .is_some_and(|vs| vs.iter().any(|v| !is_voided(&v.id, by_target, depth - 1)))
+    let mut by_target: HashMap<&str, Vec<&str>> = HashMap::default();
+    for v in l.voids.iter().filter(|v| v.at <= as_of) {
+        by_target
+            .entry(v.target.as_str())
+            .or_default()
+            .push(v.id.as_str());
     }
-    live.iter()
-        .map(|v| v.target.as_str())
-        .filter(|t| is_voided(t, &by_target, live.len()))
-        .collect()
+    // id -> voided; an id on the stack is there as `false` until decided
+    let mut decided: HashMap<&str, bool> = HashMap::default();
+    let mut stack: Vec<(&str, usize)> = vec![];
+    for &target in by_target.keys() {
+        if decided.contains_key(target) {
+            continue;
+        }
+        decided.insert(target, false);
+        stack.push((target, 0));
+        while let Some((id, next)) = stack.last_mut() {
+            let voids = by_target.get(id).map_or(&[][..], Vec::as_slice);
+            if let Some(&void) = voids.get(*next) {
+                *next += 1;
+                if let std::collections::hash_map::Entry::Vacant(e) = decided.entry(void) {
+                    e.insert(false);
+                    stack.push((void, 0));
+                }
+                continue;
+            }
+            let voided = voids.iter().any(|v| !decided[v]);
+            let id = *id;
+            stack.pop();
+            decided.insert(id, voided);
+        }
+    }
+    by_target.into_keys().filter(|t| decided[t]).collect()
 }
 
 /// R5: the status as of `as_of` of every slip signed by then (of those in `only`, when given),

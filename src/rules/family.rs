@@ -92,7 +92,7 @@ impl Families {
 pub fn step(reg: &mut super::registry::Registry, i: usize) -> super::verdict::Verdict {
     use super::verdict::{Code, Verdict};
     let r = &reg.ledger.relations[i];
-    reg.families.link(r.phone, r.other_phone);
+    reg.link(r.phone, r.other_phone);
     let mut v = Verdict::new(
         crate::model::Kind::Relation,
         i,

@@ -9,6 +9,7 @@ pub mod check;
 pub mod direct;
 pub mod family;
 pub mod penalty;
+pub mod reference;
 pub mod registry;
 pub mod report;
 pub mod settle;

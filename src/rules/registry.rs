@@ -32,6 +32,8 @@ struct PhoneState {
     last_contact: Option<u32>,
     /// The first visit of this phone.
     first_visit: Option<u32>,
+    /// The latest visit of this phone (R1: a link may join it to a report made before it).
+    last_visit: Option<u32>,
     // A phone rarely has more than one of each: one inline, no allocation (241k phones in the
     // 1M-row benchmark).
     reports: SmallVec<[ReportHold; 1]>,
@@ -160,8 +162,45 @@ impl<'l> Registry<'l> {
         }
         let s = self.state(c.phone);
         s.last_contact = Some(i as u32);
-        if is_visit && s.first_visit.is_none() {
-            s.first_visit = Some(i as u32);
+        if is_visit {
+            s.first_visit.get_or_insert(i as u32);
+            s.last_visit = Some(i as u32);
+        }
+    }
+
+    /// R1: links two phones. When the link joins two families, every question asked after it
+    /// sees both histories: a visit of one family made after a report of the other has already
+    /// ended that report's hold (R4), though the two were not linked when the visit happened.
+    pub fn link(&mut self, a: Phone, b: Phone) {
+        if !self.families.same(a, b) {
+            let (visit_a, visit_b) = (self.latest_visit_at(a), self.latest_visit_at(b));
+            self.end_holds_before(a, visit_b);
+            self.end_holds_before(b, visit_a);
+        }
+        self.families.link(a, b);
+    }
+
+    /// The time of the family's latest visit.
+    fn latest_visit_at(&self, p: Phone) -> Option<Time> {
+        let l = self.ledger;
+        self.states(p)
+            .filter_map(|(_, s)| s.last_visit)
+            .map(|i| l.contacts[i as usize].at)
+            .max()
+    }
+
+    /// R4: ends the family's open holds of reports made before a visit at `visit` (at equal
+    /// times a visit comes before a report, so it does not end that report's hold).
+    fn end_holds_before(&mut self, p: Phone, visit: Option<Time>) {
+        let (Some(visit), l) = (visit, self.ledger) else {
+            return;
+        };
+        for m in self.families.members(p).iter() {
+            if let Some(&s) = self.phones.get(m) {
+                (self.known[s as usize].reports.iter_mut())
+                    .filter(|h| l.reports[h.report as usize].at < visit)
+                    .for_each(|h| h.open = false);
+            }
         }
     }
 
@@ -223,17 +262,20 @@ impl<'l> Registry<'l> {
         v
     }
 
-    /// Open report holds whose window covers `t` (R2.3, R2.4 and the walk-in warning).
+    /// Open report holds whose window covers `t` (R2.3, R2.4 and the walk-in warning of R4),
+    /// leaving out the reports of channels whose claims on the family are cancelled (R8) at `t`:
+    /// they hold nothing (R2.4).
     pub fn report_holds_at(&self, p: Phone, t: Time) -> Vec<(&'l Report, Time)> {
         self.open_reports(p)
             .into_iter()
             .filter(|(r, h)| covers(r.at, h.window_end, t))
+            .filter(|(r, _)| !self.cancelled(&r.channel, p, t))
             .map(|(r, h)| (r, h.window_end))
             .collect()
     }
 
-    /// R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting violation
-    /// at or before `t`.
+    /// R2.0 / R4.1 / R8: channel `channel`'s claims on the family are cancelled by a cutting
+    /// violation at or before `t`.
     pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
         self.cutting(channel, p, t).is_some()
     }
@@ -288,5 +330,100 @@ impl<'l> Registry<'l> {
     /// Whether the registry has ever seen the family (any report, contact or direct slip).
     pub fn knows(&self, p: Phone) -> bool {
         self.states(p).next().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testkit::*;
+
+    const AS_OF: &str = "2026-05-01 00:00";
+
+    fn codes(l: &Lb, id: &str) -> Vec<&'static str> {
+        let e = l.eval(AS_OF);
+        (e.verdict(id).unwrap().findings.iter())
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn r1_a_visit_of_the_new_member_after_the_report_has_ended_its_hold() {
+        // "a visit of the new member made after a report of the old one has already ended that
+        // report's hold (R4), even though the two were not yet linked when the visit happened":
+        // the household came in under P2 on 03-02, so 链家 bringing P1 on 03-03 is no-report
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .walk_in("C1", "2026-03-02 10:00", P2)
+            .relation("F1", "2026-03-03 09:00", P1, P2)
+            .visit("C2", "2026-03-03 10:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("C2", AS_OF), ("no-report", "R4.3"));
+        let e = l.eval("2026-03-03 09:30");
+        assert!(e.registry.open_reports(P1).is_empty());
+        let e = l.eval("2026-03-03 08:59");
+        assert_eq!(e.registry.open_reports(P1).len(), 1, "not before the link");
+    }
+
+    #[test]
+    fn r1_either_side_of_the_link_may_hold_the_report() {
+        // the report of the new member, the visit of the old family; the link written either way
+        for (a, b) in [(P1, P2), (P2, P1)] {
+            let l = Lb::new()
+                .report("R1", "2026-03-01 09:00", "链家", "王五", P2)
+                .walk_in("C1", "2026-03-02 10:00", P1)
+                .relation("F1", "2026-03-03 09:00", a, b)
+                .walk_in("C2", "2026-03-03 10:00", P2);
+            assert!(
+                codes(&l, "C2").is_empty(),
+                "no walk-in-during-hold: R1 holds nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn r1_a_visit_at_the_report_time_or_before_does_not_end_its_hold() {
+        // at equal times contacts come before reports: the visit is not after the report
+        for visit_at in ["2026-03-01 09:00", "2026-02-28 10:00"] {
+            let l = Lb::new()
+                .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+                .walk_in("C1", visit_at, P2)
+                .relation("F1", "2026-03-03 09:00", P1, P2)
+                .visit("C2", "2026-03-03 10:00", "链家", "王五", P1);
+            assert_eq!(
+                l.verdict("C2", AS_OF),
+                ("valid", "R4.6"),
+                "visit at {visit_at}"
+            );
+        }
+    }
+
+    #[test]
+    fn r1_a_visit_one_second_after_the_report_ends_its_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .walk_in("C1", "2026-03-01T09:00:01+08:00", P2)
+            .relation("F1", "2026-03-03 09:00", P1, P2)
+            .visit("C2", "2026-03-03 10:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("C2", AS_OF), ("no-report", "R4.3"));
+    }
+
+    #[test]
+    fn r1_only_a_visit_ends_a_hold_not_a_call() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .call("C1", "2026-03-02 10:00", P2)
+            .relation("F1", "2026-03-03 09:00", P1, P2)
+            .walk_in("C2", "2026-03-03 10:00", P1);
+        assert_eq!(codes(&l, "C2"), vec!["walk-in-during-hold"]);
+    }
+
+    #[test]
+    fn r1_a_voided_link_joins_nothing() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .walk_in("C1", "2026-03-02 10:00", P2)
+            .relation("F1", "2026-03-03 09:00", P1, P2)
+            .void("X1", "2026-03-04 09:00", "F1")
+            .visit("C2", "2026-03-03 10:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("C2", AS_OF), ("valid", "R4.6"));
     }
 }

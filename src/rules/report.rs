@@ -8,14 +8,15 @@ use crate::model::{Kind, Report};
 /// One clause of R2: the record that makes it apply, if any.
 type Clause = fn(&Registry, &Report) -> Option<Cite>;
 
-/// R2: the determination of report `i`, clauses tried in order 1–6.
+/// R2: the determination of report `i`, clauses tried in order 0–6.
 pub fn determine(reg: &Registry, i: usize) -> Verdict {
     let r = &reg.ledger.reports[i];
     let mut v = Verdict::new(Kind::Report, i, &r.id, r.at, Code::Accepted, "R2.6");
     v.phone = Some(r.phone);
     v.channel = Some(r.channel.clone());
     v.broker = Some(r.broker.clone());
-    let clauses: [(Code, &str, Clause); 5] = [
+    let clauses: [(Code, &str, Clause); 6] = [
+        (Code::Cancelled, "R2.0", cancelled),
         (Code::DirectClient, "R2.1", direct_client),
         (Code::KnownClient, "R2.2", known_client),
         (Code::Duplicate, "R2.3", duplicate),
@@ -39,6 +40,13 @@ pub fn window_end(reg: &Registry, r: &Report) -> crate::model::Time {
     reg.period_end(r.at, reg.config.visit_window_days)
 }
 
+/// R2.0 cancelled: the channel's claims on the family were cancelled by a `cutting` violation
+/// (R8) at or before t (取消该有效客户资格确认: a channel caught cutting a family may never claim
+/// it again); names the violation. Tried before every other clause.
+fn cancelled(reg: &Registry, r: &Report) -> Option<Cite> {
+    reg.cutting(&r.channel, r.phone, r.at).map(Cite::violation)
+}
+
 /// R2.1 direct-client: the family has a valid direct slip (R6) presented at or before t.
 fn direct_client(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.directs(r.phone)
@@ -56,20 +64,22 @@ fn known_client(reg: &Registry, r: &Report) -> Option<Cite> {
 }
 
 /// R2.3 duplicate: the same channel already holds the family under an earlier accepted report
-/// whose window covers t (re-reporting does not extend the window).
+/// whose window covers t (re-reporting does not extend the window). A cancelled channel's report
+/// holds nothing (R2.4, R8).
 fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
-        .find(|(h, _)| h.channel == r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
+        .find(|(h, _)| h.channel == r.channel)
         .map(|(h, end)| Cite::report(h, end))
 }
 
 /// R2.4 held-by-report: another channel holds the family under an accepted report whose window
-/// covers t (first come, first served; 撞单).
+/// covers t (first come, first served; 撞单); a report of a channel whose claims on the family
+/// are cancelled (R8) at t holds nothing (`report_holds_at` leaves it out).
 fn held_by_report(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
-        .find(|(h, _)| h.channel != r.channel && !reg.cancelled(&h.channel, r.phone, r.at))
+        .find(|(h, _)| h.channel != r.channel)
         .map(|(h, end)| Cite::report(h, end))
 }
 
@@ -95,7 +105,7 @@ pub fn step(reg: &mut Registry, i: usize) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::ViolationKind;
+    use crate::model::{Kind, Phone, ViolationKind};
     use crate::rules::testkit::*;
 
     #[test]
@@ -107,6 +117,109 @@ mod tests {
             e.verdict("R1").unwrap().until,
             Some(t("2026-03-04T23:59:59.999999999+08:00"))
         );
+    }
+
+    fn cutting(l: Lb, id: &str, at: &str, channel: &str, phone: Phone) -> Lb {
+        l.violation(id, at, ViolationKind::Cutting, channel, Some(phone))
+    }
+
+    #[test]
+    fn r2_0_cancelled_names_the_violation() {
+        // "c's claims on F were cancelled by a cutting violation (R8) at or before t; the verdict
+        // names the violation"
+        let l = cutting(Lb::new(), "V1", "2026-03-05 10:00", "链家", P1).report(
+            "R1",
+            "2026-03-10 09:00",
+            "链家",
+            "王五",
+            P1,
+        );
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("cancelled", "R2.0"));
+        let e = l.eval("2026-04-01 00:00");
+        let cite = e.verdict("R1").unwrap().cite.as_deref().unwrap();
+        assert_eq!((cite.kind, cite.id.as_str()), (Kind::Violation, "V1"));
+        assert_eq!(
+            e.verdict("R1").unwrap().until,
+            None,
+            "a cancelled report has no window"
+        );
+    }
+
+    #[test]
+    fn r2_0_a_violation_exactly_at_the_report_time_cancels_it() {
+        // "at or before t": violations sort after reports at equal times, yet one at t counts
+        let l = Lb::new()
+            .report("R1", "2026-03-10 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-10 08:59", "链家", "王五", P2);
+        let l = cutting(l, "V1", "2026-03-10 09:00", "链家", P1);
+        let l = cutting(l, "V2", "2026-03-10 09:00", "链家", P2);
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("cancelled", "R2.0"));
+        assert_eq!(
+            l.verdict("R2", "2026-04-01 00:00"),
+            ("accepted", "R2.6"),
+            "a violation one minute after the report does not reach back"
+        );
+    }
+
+    #[test]
+    fn r2_0_only_the_cutting_channel_and_only_cutting() {
+        let l = cutting(Lb::new(), "V1", "2026-03-05 10:00", "链家", P1)
+            .violation(
+                "V2",
+                "2026-03-05 10:00",
+                ViolationKind::Zone,
+                "房多多",
+                Some(P2),
+            )
+            .report("R1", "2026-03-10 09:00", "我爱我家", "李四", P1)
+            .report("R2", "2026-03-10 09:00", "房多多", "赵六", P2);
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("accepted", "R2.6"));
+    }
+
+    #[test]
+    fn r2_0_is_tried_before_every_other_clause() {
+        // R2.1 (a valid direct slip), R2.2 (a call) and R2.3 (the channel's own open report)
+        // would all apply; R2.0 comes first
+        let l = Lb::new()
+            .direct("D1", "2026-03-01 08:00", P1)
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P2)
+            .call("C1", "2026-03-01 10:00", P1);
+        let l = cutting(l, "V1", "2026-03-02 10:00", "链家", P1);
+        let l = cutting(l, "V2", "2026-03-02 10:00", "链家", P2)
+            .report("R2", "2026-03-03 09:00", "链家", "王五", P1)
+            .report("R3", "2026-03-03 09:00", "链家", "王五", P2);
+        assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("cancelled", "R2.0"));
+        assert_eq!(l.verdict("R3", "2026-04-01 00:00"), ("cancelled", "R2.0"));
+    }
+
+    #[test]
+    fn r2_0_a_violation_for_a_member_cancels_the_channels_claims_on_the_family() {
+        // R1: P2's violation counts for P1's report once P1 and P2 are one family, not before
+        let l = cutting(Lb::new(), "V1", "2026-03-02 10:00", "链家", P2)
+            .report("R1", "2026-03-03 09:00", "链家", "王五", P1)
+            .relation("F1", "2026-03-04 09:00", P1, P2)
+            .report("R2", "2026-03-10 09:00", "链家", "王五", P1);
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("accepted", "R2.6"));
+        assert_eq!(l.verdict("R2", "2026-04-01 00:00"), ("cancelled", "R2.0"));
+    }
+
+    #[test]
+    fn r2_4_a_cancelled_channels_accepted_report_holds_nothing() {
+        // 链家's report is accepted on 03-01 (window through 03-04); its cutting on 03-02 10:00
+        // leaves the window holding nothing: 我爱我家's report at that very minute is accepted,
+        // one a minute earlier is held-by-report
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-02 09:59", "我爱我家", "李四", P1)
+            .report("R3", "2026-03-02 10:00", "房多多", "赵六", P1);
+        let l = cutting(l, "V1", "2026-03-02 10:00", "链家", P1);
+        assert_eq!(l.verdict("R1", "2026-04-01 00:00"), ("accepted", "R2.6"));
+        assert_eq!(
+            l.verdict("R2", "2026-04-01 00:00"),
+            ("held-by-report", "R2.4")
+        );
+        assert_eq!(l.verdict("R3", "2026-04-01 00:00"), ("accepted", "R2.6"));
     }
 
     #[test]
@@ -270,5 +383,28 @@ mod tests {
             )
             .report("R2", "2026-03-24 09:00", "我爱我家", "李四", P1);
         assert_eq!(l.verdict("R2", "2026-04-10 00:00"), ("accepted", "R2.6"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// R2.0 on random ledgers: a report at or after a cutting violation against its channel
+        /// for its own phone is `cancelled`, whatever else the family did.
+        #[test]
+        fn r2_0_every_report_after_its_channels_cutting_is_cancelled(
+            ops in proptest::collection::vec(op(), 1..50),
+        ) {
+            let l = random_ledger(&ops, false);
+            let e = l.eval("2026-06-01 00:00");
+            for r in &l.l.reports {
+                let cut = (l.l.violations.iter()).any(|v| {
+                    v.kind == ViolationKind::Cutting
+                        && v.channel == r.channel
+                        && v.phone == Some(r.phone)
+                        && v.at <= r.at
+                });
+                let v = e.verdict(&r.id).unwrap();
+                proptest::prop_assert!(!cut || v.code.as_str() == "cancelled", "report {}", r.id);
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! R5 Visit slip 带客确认单: signed by reception (接待), the site manager (案场经理), the
 //! developer (甲方, may sign late 可以延后补签) and finally 任总, after which it takes effect.
 
-use super::verdict::Code;
-use crate::model::{Config, Signature, Time};
+use super::verdict::{Code, Detail};
+use crate::model::{Config, Signature, Text, Time};
 
 /// A slip's R5 status as of the as-of time.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +14,7 @@ pub struct SlipStatus {
     /// The first signature's time (where the slip appears in replay).
     pub first_at: Time,
     /// Missing roles (pending), the role signed twice, the unknown signer, the roles out of order.
-    pub detail: Vec<String>,
+    pub detail: Detail,
 }
 
 /// R5: the status of one slip from its signatures, given in evaluation order (time, then file
@@ -24,40 +24,45 @@ pub fn slip_status(cfg: &Config, sigs: &[&Signature]) -> SlipStatus {
         .first()
         .map(|s| s.at)
         .expect("a slip has at least one signature");
-    let status = |code, rule, detail: Vec<String>| SlipStatus {
+    let status = |code, rule, detail: Detail| SlipStatus {
         code,
         rule,
         effective_at: None,
         first_at,
         detail,
     };
-    if let Some((early, late)) = out_of_order(cfg, sigs) {
-        return status(Code::OutOfOrder, "R5.1", vec![early, late]);
+    if let Some((early, jumped)) = out_of_order(cfg, sigs) {
+        return status(
+            Code::OutOfOrder,
+            "R5.1",
+            Detail::OutOfOrder { early, jumped },
+        );
     }
     if let Some(s) = unknown_signer(cfg, sigs) {
+        let (role, signer) = (s.role.0.clone(), s.signer.clone());
         return status(
             Code::UnknownSigner,
             "R5.2",
-            vec![s.role.to_string(), s.signer.to_string()],
+            Detail::UnknownSigner { role, signer },
         );
     }
     if let Some(role) = duplicate_role(sigs) {
-        return status(Code::DuplicateRole, "R5.3", vec![role]);
+        return status(Code::DuplicateRole, "R5.3", Detail::DuplicateRole { role });
     }
     let missing = missing_roles(cfg, sigs);
     if !missing.is_empty() {
-        return status(Code::Pending, "R5.4", missing);
+        return status(Code::Pending, "R5.4", Detail::Pending { missing });
     }
     SlipStatus {
         effective_at: sigs.iter().map(|s| s.at).max(),
-        ..status(Code::Effective, "R5", vec![])
+        ..status(Code::Effective, "R5", Detail::None)
     }
 }
 
 /// R5.1 out-of-order: a non-deferrable role signed before an earlier non-deferrable role.
 /// Returns (the role that signed too early, the earlier role it jumped).
 /// Deferrable roles (e.g. the developer, 可以延后补签) are not part of the order.
-fn out_of_order(cfg: &Config, sigs: &[&Signature]) -> Option<(String, String)> {
+fn out_of_order(cfg: &Config, sigs: &[&Signature]) -> Option<(Text, Text)> {
     let rank = |role: &str| {
         (!cfg.slip_deferrable.iter().any(|d| d == role))
             .then(|| cfg.slip_roles.iter().position(|r| r == role))
@@ -67,7 +72,7 @@ fn out_of_order(cfg: &Config, sigs: &[&Signature]) -> Option<(String, String)> {
     for s in sigs {
         let Some(r) = rank(&s.role) else { continue };
         match highest {
-            Some((h, role)) if r < h => return Some((role.to_string(), s.role.to_string())),
+            Some((h, role)) if r < h => return Some((role.into(), s.role.0.clone())),
             Some((h, _)) if r <= h => {}
             _ => highest = Some((r, &s.role)),
         }
@@ -85,19 +90,19 @@ fn unknown_signer<'a>(cfg: &Config, sigs: &[&'a Signature]) -> Option<&'a Signat
 }
 
 /// R5.3 duplicate-role: one role signed twice.
-fn duplicate_role(sigs: &[&Signature]) -> Option<String> {
+fn duplicate_role(sigs: &[&Signature]) -> Option<Text> {
     sigs.iter()
         .enumerate()
         .find(|(i, s)| sigs[..*i].iter().any(|e| e.role == s.role))
-        .map(|(_, s)| s.role.to_string())
+        .map(|(_, s)| s.role.0.clone())
 }
 
 /// R5.4 pending: the roles that have not signed yet, in signing order.
-fn missing_roles(cfg: &Config, sigs: &[&Signature]) -> Vec<String> {
+fn missing_roles(cfg: &Config, sigs: &[&Signature]) -> Vec<Text> {
     cfg.slip_roles
         .iter()
         .filter(|r| !sigs.iter().any(|s| s.role == **r))
-        .cloned()
+        .map(|r| r.as_str().into())
         .collect()
 }
 
@@ -171,7 +176,13 @@ mod tests {
             sig("final", "2026-03-01 12:00", "张三"),
         ]);
         assert_eq!(s.code, Code::OutOfOrder);
-        assert_eq!(s.detail, vec!["site_manager", "reception"]);
+        assert_eq!(
+            s.detail,
+            Detail::OutOfOrder {
+                early: "site_manager".into(),
+                jumped: "reception".into()
+            }
+        );
     }
 
     #[test]
@@ -192,7 +203,13 @@ mod tests {
             sig("final", "2026-03-01 12:00", "王总"),
         ]);
         assert_eq!(s.code, Code::UnknownSigner);
-        assert_eq!(s.detail, vec!["final", "王总"]);
+        assert_eq!(
+            s.detail,
+            Detail::UnknownSigner {
+                role: "final".into(),
+                signer: "王总".into()
+            }
+        );
     }
 
     #[test]
@@ -211,7 +228,12 @@ mod tests {
             sig("site_manager", "2026-03-01 11:00", "付柏"),
         ]);
         assert_eq!(s.code, Code::Pending);
-        assert_eq!(s.detail, vec!["developer", "final"]);
+        assert_eq!(
+            s.detail,
+            Detail::Pending {
+                missing: vec!["developer".into(), "final".into()]
+            }
+        );
         assert_eq!(s.effective_at, None);
     }
 }

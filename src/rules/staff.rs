@@ -8,7 +8,7 @@
 //! before the shards run as voids are (docs/architecture.md, "Facts across families").
 
 use super::registry::Registry;
-use super::verdict::{Code, Finding, FindingCode, Verdict};
+use super::verdict::{Code, Finding, FindingDetail, Verdict};
 use crate::model::{Kind, StaffEvent, Text};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -44,7 +44,7 @@ pub fn verdict(reg: &mut Registry, i: usize) -> Verdict {
     let mut v = Verdict::new(Kind::Staff, i, &s.id, s.at, Code::Recorded, "R11.1");
     if !reg.staffing.apply(&s.consultant, s.event) {
         v.findings
-            .push(Finding::warning(FindingCode::AlreadyLeft, "R11.1"));
+            .push(Finding::warning(FindingDetail::AlreadyLeft, "R11.1"));
     }
     v
 }

@@ -127,30 +127,31 @@ impl Severity {
 /// One finding: its code, severity, rule, and the facts a message needs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
+    /// Always `detail.code()`: kept as a field for the machine outputs and comparisons.
     pub code: FindingCode,
     pub severity: Severity,
     pub rule: &'static str,
     /// The record the finding points at (the holding report, the direct slip, the slip …).
     pub cite: Option<Cite>,
-    /// Extra words: the names the client was received under, R6's reason, the price ratio …
-    pub detail: Vec<String>,
+    /// The facts its message needs; the variant is the finding.
+    pub detail: FindingDetail,
 }
 
 impl Finding {
-    pub fn warning(code: FindingCode, rule: &'static str) -> Finding {
+    pub fn warning(detail: FindingDetail, rule: &'static str) -> Finding {
         Finding {
-            code,
+            code: detail.code(),
             severity: Severity::Warning,
             rule,
             cite: None,
-            detail: vec![],
+            detail,
         }
     }
 
-    pub fn error(code: FindingCode, rule: &'static str) -> Finding {
+    pub fn error(detail: FindingDetail, rule: &'static str) -> Finding {
         Finding {
             severity: Severity::Error,
-            ..Finding::warning(code, rule)
+            ..Finding::warning(detail, rule)
         }
     }
 
@@ -158,11 +159,122 @@ impl Finding {
         self.cite = Some(cite);
         self
     }
+}
 
-    pub fn detail(mut self, d: impl Into<String>) -> Finding {
-        self.detail.push(d.into());
-        self
+/// What a finding says beyond its cite, one variant per finding code (R4, R5, R6, R7).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FindingDetail {
+    /// R4: a walk-in while a channel's report window is open (the cite is the report).
+    WalkInDuringHold,
+    /// R4: the broker named on the report the visit relies on.
+    BrokerMismatch { report_broker: Text },
+    /// R7: every name the family was received or reported under.
+    NameMismatch { names: Vec<Text> },
+    /// R6: why the family's direct slip is not valid for the booking.
+    DirectInvalid { reason: DirectFault },
+    /// R5: the visit's slip and its status as of T (`None`: nobody signed it).
+    SlipPending { slip: Text, status: Option<Code> },
+    /// R7: the developer-reserved unit booked.
+    ReservedUnit { unit: Text },
+    /// R7: price / list price, and the floor it is below.
+    BelowFloor { ratio: Decimal, floor: Decimal },
+    /// R7: price / list price, and the ratio below which an approval is needed.
+    UnapprovedDiscount { ratio: Decimal, below: Decimal },
+    /// R11.1: a `leave` of a consultant who has already left.
+    AlreadyLeft,
+}
+
+impl FindingDetail {
+    pub fn code(&self) -> FindingCode {
+        match self {
+            FindingDetail::WalkInDuringHold => FindingCode::WalkInDuringHold,
+            FindingDetail::BrokerMismatch { .. } => FindingCode::BrokerMismatch,
+            FindingDetail::NameMismatch { .. } => FindingCode::NameMismatch,
+            FindingDetail::DirectInvalid { .. } => FindingCode::DirectInvalid,
+            FindingDetail::SlipPending { .. } => FindingCode::SlipPending,
+            FindingDetail::ReservedUnit { .. } => FindingCode::ReservedUnit,
+            FindingDetail::BelowFloor { .. } => FindingCode::BelowFloor,
+            FindingDetail::UnapprovedDiscount { .. } => FindingCode::UnapprovedDiscount,
+            FindingDetail::AlreadyLeft => FindingCode::AlreadyLeft,
+        }
     }
+}
+
+/// R6: why a direct slip is not valid for a booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectFault {
+    /// R6.1: a field is empty.
+    Incomplete,
+    /// R6.2: presented after the day of the family's first visit.
+    Late,
+    /// R6.3: the buyer is not the slip's client (the slip may not be renamed).
+    NameMismatch,
+    /// R6.4: the booked unit is not the slip's unit.
+    UnitMismatch,
+}
+
+impl DirectFault {
+    /// The machine spelling (R6's codes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectFault::Incomplete => "incomplete",
+            DirectFault::Late => "late",
+            DirectFault::NameMismatch => "name-mismatch",
+            DirectFault::UnitMismatch => "unit-mismatch",
+        }
+    }
+}
+
+/// R6.1: a field of a direct slip that must be filled (确认单上的每项不能空缺).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectField {
+    Client,
+    Unit,
+    Area,
+    ListUnitPrice,
+    UnitPrice,
+    Total,
+    Other,
+    Request,
+    ClientSignature,
+    DeveloperSigner,
+    AgencySigner,
+}
+
+impl DirectField {
+    /// The column name in `directs` (RULES.md section 2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectField::Client => "client",
+            DirectField::Unit => "unit",
+            DirectField::Area => "area",
+            DirectField::ListUnitPrice => "list_unit_price",
+            DirectField::UnitPrice => "unit_price",
+            DirectField::Total => "total",
+            DirectField::Other => "other",
+            DirectField::Request => "request",
+            DirectField::ClientSignature => "client_signature",
+            DirectField::DeveloperSigner => "developer_signer",
+            DirectField::AgencySigner => "agency_signer",
+        }
+    }
+}
+
+/// What a verdict says beyond its code and cite: the facts of R5's and R6's faults.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Detail {
+    #[default]
+    None,
+    /// R5.1: the role that signed too early, and the earlier role it jumped.
+    OutOfOrder { early: Text, jumped: Text },
+    /// R5.2: the role and the signer not on its allow-list.
+    UnknownSigner { role: Text, signer: Text },
+    /// R5.3: the role that signed twice.
+    DuplicateRole { role: Text },
+    /// R5.4: the roles yet to sign, in signing order.
+    Pending { missing: Vec<Text> },
+    /// R6.1: the empty fields of the direct slip.
+    Incomplete { fields: Vec<DirectField> },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
@@ -252,8 +364,8 @@ pub struct Verdict {
     pub cite: Option<Box<Cite>>,
     /// The end of the period this record opened (report window, channel hold, protection).
     pub until: Option<Time>,
-    /// Extra words for the message: missing fields or roles, the signer not allowed …
-    pub detail: Vec<String>,
+    /// The facts of a fault for the message: roles out of order, missing fields …
+    pub detail: Detail,
 }
 
 impl Verdict {
@@ -281,7 +393,7 @@ impl Verdict {
             findings: vec![],
             cite: None,
             until: None,
-            detail: vec![],
+            detail: Detail::None,
         }
     }
 

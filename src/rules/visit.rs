@@ -2,7 +2,7 @@
 
 use super::registry::Registry;
 use super::time::has_lead;
-use super::verdict::{Cite, Code, Finding, FindingCode, Verdict};
+use super::verdict::{Cite, Code, Finding, FindingDetail, Verdict};
 use crate::model::{Contact, ContactKind, Kind, Report, Time};
 
 /// R3/R4: the verdict on contact `i`, and whether it counts as a contact (protects the client).
@@ -59,11 +59,11 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
     };
     v.cite = Some(Box::new(Cite::report(report, window_end)));
     if c.broker.as_deref() != Some(report.broker.as_str()) {
-        v.findings.push(
-            Finding::warning(FindingCode::BrokerMismatch, "R4")
-                .detail(report.broker.clone())
-                .cite(*v.cite.clone().expect("set above")),
-        );
+        let detail = FindingDetail::BrokerMismatch {
+            report_broker: report.broker.clone(),
+        };
+        v.findings
+            .push(Finding::warning(detail, "R4").cite(*v.cite.clone().expect("set above")));
     }
     if !has_lead(report.at, c.at, reg.config.report_lead_hours) {
         // R4.4 report-too-late: reported less than `report_lead_hours` before the visit.
@@ -108,7 +108,7 @@ fn that_report<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&'
 /// its window covers the visit (the office must check it did not intercept the client, 截客).
 fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
     let (r, end) = reg.report_holds_at(c.phone, c.at).into_iter().next()?;
-    Some(Finding::warning(FindingCode::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
+    Some(Finding::warning(FindingDetail::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
 
 /// R3/R4: judges contact `i`, then registers what it changed: a contact that counts starts
@@ -284,6 +284,36 @@ mod tests {
                 .unwrap()
                 .findings
                 .iter()
+                .map(|f| f.code.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("C1"), vec!["walk-in-during-hold"]);
+        assert!(codes("C2").is_empty());
+    }
+
+    #[test]
+    fn r4_no_walk_in_warning_for_a_cancelled_channels_report() {
+        // R2.4 / R8: "a report of a channel whose claims on F are cancelled at t holds nothing,
+        // here, in 3 and for the walk-in warning of R4". P1 walks in a minute before 链家's
+        // cutting, P2 at its very minute.
+        let cut = |l: Lb, id, phone| {
+            l.violation(
+                id,
+                "2026-03-02 10:00",
+                ViolationKind::Cutting,
+                "链家",
+                Some(phone),
+            )
+        };
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-01 09:00", "链家", "王五", P2)
+            .walk_in("C1", "2026-03-02 09:59", P1)
+            .walk_in("C2", "2026-03-02 10:00", P2);
+        let l = cut(cut(l, "V1", P1), "V2", P2);
+        let e = l.eval(AS_OF);
+        let codes = |id| {
+            (e.verdict(id).unwrap().findings.iter())
                 .map(|f| f.code.as_str())
                 .collect::<Vec<_>>()
         };

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Inputs whose cost could grow faster than linear (issue 18), each timed at n and 4n: a chain of
+# voids of voids (validate, replay), a chain of relations making one family of n phones (replay),
+# and a reports.csv header of n unknown columns (validate). Prints the median of RUNS (default 3)
+# wall times and the 4n/n ratio; linear is about 4, the bar is 6. A benchmark, not a test.
+# Usage: bench/scaling.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+out=target/bench/scaling; mkdir -p "$out"
+cargo build --release --quiet
+bin=$PWD/target/release/attrib
+config='[project]
+name = "scaling"
+developer = "甲方"
+agency = "伟业"
+timezone = "+08:00"
+
+[fees]
+developer_rate = "1.0%"
+agency_rate = "1.8%"
+discount_floor = "0.92"
+
+[[channel]]
+name = "链家"
+commission = "1.0%"'
+ledger() { # shape n -> folder
+  local d=$out/$1-$2
+  if [ ! -d "$d" ]; then
+    mkdir -p "$d"; printf '%s\n' "$config" >"$d/attrib.toml"
+    case $1 in
+      voids)
+        echo "id,at,channel,broker,client,phone" >"$d/reports.csv"
+        echo "R-1,2026-03-01 09:00,链家,王五,张伟,13800138000" >>"$d/reports.csv"
+        awk -v n="$2" 'BEGIN { print "id,at,ref,reason"
+          for (i = 1; i <= n; i++) printf "X-%d,2026-03-02 09:00,%s,错录\n", i, (i == 1 ? "R-1" : "X-" (i - 1)) }' >"$d/voids.csv" ;;
+      relations)
+        awk -v n="$2" 'BEGIN { print "id,at,phone,relation,other_phone"
+          for (i = 1; i <= n; i++) printf "F-%d,2026-03-02 09:00,139%08d,spouse,139%08d\n", i, i, i + 1 }' >"$d/relations.csv" ;;
+      columns)
+        awk -v n="$2" 'BEGIN { printf "id,at,channel,broker,client,phone"
+          for (i = 1; i <= n; i++) printf ",extra%d", i; print "" }' >"$d/reports.csv" ;;
+    esac
+  fi
+  echo "$d"
+}
+measure() { # command… -> seconds
+  local t0=$EPOCHREALTIME
+  "$@" >/dev/null 2>&1 || true
+  local t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}'
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "columns 100000 validate")
+printf '%-10s %-9s %8s %9s %8s %9s %6s\n' input command n seconds 4n seconds ratio
+for c in "${cases[@]}"; do
+  read -r shape n cmd <<<"$c"
+  declare -A T=()
+  for m in 1 4; do
+    d=$(ledger "$shape" $((n * m)))
+    for ((r = 1; r <= runs; r++)); do
+      T[$m]+="$(measure "$bin" -C "$d" --at "2026-03-03 09:00" "$cmd") "
+    done
+  done
+  a=$(echo "${T[1]}" | median); b=$(echo "${T[4]}" | median)
+  printf '%-10s %-9s %8d %9s %8d %9s %6s\n' "$shape" "$cmd" "$n" "$a" $((n * 4)) "$b" \
+    "$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", (a > 0 ? b / a : 0)}')"
+done
