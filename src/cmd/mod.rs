@@ -17,6 +17,7 @@ pub mod channel;
 
 pub mod check;
 pub mod completions;
+pub mod find;
 pub mod init;
 pub mod replay;
 pub mod settle;
@@ -94,6 +95,8 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     /// A client's owner now and why, and what a booking would be flagged for.
     Check(check::CheckArgs),
+    /// The families a name, a phone's last four digits or a unit points at, one line each.
+    Find(find::FindArgs),
     /// Settlement lines due in a month, or totals per payee.
     Settle(settle::SettleArgs),
     /// Validate one record, print its verdict and append it.
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Validate(a) => validate::run(g, a),
         Command::Replay(a) => replay::run(g, a),
         Command::Check(a) => check::run(g, a),
+        Command::Find(a) => find::run(g, a),
         Command::Settle(a) => settle::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),

@@ -8,6 +8,7 @@ pub mod booking;
 pub mod check;
 pub mod direct;
 pub mod family;
+pub mod find;
 pub mod penalty;
 pub mod reference;
 pub mod registry;
