@@ -37,6 +37,7 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         "hold_until": s.hold_until.map(|t| rfc3339(t, tz)),
         "protected_until": s.protected_until.map(|t| rfc3339(t, tz)),
         "findings": findings,
+        "approval": s.approval,
         "timeline": timeline,
     });
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
@@ -139,6 +140,9 @@ pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
             format!("{mark} {} ({})", style.finding(f), f.rule)
         })
         .collect();
+    if let Some(a) = &s.approval {
+        t.add_row(vec![p("优惠审批", "discount approval"), a.to_string()]);
+    }
     let none = p("无", "none");
     t.add_row(vec![
         p("认购提示", "booking findings"),

@@ -3,7 +3,7 @@
 use super::direct;
 use super::registry::Registry;
 use super::verdict::{Cite, Code, DirectFault, Finding, FindingDetail, Verdict};
-use crate::model::{Booking, Contact, Direct, Kind, Phone, Time};
+use crate::model::{Booking, Contact, Direct, Discount, Kind, Phone, Time};
 use rust_decimal::Decimal;
 
 /// A booking to judge: a recorded one, or the one a clerk is about to write (`check`), where
@@ -159,7 +159,10 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     }
     if let Some(below) = cfg.approval_below
         && ratio < below
-        && !approved(reg, b)
+        && !b
+            .discount
+            .and_then(|id| reg.discounts.get(id))
+            .is_some_and(|d| covers(reg, d, b, ratio))
     {
         let detail = FindingDetail::UnapprovedDiscount { ratio, below };
         out.push(Finding::warning(detail, "R7"));
@@ -167,13 +170,35 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     out
 }
 
-/// A discount approval that covers the booking: named by it, both signers filled, same family
-/// and unit.
-fn approved(reg: &Registry, b: &BookingInput) -> bool {
-    let Some(d) = b.discount.and_then(|id| reg.discounts.get(id)) else {
-        return false;
+/// R7: a discount approval covers the booking when both signers are filled, it is the same
+/// family's and for the same unit, and the booking's ratio is no lower than the approved one
+/// (`unit_price / list_unit_price`, checked when the approval states both unit prices).
+fn covers(reg: &Registry, d: &Discount, b: &BookingInput, ratio: Decimal) -> bool {
+    let approved_ratio = match (d.unit_price, d.list_unit_price) {
+        (Some(p), Some(l)) if !l.is_zero() => Some(p / l),
+        _ => None,
     };
-    d.is_signed() && reg.families.same(d.phone, b.phone) && b.unit.is_none_or(|u| u == d.unit)
+    d.is_signed()
+        && reg.families.same(d.phone, b.phone)
+        && b.unit.is_none_or(|u| u == d.unit)
+        && approved_ratio.is_none_or(|a| ratio >= a)
+}
+
+/// `check` (R7): among the family's approvals for the unit (existing as of T, not voided), one
+/// that covers the prospective booking: the earliest by time, then id. `None` without a unit or
+/// a price, or when none covers it.
+pub fn approval_for<'l>(reg: &Registry<'l>, b: &BookingInput) -> Option<&'l Discount> {
+    let unit = b.unit?;
+    let (price, list) = b.price?;
+    if list.is_zero() {
+        return None;
+    }
+    let ratio = price / list;
+    let mut found: Vec<&'l Discount> = (reg.discounts.values().copied())
+        .filter(|d| d.unit == unit && covers(reg, d, b, ratio))
+        .collect();
+    found.sort_by(|x, y| (x.at, &x.id).cmp(&(y.at, &y.id)));
+    found.into_iter().next()
 }
 
 /// R7: booking `i`'s owner.
@@ -404,6 +429,24 @@ mod tests {
             l.l.bookings[i].discount = Some((*a).into());
         }
         assert_eq!(findings(&l, "B1"), vec!["unapproved-discount"]);
+        assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+    }
+
+    #[test]
+    fn r7_an_approval_covers_a_ratio_no_lower_than_the_approved_one() {
+        // A1 approves 17100 / 18000 = 0.95 (95折): a booking at 0.95 is covered, at 0.9499 not
+        let mut l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .discount("A1", "2026-03-04 10:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P1);
+        let d = &mut l.l.discounts[0];
+        (d.unit_price, d.list_unit_price) = (Some(17_100.into()), Some(18_000.into()));
+        for (i, p) in [1_900_000, 1_899_999].into_iter().enumerate() {
+            l.l.bookings[i].price = Decimal::from(p);
+            l.l.bookings[i].discount = Some("A1".into());
+        }
+        assert!(findings(&l, "B1").is_empty());
         assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
     }
 

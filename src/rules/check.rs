@@ -33,6 +33,9 @@ pub struct ClientStatus {
     pub protected_until: Option<Time>,
     /// The prospective booking's verdict: its owner, evidence and findings.
     pub booking: Verdict,
+    /// R7: the discount approval on file that covers the prospective booking (both signers,
+    /// same family and unit, approved ratio no higher than the proposed one), by id.
+    pub approval: Option<Text>,
     /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
     pub timeline: Vec<usize>,
 }
@@ -43,7 +46,7 @@ pub struct ClientStatus {
 pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus {
     let reg = &e.registry;
     let t = reg.as_of;
-    let input = BookingInput {
+    let mut input = BookingInput {
         id: "",
         index: usize::MAX,
         at: t,
@@ -54,6 +57,9 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         consultant: None,
         discount: None,
     };
+    // R7: `check` looks the approval up among the family's approvals for the unit
+    let approval = booking::approval_for(reg, &input).map(|d| d.id.clone());
+    input.discount = approval.as_deref();
     let b = booking::verdict(reg, &input);
     let family = reg.families.members(phone);
     let mut s = ClientStatus {
@@ -79,6 +85,7 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
             .map(|(i, _)| i)
             .collect(),
         booking: b,
+        approval,
     };
     if s.owner == Some(Code::Agency) {
         // a cancelled channel's report holds nothing: `report_holds_at` leaves it out

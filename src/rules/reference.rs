@@ -686,7 +686,7 @@ impl<'l> Walk<'l> {
     fn client_status(&self, phone: Phone, p: &Prospect) -> (ClientStatus, Vec<Verdict>) {
         let (t, end) = (self.as_of, self.order.len());
         let family = self.family(phone, end);
-        let input = Booked {
+        let mut input = Booked {
             id: "",
             index: usize::MAX,
             at: t,
@@ -697,6 +697,24 @@ impl<'l> Walk<'l> {
             consultant: None,
             discount: None,
         };
+        // R7: `check` looks an approval up among all of the family's approvals for the unit and
+        // names it: the earliest (by time, then id) that covers the prospective booking
+        let mut approvals: Vec<&Discount> = match (p.unit.as_deref(), p.price) {
+            (Some(unit), Some((price, list))) if !list.is_zero() => (self.l.discounts.iter())
+                .filter(|d| d.unit == unit)
+                .filter(|d| {
+                    let named = Booked {
+                        discount: Some(&d.id),
+                        ..input
+                    };
+                    self.approved(&named, &family, price / list)
+                })
+                .collect(),
+            _ => vec![],
+        };
+        approvals.sort_by(|x, y| (x.at, &x.id).cmp(&(y.at, &y.id)));
+        let approval = approvals.first().map(|d| d.id.clone());
+        input.discount = approval.as_deref();
         let b = self.booking(end, &input);
         let timeline: Vec<Verdict> = (self.verdicts.iter().flatten())
             .filter(|v| v.phone.is_some_and(|vp| family.contains(&vp)))
@@ -715,6 +733,7 @@ impl<'l> Walk<'l> {
             protected_until: (self.contacts(&family, end).last())
                 .map(|&j| self.period_end(self.contact(j).at, self.cfg.protection_days)),
             booking: b,
+            approval,
             timeline: vec![],
         };
         if s.owner == Some(Code::Agency) {
@@ -1126,11 +1145,10 @@ mod properties {
     type Op = (u8, u32, u64, usize, u8);
 
     /// Whether the engine checks R7's "the booking's ratio no lower than the approved one,
-    /// `unit_price / list_unit_price`" for a discount approval. It does not yet (`booking.rs`
-    /// `approved` looks at the signers, the family and the unit only; the reference checks the
-    /// ratio when the approval states both unit prices), so until it does the generated
-    /// approvals state no unit prices.
-    const ENGINE_CHECKS_THE_APPROVED_RATIO: bool = false;
+    /// `unit_price / list_unit_price`" for a discount approval (`booking.rs` `covers`; the
+    /// reference checks the ratio when the approval states both unit prices). When false, the
+    /// generated approvals state no unit prices.
+    const ENGINE_CHECKS_THE_APPROVED_RATIO: bool = true;
 
     const SLOTS: u32 = 45 * 4;
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
@@ -1265,9 +1283,9 @@ mod properties {
                         d.agency_signer = None;
                     }
                     if x == 1 && ENGINE_CHECKS_THE_APPROVED_RATIO {
-                        // approves 0.99: a booking at 0.975 is below it
+                        // approves 0.97: a booking at 0.975 is covered, one at 0.9 is below it
                         (d.unit_price, d.list_unit_price) =
-                            (Some(19800.into()), Some(20000.into()));
+                            (Some(19400.into()), Some(20000.into()));
                     }
                     l
                 }
@@ -1350,7 +1368,11 @@ mod properties {
             let prospect = check::Prospect {
                 name: [None, Some("张伟"), Some("李娜")][usize::from(prospect.0)].map(String::from),
                 unit: [None, Some("1-1-101"), Some("3-1-1201")][usize::from(prospect.1)].map(String::from),
-                price: (prospect.0 == 1).then(|| (Decimal::from(1_800_000), Decimal::from(2_000_000))),
+                price: match prospect.0 {
+                    1 => Some((Decimal::from(1_800_000), Decimal::from(2_000_000))),
+                    2 => Some((Decimal::from(1_950_000), Decimal::from(2_000_000))),
+                    _ => None,
+                },
             };
             let e = evaluate_scoped(&l.l, at, Scope::Family(phone));
             let mut status = check::client_status(&e, phone, &prospect);
