@@ -164,7 +164,7 @@ fn check_exits_1_when_the_booking_would_be_below_the_floor() {
         "--name",
         "李娜",
         "--unit",
-        "3-1-1201",
+        "3-1-1202", // reserved, and nobody has booked it (3-1-1201 is B-012's: unit-taken)
     ];
     let (code, out, _) = w.run(
         &[

@@ -401,6 +401,12 @@ impl Style {
             FindingDetail::AlreadyLeft => {
                 "the consultant has already left: this leave is ignored".into()
             }
+            FindingDetail::UnitTaken { unit, booking, at } if zh => {
+                format!("{unit} 已售: {booking} 已于 {} 认购 (销控)", self.time(*at))
+            }
+            FindingDetail::UnitTaken { unit, booking, at } => {
+                format!("{unit} is taken: booked by {booking} at {}", self.time(*at))
+            }
         }
     }
 

@@ -3,8 +3,9 @@
 use super::direct;
 use super::registry::Registry;
 use super::verdict::{Cite, Code, DirectFault, Finding, FindingDetail, Verdict};
-use crate::model::{Booking, Contact, Direct, Discount, Kind, Phone, Time};
+use crate::model::{Booking, Contact, Direct, Discount, Kind, Ledger, Phone, Time};
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A booking to judge: a recorded one, or the one a clerk is about to write (`check`), where
 /// any field not given is not checked.
@@ -72,6 +73,9 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     if let Some(f) = name_mismatch(reg, b) {
         v.findings.push(f);
     }
+    if let Some(f) = unit_taken(reg, b) {
+        v.findings.push(f);
+    }
     if v.code != Code::Developer {
         v.findings.extend(price_findings(reg, b));
     }
@@ -130,6 +134,52 @@ fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
         FindingDetail::NameMismatch { names },
         "R7",
     ))
+}
+
+/// R7 `unit-taken` (销控): the live bookings (`is_live`) as of the as-of time by unit, each
+/// unit's in evaluation order (time, then file order). A fact across families, indexed for the
+/// whole ledger before the shards run (docs/architecture.md, "Facts across families").
+pub type UnitBookings<'l> = HashMap<&'l str, Vec<&'l Booking>>;
+
+/// The index of `UnitBookings` for the whole ledger as of `as_of`.
+pub fn unit_bookings<'l>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    voided: &HashSet<&'l str>,
+) -> UnitBookings<'l> {
+    let mut units: UnitBookings = HashMap::default();
+    for (i, b) in ledger.bookings.iter().enumerate() {
+        if is_live(ledger, i, as_of, voided) {
+            units.entry(b.unit.as_str()).or_default().push(b);
+        }
+    }
+    for list in units.values_mut() {
+        list.sort_by_key(|b| b.at); // stable: file order at equal times
+    }
+    units
+}
+
+/// R7: whether booking `i` holds its unit as of `as_of`: it exists (at ≤ as_of) and is not
+/// voided. R12's hook: a booking cancelled as of `as_of` frees its unit — the cancellation test
+/// belongs here (and in the reference's `holds_unit`).
+pub fn is_live(ledger: &Ledger, i: usize, as_of: Time, voided: &HashSet<&str>) -> bool {
+    let b = &ledger.bookings[i];
+    b.at <= as_of && !voided.contains(b.id.as_str())
+}
+
+/// R7 `unit-taken` (销控): another family already holds a live booking of the same unit at or
+/// before the booking's time; names the earliest such booking. An error.
+fn unit_taken(reg: &Registry, b: &BookingInput) -> Option<Finding> {
+    let unit = b.unit?;
+    let other = (reg.units.get(unit)?.iter())
+        .take_while(|o| o.at <= b.at)
+        .find(|o| !reg.families.same(o.phone, b.phone))?;
+    let detail = FindingDetail::UnitTaken {
+        unit: unit.into(),
+        booking: other.id.clone(),
+        at: other.at,
+    };
+    Some(Finding::error(detail, "R7"))
 }
 
 /// R7 findings on price and unit for non-developer owners: `reserved-unit`, `below-floor`
@@ -448,6 +498,67 @@ mod tests {
         }
         assert!(findings(&l, "B1").is_empty());
         assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+    }
+
+    #[test]
+    fn r7_unit_taken_another_familys_booking_at_or_before_names_it() {
+        // "another family already holds a booking of the same unit at or before t"
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P2) // at the same time: at or before
+            .booking("B3", "2026-03-06 10:00", P1) // its own family's unit: not taken
+            .booking("B4", "2026-03-07 10:00", P3);
+        let e = l.eval(AS_OF);
+        let taken = |id| {
+            let v = e.verdict(id).unwrap();
+            let f = v
+                .findings
+                .iter()
+                .find(|f| f.code.as_str() == "unit-taken")?;
+            assert!(v.has_error(), "unit-taken is an error");
+            match &f.detail {
+                FindingDetail::UnitTaken { booking, unit, .. } => {
+                    assert_eq!(unit.as_str(), "1-1-101");
+                    Some(booking.to_string())
+                }
+                _ => None,
+            }
+        };
+        assert_eq!(taken("B1").as_deref(), Some("B2"), "B2 is at the same time");
+        assert_eq!(taken("B2").as_deref(), Some("B1"));
+        assert_eq!(taken("B3").as_deref(), Some("B2"), "P1 has B1; B2 is P2's");
+        assert_eq!(taken("B4").as_deref(), Some("B1"), "the earliest is named");
+    }
+
+    #[test]
+    fn r7_unit_taken_not_by_a_voided_booking_nor_a_later_one() {
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-06 10:00", P2)
+            .void("X1", "2026-03-10 10:00", "B1");
+        assert_eq!(findings(&l, "B2"), Vec::<&str>::new(), "B1 voided as of T");
+        let e = l.eval("2026-03-09 10:00");
+        let codes: Vec<_> = (e.verdict("B2").unwrap().findings.iter())
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            vec!["unit-taken"],
+            "before the void B1 holds the unit"
+        );
+        assert!(e.verdict("B1").unwrap().findings.is_empty(), "B2 is later");
+    }
+
+    #[test]
+    fn r7_unit_taken_families_as_they_stand_at_the_booking() {
+        // P2 books P1's unit, then P2 joins P1's family: B2 was another family's booking
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-06 10:00", P2)
+            .relation("F1", "2026-03-07 10:00", P1, P2)
+            .booking("B3", "2026-03-08 10:00", P2);
+        assert_eq!(findings(&l, "B2"), vec!["unit-taken"]);
+        assert!(findings(&l, "B3").is_empty(), "one family now");
     }
 
     #[test]

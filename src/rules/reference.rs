@@ -628,6 +628,23 @@ impl<'l> Walk<'l> {
             let detail = FindingDetail::NameMismatch { names };
             v.findings.push(Finding::warning(detail, "R7"));
         }
+        // R7 unit-taken (销控): another family already holds a booking of the same unit at or
+        // before t that is neither voided nor cancelled as of T; the earliest is named
+        if let Some(unit) = b.unit {
+            let taken = (0..self.l.bookings.len())
+                .filter(|&j| self.holds_unit(j))
+                .map(|j| &self.l.bookings[j])
+                .filter(|o| o.unit == unit && o.at <= b.at && !family.contains(&o.phone))
+                .min_by_key(|o| o.at); // the first in file order at equal times
+            if let Some(o) = taken {
+                let detail = FindingDetail::UnitTaken {
+                    unit: unit.into(),
+                    booking: o.id.clone(),
+                    at: o.at,
+                };
+                v.findings.push(Finding::error(detail, "R7"));
+            }
+        }
         if v.code == Code::Developer {
             return v; // the direct slip carries the developer's approved price
         }
@@ -661,6 +678,13 @@ impl<'l> Walk<'l> {
             ));
         }
         v
+    }
+
+    /// R7: booking `j` holds its unit as of T: it exists and is not voided (nor, under R12,
+    /// cancelled).
+    fn holds_unit(&self, j: usize) -> bool {
+        let o = &self.l.bookings[j];
+        o.at <= self.as_of && !self.voided.contains(o.id.as_str())
     }
 
     /// R7: the approval the booking names exists as of T, is not voided, is signed by both, is
@@ -1298,6 +1322,11 @@ mod properties {
                     }
                     if x == 1 {
                         b.unit = "3-1-1201".into();
+                    }
+                    // most bookings are of 1-1-101, so two families often book one unit
+                    // (unit-taken); some of 1-1-102
+                    if x == 2 && c == 2 {
+                        b.unit = "1-1-102".into();
                     }
                     if x < 3 {
                         let d = l.l.discounts.get(p as usize % 2).map(|d| d.id.clone());
