@@ -179,3 +179,118 @@ fn replay_marks_a_second_familys_booking_of_a_unit() {
         "a voided booking frees its unit"
     );
 }
+
+/// Issue 14 item 1: the first line names the kind of hold — R2.4's report window here — with
+/// the days left; a visit's slip still to sign is 下一步, with the role in Chinese.
+#[test]
+fn check_answers_first_report_window_and_a_slip_to_sign() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&["--at", "2026-03-04 12:00", "check", "13900000003"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 渠道客户 · 链家 王五 (R2.4 报备 R-003) · 报备带看期至 2026-03-07, 剩 3 天")
+    );
+    let (code, out, _) = w.run(&["--at", "2026-03-03 12:00", "check", "13900000001"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 渠道客户 · 链家 王五 (R4 有效带看 C-005) · 渠道保护至 2026-04-02, 剩 30 天")
+    );
+    let next: Vec<&str> = out.lines().skip_while(|l| *l != "下一步:").collect();
+    assert_eq!(next[1], "  1. 带客确认单 S-001 待签: 终审 (R5)", "{out}");
+    assert!(out.contains("未生效 (待签)"), "{out}");
+    assert!(
+        !out.contains("pending"),
+        "no English code words in zh: {out}"
+    );
+}
+
+/// 下一步 lists every step due, most blocking first: the error findings, then the approval and
+/// the query slip; discounts written the Chinese way.
+#[test]
+fn check_next_steps_most_blocking_first() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&[
+        "--at",
+        "2026-03-25 12:00",
+        "check",
+        "13900000002",
+        "--name",
+        "李四",
+        "--unit",
+        "3-3-503",
+        "--price",
+        "1600000",
+        "--list-price",
+        "1800000",
+    ]);
+    assert_eq!(code, 1, "unit-taken and below-floor are errors");
+    let next: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "下一步:")
+        .skip(1)
+        .take(4)
+        .collect();
+    assert_eq!(
+        next,
+        vec![
+            "  1. 不可认购: 3-3-503 已售: B-007 已于 2026-03-19 10:00 认购 (销控) (R7)",
+            "  2. 不可认购: 折扣 88.89折 低于最低限 92折 (R7)",
+            "  3. 需《客户属别查询单》: 认购人 李四 不是本家庭登记过的姓名 (R7)",
+            "  4. 需《特殊优惠审批单》: 88.89折 需甲乙双方负责人签字 (R7)",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("\n认购: B-004 1-3-1002 2026-03-15 11:00 乙方客户\n"),
+        "{out}"
+    );
+}
+
+/// The approval found is shown with its ratio, and nothing is due.
+#[test]
+fn check_shows_the_approval_found_and_nothing_due() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&[
+        "--at",
+        "2026-03-19 09:55",
+        "check",
+        "13900000022",
+        "--name",
+        "韩雪",
+        "--unit",
+        "3-3-503",
+        "--price",
+        "1710000",
+        "--list-price",
+        "1800000",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..5],
+        [
+            "归属: 乙方客户 · 顾问 王丽 (R3 来访 C-010) · 来电来访保护期至 2026-03-27, 剩 8 天",
+            "家庭: 韩雪 · 139****0022",
+            "优惠审批: 《特殊优惠审批单》A-001 95折 双方已签 (R7)",
+            "下一步:",
+            "  无待办事项, 可以认购",
+        ]
+    );
+}
+
+/// Other channels' open reports are listed as not to be paid, with their verdict.
+#[test]
+fn check_lists_other_channels_open_reports() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&["--at", "2026-03-05 12:00", "check", "13900000003"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "\n其他渠道报备 (不予认可): 房多多 赵六 R-004 2026-03-04 15:00 (撞单, 带看期至 2026-03-07)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("\n  1. 带客确认单 S-002 待签: "), "{out}");
+}
