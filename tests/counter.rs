@@ -294,3 +294,45 @@ fn check_lists_other_channels_open_reports() {
     );
     assert!(out.contains("\n  1. 带客确认单 S-002 待签: "), "{out}");
 }
+
+/// R17 `clients --expiring [N]`: the morning list, soonest first, with the channel and broker
+/// or the consultant to call.
+#[test]
+fn clients_expiring_lists_the_periods_ending_soonest_first() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, err) = w.run(&[
+        "--at",
+        "2026-03-20 09:00",
+        "--format",
+        "csv",
+        "clients",
+        "--expiring",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "kind,ends,days_left,phone,client,holder,ref,rule,contact\n\
+         report-window,2026-03-22T23:59:59+08:00,2,13900000027,曾敏,链家,R-017,R2.4,王五\n\
+         protection,2026-03-22T23:59:59+08:00,2,13900000017,何平,伟业,C-001,R3,\n"
+    );
+    // N defaults to 3 (reminders.expiring_days): three days from 03-20 reach 03-23
+    let (_, v) = json(&w, &["--at", "2026-03-20 09:00", "clients", "--expiring"]);
+    let refs: Vec<&str> = (v.as_array().unwrap().iter())
+        .map(|i| i["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, ["R-017", "C-001", "R-018", "C-002", "C-003", "C-004"]);
+    assert_eq!(
+        v[4]["contact"], "王丽",
+        "the first-visit consultant to call"
+    );
+    assert_eq!(v[4]["days_left"], 3);
+    // the table, in Chinese, masks phones
+    let (_, out, _) = w.run(&["--at", "2026-03-02 12:00", "clients", "--expiring"]);
+    assert!(
+        out.contains("2026-03-05 ┆ 3 天 ┆ 报备带看期 ┆ 张伟 ┆ 139****0001 ┆ 链家 ┆ 王五   ┆ R-001"),
+        "{out}"
+    );
+    let (_, out, _) = w.run(&["--at", "2026-06-30 12:00", "clients", "--expiring", "1"]);
+    assert_eq!(out.trim(), "1 天内没有到期的保护期");
+}

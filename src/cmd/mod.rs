@@ -15,6 +15,7 @@ pub mod add;
 pub mod audit;
 
 pub mod check;
+pub mod clients;
 pub mod completions;
 pub mod init;
 pub mod replay;
@@ -95,6 +96,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Settlement lines due in a month, or totals per payee.
     Settle(settle::SettleArgs),
+    /// Holds and protections ending within N days, soonest first (R17).
+    Clients(clients::ClientsArgs),
     /// Validate one record, print its verdict and append it.
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Replay(a) => replay::run(g, a),
         Command::Check(a) => check::run(g, a),
         Command::Settle(a) => settle::run(g, a),
+        Command::Clients(a) => clients::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
         Command::Completions(a) => completions::completions(a),

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod clients;
 pub mod csv_out;
 pub mod messages;
 pub mod replay;

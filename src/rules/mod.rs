@@ -11,6 +11,7 @@ pub mod family;
 pub mod penalty;
 pub mod reference;
 pub mod registry;
+pub mod reminders;
 pub mod report;
 pub mod settle;
 pub mod slip;
