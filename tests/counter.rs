@@ -336,3 +336,43 @@ fn clients_expiring_lists_the_periods_ending_soonest_first() {
     let (_, out, _) = w.run(&["--at", "2026-06-30 12:00", "clients", "--expiring", "1"]);
     assert_eq!(out.trim(), "1 天内没有到期的保护期");
 }
+
+/// Issue 14 item 7 for check: no English code word in its Chinese output (ids, rule numbers
+/// and masked phones aside), a voided record's rule included; an error finding marked ✗ in
+/// replay.
+#[test]
+fn check_in_chinese_has_no_english_code_words() {
+    let w = Workdir::example("lingxiu");
+    let allowed = |word: &str| {
+        word.starts_with('R') && word[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    for at in ["2026-03-03 12:00", "2026-03-25 12:00"] {
+        for n in 1..=40 {
+            let phone = format!("139000000{n:02}");
+            let (_, out, _) = w.run(&[
+                "--at",
+                at,
+                "check",
+                &phone,
+                "--name",
+                "某人",
+                "--unit",
+                "3-3-503",
+                "--price",
+                "1600000",
+                "--list-price",
+                "1800000",
+            ]);
+            // ids are a prefix and digits (C-031, B-007): drop them, then look for words
+            let words: Vec<String> = out
+                .split(|c: char| !c.is_ascii_alphabetic() && c != '-' && c != '_')
+                .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+                .map(String::from)
+                .collect();
+            let english: Vec<&String> = words.iter().filter(|w| !allowed(w)).collect();
+            assert!(english.is_empty(), "{phone} at {at}: {english:?}\n{out}");
+        }
+    }
+    let (_, out, _) = w.run(&["--at", "2026-03-25 12:00", "check", "13900000029"]);
+    assert!(out.contains("┆ 已作废   ┆ 作废 ┆"), "{out}");
+}
