@@ -376,3 +376,42 @@ fn check_in_chinese_has_no_english_code_words() {
     let (_, out, _) = w.run(&["--at", "2026-03-25 12:00", "check", "13900000029"]);
     assert!(out.contains("┆ 已作废   ┆ 作废 ┆"), "{out}");
 }
+
+/// §5 / R7: `add booking` of a unit another family holds is refused and writes nothing,
+/// naming the booking that holds it; with --force it is recorded and keeps its finding.
+#[test]
+fn add_refuses_a_taken_unit_unless_forced() {
+    let w = Workdir::example("lingxiu");
+    let before = w.read("bookings.csv");
+    let add = [
+        "add",
+        "booking",
+        "--at",
+        "2026-03-26 10:00",
+        "--unit",
+        "3-3-503",
+        "--buyer",
+        "谢鹏",
+        "--phone",
+        "13900000021",
+        "--list-price",
+        "1800000",
+        "--price",
+        "1790000",
+    ];
+    let (code, out, err) = w.run(&add);
+    assert_ne!(code, 0);
+    assert!(out.contains("3-3-503 已售: B-007"), "{out}");
+    assert!(err.contains("未写入") && err.contains("--force"), "{err}");
+    assert_eq!(w.read("bookings.csv"), before, "nothing written");
+    let (code, out, err) = w.run(&[&add[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3-3-503 已售: B-007"), "{out}");
+    assert!(
+        (w.read("bookings.csv")).contains("\nB-024,2026-03-26 10:00,3-3-503,谢鹏,13900000021,"),
+        "the next free id"
+    );
+    let (_, v) = json(&w, &["--at", "2026-03-27 12:00", "replay"]);
+    let b = (v.as_array().unwrap().iter()).find(|r| r["id"] == "B-024");
+    assert_eq!(b.unwrap()["findings"], serde_json::json!(["unit-taken"]));
+}

@@ -69,6 +69,13 @@ fn kind_command(kind: Kind) -> clap::Command {
             .value_parser(super::lang_parser()),
     )
     .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
+    // §5: a record whose verdict carries an error finding is written only with --force
+    .arg(
+        Arg::new("force")
+            .long("force")
+            .action(ArgAction::SetTrue)
+            .help("record it even when its verdict carries an error finding (unit-taken, below-floor)"),
+    )
 }
 
 pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
@@ -136,6 +143,18 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         .get("id")
         .or(values.get("slip"))
         .expect("every kind has an id or a slip id");
+    // §5: an error finding (below-floor, unit-taken …) refuses the record unless --force
+    let force = a.fields.iter().any(|f| f == "--force");
+    if let Some(v) = e.verdict(key).filter(|v| v.has_error() && !force) {
+        print_verdict(v, &style, settings.format)?;
+        bail!(
+            "{}",
+            style.pick(
+                "该记录的判定有错误 (✗), 未写入; 如确属实, 加 --force 照实记录",
+                "the record's verdict carries an error finding: nothing was written; add --force to record it as it happened"
+            )
+        );
+    }
     append::commit(&dir, &plan)?;
     match e.verdict(key) {
         Some(v) => print_verdict(v, &style, settings.format)?,
