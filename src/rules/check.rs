@@ -388,6 +388,63 @@ mod tests {
     }
 
     #[test]
+    fn the_counter_names_the_kind_of_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1);
+        let hold = |at| {
+            let e = l.eval(at);
+            let s = client_status(&e, P1, &Prospect::default());
+            let c = counter(&e, &s, &Prospect::default());
+            c.hold.map(|h| (h.kind, h.id.to_string()))
+        };
+        let report = Some((HoldKind::ReportWindow, "R1".to_string()));
+        assert_eq!(
+            hold("2026-03-01 12:00"),
+            report,
+            "R2.4: the report's window"
+        );
+        let visit = Some((HoldKind::ChannelHold, "C1".to_string()));
+        assert_eq!(
+            hold("2026-03-10 12:00"),
+            visit,
+            "R4: the valid visit's hold"
+        );
+        assert_eq!(
+            hold("2026-04-10 12:00"),
+            None,
+            "the agency's: R3 protection only"
+        );
+    }
+
+    #[test]
+    fn the_next_steps_put_errors_first_then_signatures_then_approvals() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .sign("S-C1", "2026-03-02 11:00", "reception", "李");
+        let p = Prospect {
+            name: Some("李娜".into()),
+            unit: None,
+            price: Some((Decimal::from(90), Decimal::from(100))),
+        };
+        let e = l.eval("2026-03-03 10:00");
+        let s = client_status(&e, P1, &p);
+        let next: Vec<&'static str> = counter(&e, &s, &p)
+            .next
+            .iter()
+            .map(|n| match n {
+                NextStep::Blocked(_) => "blocked",
+                NextStep::Sign { .. } => "sign",
+                NextStep::Approval { .. } => "approval",
+                NextStep::QuerySlip { .. } => "query",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(next, vec!["blocked", "sign", "query", "approval"]);
+    }
+
+    #[test]
     fn a_prospective_booking_below_the_floor_is_an_error() {
         let l = Lb::new().walk_in("C1", "2026-03-01 10:00", P1);
         let p = Prospect {

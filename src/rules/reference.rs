@@ -20,7 +20,11 @@
 //! - the names a family was received under are listed phone by phone (smallest phone first),
 //!   each phone's names in order of first appearance;
 //! - the approved ratio of a discount approval is checked only when the approval states both
-//!   unit prices (`unit_price / list_unit_price`).
+//!   unit prices (`unit_price / list_unit_price`);
+//! - the approval `check` names is the earliest (by time, then id) of the family's approvals for
+//!   the unit that covers the prospective booking;
+//! - `unit-taken` names the earliest (by time, then file order) of the other families' live
+//!   bookings of the unit.
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};

@@ -1,6 +1,6 @@
 //! Scopes and shards: which records an evaluation judges, and on which thread. Families are
 //! the unit (R1): facts that cross families — voids, slip statuses, discount approvals, cutting
-//! violations — are computed for the whole ledger before the shards run (docs/architecture.md,
+//! violations, the live bookings by unit (R7 `unit-taken`) — are computed for the whole ledger before the shards run (docs/architecture.md,
 //! "Facts across families").
 
 use super::engine::{Evaluation, events, families_as_of, judge, merge, slip_statuses, voided_ids};
