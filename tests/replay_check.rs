@@ -76,7 +76,14 @@ fn check_channel_client() {
     assert_eq!(v["channel"], "链家");
     assert_eq!(v["broker"], "王五");
     assert_eq!(v["hold_until"], "2026-04-02T23:59:59+08:00");
-    assert!(out.contains("渠道客户 (R7.2)"), "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 渠道客户 · 链家 王五 (R4 有效带看 C-005) · 渠道保护至 2026-04-02, 剩 8 天")
+    );
+    assert!(
+        out.contains("\n认购: B-009 1-2-801 2026-03-20 15:00 渠道客户 链家\n"),
+        "{out}"
+    );
     insta::assert_snapshot!("check_channel_client", out);
 }
 
@@ -86,7 +93,10 @@ fn check_developer_direct_client() {
     assert_eq!(code, 0);
     assert_eq!(v["owner"], "developer");
     assert_eq!(v["channel"], serde_json::Value::Null);
-    assert!(out.contains("甲方客户 (R7.1)"), "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 甲方客户 (R6 甲方确认单 D-001) · 来电来访保护期 已过期 (2026-03-24)")
+    );
     insta::assert_snapshot!("check_developer_client", out);
 }
 
@@ -97,7 +107,11 @@ fn check_agency_client() {
     assert_eq!(v["phone"], "13900000002", "country code dropped");
     assert_eq!(v["owner"], "agency");
     assert_eq!(v["channel"], serde_json::Value::Null);
-    assert!(out.contains("乙方客户 (R7.3)"), "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 乙方客户 · 顾问 王丽 (R3 来访 C-003) · 来电来访保护期 已过期 (2026-03-23)")
+    );
+    assert_eq!(out.lines().nth(1), Some("家庭: 李娜 · 139****0002"));
     insta::assert_snapshot!("check_agency_client", out);
 }
 
@@ -108,7 +122,10 @@ fn check_unknown_phone() {
     assert_eq!(v["owner"], "none");
     assert_eq!(v["family"], serde_json::json!(["13812345678"]));
     assert_eq!(v["protected_until"], serde_json::Value::Null);
-    assert!(out.contains("新客户 (无记录)"), "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("归属: 未登记客户 · 可按乙方自然来访登记 (R3)")
+    );
     insta::assert_snapshot!("check_unknown_phone", out);
 }
 
@@ -164,7 +181,7 @@ fn check_exits_1_when_the_booking_would_be_below_the_floor() {
         "--name",
         "李娜",
         "--unit",
-        "3-1-1201",
+        "3-1-1202", // reserved, and nobody has booked it (3-1-1201 is B-012's: unit-taken)
     ];
     let (code, out, _) = w.run(
         &[

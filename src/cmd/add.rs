@@ -182,6 +182,13 @@ fn kind_command(kind: Kind) -> clap::Command {
             .value_name("SECONDS")
             .help("give up waiting for the ledger's lock after this long (default 30)"),
     )
+    // §5: a record whose verdict carries an error finding is written only with --force
+    .arg(
+        Arg::new("force")
+            .long("force")
+            .action(ArgAction::SetTrue)
+            .help("record it even when its verdict carries an error finding (unit-taken, below-floor)"),
+    )
 }
 
 /// `--lock-timeout SECONDS` (default 30), taken out of the record's flags.
@@ -289,6 +296,18 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         .get("id")
         .or(values.get("slip"))
         .expect("every kind has an id or a slip id");
+    // §5: an error finding (below-floor, unit-taken …) refuses the record unless --force
+    let force = flags.iter().any(|f| f == "--force");
+    if let Some(v) = e.verdict(key).filter(|v| v.has_error() && !force) {
+        print_verdict(v, &style, settings.format)?;
+        bail!(
+            "{}",
+            style.pick(
+                "该记录的判定有错误 (✗), 未写入; 如确属实, 加 --force 照实记录",
+                "the record's verdict carries an error finding: nothing was written; add --force to record it as it happened"
+            )
+        );
+    }
     if !f.dry_run {
         append::commit(&dir, &plan)?;
     }

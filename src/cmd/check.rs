@@ -48,8 +48,9 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
         price,
     };
     let s = rules::check::client_status(&e, phone, &prospect);
+    let counter = rules::check::counter(&e, &s, &prospect);
     match settings.format {
-        Format::Table => say!("{}", render::check::text(&s, &e.verdicts, &style))?,
+        Format::Table => say!("{}", render::check::text(&s, &counter, &e.verdicts, &style))?,
         Format::Json => say!("{}", render::check::json(&s, &e.verdicts, &style))?,
         Format::Csv => render::check::csv(&s, &style, &mut std::io::stdout().lock())?,
     }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod channel;
 
 pub mod check;
+pub mod clients;
 pub mod completions;
 pub mod find;
 pub mod init;
@@ -99,6 +100,8 @@ pub enum Command {
     Find(find::FindArgs),
     /// Settlement lines due in a month, or totals per payee.
     Settle(settle::SettleArgs),
+    /// Holds and protections ending within N days, soonest first (R17).
+    Clients(clients::ClientsArgs),
     /// Validate one record, print its verdict and append it.
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Check(a) => check::run(g, a),
         Command::Find(a) => find::run(g, a),
         Command::Settle(a) => settle::run(g, a),
+        Command::Clients(a) => clients::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
         Command::Channel(a) => channel::run(g, a),

@@ -1,7 +1,9 @@
 //! `attrib check PHONE`: the client's owner now, and why.
 
-use super::{Style, csv_out, rfc3339, table};
-use crate::rules::check::ClientStatus;
+use super::{Style, csv_out, rfc3339};
+use crate::model::Text;
+use crate::rules::check::{ClientStatus, Counter, HoldKind, NextStep};
+use crate::rules::verdict::Code;
 use crate::rules::verdict::{Severity, Verdict};
 use serde_json::{Value, json};
 
@@ -37,6 +39,7 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         "hold_until": s.hold_until.map(|t| rfc3339(t, tz)),
         "protected_until": s.protected_until.map(|t| rfc3339(t, tz)),
         "findings": findings,
+        "approval": s.approval,
         "timeline": timeline,
     });
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
@@ -85,72 +88,265 @@ pub fn csv(s: &ClientStatus, style: &Style, out: &mut dyn std::io::Write) -> any
     csv_out::write(out, false, &header, &[row])
 }
 
-/// The clerk's answer: who owns the client and why, the periods, what a booking would be
-/// flagged for, and the evidence.
-pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
+/// Calendar days from the as-of date to the end's date, in the project zone.
+fn days_left(style: &Style, as_of: crate::model::Time, end: crate::model::Time) -> i64 {
+    let d = |t: crate::model::Time| t.with_timezone(&style.tz).date_naive();
+    (d(end) - d(as_of)).num_days()
+}
+
+/// `至 2026-04-02, 剩 5 天`, or `已过期 (2026-03-01)` for a period that has ended.
+fn period(style: &Style, as_of: crate::model::Time, end: crate::model::Time) -> String {
+    let p = |zh, en| style.pick(zh, en);
+    if end < as_of {
+        return format!(" {} ({})", p("已过期", "expired"), style.until(end));
+    }
+    match days_left(style, as_of, end) {
+        0 => format!(
+            "{} {}, {}",
+            p("至", " until"),
+            style.until(end),
+            p("今天到期", "ends today")
+        ),
+        n if style.lang == super::Lang::Zh => format!("至 {}, 剩 {n} 天", style.until(end)),
+        n => format!(" until {}, {n} days left", style.until(end)),
+    }
+}
+
+/// The first line a clerk reads aloud: the owner, by whose record, and until when.
+pub fn first_line(s: &ClientStatus, c: &Counter, style: &Style) -> String {
     let p = |zh, en| style.pick(zh, en).to_string();
-    let mut t = table(vec![&p("项目", "item"), &p("内容", "value")]);
-    let family = s
+    let t = s.as_of;
+    let head = p("归属: ", "owner: ");
+    let Some(owner) = s.owner else {
+        return head
+            + &p(
+                "未登记客户 · 可按乙方自然来访登记 (R3)",
+                "unregistered client · may be registered as the agency's walk-in (R3)",
+            );
+    };
+    let who = |ch: &Option<Text>, br: &Option<Text>| {
+        [ch.as_deref(), br.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut parts = vec![style.owner(s.owner).to_string()];
+    match (&c.hold, owner) {
+        (Some(h), _) => {
+            let (rule, what, until) = match h.kind {
+                HoldKind::Direct => ("R6", p("甲方确认单", "direct slip"), None),
+                HoldKind::ChannelHold => (
+                    "R4",
+                    p("有效带看", "valid visit"),
+                    Some(p("渠道保护", "channel hold")),
+                ),
+                HoldKind::ReportWindow => (
+                    "R2.4",
+                    p("报备", "report"),
+                    Some(p("报备带看期", "report window")),
+                ),
+            };
+            let by = who(&s.channel, &s.broker);
+            let cite = format!("({rule} {what} {})", h.id);
+            if by.is_empty() {
+                parts[0] = format!("{} {cite}", parts[0]);
+            } else {
+                parts.push(format!("{by} {cite}"));
+            }
+            if let (Some(name), Some(end)) = (until, h.until) {
+                parts.push(format!("{name}{}", period(style, t, end)));
+            }
+        }
+        (None, _) => {
+            let consultant = s
+                .consultant
+                .as_deref()
+                .map(|x| format!("{}{x} ", p("顾问 ", "consultant ")))
+                .unwrap_or_default();
+            match &c.protection {
+                Some((cite, _)) => parts.push(format!(
+                    "{consultant}(R3 {} {})",
+                    style.record(cite.kind, cite.contact),
+                    cite.id
+                )),
+                None => parts.push(format!("{consultant}({})", s.rule).trim().to_string()),
+            }
+        }
+    }
+    if owner != Code::Channel
+        && let Some((_, end)) = &c.protection
+    {
+        parts.push(format!(
+            "{}{}",
+            p("来电来访保护期", "contact protection"),
+            period(style, t, *end)
+        ));
+    }
+    head + &parts.join(" · ")
+}
+
+/// One step of 下一步 in words.
+fn step(n: &NextStep, style: &Style) -> String {
+    let zh = style.lang == super::Lang::Zh;
+    match n {
+        NextStep::Blocked(f) if zh => format!("不可认购: {} ({})", style.finding(f), f.rule),
+        NextStep::Blocked(f) => format!("do not book: {} ({})", style.finding(f), f.rule),
+        NextStep::Sign { slip, roles } if zh => format!(
+            "带客确认单 {slip} 待签: {} (R5)",
+            roles
+                .iter()
+                .map(|r| style.role_name(r))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        NextStep::Sign { slip, roles } => format!(
+            "visit slip {slip} still needs: {} (R5)",
+            roles
+                .iter()
+                .map(|r| style.role_name(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        NextStep::FixSlip { slip, status } if zh => {
+            format!(
+                "带客确认单 {slip} 签字有误 ({}), 需重签 (R5)",
+                style.code(*status)
+            )
+        }
+        NextStep::FixSlip { slip, status } => {
+            format!(
+                "visit slip {slip} is signed wrongly ({}) (R5)",
+                style.code(*status)
+            )
+        }
+        NextStep::Approval { ratio } if zh => format!(
+            "需《特殊优惠审批单》: {} 需甲乙双方负责人签字 (R7)",
+            super::messages::zhe(*ratio)
+        ),
+        NextStep::Approval { ratio } => format!(
+            "a special-discount approval signed by both heads is needed for {} (R7)",
+            ratio.round_dp(4).normalize()
+        ),
+        NextStep::QuerySlip { buyer } if zh => {
+            format!("需《客户属别查询单》: 认购人 {buyer} 不是本家庭登记过的姓名 (R7)")
+        }
+        NextStep::QuerySlip { buyer } => {
+            format!("a client-attribution query slip is needed: {buyer} is a new buyer name (R7)")
+        }
+        NextStep::VerifyDirect { id, reason } if zh => {
+            format!("核实甲方确认单 {id}: {} (R6)", style.direct_fault(*reason))
+        }
+        NextStep::VerifyDirect { id, reason } => {
+            format!(
+                "verify direct slip {id}: {} (R6)",
+                style.direct_fault(*reason)
+            )
+        }
+        NextStep::ReservedUnit { unit } if zh => format!("{unit} 为甲方自留房源, 需甲方同意 (R7)"),
+        NextStep::ReservedUnit { unit } => {
+            format!("{unit} is developer-reserved: the developer must agree (R7)")
+        }
+    }
+}
+
+/// The clerk's answer: the first line, then the family, its bookings, other channels' reports,
+/// what a booking would be flagged for, 下一步, and the evidence.
+pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) -> String {
+    let p = |zh, en| style.pick(zh, en).to_string();
+    let mut out = vec![first_line(s, c, style)];
+    let phones = s
         .family
         .iter()
         .map(|x| style.phone(*x))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut owner = format!("{} ({})", style.owner(s.owner), s.rule);
-    if s.owner.is_some() && s.booking.cite.is_some() {
-        owner.push_str(&format!("\n{}", style.why(&s.booking)));
+    let names = if c.names.is_empty() {
+        String::new()
+    } else {
+        format!("{} · ", c.names.join(" "))
+    };
+    let consultant = match (&s.consultant, s.owner) {
+        (Some(c), Some(o)) if o != Code::Agency => {
+            format!(" · {}{c}", p("首访置业顾问 ", "first-visit consultant "))
+        }
+        _ => String::new(),
+    };
+    out.push(format!(
+        "{}{names}{phones}{consultant}",
+        p("家庭: ", "family: ")
+    ));
+    if let Some((a, ratio)) = &c.approval {
+        let ratio = ratio.map(|r| match style.lang {
+            super::Lang::Zh => format!(" {}", super::messages::zhe(r)),
+            super::Lang::En => format!(" {}", r.round_dp(4).normalize()),
+        });
+        out.push(format!(
+            "{}{a}{} {} (R7)",
+            p("优惠审批: 《特殊优惠审批单》", "discount approval: "),
+            ratio.unwrap_or_default(),
+            p("双方已签", "signed by both")
+        ));
     }
-    let dash = || "-".to_string();
-    t.add_row(vec![p("电话", "phone"), style.phone(s.phone)]);
-    t.add_row(vec![p("查询时间", "as of"), style.time(s.as_of)]);
-    t.add_row(vec![p("家庭成员", "family"), family]);
-    t.add_row(vec![p("归属", "owner"), owner]);
-    t.add_row(vec![
-        p("渠道", "channel"),
-        s.channel
-            .clone()
-            .map(|c| format!("{c} {}", s.broker.as_deref().unwrap_or_default()))
-            .unwrap_or_else(dash),
-    ]);
-    t.add_row(vec![
-        p("渠道保护至", "hold until"),
-        s.hold_until.map(|x| style.until(x)).unwrap_or_else(dash),
-    ]);
-    t.add_row(vec![
-        p("来电来访保护期至", "protected until"),
-        s.protected_until
-            .map(|x| style.until(x))
-            .unwrap_or_else(dash),
-    ]);
-    t.add_row(vec![
-        p("首访置业顾问", "first-visit consultant"),
-        s.consultant.as_deref().map_or_else(dash, str::to_string),
-    ]);
-    let findings: Vec<String> = s
-        .booking
-        .findings
-        .iter()
-        .map(|f| {
-            let mark = if f.severity == Severity::Error {
-                "✗"
-            } else {
-                "⚠"
-            };
-            format!("{mark} {} ({})", style.finding(f), f.rule)
-        })
-        .collect();
-    let none = p("无", "none");
-    t.add_row(vec![
-        p("认购提示", "booking findings"),
-        if findings.is_empty() {
-            none
+    for b in &c.bookings {
+        let owner = match &b.channel {
+            Some(ch) => format!("{} {ch}", style.code(b.owner)),
+            None => style.code(b.owner).to_string(),
+        };
+        out.push(format!(
+            "{}{} {} {} {owner}",
+            p("认购: ", "booking: "),
+            b.id,
+            b.unit,
+            style.time(b.at)
+        ));
+    }
+    for r in &c.other_reports {
+        out.push(format!(
+            "{}{} {} {} {} ({}, {}{})",
+            p(
+                "其他渠道报备 (不予认可): ",
+                "other channel's report (not paid): "
+            ),
+            r.channel,
+            r.broker,
+            r.id,
+            style.time(r.at),
+            style.code(r.verdict),
+            p("带看期至 ", "window until "),
+            style.until(r.window_end)
+        ));
+    }
+    for f in &s.booking.findings {
+        let mark = if f.severity == Severity::Error {
+            "✗"
         } else {
-            findings.join("\n")
-        },
-    ]);
-    let mut out = t.to_string();
+            "⚠"
+        };
+        out.push(format!(
+            "{}{mark} {} ({})",
+            p("认购提示: ", "booking finding: "),
+            style.finding(f),
+            f.rule
+        ));
+    }
+    out.push(p("下一步:", "next:"));
+    if c.next.is_empty() {
+        out.push(format!(
+            "  {}",
+            p(
+                "无待办事项, 可以认购",
+                "nothing due: the booking may be written"
+            )
+        ));
+    }
+    for (i, n) in c.next.iter().enumerate() {
+        out.push(format!("  {}. {}", i + 1, step(n, style)));
+    }
+    let lines: Vec<String> = out.iter().map(|l| super::fit_line(l)).collect();
+    let mut out = lines.join("\n");
     if !s.timeline.is_empty() {
-        out.push('\n');
+        out.push_str("\n\n");
         out.push_str(&p("记录:", "evidence:"));
         out.push('\n');
         out.push_str(&super::replay::table_text(

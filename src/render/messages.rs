@@ -139,6 +139,20 @@ impl Style {
         .to_string()
     }
 
+    /// A slip role's name (接待, 案场经理 … in Chinese).
+    pub fn role_name(&self, r: &str) -> String {
+        self.role(r)
+    }
+
+    /// R6: why a direct slip does not hold, in words.
+    pub fn direct_fault(&self, r: DirectFault) -> &'static str {
+        if self.zh() {
+            self.direct_reason(r)
+        } else {
+            r.as_str()
+        }
+    }
+
     fn field(&self, f: DirectField) -> &'static str {
         if !self.zh() {
             return f.as_str();
@@ -370,7 +384,7 @@ impl Style {
             FindingDetail::SlipPending { slip, status } if zh => format!(
                 "带客确认单 {} 未生效 ({}): 渠道佣金暂不结算",
                 slip,
-                slip_state(*status)
+                status.map_or("无人签字", |c| self.code(c))
             ),
             FindingDetail::SlipPending { slip, status } => format!(
                 "visit slip {} not effective ({}): no channel commission yet",
@@ -380,7 +394,7 @@ impl Style {
             FindingDetail::ReservedUnit { unit } if zh => format!("{unit} 为甲方自留房源"),
             FindingDetail::ReservedUnit { unit } => format!("{unit} is a developer-reserved unit"),
             FindingDetail::BelowFloor { ratio, floor } if zh => {
-                format!("折扣 {} 低于最低限 {}", ratio_shown(*ratio), floor)
+                format!("折扣 {} 低于最低限 {}", zhe(*ratio), zhe(*floor))
             }
             FindingDetail::BelowFloor { ratio, floor } => format!(
                 "price ratio {} is below the floor {}",
@@ -389,8 +403,8 @@ impl Style {
             ),
             FindingDetail::UnapprovedDiscount { ratio, below } if zh => format!(
                 "折扣 {} 低于 {}, 无有效《特殊优惠审批单》",
-                ratio_shown(*ratio),
-                below
+                zhe(*ratio),
+                zhe(*below)
             ),
             FindingDetail::UnapprovedDiscount { ratio, below } => format!(
                 "price ratio {} below {} without a valid discount approval",
@@ -400,6 +414,12 @@ impl Style {
             FindingDetail::AlreadyLeft if zh => "该顾问已离职, 本条离职记录不计".into(),
             FindingDetail::AlreadyLeft => {
                 "the consultant has already left: this leave is ignored".into()
+            }
+            FindingDetail::UnitTaken { unit, booking, at } if zh => {
+                format!("{unit} 已售: {booking} 已于 {} 认购 (销控)", self.time(*at))
+            }
+            FindingDetail::UnitTaken { unit, booking, at } => {
+                format!("{unit} is taken: booked by {booking} at {}", self.time(*at))
             }
         }
     }
@@ -419,6 +439,16 @@ impl Style {
             Some(c) => self.code(c),
             None => self.pick("新客户 (无记录)", "none (never seen)"),
         }
+    }
+}
+
+/// A price ratio the Chinese way: 0.95 → `95折`, 0.9 → `9折`, 0.975 → `97.5折`.
+pub fn zhe(ratio: Decimal) -> String {
+    let pct = (ratio * Decimal::from(100)).round_dp(2).normalize();
+    if (pct % Decimal::from(10)).is_zero() {
+        format!("{}折", (pct / Decimal::from(10)).normalize())
+    } else {
+        format!("{pct}折")
     }
 }
 

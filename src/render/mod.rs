@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod clients;
 pub mod csv_out;
 pub mod find;
 pub mod messages;
@@ -65,6 +66,59 @@ static WIDTH: AtomicU16 = AtomicU16::new(0);
 /// Sets the width every table made from now on fits in (`Settings::resolve` calls it).
 pub fn set_width(width: u16) {
     WIDTH.store(width, Ordering::Relaxed);
+}
+
+/// A line of plain text (not a table) fitted to the run's width: broken before its ` · `
+/// separators (the continuation starts `· `), and a part still too wide at spaces; continuations
+/// are indented two columns past the line's own indent. Words are never cut: a word wider than
+/// the width stands on its own line.
+pub fn fit_line(line: &str) -> String {
+    let width = usize::from(WIDTH.load(Ordering::Relaxed));
+    if width == 0 || line.width() <= width {
+        return line.to_string();
+    }
+    let body = line.trim_start_matches(' ');
+    let lead = &line[..line.len() - body.len()];
+    let indent = format!("{lead}  ");
+    let mut lines: Vec<String> = vec![];
+    for part in body.split(" · ") {
+        match lines.last_mut() {
+            Some(last) if last.width() + 3 + part.width() <= width => {
+                last.push_str(" · ");
+                last.push_str(part);
+            }
+            Some(_) => lines.push(format!("{indent}· {part}")),
+            None => lines.push(format!("{lead}{part}")),
+        }
+    }
+    let wrapped: Vec<String> = lines
+        .iter()
+        .map(|l| wrap_words(l, &indent, width))
+        .collect();
+    wrapped.join("\n")
+}
+
+/// A line broken at spaces to fit `width`, continuations starting with `indent`.
+fn wrap_words(line: &str, indent: &str, width: usize) -> String {
+    if line.width() <= width {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for (i, word) in line.split(' ').enumerate() {
+        let w = word.width();
+        if i > 0 && used > indent.len() && used + 1 + w > width {
+            out.push('\n');
+            out.push_str(indent);
+            used = indent.len();
+        } else if i > 0 {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += w;
+    }
+    out
 }
 
 /// A table with the project's look and a header row; printed, it fits the run's width (see

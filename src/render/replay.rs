@@ -89,7 +89,12 @@ pub fn table_text<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>, style: &S
     for v in verdicts {
         let mut why = style.why(v);
         for f in &v.findings {
-            why.push_str(&format!("\n⚠ {}", style.finding(f)));
+            // an error finding (below-floor, unit-taken) is marked as one
+            let mark = match f.severity {
+                crate::rules::verdict::Severity::Error => "✗",
+                crate::rules::verdict::Severity::Warning => "⚠",
+            };
+            why.push_str(&format!("\n{mark} {}", style.finding(f)));
         }
         t.add_row(vec![
             style.time(v.at),
@@ -97,7 +102,10 @@ pub fn table_text<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>, style: &S
             v.id.to_string(),
             v.phone.map(|p| style.phone(p)).unwrap_or_default(),
             style.code(v.code).to_string(),
-            v.rule.to_string(),
+            match v.rule {
+                "void" => style.pick("作废", "void").to_string(), // no English word in zh
+                rule => rule.to_string(),
+            },
             why,
         ]);
     }

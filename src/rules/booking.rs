@@ -3,8 +3,9 @@
 use super::direct;
 use super::registry::Registry;
 use super::verdict::{Cite, Code, DirectFault, Finding, FindingDetail, Verdict};
-use crate::model::{Booking, Contact, Direct, Kind, Phone, Time};
+use crate::model::{Booking, Contact, Direct, Discount, Kind, Ledger, Phone, Time};
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A booking to judge: a recorded one, or the one a clerk is about to write (`check`), where
 /// any field not given is not checked.
@@ -72,6 +73,9 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     if let Some(f) = name_mismatch(reg, b) {
         v.findings.push(f);
     }
+    if let Some(f) = unit_taken(reg, b) {
+        v.findings.push(f);
+    }
     if v.code != Code::Developer {
         v.findings.extend(price_findings(reg, b));
     }
@@ -132,6 +136,52 @@ fn name_mismatch(reg: &Registry, b: &BookingInput) -> Option<Finding> {
     ))
 }
 
+/// R7 `unit-taken` (销控): the live bookings (`is_live`) as of the as-of time by unit, each
+/// unit's in evaluation order (time, then file order). A fact across families, indexed for the
+/// whole ledger before the shards run (docs/architecture.md, "Facts across families").
+pub type UnitBookings<'l> = HashMap<&'l str, Vec<&'l Booking>>;
+
+/// The index of `UnitBookings` for the whole ledger as of `as_of`.
+pub fn unit_bookings<'l>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    voided: &HashSet<&'l str>,
+) -> UnitBookings<'l> {
+    let mut units: UnitBookings = HashMap::default();
+    for (i, b) in ledger.bookings.iter().enumerate() {
+        if is_live(ledger, i, as_of, voided) {
+            units.entry(b.unit.as_str()).or_default().push(b);
+        }
+    }
+    for list in units.values_mut() {
+        list.sort_by_key(|b| b.at); // stable: file order at equal times
+    }
+    units
+}
+
+/// R7: whether booking `i` holds its unit as of `as_of`: it exists (at ≤ as_of) and is not
+/// voided. R12's hook: a booking cancelled as of `as_of` frees its unit — the cancellation test
+/// belongs here (and in the reference's `holds_unit`).
+pub fn is_live(ledger: &Ledger, i: usize, as_of: Time, voided: &HashSet<&str>) -> bool {
+    let b = &ledger.bookings[i];
+    b.at <= as_of && !voided.contains(b.id.as_str())
+}
+
+/// R7 `unit-taken` (销控): another family already holds a live booking of the same unit at or
+/// before the booking's time; names the earliest such booking. An error.
+fn unit_taken(reg: &Registry, b: &BookingInput) -> Option<Finding> {
+    let unit = b.unit?;
+    let other = (reg.units.get(unit)?.iter())
+        .take_while(|o| o.at <= b.at)
+        .find(|o| !reg.families.same(o.phone, b.phone))?;
+    let detail = FindingDetail::UnitTaken {
+        unit: unit.into(),
+        booking: other.id.clone(),
+        at: other.at,
+    };
+    Some(Finding::error(detail, "R7"))
+}
+
 /// R7 findings on price and unit for non-developer owners: `reserved-unit`, `below-floor`
 /// (an error) and `unapproved-discount`.
 fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
@@ -159,7 +209,10 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     }
     if let Some(below) = cfg.approval_below
         && ratio < below
-        && !approved(reg, b)
+        && !b
+            .discount
+            .and_then(|id| reg.discounts.get(id))
+            .is_some_and(|d| covers(reg, d, b, ratio))
     {
         let detail = FindingDetail::UnapprovedDiscount { ratio, below };
         out.push(Finding::warning(detail, "R7"));
@@ -167,13 +220,35 @@ fn price_findings(reg: &Registry, b: &BookingInput) -> Vec<Finding> {
     out
 }
 
-/// A discount approval that covers the booking: named by it, both signers filled, same family
-/// and unit.
-fn approved(reg: &Registry, b: &BookingInput) -> bool {
-    let Some(d) = b.discount.and_then(|id| reg.discounts.get(id)) else {
-        return false;
+/// R7: a discount approval covers the booking when both signers are filled, it is the same
+/// family's and for the same unit, and the booking's ratio is no lower than the approved one
+/// (`unit_price / list_unit_price`, checked when the approval states both unit prices).
+fn covers(reg: &Registry, d: &Discount, b: &BookingInput, ratio: Decimal) -> bool {
+    let approved_ratio = match (d.unit_price, d.list_unit_price) {
+        (Some(p), Some(l)) if !l.is_zero() => Some(p / l),
+        _ => None,
     };
-    d.is_signed() && reg.families.same(d.phone, b.phone) && b.unit.is_none_or(|u| u == d.unit)
+    d.is_signed()
+        && reg.families.same(d.phone, b.phone)
+        && b.unit.is_none_or(|u| u == d.unit)
+        && approved_ratio.is_none_or(|a| ratio >= a)
+}
+
+/// `check` (R7): among the family's approvals for the unit (existing as of T, not voided), one
+/// that covers the prospective booking: the earliest by time, then id. `None` without a unit or
+/// a price, or when none covers it.
+pub fn approval_for<'l>(reg: &Registry<'l>, b: &BookingInput) -> Option<&'l Discount> {
+    let unit = b.unit?;
+    let (price, list) = b.price?;
+    if list.is_zero() {
+        return None;
+    }
+    let ratio = price / list;
+    let mut found: Vec<&'l Discount> = (reg.discounts.values().copied())
+        .filter(|d| d.unit == unit && covers(reg, d, b, ratio))
+        .collect();
+    found.sort_by(|x, y| (x.at, &x.id).cmp(&(y.at, &y.id)));
+    found.into_iter().next()
 }
 
 /// R7: booking `i`'s owner.
@@ -405,6 +480,85 @@ mod tests {
         }
         assert_eq!(findings(&l, "B1"), vec!["unapproved-discount"]);
         assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+    }
+
+    #[test]
+    fn r7_an_approval_covers_a_ratio_no_lower_than_the_approved_one() {
+        // A1 approves 17100 / 18000 = 0.95 (95折): a booking at 0.95 is covered, at 0.9499 not
+        let mut l = Lb::new()
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .discount("A1", "2026-03-04 10:00", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P1);
+        let d = &mut l.l.discounts[0];
+        (d.unit_price, d.list_unit_price) = (Some(17_100.into()), Some(18_000.into()));
+        for (i, p) in [1_900_000, 1_899_999].into_iter().enumerate() {
+            l.l.bookings[i].price = Decimal::from(p);
+            l.l.bookings[i].discount = Some("A1".into());
+        }
+        assert!(findings(&l, "B1").is_empty());
+        assert_eq!(findings(&l, "B2"), vec!["unapproved-discount"]);
+    }
+
+    #[test]
+    fn r7_unit_taken_another_familys_booking_at_or_before_names_it() {
+        // "another family already holds a booking of the same unit at or before t"
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-05 10:00", P2) // at the same time: at or before
+            .booking("B3", "2026-03-06 10:00", P1) // its own family's unit: not taken
+            .booking("B4", "2026-03-07 10:00", P3);
+        let e = l.eval(AS_OF);
+        let taken = |id| {
+            let v = e.verdict(id).unwrap();
+            let f = v
+                .findings
+                .iter()
+                .find(|f| f.code.as_str() == "unit-taken")?;
+            assert!(v.has_error(), "unit-taken is an error");
+            match &f.detail {
+                FindingDetail::UnitTaken { booking, unit, .. } => {
+                    assert_eq!(unit.as_str(), "1-1-101");
+                    Some(booking.to_string())
+                }
+                _ => None,
+            }
+        };
+        assert_eq!(taken("B1").as_deref(), Some("B2"), "B2 is at the same time");
+        assert_eq!(taken("B2").as_deref(), Some("B1"));
+        assert_eq!(taken("B3").as_deref(), Some("B2"), "P1 has B1; B2 is P2's");
+        assert_eq!(taken("B4").as_deref(), Some("B1"), "the earliest is named");
+    }
+
+    #[test]
+    fn r7_unit_taken_not_by_a_voided_booking_nor_a_later_one() {
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-06 10:00", P2)
+            .void("X1", "2026-03-10 10:00", "B1");
+        assert_eq!(findings(&l, "B2"), Vec::<&str>::new(), "B1 voided as of T");
+        let e = l.eval("2026-03-09 10:00");
+        let codes: Vec<_> = (e.verdict("B2").unwrap().findings.iter())
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            vec!["unit-taken"],
+            "before the void B1 holds the unit"
+        );
+        assert!(e.verdict("B1").unwrap().findings.is_empty(), "B2 is later");
+    }
+
+    #[test]
+    fn r7_unit_taken_families_as_they_stand_at_the_booking() {
+        // P2 books P1's unit, then P2 joins P1's family: B2 was another family's booking
+        let l = Lb::new()
+            .booking("B1", "2026-03-05 10:00", P1)
+            .booking("B2", "2026-03-06 10:00", P2)
+            .relation("F1", "2026-03-07 10:00", P1, P2)
+            .booking("B3", "2026-03-08 10:00", P2);
+        assert_eq!(findings(&l, "B2"), vec!["unit-taken"]);
+        assert!(findings(&l, "B3").is_empty(), "one family now");
     }
 
     #[test]

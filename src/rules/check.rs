@@ -33,6 +33,9 @@ pub struct ClientStatus {
     pub protected_until: Option<Time>,
     /// The prospective booking's verdict: its owner, evidence and findings.
     pub booking: Verdict,
+    /// R7: the discount approval on file that covers the prospective booking (both signers,
+    /// same family and unit, approved ratio no higher than the proposed one), by id.
+    pub approval: Option<Text>,
     /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
     pub timeline: Vec<usize>,
 }
@@ -43,7 +46,7 @@ pub struct ClientStatus {
 pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus {
     let reg = &e.registry;
     let t = reg.as_of;
-    let input = BookingInput {
+    let mut input = BookingInput {
         id: "",
         index: usize::MAX,
         at: t,
@@ -54,6 +57,9 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         consultant: None,
         discount: None,
     };
+    // R7: `check` looks the approval up among the family's approvals for the unit
+    let approval = booking::approval_for(reg, &input).map(|d| d.id.clone());
+    input.discount = approval.as_deref();
     let b = booking::verdict(reg, &input);
     let family = reg.families.members(phone);
     let mut s = ClientStatus {
@@ -79,6 +85,7 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
             .map(|(i, _)| i)
             .collect(),
         booking: b,
+        approval,
     };
     if s.owner == Some(Code::Agency) {
         // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
@@ -94,6 +101,224 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         }
     }
     s
+}
+
+/// The kind of hold behind `check`'s owner, each named for what it is (issue 14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoldKind {
+    /// R7.1 / R6: the developer's direct slip.
+    Direct,
+    /// R4 / R7.2: a channel's hold after a valid visit (`channel_hold_days`).
+    ChannelHold,
+    /// R2.4: an accepted report's visit window, its hold still open.
+    ReportWindow,
+}
+
+/// The record that gives the owner, and the end of its period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hold {
+    pub kind: HoldKind,
+    pub id: Text,
+    pub at: Time,
+    pub until: Option<Time>,
+}
+
+/// One booking of the family, as `check` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FamilyBooking {
+    pub id: Text,
+    pub at: Time,
+    pub unit: Text,
+    pub owner: Code,
+    pub channel: Option<Text>,
+}
+
+/// A report of the family by a channel other than the owner's, its window covering the as-of
+/// time: the channel will not be paid for this client.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtherReport {
+    pub id: Text,
+    pub at: Time,
+    pub channel: Text,
+    pub broker: Text,
+    pub verdict: Code,
+    pub window_end: Time,
+}
+
+/// The one thing to do before booking, most blocking first.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NextStep {
+    /// An error finding: the booking may not be written (`below-floor`, `unit-taken`).
+    Blocked(super::verdict::Finding),
+    /// R5: these roles must still sign this slip (the channel's commission waits for it).
+    Sign { slip: Text, roles: Vec<Text> },
+    /// R5: the slip is signed wrongly (out of order, unknown signer, a role twice).
+    FixSlip { slip: Text, status: Code },
+    /// R7: a 《特殊优惠审批单》 signed by both heads is needed for this ratio.
+    Approval { ratio: rust_decimal::Decimal },
+    /// R7 / R14: a 《客户属别查询单》 for a new buyer name.
+    QuerySlip { buyer: Text },
+    /// R6: the direct slip to verify, and why it does not hold.
+    VerifyDirect {
+        id: Text,
+        reason: super::verdict::DirectFault,
+    },
+    /// R7: a developer-reserved unit.
+    ReservedUnit { unit: Text },
+}
+
+/// What the clerk reads after the first line: the hold and the protection, the family's names,
+/// its bookings, other channels' reports, and the next steps. Read from the evaluation; no
+/// rule is decided here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Counter {
+    pub hold: Option<Hold>,
+    /// The approval `check` found (`ClientStatus::approval`) and the ratio it approved, when
+    /// it states both unit prices.
+    pub approval: Option<(Text, Option<rust_decimal::Decimal>)>,
+    /// R3: the latest contact of the family and the end of its protection.
+    pub protection: Option<(super::verdict::Cite, Time)>,
+    pub names: Vec<Text>,
+    pub bookings: Vec<FamilyBooking>,
+    pub other_reports: Vec<OtherReport>,
+    pub next: Vec<NextStep>,
+}
+
+/// The counter's explanation of `s` (computed by `client_status` on `e`).
+pub fn counter(e: &Evaluation, s: &ClientStatus, p: &Prospect) -> Counter {
+    use super::verdict::{Cite, Detail, FindingDetail, Severity};
+    let reg = &e.registry;
+    let l = reg.ledger;
+    let t = s.as_of;
+    let cite = s.booking.cite.as_deref();
+    let hold = match (s.owner, s.rule) {
+        (Some(Code::Developer), _) => cite.map(|c| Hold {
+            kind: HoldKind::Direct,
+            id: c.id.clone(),
+            at: c.at,
+            until: None,
+        }),
+        (Some(Code::Channel), "R7.2") => cite.map(|c| Hold {
+            kind: HoldKind::ChannelHold,
+            id: c.id.clone(),
+            at: c.at,
+            until: c.until,
+        }),
+        (Some(Code::Channel), _) => {
+            reg.report_holds_at(s.phone, t)
+                .into_iter()
+                .next()
+                .map(|(r, end)| Hold {
+                    kind: HoldKind::ReportWindow,
+                    id: r.id.clone(),
+                    at: r.at,
+                    until: Some(end),
+                })
+        }
+        _ => None,
+    };
+    let protection = reg
+        .latest_contact(s.phone)
+        .map(|(c, until)| (Cite::contact(c, Some(until)), until));
+    let verdicts = || s.timeline.iter().map(|&i| &e.verdicts[i]);
+    let bookings = verdicts()
+        .filter(|v| v.kind == crate::model::Kind::Booking && v.code != Code::Voided)
+        .map(|v| FamilyBooking {
+            id: v.id.clone(),
+            at: v.at,
+            unit: l.bookings[v.index].unit.clone(),
+            owner: v.code,
+            channel: v.channel.clone(),
+        })
+        .collect();
+    let other_reports = verdicts()
+        .filter(|v| v.kind == crate::model::Kind::Report && v.code != Code::Voided)
+        .filter_map(|v| {
+            let r = &l.reports[v.index];
+            let window_end = reg.period_end(r.at, reg.config.visit_window_days);
+            (window_end >= t && s.channel.as_ref() != Some(&r.channel)).then(|| OtherReport {
+                id: r.id.clone(),
+                at: r.at,
+                channel: r.channel.clone(),
+                broker: r.broker.clone(),
+                verdict: v.code,
+                window_end,
+            })
+        })
+        .collect();
+    let mut next = vec![];
+    let findings = &s.booking.findings;
+    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+        next.push(NextStep::Blocked(f.clone()));
+    }
+    for f in findings {
+        if let FindingDetail::SlipPending { slip, .. } = &f.detail {
+            match reg.slips.get(slip.as_str()) {
+                Some(st) if st.code == Code::Pending => {
+                    let roles = match &st.detail {
+                        Detail::Pending { missing } => missing.clone(),
+                        _ => vec![],
+                    };
+                    next.push(NextStep::Sign {
+                        slip: slip.clone(),
+                        roles,
+                    });
+                }
+                Some(st) => next.push(NextStep::FixSlip {
+                    slip: slip.clone(),
+                    status: st.code,
+                }),
+                None => next.push(NextStep::Sign {
+                    slip: slip.clone(),
+                    roles: reg
+                        .config
+                        .slip_roles
+                        .iter()
+                        .map(|r| r.as_str().into())
+                        .collect(),
+                }),
+            }
+        }
+    }
+    for f in findings {
+        match &f.detail {
+            FindingDetail::UnapprovedDiscount { ratio, .. } => {
+                next.push(NextStep::Approval { ratio: *ratio })
+            }
+            FindingDetail::NameMismatch { .. } => next.push(NextStep::QuerySlip {
+                buyer: p.name.as_deref().unwrap_or_default().into(),
+            }),
+            _ => {}
+        }
+    }
+    for f in findings {
+        match &f.detail {
+            FindingDetail::DirectInvalid { reason } => next.push(NextStep::VerifyDirect {
+                id: f.cite.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+                reason: *reason,
+            }),
+            FindingDetail::ReservedUnit { unit } => {
+                next.push(NextStep::ReservedUnit { unit: unit.clone() })
+            }
+            _ => {}
+        }
+    }
+    let approval = s.approval.as_ref().map(|id| {
+        let ratio = (reg.discounts.get(id.as_str()))
+            .and_then(|d| Some((d.unit_price?, d.list_unit_price?)))
+            .filter(|(_, list)| !list.is_zero())
+            .map(|(p, list)| p / list);
+        (id.clone(), ratio)
+    });
+    Counter {
+        hold,
+        approval,
+        protection,
+        names: reg.names(s.phone).into_iter().map(Into::into).collect(),
+        bookings,
+        other_reports,
+        next,
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +385,63 @@ mod tests {
         assert_eq!(s.consultant.as_deref(), Some("小李"));
         assert_eq!(s.family, vec![P1, P2]);
         assert_eq!(s.timeline.len(), 3);
+    }
+
+    #[test]
+    fn the_counter_names_the_kind_of_hold() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1);
+        let hold = |at| {
+            let e = l.eval(at);
+            let s = client_status(&e, P1, &Prospect::default());
+            let c = counter(&e, &s, &Prospect::default());
+            c.hold.map(|h| (h.kind, h.id.to_string()))
+        };
+        let report = Some((HoldKind::ReportWindow, "R1".to_string()));
+        assert_eq!(
+            hold("2026-03-01 12:00"),
+            report,
+            "R2.4: the report's window"
+        );
+        let visit = Some((HoldKind::ChannelHold, "C1".to_string()));
+        assert_eq!(
+            hold("2026-03-10 12:00"),
+            visit,
+            "R4: the valid visit's hold"
+        );
+        assert_eq!(
+            hold("2026-04-10 12:00"),
+            None,
+            "the agency's: R3 protection only"
+        );
+    }
+
+    #[test]
+    fn the_next_steps_put_errors_first_then_signatures_then_approvals() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .sign("S-C1", "2026-03-02 11:00", "reception", "李");
+        let p = Prospect {
+            name: Some("李娜".into()),
+            unit: None,
+            price: Some((Decimal::from(90), Decimal::from(100))),
+        };
+        let e = l.eval("2026-03-03 10:00");
+        let s = client_status(&e, P1, &p);
+        let next: Vec<&'static str> = counter(&e, &s, &p)
+            .next
+            .iter()
+            .map(|n| match n {
+                NextStep::Blocked(_) => "blocked",
+                NextStep::Sign { .. } => "sign",
+                NextStep::Approval { .. } => "approval",
+                NextStep::QuerySlip { .. } => "query",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(next, vec!["blocked", "sign", "query", "approval"]);
     }
 
     #[test]

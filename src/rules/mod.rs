@@ -12,6 +12,7 @@ pub mod find;
 pub mod penalty;
 pub mod reference;
 pub mod registry;
+pub mod reminders;
 pub mod report;
 pub mod settle;
 pub mod slip;

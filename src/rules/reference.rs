@@ -20,7 +20,11 @@
 //! - the names a family was received under are listed phone by phone (smallest phone first),
 //!   each phone's names in order of first appearance;
 //! - the approved ratio of a discount approval is checked only when the approval states both
-//!   unit prices (`unit_price / list_unit_price`).
+//!   unit prices (`unit_price / list_unit_price`);
+//! - the approval `check` names is the earliest (by time, then id) of the family's approvals for
+//!   the unit that covers the prospective booking;
+//! - `unit-taken` names the earliest (by time, then file order) of the other families' live
+//!   bookings of the unit.
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
@@ -628,6 +632,23 @@ impl<'l> Walk<'l> {
             let detail = FindingDetail::NameMismatch { names };
             v.findings.push(Finding::warning(detail, "R7"));
         }
+        // R7 unit-taken (销控): another family already holds a booking of the same unit at or
+        // before t that is neither voided nor cancelled as of T; the earliest is named
+        if let Some(unit) = b.unit {
+            let taken = (0..self.l.bookings.len())
+                .filter(|&j| self.holds_unit(j))
+                .map(|j| &self.l.bookings[j])
+                .filter(|o| o.unit == unit && o.at <= b.at && !family.contains(&o.phone))
+                .min_by_key(|o| o.at); // the first in file order at equal times
+            if let Some(o) = taken {
+                let detail = FindingDetail::UnitTaken {
+                    unit: unit.into(),
+                    booking: o.id.clone(),
+                    at: o.at,
+                };
+                v.findings.push(Finding::error(detail, "R7"));
+            }
+        }
         if v.code == Code::Developer {
             return v; // the direct slip carries the developer's approved price
         }
@@ -663,6 +684,13 @@ impl<'l> Walk<'l> {
         v
     }
 
+    /// R7: booking `j` holds its unit as of T: it exists and is not voided (nor, under R12,
+    /// cancelled).
+    fn holds_unit(&self, j: usize) -> bool {
+        let o = &self.l.bookings[j];
+        o.at <= self.as_of && !self.voided.contains(o.id.as_str())
+    }
+
     /// R7: the approval the booking names exists as of T, is not voided, is signed by both, is
     /// the family's, for the unit, and approved a ratio no higher than the booking's.
     fn approved(&self, b: &Booked, family: &[Phone], ratio: Decimal) -> bool {
@@ -686,7 +714,7 @@ impl<'l> Walk<'l> {
     fn client_status(&self, phone: Phone, p: &Prospect) -> (ClientStatus, Vec<Verdict>) {
         let (t, end) = (self.as_of, self.order.len());
         let family = self.family(phone, end);
-        let input = Booked {
+        let mut input = Booked {
             id: "",
             index: usize::MAX,
             at: t,
@@ -697,6 +725,24 @@ impl<'l> Walk<'l> {
             consultant: None,
             discount: None,
         };
+        // R7: `check` looks an approval up among all of the family's approvals for the unit and
+        // names it: the earliest (by time, then id) that covers the prospective booking
+        let mut approvals: Vec<&Discount> = match (p.unit.as_deref(), p.price) {
+            (Some(unit), Some((price, list))) if !list.is_zero() => (self.l.discounts.iter())
+                .filter(|d| d.unit == unit)
+                .filter(|d| {
+                    let named = Booked {
+                        discount: Some(&d.id),
+                        ..input
+                    };
+                    self.approved(&named, &family, price / list)
+                })
+                .collect(),
+            _ => vec![],
+        };
+        approvals.sort_by(|x, y| (x.at, &x.id).cmp(&(y.at, &y.id)));
+        let approval = approvals.first().map(|d| d.id.clone());
+        input.discount = approval.as_deref();
         let b = self.booking(end, &input);
         let timeline: Vec<Verdict> = (self.verdicts.iter().flatten())
             .filter(|v| v.phone.is_some_and(|vp| family.contains(&vp)))
@@ -715,6 +761,7 @@ impl<'l> Walk<'l> {
             protected_until: (self.contacts(&family, end).last())
                 .map(|&j| self.period_end(self.contact(j).at, self.cfg.protection_days)),
             booking: b,
+            approval,
             timeline: vec![],
         };
         if s.owner == Some(Code::Agency) {
@@ -1126,11 +1173,10 @@ mod properties {
     type Op = (u8, u32, u64, usize, u8);
 
     /// Whether the engine checks R7's "the booking's ratio no lower than the approved one,
-    /// `unit_price / list_unit_price`" for a discount approval. It does not yet (`booking.rs`
-    /// `approved` looks at the signers, the family and the unit only; the reference checks the
-    /// ratio when the approval states both unit prices), so until it does the generated
-    /// approvals state no unit prices.
-    const ENGINE_CHECKS_THE_APPROVED_RATIO: bool = false;
+    /// `unit_price / list_unit_price`" for a discount approval (`booking.rs` `covers`; the
+    /// reference checks the ratio when the approval states both unit prices). When false, the
+    /// generated approvals state no unit prices.
+    const ENGINE_CHECKS_THE_APPROVED_RATIO: bool = true;
 
     const SLOTS: u32 = 45 * 4;
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
@@ -1265,9 +1311,9 @@ mod properties {
                         d.agency_signer = None;
                     }
                     if x == 1 && ENGINE_CHECKS_THE_APPROVED_RATIO {
-                        // approves 0.99: a booking at 0.975 is below it
+                        // approves 0.97: a booking at 0.975 is covered, one at 0.9 is below it
                         (d.unit_price, d.list_unit_price) =
-                            (Some(19800.into()), Some(20000.into()));
+                            (Some(19400.into()), Some(20000.into()));
                     }
                     l
                 }
@@ -1280,6 +1326,11 @@ mod properties {
                     }
                     if x == 1 {
                         b.unit = "3-1-1201".into();
+                    }
+                    // most bookings are of 1-1-101, so two families often book one unit
+                    // (unit-taken); some of 1-1-102
+                    if x == 2 && c == 2 {
+                        b.unit = "1-1-102".into();
                     }
                     if x < 3 {
                         let d = l.l.discounts.get(p as usize % 2).map(|d| d.id.clone());
@@ -1350,7 +1401,11 @@ mod properties {
             let prospect = check::Prospect {
                 name: [None, Some("张伟"), Some("李娜")][usize::from(prospect.0)].map(String::from),
                 unit: [None, Some("1-1-101"), Some("3-1-1201")][usize::from(prospect.1)].map(String::from),
-                price: (prospect.0 == 1).then(|| (Decimal::from(1_800_000), Decimal::from(2_000_000))),
+                price: match prospect.0 {
+                    1 => Some((Decimal::from(1_800_000), Decimal::from(2_000_000))),
+                    2 => Some((Decimal::from(1_950_000), Decimal::from(2_000_000))),
+                    _ => None,
+                },
             };
             let e = evaluate_scoped(&l.l, at, Scope::Family(phone));
             let mut status = check::client_status(&e, phone, &prospect);

@@ -62,6 +62,9 @@ pub struct Registry<'l> {
     pub discounts: HashMap<&'l str, &'l Discount>,
     /// R11.1: who has left, from the staff rows judged so far.
     pub staffing: super::staff::Staffing,
+    /// R7 `unit-taken`: the live bookings by unit as of the as-of time, for the whole ledger
+    /// (shared by the shards; set by the scope after `new`).
+    pub units: Arc<super::booking::UnitBookings<'l>>,
 }
 
 impl<'l> Registry<'l> {
@@ -99,6 +102,7 @@ impl<'l> Registry<'l> {
             cuttings,
             discounts,
             staffing: Default::default(),
+            units: Default::default(),
         }
     }
 

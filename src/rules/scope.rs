@@ -1,6 +1,6 @@
 //! Scopes and shards: which records an evaluation judges, and on which thread. Families are
 //! the unit (R1): facts that cross families — voids, slip statuses, discount approvals, cutting
-//! violations — are computed for the whole ledger before the shards run (docs/architecture.md,
+//! violations, the live bookings by unit (R7 `unit-taken`) — are computed for the whole ledger before the shards run (docs/architecture.md,
 //! "Facts across families").
 
 use super::engine::{Evaluation, events, families_as_of, judge, merge, slip_statuses, voided_ids};
@@ -73,7 +73,9 @@ fn judge_family<'l>(
         .filter_map(|e| ledger.contacts[e.index()].slip.as_deref())
         .collect();
     let slips = Arc::new(slip_statuses(ledger, as_of, Some(visit_slips)));
+    let units = Arc::new(super::booking::unit_bookings(ledger, as_of, &voided));
     let mut registry = Registry::new(ledger, as_of, voided, slips);
+    registry.units = units;
     let verdicts = judge(&mut registry, events, &|v| in_family(v.phone));
     Evaluation {
         verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
@@ -177,8 +179,11 @@ fn judge_in_shards<'l>(
         },
     );
     let slips = Arc::new(slips);
+    // R7 unit-taken: a fact across families, indexed before the shards
+    let units = Arc::new(super::booking::unit_bookings(ledger, as_of, &voided));
     let judge_shard = |events| {
         let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
+        registry.units = Arc::clone(&units);
         (judge(&mut registry, events, keep), registry)
     };
     let ((mine, mut registry), (theirs, their_registry)) =

@@ -91,6 +91,7 @@ pub enum FindingCode {
     BelowFloor,
     UnapprovedDiscount,
     AlreadyLeft,
+    UnitTaken,
 }
 
 impl FindingCode {
@@ -105,6 +106,7 @@ impl FindingCode {
             FindingCode::BelowFloor => "below-floor",
             FindingCode::UnapprovedDiscount => "unapproved-discount",
             FindingCode::AlreadyLeft => "already-left",
+            FindingCode::UnitTaken => "unit-taken",
         }
     }
 }
@@ -182,6 +184,8 @@ pub enum FindingDetail {
     UnapprovedDiscount { ratio: Decimal, below: Decimal },
     /// R11.1: a `leave` of a consultant who has already left.
     AlreadyLeft,
+    /// R7 销控: another family's live booking of the unit, at or before this one.
+    UnitTaken { unit: Text, booking: Text, at: Time },
 }
 
 impl FindingDetail {
@@ -196,6 +200,7 @@ impl FindingDetail {
             FindingDetail::BelowFloor { .. } => FindingCode::BelowFloor,
             FindingDetail::UnapprovedDiscount { .. } => FindingCode::UnapprovedDiscount,
             FindingDetail::AlreadyLeft => FindingCode::AlreadyLeft,
+            FindingDetail::UnitTaken { .. } => FindingCode::UnitTaken,
         }
     }
 }

@@ -1,0 +1,193 @@
+//! R17 expiry reminders 保护期到期提醒 (RULES-R10.md): the holds and protections that end
+//! within N days of the as-of time, soonest first — the morning list. Read-only: no verdicts.
+
+use super::Evaluation;
+use crate::model::{Phone, Text, Time};
+use chrono::FixedOffset;
+use rustc_hash::FxHashSet as HashSet;
+
+/// What ends (R17's table, in its order; the R10/R11 kinds come with those rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemKind {
+    /// The window of an accepted report whose hold is open at T (R2.4).
+    ReportWindow,
+    /// The channel hold of the holding valid visit (R4.6, R7.2's visit).
+    ChannelHold,
+    /// The protection of the family's latest contact (R3).
+    Protection,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::ReportWindow => "report-window",
+            ItemKind::ChannelHold => "channel-hold",
+            ItemKind::Protection => "protection",
+        }
+    }
+
+    pub fn rule(self) -> &'static str {
+        match self {
+            ItemKind::ReportWindow => "R2.4",
+            ItemKind::ChannelHold => "R4",
+            ItemKind::Protection => "R3",
+        }
+    }
+}
+
+/// One reminder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub ends: Time,
+    /// date(ends) − date(T), in calendar days in the project zone.
+    pub days_left: i64,
+    pub phone: Phone,
+    /// The client's name on the record (else the first name the family was received under).
+    pub client: Text,
+    /// The channel (report-window, channel-hold), else the agency (S7: the consultant of
+    /// record is R11's; until then the agency holds the protection).
+    pub holder: Text,
+    /// Whom to call: the broker of a channel item, the first-visit consultant of a protection.
+    pub contact: Option<Text>,
+    /// The report, visit or contact whose period ends.
+    pub reference: Text,
+}
+
+/// R17: every item whose end e satisfies T < e ≤ limit, where limit is the end of the N-day
+/// period from T (RULES §3 day count); sorted by e, then kind, then ref.
+pub fn expiring(e: &Evaluation, days: u32) -> Vec<Item> {
+    let reg = &e.registry;
+    let l = reg.ledger;
+    let cfg = reg.config;
+    let t = reg.as_of;
+    let limit = reg.period_end(t, days);
+    let tz: FixedOffset = cfg.timezone;
+    let days_left = |end: Time| {
+        let d = |x: Time| x.with_timezone(&tz).date_naive();
+        (d(end) - d(t)).num_days()
+    };
+    // every family the registry knows, once, by its smallest phone
+    let mut seen: HashSet<Phone> = HashSet::default();
+    let phones = (l.reports.iter().filter(|r| r.at <= t).map(|r| r.phone))
+        .chain(l.contacts.iter().filter(|c| c.at <= t).map(|c| c.phone));
+    let families: Vec<Phone> = phones
+        .filter(|&p| reg.knows(p) && seen.insert(reg.families.members(p)[0]))
+        .collect();
+    let name = |p: Phone, own: Option<&Text>| -> Text {
+        own.cloned()
+            .or_else(|| reg.names(p).first().map(|&n| n.into()))
+            .unwrap_or_default()
+    };
+    let mut out = vec![];
+    let mut push = |kind, ends: Time, phone, client, holder, contact, reference| {
+        if t < ends && ends <= limit {
+            out.push(Item {
+                kind,
+                ends,
+                days_left: days_left(ends),
+                phone,
+                client,
+                holder,
+                contact,
+                reference,
+            });
+        }
+    };
+    for p in families {
+        // R2.4: accepted reports whose hold is open at T (a cancelled channel's hold nothing)
+        for (r, end) in reg.report_holds_at(p, t) {
+            let client = name(r.phone, Some(&r.client));
+            let broker = Some(r.broker.clone());
+            push(
+                ItemKind::ReportWindow,
+                end,
+                r.phone,
+                client,
+                r.channel.clone(),
+                broker,
+                r.id.clone(),
+            );
+        }
+        // R4.6 / R7.2: the holding valid visit, its claim not cancelled
+        if let Some((v, end)) = reg.visit_holds_at(p, t).into_iter().next() {
+            let client = name(v.phone, v.client.as_ref());
+            push(
+                ItemKind::ChannelHold,
+                end,
+                v.phone,
+                client,
+                v.channel.clone().unwrap_or_default(),
+                v.broker.clone(),
+                v.id.clone(),
+            );
+        }
+        // R3: the protection of the family's latest contact (A35: one per family)
+        if let Some((c, end)) = reg.latest_contact(p) {
+            let client = name(c.phone, c.client.as_ref());
+            let consultant = reg.first_visit(p).and_then(|v| v.consultant.clone());
+            push(
+                ItemKind::Protection,
+                end,
+                c.phone,
+                client,
+                cfg.agency.as_str().into(),
+                consultant,
+                c.id.clone(),
+            );
+        }
+    }
+    out.sort_by(|a, b| (a.ends, a.kind, &a.reference).cmp(&(b.ends, b.kind, &b.reference)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    fn items(l: &Lb, at: &str, days: u32) -> Vec<(&'static str, String, i64)> {
+        expiring(&l.eval(at), days)
+            .into_iter()
+            .map(|i| (i.kind.as_str(), i.reference.to_string(), i.days_left))
+            .collect()
+    }
+
+    /// R17's examples (calendar, T = 2026-03-02 12:00, N = 3 → limit 2026-03-05 23:59:59).
+    #[test]
+    fn r17_examples() {
+        let l = Lb::new()
+            // 1. a report 03-01 09:00 accepted, no visit: window ends 03-04 23:59:59, 2 days
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            // 2. family G's latest contact 02-10 10:00: protection ends 03-03, 1 day
+            .call("C2", "2026-02-10 10:00", P2)
+            // 3. a valid visit 02-05 10:00 (hold 30 days): ends 03-07, not listed
+            .report("R3", "2026-02-04 09:00", "我爱我家", "赵六", P3)
+            .visit("C3", "2026-02-05 10:00", "我爱我家", "赵六", P3);
+        assert_eq!(
+            items(&l, "2026-03-02 12:00", 3),
+            vec![
+                ("protection", "C2".to_string(), 1),
+                ("report-window", "R1".to_string(), 2),
+            ]
+        );
+        // with 5 days the visit's hold (03-07) is in, soonest first
+        let five = items(&l, "2026-03-02 12:00", 5);
+        assert_eq!(five.last(), Some(&("channel-hold", "C3".to_string(), 5)));
+    }
+
+    #[test]
+    fn r17_an_ended_period_and_a_cancelled_channel_are_not_listed() {
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .violation(
+                "V1",
+                "2026-03-02 09:00",
+                crate::model::ViolationKind::Cutting,
+                "链家",
+                Some(P1),
+            );
+        assert!(items(&l, "2026-03-02 12:00", 3).is_empty(), "cancelled");
+        assert!(items(&l, "2026-03-05 00:00", 3).is_empty(), "ended");
+    }
+}
