@@ -399,6 +399,30 @@ choices! {
     StaffEvent { Join = "join", Leave = "leave", }
 }
 
+choices! {
+    /// A delisting decision 摘牌 or its reversal 恢复 (R13).
+    DelistAction { Delist = "delist", Relist = "relist", }
+}
+
+choices! {
+    /// The four grounds of a delisting 客户摘牌范围 (R13, seed l256).
+    DelistReason {
+        /// 资信恶化 the client's credit has deteriorated.
+        Credit = "credit",
+        /// 未经授权使用公司名称、品牌 unauthorized use of the company's name or brand.
+        BrandMisuse = "brand_misuse",
+        /// 恶意攻击或造谣 malicious attacks or rumours.
+        Attack = "attack",
+        /// 违约或其他严重不良行为 breach or other serious misconduct.
+        Breach = "breach",
+    }
+}
+
+choices! {
+    /// A yes/no field (RULES-R10.md §1.2).
+    YesNo { Yes = "yes", No = "no", }
+}
+
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
@@ -434,6 +458,28 @@ kinds! {
         at: Time,
         consultant: Text,
         event: StaffEvent,
+        note: Option<Text>,
+    }
+
+    /// A delisting 客户摘牌 of a client (a phone) or a channel by the leadership, or its
+    /// reversal (R13). Exactly one of `phone`/`channel` is filled; `reason` is one of the four
+    /// grounds (`DelistReason`) for a `delist` and free text for a `relist` (checked across the
+    /// row in `ledger::checks`).
+    Delisting => delistings: Delisting {
+        stem: "delistings", table: "delisting", prefix: "DL-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Option<Phone>,
+        channel: Option<Text>,
+        votes_for: u32,
+        leaders: u32,
+        action: Option<DelistAction>,
+        reason: Option<Text>,
+        investigated_at: Option<Time>,
+        notified_at: Option<Time>,
+        by: Option<Text>,
         note: Option<Text>,
     }
 
@@ -586,5 +632,18 @@ impl Ledger {
     /// How many rows the ledger holds (every signature counts).
     pub fn rows(&self) -> usize {
         Kind::ALL.iter().map(|&k| self.count(k)).sum()
+    }
+}
+
+impl Delisting {
+    /// The row's action: `delist` unless it says `relist`.
+    pub fn action(&self) -> DelistAction {
+        self.action.unwrap_or(DelistAction::Delist)
+    }
+
+    /// R13.1: the decision carries with strictly more than half of the leaders (2 × votes_for >
+    /// leaders, seed l266).
+    pub fn carried(&self) -> bool {
+        2 * u64::from(self.votes_for) > u64::from(self.leaders)
     }
 }

@@ -76,6 +76,7 @@ impl Style {
         let (zh, en) = match k {
             Kind::Report => ("报备", "report"),
             Kind::Staff => ("人员变动", "staff change"),
+            Kind::Delisting => ("客户摘牌", "delisting"),
             Kind::Contact => ("来电来访", "contact"),
             Kind::Slip => ("带客确认单", "slip"),
             Kind::Direct => ("甲方确认单", "direct slip"),
@@ -122,6 +123,11 @@ impl Style {
             Code::Approved => "已审批",
             Code::Unsigned => "未签字",
             Code::Voided => "已作废",
+            Code::Delisted => "已摘牌",
+            Code::NotCarried => "未过半数",
+            Code::Relisted => "已恢复",
+            Code::NotDelisted => "未摘牌",
+            Code::ChannelDelisted => "渠道已摘牌",
         }
     }
 
@@ -299,6 +305,36 @@ impl Style {
             (Code::Voided, _) => self
                 .pick("已作废, 不参与判定", "voided: ignored everywhere")
                 .into(),
+            (Code::Delisted, _) => self
+                .pick(
+                    "摘牌: 超过半数领导同意",
+                    "delisted: carried by a strict majority of the leaders",
+                )
+                .into(),
+            (Code::NotCarried, _) => self
+                .pick(
+                    "未超过半数领导同意, 不生效",
+                    "not carried: no strict majority of the leaders, no effect",
+                )
+                .into(),
+            (Code::Relisted, _) => self
+                .pick(
+                    "恢复: 超过半数领导同意撤销摘牌",
+                    "relisted: the delisting is reversed by a strict majority",
+                )
+                .into(),
+            (Code::NotDelisted, _) => self
+                .pick(
+                    "对象当时未被摘牌, 无需恢复",
+                    "not delisted at the time: nothing to reverse",
+                )
+                .into(),
+            (Code::ChannelDelisted, _) if zh => {
+                format!("渠道已摘牌 ({}): 暂停合作, 不予受理", c())
+            }
+            (Code::ChannelDelisted, _) => {
+                format!("channel delisted ({}): cooperation suspended, refused", c())
+            }
         }
     }
 
@@ -401,6 +437,24 @@ impl Style {
             FindingDetail::AlreadyLeft => {
                 "the consultant has already left: this leave is ignored".into()
             }
+            FindingDetail::NoInvestigation if zh => "摘牌前无初步调查核实记录".into(),
+            FindingDetail::NoInvestigation => {
+                "no investigation recorded before the delisting".into()
+            }
+            FindingDetail::Unnotified if zh => "摘牌决定尚未书面通知客户".into(),
+            FindingDetail::Unnotified => "the delisting has not been notified in writing".into(),
+            FindingDetail::DelistedClient
+                if f.severity == crate::rules::verdict::Severity::Error && zh =>
+            {
+                format!("客户已摘牌 ({cite}): 限制交易, 不得认购")
+            }
+            FindingDetail::DelistedClient
+                if f.severity == crate::rules::verdict::Severity::Error =>
+            {
+                format!("delisted client ({cite}): trading restricted, no booking")
+            }
+            FindingDetail::DelistedClient if zh => format!("客户已摘牌 ({cite})"),
+            FindingDetail::DelistedClient => format!("delisted client ({cite})"),
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod booking;
 pub mod check;
+pub mod delist;
 pub mod direct;
 pub mod family;
 pub mod penalty;

@@ -79,6 +79,7 @@ impl<'l> Walk<'l> {
             Kind::Void,
             Kind::Relation,
             Kind::Staff,
+            Kind::Delisting,
             Kind::Direct,
             Kind::Contact,
             Kind::Report,
@@ -212,6 +213,7 @@ impl<'l> Walk<'l> {
         (self.open_reports(family, pos).into_iter())
             .filter(|(r, end)| r.at <= t && t <= *end)
             .filter(|(r, _)| self.cutting(&r.channel, family, t).is_none())
+            .filter(|(r, _)| self.delisted_channel(&r.channel, t).is_none())
             .collect()
     }
 
@@ -226,6 +228,9 @@ impl<'l> Walk<'l> {
             .filter(|(c, _)| {
                 self.cutting(c.channel.as_deref().unwrap_or(""), family, t)
                     .is_none()
+            })
+            .filter(|(c, _)| {
+                (self.delisted_channel(c.channel.as_deref().unwrap_or(""), t)).is_none()
             })
             .collect()
     }
@@ -336,14 +341,23 @@ impl<'l> Walk<'l> {
         Some(match kind {
             Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
             Kind::Staff => self.staff(pos, i),
+            Kind::Delisting => self.delisting(pos, i),
             Kind::Relation => {
                 let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
                 v.phone = Some(self.l.relations[i].phone);
                 v
             }
             Kind::Direct => self.direct(pos, i),
-            Kind::Contact => self.contact_verdict(pos, i),
-            Kind::Report => self.determine(pos, i),
+            Kind::Contact => {
+                let c = &self.l.contacts[i];
+                let v = self.contact_verdict(pos, i);
+                self.delisted_client_finding(v, c.phone, pos, c.at, false)
+            }
+            Kind::Report => {
+                let r = &self.l.reports[i];
+                let v = self.determine(pos, i);
+                self.delisted_client_finding(v, r.phone, pos, r.at, false)
+            }
             Kind::Slip => {
                 let s = slip_status(self.l, self.as_of, id);
                 let mut v = Verdict::new(kind, i, id, s.first_at, s.code, s.rule);
@@ -408,6 +422,100 @@ impl<'l> Walk<'l> {
         v
     }
 
+    /// R13: the carried, non-voided decisions existing as of T that `about` picks, ordered
+    /// before `before` (a time and a file position): the latest one, when it delists.
+    fn delisted(
+        &self,
+        about: &dyn Fn(&Delisting) -> bool,
+        before: (Time, usize),
+    ) -> Option<&'l Delisting> {
+        (self.l.delistings.iter().enumerate())
+            .filter(|(_, d)| d.at <= self.as_of && !self.voided.contains(d.id.as_str()))
+            .filter(|(_, d)| 2 * u64::from(d.votes_for) > u64::from(d.leaders) && about(d))
+            .filter(|(i, d)| (d.at, *i) < before)
+            .max_by_key(|(i, d)| (d.at, *i))
+            .map(|(_, d)| d)
+            .filter(|d| d.action != Some(DelistAction::Relist))
+    }
+
+    /// R13.3: the delisting in force for `channel` at `t`.
+    fn delisted_channel(&self, channel: &str, t: Time) -> Option<&'l Delisting> {
+        let about = |d: &Delisting| d.phone.is_none() && d.channel.as_deref() == Some(channel);
+        self.delisted(&about, (t, usize::MAX))
+    }
+
+    /// R13.2: the delisting in force at `t` for the family of `phone` as it stands at `pos`
+    /// (a carried decision about any member).
+    fn delisted_client(&self, phone: Phone, pos: usize, t: Time) -> Option<&'l Delisting> {
+        let family = self.family(phone, pos);
+        let about = |d: &Delisting| d.phone.is_some_and(|p| family.contains(&p));
+        self.delisted(&about, (t, usize::MAX))
+    }
+
+    /// R13.2: `delisted-client` on a report or contact (a warning) or a booking (an error).
+    fn delisted_client_finding(
+        &self,
+        mut v: Verdict,
+        phone: Phone,
+        pos: usize,
+        t: Time,
+        error: bool,
+    ) -> Verdict {
+        if let Some(d) = self.delisted_client(phone, pos, t) {
+            let f = if error {
+                Finding::error(FindingDetail::DelistedClient, "R13.2")
+            } else {
+                Finding::warning(FindingDetail::DelistedClient, "R13.2")
+            };
+            v.findings.push(f.cite(Cite::delisting(d)));
+        }
+        v
+    }
+
+    /// R13.1: a delist row is `delisted` with 2 × votes_for > leaders, else `not-carried`, and
+    /// warned `no-investigation` / `unnotified`; a relist row is `not-carried`, `not-delisted`
+    /// (its target not delisted just before it) or `relisted`.
+    fn delisting(&self, pos: usize, i: usize) -> Verdict {
+        let d = &self.l.delistings[i];
+        let mut v = Verdict::new(Kind::Delisting, i, &d.id, d.at, Code::Delisted, "R13.1");
+        v.phone = d.phone;
+        v.channel = d.channel.clone();
+        let carried = 2 * u64::from(d.votes_for) > u64::from(d.leaders);
+        if d.action == Some(DelistAction::Relist) {
+            let before = (d.at, i);
+            let delisted = match (d.phone, &d.channel) {
+                (Some(p), _) => {
+                    let family = self.family(p, pos);
+                    let about = |x: &Delisting| x.phone.is_some_and(|p| family.contains(&p));
+                    self.delisted(&about, before).is_some()
+                }
+                (None, Some(c)) => {
+                    let about = |x: &Delisting| x.phone.is_none() && x.channel.as_ref() == Some(c);
+                    self.delisted(&about, before).is_some()
+                }
+                (None, None) => false,
+            };
+            v.code = match (carried, delisted) {
+                (false, _) => Code::NotCarried,
+                (true, false) => Code::NotDelisted,
+                (true, true) => Code::Relisted,
+            };
+            return v;
+        }
+        if !carried {
+            v.code = Code::NotCarried;
+        }
+        if d.investigated_at.is_none_or(|x| x > d.at) {
+            v.findings
+                .push(Finding::warning(FindingDetail::NoInvestigation, "R13.1"));
+        }
+        if d.notified_at.is_none_or(|x| x > self.as_of) {
+            v.findings
+                .push(Finding::warning(FindingDetail::Unnotified, "R13.1"));
+        }
+        v
+    }
+
     /// R2: a report, clauses tried in order 0–6.
     fn determine(&self, pos: usize, i: usize) -> Verdict {
         let r = &self.l.reports[i];
@@ -426,6 +534,9 @@ impl<'l> Walk<'l> {
         if let Some(x) = self.cutting(c, &family, t) {
             // R2.0 cancelled: the channel was caught cutting this family
             found(Code::Cancelled, "R2.0", Cite::violation(x));
+        } else if let Some(d) = self.delisted_channel(c, t) {
+            // R2.0a (R13.3) channel-delisted: the channel is delisted at t
+            found(Code::ChannelDelisted, "R13.3", Cite::delisting(d));
         } else if let Some(d) = (self.directs(&family, pos, t).into_iter())
             .find(|d| self.direct_status(d, pos).0 == Code::Valid)
         {
@@ -491,6 +602,13 @@ impl<'l> Walk<'l> {
             v.cite = Some(Box::new(Cite::violation(x)));
             return v;
         }
+        if let Some(d) = self.delisted_channel(channel, t) {
+            // R4.1a (R13.3) channel-delisted
+            v.code = Code::ChannelDelisted;
+            v.rule = "R13.3";
+            v.cite = Some(Box::new(Cite::delisting(d)));
+            return v;
+        }
         if let Some((first, end)) = (self.visit_holds(&family, pos, t).into_iter())
             .find(|(k, _)| k.channel.as_deref() == Some(channel))
         {
@@ -553,8 +671,15 @@ impl<'l> Walk<'l> {
         v
     }
 
-    /// R7: a booking's owner and findings, judged with everything before `pos`.
+    /// R7 and R13.2: a booking's owner and findings, judged with everything before `pos`; a
+    /// booking of a delisted family is an error.
     fn booking(&self, pos: usize, b: &Booked) -> Verdict {
+        let v = self.booking_r7(pos, b);
+        self.delisted_client_finding(v, b.phone, pos, b.at, true)
+    }
+
+    /// R7: a booking's owner and findings, judged with everything before `pos`.
+    fn booking_r7(&self, pos: usize, b: &Booked) -> Verdict {
         let cfg = self.cfg;
         let family = self.family(b.phone, pos);
         let mut v = Verdict::new(Kind::Booking, b.index, b.id, b.at, Code::Agency, "R7.3");
@@ -1136,7 +1261,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..23, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..25, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1151,13 +1276,13 @@ mod properties {
     /// once, late, out of order, twice by one role or not at all, walk-ins, calls, follow-ups,
     /// direct slips (complete or not, for another name or unit), relations (joining families at
     /// any time, after reports too), cutting and other violations, discount approvals, bookings
-    /// at three prices naming an approval or not, staff leaving and joining, and voids of earlier
-    /// records (voids too).
+    /// at three prices naming an approval or not, staff leaving and joining, delistings and
+    /// relistings of clients and channels, and voids of earlier records (voids too).
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 23] = [
-            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14,
+        const KINDS: [u8; 25] = [
+            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1291,6 +1416,33 @@ mod properties {
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
                     l.staff(&id, &at, ["张三", " 张三", "李四"][c], event)
+                }
+                // a delisting (R13) of a client or a channel, carried or not, or a relisting
+                15 => {
+                    let (votes, leaders) = if x == 3 { ("3", "6") } else { ("4", "7") };
+                    let phone_text = ph.0.to_string();
+                    let target = if (x + c as u8).is_multiple_of(2) {
+                        ("phone", phone_text.as_str())
+                    } else {
+                        ("channel", ch)
+                    };
+                    let action = if x == 2 { "relist" } else { "delist" };
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        target,
+                        ("votes_for", votes),
+                        ("leaders", leaders),
+                        ("action", action),
+                    ];
+                    if action == "delist" {
+                        cells.push(("reason", "breach"));
+                    }
+                    if x == 0 {
+                        cells.push(("investigated_at", "2026-03-15 00:00"));
+                        cells.push(("notified_at", "2026-04-15 00:00"));
+                    }
+                    l.row(crate::model::Kind::Delisting, &cells)
                 }
                 // a void of an earlier record (its id), a void among them
                 13 if n > 0 => {

@@ -62,6 +62,8 @@ pub struct Registry<'l> {
     pub discounts: HashMap<&'l str, &'l Discount>,
     /// R11.1: who has left, from the staff rows judged so far.
     pub staffing: super::staff::Staffing,
+    /// R13: the carried delistings as of the as-of time (a fact across families).
+    pub delistings: super::delist::Delistings,
 }
 
 impl<'l> Registry<'l> {
@@ -87,6 +89,7 @@ impl<'l> Registry<'l> {
             .filter(|d| d.at <= as_of && !voided.contains(d.id.as_str()))
             .map(|d| (d.id.as_str(), d))
             .collect();
+        let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -99,6 +102,7 @@ impl<'l> Registry<'l> {
             cuttings,
             discounts,
             staffing: Default::default(),
+            delistings,
         }
     }
 
@@ -270,6 +274,7 @@ impl<'l> Registry<'l> {
             .into_iter()
             .filter(|(r, h)| covers(r.at, h.window_end, t))
             .filter(|(r, _)| !self.cancelled(&r.channel, p, t))
+            .filter(|(r, _)| !self.channel_delisted(&r.channel, t))
             .map(|(r, h)| (r, h.window_end))
             .collect()
     }
@@ -278,6 +283,11 @@ impl<'l> Registry<'l> {
     /// violation at or before `t`.
     pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
         self.cutting(channel, p, t).is_some()
+    }
+
+    /// R13.3: `channel` is delisted at `t`: its reports and visits hold nothing then.
+    pub fn channel_delisted(&self, channel: &str, t: Time) -> bool {
+        super::delist::channel_delisting(self, channel, t).is_some()
     }
 
     /// The earliest cutting violation against `channel` for the family at or before `t`.
@@ -304,6 +314,7 @@ impl<'l> Registry<'l> {
             .map(|h| (&l.contacts[h.contact as usize], h.hold_end, h.contact))
             .filter(|(c, end, _)| covers(c.at, *end, t))
             .filter(|(c, _, _)| !self.cancelled(c.channel.as_deref().unwrap_or(""), p, t))
+            .filter(|(c, _, _)| !self.channel_delisted(c.channel.as_deref().unwrap_or(""), t))
             .collect();
         v.sort_by_key(|(c, _, i)| (c.at, *i));
         v.into_iter().map(|(c, end, _)| (c, end)).collect()

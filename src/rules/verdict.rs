@@ -42,6 +42,13 @@ pub enum Code {
     Approved,
     Unsigned,
     Voided,
+    // R13 delistings 摘牌
+    Delisted,
+    NotCarried,
+    Relisted,
+    NotDelisted,
+    /// R13.3: a report or channel visit of a delisted channel (R2.0a, R4.1a).
+    ChannelDelisted,
 }
 
 impl Code {
@@ -75,6 +82,11 @@ impl Code {
             Code::Approved => "approved",
             Code::Unsigned => "unsigned",
             Code::Voided => "voided",
+            Code::Delisted => "delisted",
+            Code::NotCarried => "not-carried",
+            Code::Relisted => "relisted",
+            Code::NotDelisted => "not-delisted",
+            Code::ChannelDelisted => "channel-delisted",
         }
     }
 }
@@ -91,6 +103,9 @@ pub enum FindingCode {
     BelowFloor,
     UnapprovedDiscount,
     AlreadyLeft,
+    NoInvestigation,
+    Unnotified,
+    DelistedClient,
 }
 
 impl FindingCode {
@@ -105,6 +120,9 @@ impl FindingCode {
             FindingCode::BelowFloor => "below-floor",
             FindingCode::UnapprovedDiscount => "unapproved-discount",
             FindingCode::AlreadyLeft => "already-left",
+            FindingCode::NoInvestigation => "no-investigation",
+            FindingCode::Unnotified => "unnotified",
+            FindingCode::DelistedClient => "delisted-client",
         }
     }
 }
@@ -182,6 +200,12 @@ pub enum FindingDetail {
     UnapprovedDiscount { ratio: Decimal, below: Decimal },
     /// R11.1: a `leave` of a consultant who has already left.
     AlreadyLeft,
+    /// R13.1: a delisting with no investigation before it (`investigated_at` absent or later).
+    NoInvestigation,
+    /// R13.1: a delisting not notified to the client as of T.
+    Unnotified,
+    /// R13.2: the family is delisted (the cite is the delisting in force).
+    DelistedClient,
 }
 
 impl FindingDetail {
@@ -196,6 +220,9 @@ impl FindingDetail {
             FindingDetail::BelowFloor { .. } => FindingCode::BelowFloor,
             FindingDetail::UnapprovedDiscount { .. } => FindingCode::UnapprovedDiscount,
             FindingDetail::AlreadyLeft => FindingCode::AlreadyLeft,
+            FindingDetail::NoInvestigation => FindingCode::NoInvestigation,
+            FindingDetail::Unnotified => FindingCode::Unnotified,
+            FindingDetail::DelistedClient => FindingCode::DelistedClient,
         }
     }
 }
@@ -324,6 +351,18 @@ impl Cite {
             at: d.presented_at,
             until: None,
             channel: None,
+            slip: None,
+        }
+    }
+
+    pub fn delisting(d: &crate::model::Delisting) -> Cite {
+        Cite {
+            kind: Kind::Delisting,
+            contact: None,
+            id: d.id.clone(),
+            at: d.at,
+            until: None,
+            channel: d.channel.clone(),
             slip: None,
         }
     }
