@@ -423,6 +423,11 @@ choices! {
     YesNo { Yes = "yes", No = "no", }
 }
 
+choices! {
+    /// The class a query slip 客户属别查询单 gives the client 客户属别 (R14).
+    QueryClass { Developer = "developer", Agency = "agency", Channel = "channel", }
+}
+
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
@@ -565,6 +570,29 @@ kinds! {
         agency_signer: Option<Text>,
     }
 
+    /// An attribution query slip 客户属别查询单 (R14): the client's name, whether it was the
+    /// first call or visit, the class found, and the seven signature lines of the form.
+    Query => queries: Query {
+        stem: "queries", table: "query", prefix: "Q-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Phone,
+        client: Text,
+        first: Option<YesNo>,
+        class: Option<QueryClass>,
+        record: Option<Text>,
+        client_signature: Option<Text>,
+        consultant: Option<Text>,
+        qa: Option<Text>,
+        agency_manager: Option<Text>,
+        agency_head: Option<Text>,
+        developer_manager: Option<Text>,
+        developer_head: Option<Text>,
+        note: Option<Text>,
+    }
+
     /// A booking 认购 of a unit.
     Booking => bookings: Booking {
         stem: "bookings", table: "booking", prefix: "B-",
@@ -646,4 +674,35 @@ impl Delisting {
     pub fn carried(&self) -> bool {
         2 * u64::from(self.votes_for) > u64::from(self.leaders)
     }
+}
+
+impl Query {
+    /// A signature line of the form by its column name (`None` for any other name).
+    pub fn signature(&self, line: &str) -> Option<&Text> {
+        match line {
+            "client_signature" => self.client_signature.as_ref(),
+            "consultant" => self.consultant.as_ref(),
+            "qa" => self.qa.as_ref(),
+            "agency_manager" => self.agency_manager.as_ref(),
+            "agency_head" => self.agency_head.as_ref(),
+            "developer_manager" => self.developer_manager.as_ref(),
+            "developer_head" => self.developer_head.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// R14.1: the lines of `required` left empty, in the order given.
+    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
+        (required.iter())
+            .filter(|line| self.signature(line).is_none())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// R14 / R15 name key (RULES-R10.md §1.2): NFKC, then every whitespace character removed
+/// (U+3000 included), so 「张 伟」 and 「张伟」 (or full-width letters) compare equal.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().filter(|c| !c.is_whitespace()).collect()
 }

@@ -25,7 +25,7 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         .iter()
         .map(|&i| super::replay::json_value(&verdicts[i], style))
         .collect();
-    let v = json!({
+    let mut v = json!({
         "phone": s.phone.to_string(),
         "as_of": rfc3339(s.as_of, tz),
         "family": s.family.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
@@ -39,6 +39,10 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         "findings": findings,
         "timeline": timeline,
     });
+    if let Some(q) = &s.booking.query {
+        // R14.3: the query slip used for the buyer's name (only when there is one)
+        v["query"] = json!(q);
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 
@@ -126,6 +130,13 @@ pub fn text(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         p("首访置业顾问", "first-visit consultant"),
         s.consultant.as_deref().map_or_else(dash, str::to_string),
     ]);
+    if let Some(q) = &s.booking.query {
+        // R14.3: the query slip that confirms the buyer's name
+        t.add_row(vec![
+            p("客户属别查询单", "query slip"),
+            format!("{q} {}", p("已确认认购人姓名", "confirms the buyer's name")),
+        ]);
+    }
     let findings: Vec<String> = s
         .booking
         .findings

@@ -4,7 +4,7 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, delist, direct, family, penalty, report, staff, visit};
+use super::{booking, delist, direct, family, penalty, query, report, staff, visit};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -225,6 +225,7 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Report => report::step(reg, i),
         Kind::Slip => slip::step(reg, i),
         Kind::Discount => booking::approval(reg, i),
+        Kind::Query => query::step(reg, i),
         Kind::Booking => booking::step(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
     }

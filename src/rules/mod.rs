@@ -10,6 +10,7 @@ pub mod delist;
 pub mod direct;
 pub mod family;
 pub mod penalty;
+pub mod query;
 pub mod reference;
 pub mod registry;
 pub mod report;

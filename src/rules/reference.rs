@@ -85,6 +85,7 @@ impl<'l> Walk<'l> {
             Kind::Report,
             Kind::Slip,
             Kind::Discount,
+            Kind::Query,
             Kind::Booking,
             Kind::Violation,
         ];
@@ -288,6 +289,10 @@ impl<'l> Walk<'l> {
                     Kind::Report => Some(self.l.reports[i].client.as_str()),
                     Kind::Contact => self.l.contacts[i].client.as_deref(),
                     Kind::Direct => self.l.directs[i].client.as_deref(),
+                    // R14.4: a complete query slip's client
+                    Kind::Query if self.unsigned(&self.l.queries[i]).is_empty() => {
+                        Some(self.l.queries[i].client.as_str())
+                    }
                     _ => None,
                 };
                 if let Some(n) = name
@@ -342,6 +347,7 @@ impl<'l> Walk<'l> {
             Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
             Kind::Staff => self.staff(pos, i),
             Kind::Delisting => self.delisting(pos, i),
+            Kind::Query => self.query(pos, i),
             Kind::Relation => {
                 let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
                 v.phone = Some(self.l.relations[i].phone);
@@ -674,8 +680,132 @@ impl<'l> Walk<'l> {
     /// R7 and R13.2: a booking's owner and findings, judged with everything before `pos`; a
     /// booking of a delisted family is an error.
     fn booking(&self, pos: usize, b: &Booked) -> Verdict {
-        let v = self.booking_r7(pos, b);
+        let mut v = self.booking_r7(pos, b);
+        // R14.3: the latest complete, non-voided query of the family as of T for the buyer's
+        // name (NFKC, no whitespace) clears name-mismatch; its class against the owner
+        let family = self.family(b.phone, self.order.len());
+        let key = |n: &str| -> String {
+            use unicode_normalization::UnicodeNormalization;
+            n.nfkc().filter(|c| !c.is_whitespace()).collect()
+        };
+        let query = b.buyer.and_then(|buyer| {
+            (self.l.queries.iter().enumerate())
+                .filter(|(_, q)| q.at <= self.as_of && !self.voided.contains(q.id.as_str()))
+                .filter(|(_, q)| family.contains(&q.phone) && self.unsigned(q).is_empty())
+                .filter(|(_, q)| key(&q.client) == key(buyer))
+                .max_by_key(|(i, q)| (q.at, *i))
+                .map(|(_, q)| q)
+        });
+        if let Some(q) = query {
+            v.findings
+                .retain(|f| !matches!(f.detail, FindingDetail::NameMismatch { .. }));
+            v.query = Some(q.id.clone());
+            let class = q.class.map(|c| match c {
+                QueryClass::Developer => Code::Developer,
+                QueryClass::Agency => Code::Agency,
+                QueryClass::Channel => Code::Channel,
+            });
+            if let Some(c) = class
+                && c != v.code
+            {
+                let detail = FindingDetail::QueryClassDiffers {
+                    query: q.id.clone(),
+                    class: q.class.expect("a class"),
+                };
+                v.findings.push(Finding::warning(detail, "R14.3"));
+            }
+        }
         self.delisted_client_finding(v, b.phone, pos, b.at, true)
+    }
+
+    /// R14.1: the lines of `[query] required` a query slip leaves empty.
+    fn unsigned(&self, q: &Query) -> Vec<Text> {
+        (self.cfg.query_required.iter())
+            .filter(|line| {
+                let signed = match line.as_str() {
+                    "client_signature" => &q.client_signature,
+                    "consultant" => &q.consultant,
+                    "qa" => &q.qa,
+                    "agency_manager" => &q.agency_manager,
+                    "agency_head" => &q.agency_head,
+                    "developer_manager" => &q.developer_manager,
+                    "developer_head" => &q.developer_head,
+                    _ => &None,
+                };
+                signed.is_none()
+            })
+            .map(|line| Text::from(line.as_str()))
+            .collect()
+    }
+
+    /// Whether the family has any earlier report, contact, direct slip or complete query.
+    fn known(&self, family: &[Phone], pos: usize) -> bool {
+        [Kind::Report, Kind::Contact, Kind::Direct]
+            .into_iter()
+            .any(|k| !self.earlier(k, family, pos).is_empty())
+            || (self.earlier(Kind::Query, family, pos).into_iter())
+                .any(|j| self.unsigned(&self.l.queries[self.order[j].1]).is_empty())
+    }
+
+    /// R14.2: the owner `check` would compute at `t` with the records before `pos`.
+    fn owner_at(&self, pos: usize, phone: Phone, t: Time) -> Option<Code> {
+        let family = self.family(phone, pos);
+        let input = Booked {
+            id: "",
+            index: usize::MAX,
+            at: t,
+            phone,
+            unit: None,
+            buyer: None,
+            price: None,
+            consultant: None,
+            discount: None,
+        };
+        match self.booking(pos, &input).code {
+            Code::Agency if !self.report_holds(&family, pos, t).is_empty() => Some(Code::Channel),
+            Code::Agency if !self.known(&family, pos) => None,
+            code => Some(code),
+        }
+    }
+
+    /// R14.1 / R14.2: `complete` or `incomplete`; `first-contradicted` against the family's
+    /// contacts before it (evaluation order), `class-differs` against the owner at its time.
+    fn query(&self, pos: usize, i: usize) -> Verdict {
+        let q = &self.l.queries[i];
+        let family = self.family(q.phone, pos);
+        let mut v = Verdict::new(Kind::Query, i, &q.id, q.at, Code::Complete, "R14.1");
+        v.phone = Some(q.phone);
+        let lines = self.unsigned(q);
+        if !lines.is_empty() {
+            v.code = Code::Incomplete;
+            v.detail = Detail::Unsigned { lines };
+        }
+        let contacted = !self.contacts(&family, pos).is_empty();
+        match q.first {
+            Some(YesNo::Yes) if contacted => v.findings.push(Finding::warning(
+                FindingDetail::FirstContradicted { first: true },
+                "R14.2",
+            )),
+            Some(YesNo::No) if !contacted => v.findings.push(Finding::warning(
+                FindingDetail::FirstContradicted { first: false },
+                "R14.2",
+            )),
+            _ => {}
+        }
+        if let Some(class) = q.class {
+            let named = match class {
+                QueryClass::Developer => Code::Developer,
+                QueryClass::Agency => Code::Agency,
+                QueryClass::Channel => Code::Channel,
+            };
+            if let Some(owner) = self.owner_at(pos, q.phone, q.at)
+                && owner != named
+            {
+                let detail = FindingDetail::ClassDiffers { class, owner };
+                v.findings.push(Finding::warning(detail, "R14.2"));
+            }
+        }
+        v
     }
 
     /// R7: a booking's owner and findings, judged with everything before `pos`.
@@ -843,9 +973,7 @@ impl<'l> Walk<'l> {
             timeline: vec![],
         };
         if s.owner == Some(Code::Agency) {
-            let known = [Kind::Report, Kind::Contact, Kind::Direct]
-                .into_iter()
-                .any(|k| !self.earlier(k, &family, end).is_empty());
+            let known = self.known(&family, end);
             if let Some((r, until)) = self.report_holds(&family, end, t).into_iter().next() {
                 s.owner = Some(Code::Channel);
                 s.rule = "R2.4";
@@ -1261,7 +1389,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..25, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..27, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1277,12 +1405,13 @@ mod properties {
     /// direct slips (complete or not, for another name or unit), relations (joining families at
     /// any time, after reports too), cutting and other violations, discount approvals, bookings
     /// at three prices naming an approval or not, staff leaving and joining, delistings and
-    /// relistings of clients and channels, and voids of earlier records (voids too).
+    /// relistings of clients and channels, query slips (complete or not), and voids of earlier records (voids too).
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 25] = [
+        const KINDS: [u8; 27] = [
             0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
+            16, 16,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1443,6 +1572,26 @@ mod properties {
                         cells.push(("notified_at", "2026-04-15 00:00"));
                     }
                     l.row(crate::model::Kind::Delisting, &cells)
+                }
+                // a query slip (R14) for the booked names, complete or not, first or not, of
+                // each class
+                16 => {
+                    let phone_text = ph.0.to_string();
+                    let client = ["李娜", "李 娜", "张伟", "ＬＩ"][usize::from(x)];
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("phone", phone_text.as_str()),
+                        ("client", client),
+                        ("first", if slot0 % 2 == 0 { "yes" } else { "no" }),
+                        ("class", ["developer", "agency", "channel"][c]),
+                    ];
+                    for line in crate::model::QUERY_SIGNATURES {
+                        if line != "developer_head" || slot0 % 3 != 0 {
+                            cells.push((line, "签"));
+                        }
+                    }
+                    l.row(crate::model::Kind::Query, &cells)
                 }
                 // a void of an earlier record (its id), a void among them
                 13 if n > 0 => {

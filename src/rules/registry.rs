@@ -64,6 +64,8 @@ pub struct Registry<'l> {
     pub staffing: super::staff::Staffing,
     /// R13: the carried delistings as of the as-of time (a fact across families).
     pub delistings: super::delist::Delistings,
+    /// R14.3: the complete query slips as of the as-of time, by family as of then.
+    pub queries: super::query::Queries,
 }
 
 impl<'l> Registry<'l> {
@@ -90,6 +92,7 @@ impl<'l> Registry<'l> {
             .map(|d| (d.id.as_str(), d))
             .collect();
         let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
+        let queries = super::query::Queries::of(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -103,6 +106,7 @@ impl<'l> Registry<'l> {
             discounts,
             staffing: Default::default(),
             delistings,
+            queries,
         }
     }
 

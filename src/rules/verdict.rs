@@ -1,7 +1,9 @@
 //! What the rules say about a record: a verdict code, the rule it cites, the evidence it relied
 //! on and its findings. Codes are the contract of RULES.md section 4; wording lives in `render`.
 
-use crate::model::{Contact, ContactKind, Direct, Kind, Phone, Report, Text, Time, Violation};
+use crate::model::{
+    Contact, ContactKind, Direct, Kind, Phone, QueryClass, Report, Text, Time, Violation,
+};
 use rust_decimal::Decimal;
 
 /// A verdict code (RULES.md section 4). `as_str` is the machine spelling.
@@ -49,6 +51,8 @@ pub enum Code {
     NotDelisted,
     /// R13.3: a report or channel visit of a delisted channel (R2.0a, R4.1a).
     ChannelDelisted,
+    // R14 query slips 客户属别查询单 (plus Incomplete)
+    Complete,
 }
 
 impl Code {
@@ -87,6 +91,7 @@ impl Code {
             Code::Relisted => "relisted",
             Code::NotDelisted => "not-delisted",
             Code::ChannelDelisted => "channel-delisted",
+            Code::Complete => "complete",
         }
     }
 }
@@ -106,6 +111,9 @@ pub enum FindingCode {
     NoInvestigation,
     Unnotified,
     DelistedClient,
+    FirstContradicted,
+    ClassDiffers,
+    QueryClassDiffers,
 }
 
 impl FindingCode {
@@ -123,6 +131,9 @@ impl FindingCode {
             FindingCode::NoInvestigation => "no-investigation",
             FindingCode::Unnotified => "unnotified",
             FindingCode::DelistedClient => "delisted-client",
+            FindingCode::FirstContradicted => "first-contradicted",
+            FindingCode::ClassDiffers => "class-differs",
+            FindingCode::QueryClassDiffers => "query-class-differs",
         }
     }
 }
@@ -206,6 +217,13 @@ pub enum FindingDetail {
     Unnotified,
     /// R13.2: the family is delisted (the cite is the delisting in force).
     DelistedClient,
+    /// R14.2: the query says first (`yes`) though the family had a contact before it, or not
+    /// first (`no`) though it had none.
+    FirstContradicted { first: bool },
+    /// R14.2: the query's class against the owner `check` would compute at its time.
+    ClassDiffers { class: QueryClass, owner: Code },
+    /// R14.3: the class of the query the booking relies on differs from the booking's owner.
+    QueryClassDiffers { query: Text, class: QueryClass },
 }
 
 impl FindingDetail {
@@ -223,7 +241,19 @@ impl FindingDetail {
             FindingDetail::NoInvestigation => FindingCode::NoInvestigation,
             FindingDetail::Unnotified => FindingCode::Unnotified,
             FindingDetail::DelistedClient => FindingCode::DelistedClient,
+            FindingDetail::FirstContradicted { .. } => FindingCode::FirstContradicted,
+            FindingDetail::ClassDiffers { .. } => FindingCode::ClassDiffers,
+            FindingDetail::QueryClassDiffers { .. } => FindingCode::QueryClassDiffers,
         }
+    }
+}
+
+/// R14: the owner code a query slip's class names.
+pub fn class_code(class: QueryClass) -> Code {
+    match class {
+        QueryClass::Developer => Code::Developer,
+        QueryClass::Agency => Code::Agency,
+        QueryClass::Channel => Code::Channel,
     }
 }
 
@@ -302,6 +332,8 @@ pub enum Detail {
     Pending { missing: Vec<Text> },
     /// R6.1: the empty fields of the direct slip.
     Incomplete { fields: Vec<DirectField> },
+    /// R14.1: the required signature lines of a query slip left empty.
+    Unsigned { lines: Vec<Text> },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
@@ -405,6 +437,8 @@ pub struct Verdict {
     pub until: Option<Time>,
     /// The facts of a fault for the message: roles out of order, missing fields …
     pub detail: Detail,
+    /// R14.3: for a booking, the complete query slip that confirmed its buyer's name.
+    pub query: Option<Text>,
 }
 
 impl Verdict {
@@ -433,6 +467,7 @@ impl Verdict {
             cite: None,
             until: None,
             detail: Detail::None,
+            query: None,
         }
     }
 
