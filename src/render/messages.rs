@@ -14,12 +14,14 @@ pub enum Lang {
     En,
 }
 
-/// How human output is written: language, zone, whether phones are shown whole.
+/// How human output is written: language, zone, whether phones are shown whole, and the phones
+/// sealed (R13.2 封存: shown as 已封存 even with `--reveal`; sorted).
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub lang: Lang,
     pub tz: FixedOffset,
     pub reveal: bool,
+    pub sealed: &'static [Phone],
 }
 
 impl Style {
@@ -32,8 +34,11 @@ impl Style {
         if self.zh() { zh } else { en }
     }
 
-    /// `138****5678` unless `--reveal`.
+    /// `138****5678` unless `--reveal`; `已封存` for a sealed phone (R13.2), even with `--reveal`.
     pub fn phone(&self, p: Phone) -> String {
+        if self.sealed.binary_search(&p).is_ok() {
+            return self.pick("已封存", "sealed").to_string();
+        }
         let s = p.to_string();
         if self.reveal {
             s

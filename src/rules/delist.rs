@@ -109,6 +109,21 @@ pub fn client_finding(reg: &Registry, p: Phone, t: Time, error: bool) -> Option<
     Some(f.cite(Cite::delisting(d)))
 }
 
+/// R13.2 sealing 封存: every phone of the families delisted as of T (families as the registry
+/// knows them), sorted; none when `[delisting] seal = false`.
+pub fn sealed_phones(reg: &Registry) -> Vec<Phone> {
+    if !reg.config.delisting_seal {
+        return vec![];
+    }
+    let mut out: Vec<Phone> = (reg.delistings.phones.keys())
+        .filter(|&&p| client_delisting(reg, p, reg.as_of).is_some())
+        .flat_map(|&p| reg.families.members(p).to_vec())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// R13.1: a decision's verdict. `delist`: `delisted` with a strict majority, else
 /// `not-carried`. `relist`: `not-carried`, `not-delisted` (its target is not delisted at its
 /// time), `relisted`, tried in that order. A `delist` row is `no-investigation` when
