@@ -90,6 +90,7 @@ impl Settings {
             lang: self.lang,
             tz: self.zone,
             reveal: self.reveal,
+            sealed: &[],
         }
     }
 }

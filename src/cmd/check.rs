@@ -50,7 +50,15 @@ pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
     let s = rules::check::client_status(&e, phone, &prospect);
     let counter = rules::check::counter(&e, &s, &prospect);
     match settings.format {
-        Format::Table => say!("{}", render::check::text(&s, &counter, &e.verdicts, &style))?,
+        Format::Table => {
+            // R13.2: a delisted family's phones are sealed in human output
+            let sealed = rules::delist::sealed_phones(&e.registry);
+            let style = render::Style {
+                sealed: Box::leak(sealed.into_boxed_slice()),
+                ..style
+            };
+            say!("{}", render::check::text(&s, &counter, &e.verdicts, &style))?
+        }
         Format::Json => say!("{}", render::check::json(&s, &e.verdicts, &style))?,
         Format::Csv => render::check::csv(&s, &style, &mut std::io::stdout().lock())?,
     }

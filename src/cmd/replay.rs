@@ -17,7 +17,15 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
     let style = s.style();
     let e = rules::evaluate(ledger, s.as_of);
     match s.format {
-        Format::Table => say!("{}", render::replay::table_text(&e.verdicts, &style))?,
+        Format::Table => {
+            // R13.2: delisted families' phones are sealed in human output
+            let sealed = rules::delist::sealed_phones(&e.registry);
+            let style = render::Style {
+                sealed: Box::leak(sealed.into_boxed_slice()),
+                ..style
+            };
+            say!("{}", render::replay::table_text(&e.verdicts, &style))?
+        }
         Format::Json => say!("{}", render::replay::json(&e.verdicts, &style))?,
         Format::Csv => render::replay::csv(&e.verdicts, &style, &mut std::io::stdout().lock())?,
     }

@@ -19,6 +19,7 @@ pub fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     errors.append(&mut ids.duplicates(l));
     errors.append(&mut channels);
     errors.append(&mut void_links(l, |id| ids.contains(l, id)));
+    errors.append(&mut delisting_rows(l));
     let zone_without_fee = l.config.unit_agency_fee.is_zero()
         && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
     if zone_without_fee {
@@ -133,6 +134,11 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
     for v in &l.violations {
         channel(&v.channel, &v.src);
     }
+    for d in &l.delistings {
+        if let Some(c) = &d.channel {
+            channel(c, &d.src);
+        }
+    }
     for c in &l.contacts {
         if let Some(ch) = &c.channel {
             channel(ch, &c.src);
@@ -168,6 +174,44 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
                 b.src.line,
                 ErrorKind::UnknownDiscount(d.to_string()),
             ));
+        }
+    }
+    errors
+}
+
+/// RULES-R10.md §1.2 delistings: exactly one of phone/channel; `leaders` ≥ 1 and `votes_for` ≤
+/// `leaders`; a `delist` states one of the four grounds as its `reason`.
+fn delisting_rows(l: &Ledger) -> Vec<LedgerError> {
+    let mut errors = vec![];
+    for d in &l.delistings {
+        let mut fail = |what: String| {
+            errors.push(LedgerError::at(
+                d.src.file(),
+                d.src.line,
+                ErrorKind::Row(what),
+            ));
+        };
+        if d.phone.is_some() == d.channel.is_some() {
+            fail("a delisting names exactly one of 「phone」 and 「channel」".into());
+        }
+        if d.leaders == 0 {
+            fail("「leaders」 must be at least 1".into());
+        }
+        if d.votes_for > d.leaders {
+            fail(format!(
+                "「votes_for」 {} is more than 「leaders」 {}",
+                d.votes_for, d.leaders
+            ));
+        }
+        if d.action() == DelistAction::Delist {
+            match d.reason.as_deref() {
+                None => fail("a delisting needs a 「reason」".into()),
+                Some(r) if DelistReason::CHOICES.iter().all(|(w, _)| *w != r) => fail(format!(
+                    "「{r}」 is not one of {} [reason]",
+                    DelistReason::NAMES.join(", ")
+                )),
+                Some(_) => {}
+            }
         }
     }
     errors
@@ -261,5 +305,70 @@ mod tests {
         );
         assert!(["C1", "X", "R2"].iter().all(|id| ids.contains(&l, id)));
         assert!(!ids.contains(&l, "R1") && !ids.contains(&l, "x"));
+    }
+
+    #[test]
+    fn a_delisting_row_is_checked_across_its_cells() {
+        use crate::model::Kind;
+        use crate::rules::testkit::Lb;
+        let row = |cells: &[(&str, &str)]| {
+            let mut all = vec![("id", "DL1"), ("at", "2026-05-01 10:00")];
+            all.extend_from_slice(cells);
+            let l = Lb::new().row(Kind::Delisting, &all).l;
+            let said: Vec<String> = delisting_rows(&l).iter().map(|e| e.to_string()).collect();
+            said
+        };
+        let ok = [
+            ("phone", "13700000003"),
+            ("votes_for", "4"),
+            ("leaders", "7"),
+        ];
+        assert_eq!(row(&[ok[0], ok[1], ok[2], ("reason", "attack")]), [""; 0]);
+        assert_eq!(
+            row(&[ok[1], ok[2], ("reason", "credit")]),
+            ["delistings.csv:2: a delisting names exactly one of 「phone」 and 「channel」"]
+        );
+        assert_eq!(
+            row(&[
+                ok[0],
+                ("channel", "链家"),
+                ok[1],
+                ok[2],
+                ("reason", "credit")
+            ])
+            .len(),
+            1
+        );
+        assert_eq!(
+            row(&[ok[0], ("votes_for", "8"), ok[2], ("reason", "credit")]),
+            ["delistings.csv:2: 「votes_for」 8 is more than 「leaders」 7"]
+        );
+        assert_eq!(
+            row(&[
+                ok[0],
+                ("votes_for", "0"),
+                ("leaders", "0"),
+                ("reason", "credit")
+            ]),
+            ["delistings.csv:2: 「leaders」 must be at least 1"]
+        );
+        assert_eq!(
+            row(&[ok[0], ok[1], ok[2]]),
+            ["delistings.csv:2: a delisting needs a 「reason」"]
+        );
+        assert_eq!(
+            row(&[ok[0], ok[1], ok[2], ("reason", "rude")]),
+            [
+                "delistings.csv:2: 「rude」 is not one of credit, brand_misuse, attack, breach [reason]"
+            ]
+        );
+        let relist = [
+            ok[0],
+            ok[1],
+            ok[2],
+            ("action", "relist"),
+            ("reason", "异议已解决"),
+        ];
+        assert_eq!(row(&relist), [""; 0], "a relisting's reason is free text");
     }
 }

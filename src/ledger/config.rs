@@ -34,6 +34,38 @@ struct RawConfig {
     reserved: RawReserved,
     #[serde(default)]
     audit: RawAudit,
+    #[serde(default)]
+    query: RawQuery,
+    #[serde(default)]
+    delisting: RawDelisting,
+}
+
+/// R14 `[query]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawQuery {
+    required: Vec<String>,
+}
+
+impl Default for RawQuery {
+    fn default() -> Self {
+        RawQuery {
+            required: crate::model::QUERY_SIGNATURES.map(String::from).to_vec(),
+        }
+    }
+}
+
+/// R13 `[delisting]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawDelisting {
+    seal: bool,
+}
+
+impl Default for RawDelisting {
+    fn default() -> Self {
+        RawDelisting { seal: true }
+    }
 }
 
 #[derive(Deserialize)]
@@ -214,6 +246,15 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             c.fail("slip", format!("role 「{role}」 is not in slip.roles"));
         }
     }
+    for line in &raw.query.required {
+        if !crate::model::QUERY_SIGNATURES.contains(&line.as_str()) {
+            let known = crate::model::QUERY_SIGNATURES.join(", ");
+            c.fail(
+                "query.required",
+                format!("「{line}」 is not a signature line of a query slip ({known})"),
+            );
+        }
+    }
     let developer_rate = c.rate("fees.developer_rate", &raw.fees.developer_rate);
     let agency_rate = c.rate("fees.agency_rate", &raw.fees.agency_rate);
     let channel_rate = match &raw.fees.channel_rate {
@@ -269,6 +310,8 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         channels,
         reserved_units: raw.reserved.units,
         max_entry_delay_hours: raw.audit.max_entry_delay_hours,
+        query_required: raw.query.required,
+        delisting_seal: raw.delisting.seal,
     })
 }
 
@@ -361,5 +404,22 @@ agency_rate = "1.8%"
         assert_eq!(errs[0].line, 10, "{}", errs[0]);
         let errs = parse_config("[project]\nname = ").unwrap_err();
         assert_eq!(errs[0].line, 2, "{}", errs[0]);
+    }
+
+    #[test]
+    fn query_lines_and_sealing_default_to_the_form_and_on() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert_eq!(c.query_required, crate::model::QUERY_SIGNATURES);
+        assert!(c.delisting_seal);
+        let text = format!("{MINIMAL}[query]\nrequired = [\"qa\"]\n[delisting]\nseal = false\n");
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.query_required, ["qa"]);
+        assert!(!c.delisting_seal);
+        let bad = format!("{MINIMAL}[query]\nrequired = [\"boss\"]\n");
+        let errors = parse_config(&bad).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("query.required: 「boss」"),
+            "{errors:?}"
+        );
     }
 }

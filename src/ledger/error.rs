@@ -46,6 +46,9 @@ pub enum ErrorKind {
     ZeroListPrice,
     #[error("{0}")]
     Config(String),
+    /// A rule across the cells of one row (R13's delistings, RULES-R10.md §1.2).
+    #[error("{0}")]
+    Row(String),
     #[error("cannot read: {0}")]
     Unreadable(String),
 }

@@ -242,16 +242,26 @@ mod values {
         }
     }
 
-    /// A count of people: 1 to `MAX_COUNT`.
+    /// A count (votes, leaders): 0 to `MAX_COUNT`.
     impl Value for u32 {
         const TYPE: ColumnType = ColumnType::Count;
         fn parse(s: &str, _: &Config) -> Result<Self, FieldError> {
             match parse_u32(s)? {
-                0 => Err(FieldError::Zero(s.trim().to_string())),
                 n if n > MAX_COUNT => {
                     Err(FieldError::CountTooLarge(s.trim().to_string(), MAX_COUNT))
                 }
                 n => Ok(n),
+            }
+        }
+    }
+
+    /// A count of people (R8 `persons`): 1 to `MAX_COUNT`; 0 is an error, not a penalty of 0.
+    impl Value for crate::model::Persons {
+        const TYPE: ColumnType = ColumnType::Count;
+        fn parse(s: &str, config: &Config) -> Result<Self, FieldError> {
+            match u32::parse(s, config)? {
+                0 => Err(FieldError::Zero(s.trim().to_string())),
+                n => Ok(crate::model::Persons(n)),
             }
         }
     }

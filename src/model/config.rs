@@ -62,7 +62,23 @@ pub struct Config {
     pub channels: Vec<Channel>,
     pub reserved_units: Vec<String>,
     pub max_entry_delay_hours: u32,
+    /// R14 `[query] required`: the signature lines a complete query slip has filled (columns of
+    /// `queries`; default all seven of the form, seed l359–l365).
+    pub query_required: Vec<String>,
+    /// R13 `[delisting] seal`: human output hides a delisted client's name and phones.
+    pub delisting_seal: bool,
 }
+
+/// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.
+pub const QUERY_SIGNATURES: [&str; 7] = [
+    "client_signature",
+    "consultant",
+    "qa",
+    "agency_manager",
+    "agency_head",
+    "developer_manager",
+    "developer_head",
+];
 
 impl Config {
     pub fn channel(&self, name: &str) -> Option<&Channel> {

@@ -332,6 +332,10 @@ macro_rules! kinds {
     };
 }
 
+/// How many people a penalty counts (R8 `persons`, 人次): at least one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Persons(pub u32);
+
 /// A slip role (签字角色), one of `attrib.toml`'s `[slip] roles`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role(pub Text);
@@ -429,6 +433,39 @@ choices! {
     StaffEvent { Join = "join" | "入职", Leave = "leave" | "离职", }
 }
 
+choices! {
+    /// A delisting decision 摘牌 or its reversal 恢复 (R13).
+    DelistAction { Delist = "delist" | "摘牌", Relist = "relist" | "恢复", }
+}
+
+choices! {
+    /// The four grounds of a delisting 客户摘牌范围 (R13, seed l256).
+    DelistReason {
+        /// 资信恶化 the client's credit has deteriorated.
+        Credit = "credit" | "资信恶化",
+        /// 未经授权使用公司名称、品牌 unauthorized use of the company's name or brand.
+        BrandMisuse = "brand_misuse" | "未经授权使用",
+        /// 恶意攻击或造谣 malicious attacks or rumours.
+        Attack = "attack" | "恶意攻击",
+        /// 违约或其他严重不良行为 breach or other serious misconduct.
+        Breach = "breach" | "违约",
+    }
+}
+
+choices! {
+    /// A yes/no field (RULES-R10.md §1.2).
+    YesNo { Yes = "yes" | "是", No = "no" | "否", }
+}
+
+choices! {
+    /// The class a query slip 客户属别查询单 gives the client 客户属别 (R14).
+    QueryClass {
+        Developer = "developer" | "甲方",
+        Agency = "agency" | "乙方",
+        Channel = "channel" | "渠道",
+    }
+}
+
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
@@ -464,6 +501,28 @@ kinds! {
         at: Time,
         consultant: Text,
         event: StaffEvent,
+        note: Option<Text>,
+    }
+
+    /// A delisting 客户摘牌 of a client (a phone) or a channel by the leadership, or its
+    /// reversal (R13). Exactly one of `phone`/`channel` is filled; `reason` is one of the four
+    /// grounds (`DelistReason`) for a `delist` and free text for a `relist` (checked across the
+    /// row in `ledger::checks`).
+    Delisting => delistings: Delisting {
+        stem: "delistings", table: "delisting", zh: "客户摘牌", prefix: "DL-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Option<Phone>,
+        channel: Option<Text>,
+        votes_for: u32,
+        leaders: u32,
+        action: Option<DelistAction>,
+        reason: Option<Text>,
+        investigated_at: Option<Time>,
+        notified_at: Option<Time>,
+        by: Option<Text>,
         note: Option<Text>,
     }
 
@@ -549,6 +608,29 @@ kinds! {
         agency_signer: Option<Text>,
     }
 
+    /// An attribution query slip 客户属别查询单 (R14): the client's name, whether it was the
+    /// first call or visit, the class found, and the seven signature lines of the form.
+    Query => queries: Query {
+        stem: "queries", table: "query", zh: "客户属别查询单", prefix: "Q-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Phone,
+        client: Text,
+        first: Option<YesNo>,
+        class: Option<QueryClass>,
+        record: Option<Text>,
+        client_signature: Option<Text>,
+        consultant: Option<Text>,
+        qa: Option<Text>,
+        agency_manager: Option<Text>,
+        agency_head: Option<Text>,
+        developer_manager: Option<Text>,
+        developer_head: Option<Text>,
+        note: Option<Text>,
+    }
+
     /// A booking 认购 of a unit.
     Booking => bookings: Booking {
         stem: "bookings", table: "booking", zh: "认购", prefix: "B-",
@@ -579,7 +661,7 @@ kinds! {
         kind: ViolationKind,
         channel: Text,
         broker: Option<Text>,
-        persons: Option<u32>,
+        persons: Option<Persons>,
         phone: Option<Phone>,
         damages: Option<Decimal>,
         evidence: Option<Text>,
@@ -626,4 +708,48 @@ impl Ledger {
     pub fn rows(&self) -> usize {
         Kind::ALL.iter().map(|&k| self.count(k)).sum()
     }
+}
+
+impl Delisting {
+    /// The row's action: `delist` unless it says `relist`.
+    pub fn action(&self) -> DelistAction {
+        self.action.unwrap_or(DelistAction::Delist)
+    }
+
+    /// R13.1: the decision carries with strictly more than half of the leaders (2 × votes_for >
+    /// leaders, seed l266).
+    pub fn carried(&self) -> bool {
+        2 * u64::from(self.votes_for) > u64::from(self.leaders)
+    }
+}
+
+impl Query {
+    /// A signature line of the form by its column name (`None` for any other name).
+    pub fn signature(&self, line: &str) -> Option<&Text> {
+        match line {
+            "client_signature" => self.client_signature.as_ref(),
+            "consultant" => self.consultant.as_ref(),
+            "qa" => self.qa.as_ref(),
+            "agency_manager" => self.agency_manager.as_ref(),
+            "agency_head" => self.agency_head.as_ref(),
+            "developer_manager" => self.developer_manager.as_ref(),
+            "developer_head" => self.developer_head.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// R14.1: the lines of `required` left empty, in the order given.
+    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
+        (required.iter())
+            .filter(|line| self.signature(line).is_none())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// R14 / R15 name key (RULES-R10.md §1.2): NFKC, then every whitespace character removed
+/// (U+3000 included), so 「张 伟」 and 「张伟」 (or full-width letters) compare equal.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().filter(|c| !c.is_whitespace()).collect()
 }

@@ -27,7 +27,7 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         .iter()
         .map(|&i| super::replay::json_value(&verdicts[i], style))
         .collect();
-    let v = json!({
+    let mut v = json!({
         "phone": s.phone.to_string(),
         "as_of": rfc3339(s.as_of, tz),
         "family": s.family.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
@@ -42,6 +42,10 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         "approval": s.approval,
         "timeline": timeline,
     });
+    if let Some(q) = &s.booking.query {
+        // R14.3: the query slip used for the buyer's name (only when there is one)
+        v["query"] = json!(q);
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 
@@ -276,6 +280,17 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         "{}{names}{phones}{consultant}",
         p("家庭: ", "family: ")
     ));
+    if let Some(q) = &s.booking.query {
+        // R14.3: the query slip that confirms the buyer's name
+        out.push(format!(
+            "{}{q} {}",
+            p("《客户属别查询单》: ", "query slip: "),
+            p(
+                "已确认认购人姓名 (R14.3)",
+                "confirms the buyer's name (R14.3)"
+            )
+        ));
+    }
     if let Some((a, ratio)) = &c.approval {
         let ratio = ratio.map(|r| match style.lang {
             super::Lang::Zh => format!(" {}", super::messages::zhe(r)),

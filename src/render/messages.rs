@@ -3,7 +3,7 @@
 
 use crate::model::{ContactKind, Kind, Phone, Time};
 use crate::rules::verdict::{
-    Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
+    Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict, class_code,
 };
 use chrono::{FixedOffset, Timelike};
 use rust_decimal::Decimal;
@@ -14,12 +14,14 @@ pub enum Lang {
     En,
 }
 
-/// How human output is written: language, zone, whether phones are shown whole.
+/// How human output is written: language, zone, whether phones are shown whole, and the phones
+/// sealed (R13.2 封存: shown as 已封存 even with `--reveal`; sorted).
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub lang: Lang,
     pub tz: FixedOffset,
     pub reveal: bool,
+    pub sealed: &'static [Phone],
 }
 
 impl Style {
@@ -32,8 +34,11 @@ impl Style {
         if self.zh() { zh } else { en }
     }
 
-    /// `138****5678` unless `--reveal`.
+    /// `138****5678` unless `--reveal`; `已封存` for a sealed phone (R13.2), even with `--reveal`.
     pub fn phone(&self, p: Phone) -> String {
+        if self.sealed.binary_search(&p).is_ok() {
+            return self.pick("已封存", "sealed").to_string();
+        }
         let s = p.to_string();
         if self.reveal {
             s
@@ -76,6 +81,8 @@ impl Style {
         let (zh, en) = match k {
             Kind::Report => ("报备", "report"),
             Kind::Staff => ("人员变动", "staff change"),
+            Kind::Delisting => ("客户摘牌", "delisting"),
+            Kind::Query => ("客户属别查询单", "query slip"),
             Kind::Contact => ("来电来访", "contact"),
             Kind::Slip => ("带客确认单", "slip"),
             Kind::Direct => ("甲方确认单", "direct slip"),
@@ -122,6 +129,12 @@ impl Style {
             Code::Approved => "已审批",
             Code::Unsigned => "未签字",
             Code::Voided => "已作废",
+            Code::Delisted => "已摘牌",
+            Code::NotCarried => "未过半数",
+            Code::Relisted => "已恢复",
+            Code::NotDelisted => "未摘牌",
+            Code::ChannelDelisted => "渠道已摘牌",
+            Code::Complete => "签字齐全",
         }
     }
 
@@ -313,13 +326,72 @@ impl Style {
             (Code::Voided, _) => self
                 .pick("已作废, 不参与判定", "voided: ignored everywhere")
                 .into(),
+            (Code::Delisted, _) => self
+                .pick(
+                    "摘牌: 超过半数领导同意",
+                    "delisted: carried by a strict majority of the leaders",
+                )
+                .into(),
+            (Code::NotCarried, _) => self
+                .pick(
+                    "未超过半数领导同意, 不生效",
+                    "not carried: no strict majority of the leaders, no effect",
+                )
+                .into(),
+            (Code::Relisted, _) => self
+                .pick(
+                    "恢复: 超过半数领导同意撤销摘牌",
+                    "relisted: the delisting is reversed by a strict majority",
+                )
+                .into(),
+            (Code::NotDelisted, _) => self
+                .pick(
+                    "对象当时未被摘牌, 无需恢复",
+                    "not delisted at the time: nothing to reverse",
+                )
+                .into(),
+            (Code::ChannelDelisted, _) if zh => {
+                format!("渠道已摘牌 ({}): 暂停合作, 不予受理", c())
+            }
+            (Code::Complete, _) => self
+                .pick(
+                    "查询单签字齐全: 确认客户姓名",
+                    "complete: every required line signed, the client's name is confirmed",
+                )
+                .into(),
+            (Code::ChannelDelisted, _) => {
+                format!("channel delisted ({}): cooperation suspended, refused", c())
+            }
         }
+    }
+
+    /// R14's signature lines of a query slip (客户属别查询单).
+    fn query_line(&self, line: &str) -> String {
+        if !self.zh() {
+            return line.to_string();
+        }
+        match line {
+            "client_signature" => "客户签字确认",
+            "consultant" => "置业顾问签字",
+            "qa" => "乙方品管助理签字",
+            "agency_manager" => "乙方销售经理签字",
+            "agency_head" => "乙方项目负责人签字",
+            "developer_manager" => "甲方销售经理签字",
+            "developer_head" => "甲方项目负责人签字",
+            other => other,
+        }
+        .to_string()
     }
 
     /// R5's and R6's faults: which roles, signers or fields.
     fn fault(&self, d: &Detail) -> String {
         let zh = self.zh();
         match d {
+            Detail::Unsigned { lines } if zh => format!(
+                "查询单未签齐: {}",
+                self.list(lines.iter().map(|l| self.query_line(l)))
+            ),
+            Detail::Unsigned { lines } => format!("incomplete: {} not signed", lines.join(", ")),
             Detail::None => String::new(),
             Detail::OutOfOrder { early, jumped } if zh => format!(
                 "签字顺序错误: {} 先于 {} 签字",
@@ -421,6 +493,54 @@ impl Style {
             FindingDetail::UnitTaken { unit, booking, at } => {
                 format!("{unit} is taken: booked by {booking} at {}", self.time(*at))
             }
+            FindingDetail::NoInvestigation if zh => "摘牌前无初步调查核实记录".into(),
+            FindingDetail::NoInvestigation => {
+                "no investigation recorded before the delisting".into()
+            }
+            FindingDetail::Unnotified if zh => "摘牌决定尚未书面通知客户".into(),
+            FindingDetail::Unnotified => "the delisting has not been notified in writing".into(),
+            FindingDetail::DelistedClient
+                if f.severity == crate::rules::verdict::Severity::Error && zh =>
+            {
+                format!("客户已摘牌 ({cite}): 限制交易, 不得认购")
+            }
+            FindingDetail::DelistedClient
+                if f.severity == crate::rules::verdict::Severity::Error =>
+            {
+                format!("delisted client ({cite}): trading restricted, no booking")
+            }
+            FindingDetail::FirstContradicted { first: true } if zh => {
+                "查询单填「首次电访」, 但此前已有来电来访记录".into()
+            }
+            FindingDetail::FirstContradicted { first: false } if zh => {
+                "查询单填「非首次电访」, 但此前没有来电来访记录".into()
+            }
+            FindingDetail::FirstContradicted { first: true } => {
+                "the slip says first contact, but the client had a contact before".into()
+            }
+            FindingDetail::FirstContradicted { first: false } => {
+                "the slip says not the first contact, but the client had none before".into()
+            }
+            FindingDetail::ClassDiffers { class, owner } if zh => format!(
+                "查询单客户属别 {} 与当时归属 {} 不符",
+                self.code(class_code(*class)),
+                self.code(*owner)
+            ),
+            FindingDetail::ClassDiffers { class, owner } => format!(
+                "the slip's class {} differs from the owner then, {}",
+                class_code(*class).as_str(),
+                owner.as_str()
+            ),
+            FindingDetail::QueryClassDiffers { query, class } if zh => format!(
+                "查询单 {query} 的客户属别 {} 与认购归属不符 (归属不变)",
+                self.code(class_code(*class))
+            ),
+            FindingDetail::QueryClassDiffers { query, class } => format!(
+                "query slip {query} says {}, unlike the booking's owner (ownership unchanged)",
+                class_code(*class).as_str()
+            ),
+            FindingDetail::DelistedClient if zh => format!("客户已摘牌 ({cite})"),
+            FindingDetail::DelistedClient => format!("delisted client ({cite})"),
         }
     }
 

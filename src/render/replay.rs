@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 /// One JSON object per verdict (RULES.md section 5); phones whole.
 pub fn json_value(v: &Verdict, style: &Style) -> Value {
-    json!({
+    let mut out = json!({
         "id": v.id,
         "kind": v.kind.singular(),
         "at": rfc3339(v.at, style.tz),
@@ -21,7 +21,12 @@ pub fn json_value(v: &Verdict, style: &Style) -> Value {
         "cite": v.cite.as_ref().map(|c| c.id.clone()),
         "findings": v.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
         "message": style.why(v),
-    })
+    });
+    if let Some(q) = &v.query {
+        // R14.3: the query slip that confirmed a booking's buyer name (only when there is one)
+        out["query"] = json!(q);
+    }
+    out
 }
 
 pub fn json(verdicts: &[Verdict], style: &Style) -> String {

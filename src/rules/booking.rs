@@ -79,6 +79,11 @@ pub fn verdict(reg: &Registry, b: &BookingInput) -> Verdict {
     if v.code != Code::Developer {
         v.findings.extend(price_findings(reg, b));
     }
+    // R14.3: a complete query slip confirms the buyer's name
+    super::query::on_booking(reg, b, &mut v);
+    // R13.2: a delisted family's booking is refused (限制交易)
+    v.findings
+        .extend(super::delist::client_finding(reg, b.phone, b.at, true));
     v
 }
 

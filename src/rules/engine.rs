@@ -4,7 +4,7 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, direct, family, penalty, report, staff, visit};
+use super::{booking, delist, direct, family, penalty, query, report, staff, visit};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -243,11 +243,13 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
         Kind::Relation => family::step(reg, i),
         Kind::Staff => staff::verdict(reg, i),
+        Kind::Delisting => delist::verdict(reg, i),
         Kind::Direct => direct::step(reg, i),
         Kind::Contact => visit::step(reg, i),
         Kind::Report => report::step(reg, i),
         Kind::Slip => slip::step(reg, i),
         Kind::Discount => booking::approval(reg, i),
+        Kind::Query => query::step(reg, i),
         Kind::Booking => booking::step(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
     }

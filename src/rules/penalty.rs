@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 ///
 /// `persons` defaults to 1.
 pub fn fine(cfg: &Config, v: &Violation) -> Decimal {
-    let persons = Decimal::from(v.persons.unwrap_or(1));
+    let persons = Decimal::from(v.persons.map_or(1, |p| p.0));
     match v.kind {
         ViolationKind::Zone => Decimal::from(cfg.zone_units) * cfg.unit_agency_fee,
         ViolationKind::FalseInfo => cfg.false_info * persons,
@@ -40,7 +40,7 @@ mod tests {
 
     fn v(kind: ViolationKind, persons: Option<u32>, damages: Option<i64>) -> Violation {
         let mut l = Lb::new().violation("V1", "2026-03-01 10:00", kind, "链家", None);
-        l.l.violations[0].persons = persons;
+        l.l.violations[0].persons = persons.map(crate::model::Persons);
         l.l.violations[0].damages = damages.map(Decimal::from);
         l.l.violations.remove(0)
     }

@@ -1,6 +1,7 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
-//! families joined after a report) transcribed as plainly as they are written, for tests.
+//! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R13
+//! delistings, R14 query slips) transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
 //! cached state: every question a rule asks is answered by looking again at every earlier record
@@ -83,11 +84,13 @@ impl<'l> Walk<'l> {
             Kind::Void,
             Kind::Relation,
             Kind::Staff,
+            Kind::Delisting,
             Kind::Direct,
             Kind::Contact,
             Kind::Report,
             Kind::Slip,
             Kind::Discount,
+            Kind::Query,
             Kind::Booking,
             Kind::Violation,
         ];
@@ -216,6 +219,7 @@ impl<'l> Walk<'l> {
         (self.open_reports(family, pos).into_iter())
             .filter(|(r, end)| r.at <= t && t <= *end)
             .filter(|(r, _)| self.cutting(&r.channel, family, t).is_none())
+            .filter(|(r, _)| self.delisted_channel(&r.channel, t).is_none())
             .collect()
     }
 
@@ -230,6 +234,9 @@ impl<'l> Walk<'l> {
             .filter(|(c, _)| {
                 self.cutting(c.channel.as_deref().unwrap_or(""), family, t)
                     .is_none()
+            })
+            .filter(|(c, _)| {
+                (self.delisted_channel(c.channel.as_deref().unwrap_or(""), t)).is_none()
             })
             .collect()
     }
@@ -287,6 +294,10 @@ impl<'l> Walk<'l> {
                     Kind::Report => Some(self.l.reports[i].client.as_str()),
                     Kind::Contact => self.l.contacts[i].client.as_deref(),
                     Kind::Direct => self.l.directs[i].client.as_deref(),
+                    // R14.4: a complete query slip's client
+                    Kind::Query if self.unsigned(&self.l.queries[i]).is_empty() => {
+                        Some(self.l.queries[i].client.as_str())
+                    }
                     _ => None,
                 };
                 if let Some(n) = name
@@ -340,14 +351,24 @@ impl<'l> Walk<'l> {
         Some(match kind {
             Kind::Void => Verdict::new(kind, i, id, at, Code::Recorded, "void"),
             Kind::Staff => self.staff(pos, i),
+            Kind::Delisting => self.delisting(pos, i),
+            Kind::Query => self.query(pos, i),
             Kind::Relation => {
                 let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
                 v.phone = Some(self.l.relations[i].phone);
                 v
             }
             Kind::Direct => self.direct(pos, i),
-            Kind::Contact => self.contact_verdict(pos, i),
-            Kind::Report => self.determine(pos, i),
+            Kind::Contact => {
+                let c = &self.l.contacts[i];
+                let v = self.contact_verdict(pos, i);
+                self.delisted_client_finding(v, c.phone, pos, c.at, false)
+            }
+            Kind::Report => {
+                let r = &self.l.reports[i];
+                let v = self.determine(pos, i);
+                self.delisted_client_finding(v, r.phone, pos, r.at, false)
+            }
             Kind::Slip => {
                 let s = slip_status(self.l, self.as_of, id);
                 let mut v = Verdict::new(kind, i, id, s.first_at, s.code, s.rule);
@@ -412,6 +433,100 @@ impl<'l> Walk<'l> {
         v
     }
 
+    /// R13: the carried, non-voided decisions existing as of T that `about` picks, ordered
+    /// before `before` (a time and a file position): the latest one, when it delists.
+    fn delisted(
+        &self,
+        about: &dyn Fn(&Delisting) -> bool,
+        before: (Time, usize),
+    ) -> Option<&'l Delisting> {
+        (self.l.delistings.iter().enumerate())
+            .filter(|(_, d)| d.at <= self.as_of && !self.voided.contains(d.id.as_str()))
+            .filter(|(_, d)| 2 * u64::from(d.votes_for) > u64::from(d.leaders) && about(d))
+            .filter(|(i, d)| (d.at, *i) < before)
+            .max_by_key(|(i, d)| (d.at, *i))
+            .map(|(_, d)| d)
+            .filter(|d| d.action != Some(DelistAction::Relist))
+    }
+
+    /// R13.3: the delisting in force for `channel` at `t`.
+    fn delisted_channel(&self, channel: &str, t: Time) -> Option<&'l Delisting> {
+        let about = |d: &Delisting| d.phone.is_none() && d.channel.as_deref() == Some(channel);
+        self.delisted(&about, (t, usize::MAX))
+    }
+
+    /// R13.2: the delisting in force at `t` for the family of `phone` as it stands at `pos`
+    /// (a carried decision about any member).
+    fn delisted_client(&self, phone: Phone, pos: usize, t: Time) -> Option<&'l Delisting> {
+        let family = self.family(phone, pos);
+        let about = |d: &Delisting| d.phone.is_some_and(|p| family.contains(&p));
+        self.delisted(&about, (t, usize::MAX))
+    }
+
+    /// R13.2: `delisted-client` on a report or contact (a warning) or a booking (an error).
+    fn delisted_client_finding(
+        &self,
+        mut v: Verdict,
+        phone: Phone,
+        pos: usize,
+        t: Time,
+        error: bool,
+    ) -> Verdict {
+        if let Some(d) = self.delisted_client(phone, pos, t) {
+            let f = if error {
+                Finding::error(FindingDetail::DelistedClient, "R13.2")
+            } else {
+                Finding::warning(FindingDetail::DelistedClient, "R13.2")
+            };
+            v.findings.push(f.cite(Cite::delisting(d)));
+        }
+        v
+    }
+
+    /// R13.1: a delist row is `delisted` with 2 × votes_for > leaders, else `not-carried`, and
+    /// warned `no-investigation` / `unnotified`; a relist row is `not-carried`, `not-delisted`
+    /// (its target not delisted just before it) or `relisted`.
+    fn delisting(&self, pos: usize, i: usize) -> Verdict {
+        let d = &self.l.delistings[i];
+        let mut v = Verdict::new(Kind::Delisting, i, &d.id, d.at, Code::Delisted, "R13.1");
+        v.phone = d.phone;
+        v.channel = d.channel.clone();
+        let carried = 2 * u64::from(d.votes_for) > u64::from(d.leaders);
+        if d.action == Some(DelistAction::Relist) {
+            let before = (d.at, i);
+            let delisted = match (d.phone, &d.channel) {
+                (Some(p), _) => {
+                    let family = self.family(p, pos);
+                    let about = |x: &Delisting| x.phone.is_some_and(|p| family.contains(&p));
+                    self.delisted(&about, before).is_some()
+                }
+                (None, Some(c)) => {
+                    let about = |x: &Delisting| x.phone.is_none() && x.channel.as_ref() == Some(c);
+                    self.delisted(&about, before).is_some()
+                }
+                (None, None) => false,
+            };
+            v.code = match (carried, delisted) {
+                (false, _) => Code::NotCarried,
+                (true, false) => Code::NotDelisted,
+                (true, true) => Code::Relisted,
+            };
+            return v;
+        }
+        if !carried {
+            v.code = Code::NotCarried;
+        }
+        if d.investigated_at.is_none_or(|x| x > d.at) {
+            v.findings
+                .push(Finding::warning(FindingDetail::NoInvestigation, "R13.1"));
+        }
+        if d.notified_at.is_none_or(|x| x > self.as_of) {
+            v.findings
+                .push(Finding::warning(FindingDetail::Unnotified, "R13.1"));
+        }
+        v
+    }
+
     /// R2: a report, clauses tried in order 0–6.
     fn determine(&self, pos: usize, i: usize) -> Verdict {
         let r = &self.l.reports[i];
@@ -430,6 +545,9 @@ impl<'l> Walk<'l> {
         if let Some(x) = self.cutting(c, &family, t) {
             // R2.0 cancelled: the channel was caught cutting this family
             found(Code::Cancelled, "R2.0", Cite::violation(x));
+        } else if let Some(d) = self.delisted_channel(c, t) {
+            // R2.0a (R13.3) channel-delisted: the channel is delisted at t
+            found(Code::ChannelDelisted, "R13.3", Cite::delisting(d));
         } else if let Some(d) = (self.directs(&family, pos, t).into_iter())
             .find(|d| self.direct_status(d, pos).0 == Code::Valid)
         {
@@ -495,6 +613,13 @@ impl<'l> Walk<'l> {
             v.cite = Some(Box::new(Cite::violation(x)));
             return v;
         }
+        if let Some(d) = self.delisted_channel(channel, t) {
+            // R4.1a (R13.3) channel-delisted
+            v.code = Code::ChannelDelisted;
+            v.rule = "R13.3";
+            v.cite = Some(Box::new(Cite::delisting(d)));
+            return v;
+        }
         if let Some((first, end)) = (self.visit_holds(&family, pos, t).into_iter())
             .find(|(k, _)| k.channel.as_deref() == Some(channel))
         {
@@ -557,8 +682,139 @@ impl<'l> Walk<'l> {
         v
     }
 
-    /// R7: a booking's owner and findings, judged with everything before `pos`.
+    /// R7 and R13.2: a booking's owner and findings, judged with everything before `pos`; a
+    /// booking of a delisted family is an error.
     fn booking(&self, pos: usize, b: &Booked) -> Verdict {
+        let mut v = self.booking_r7(pos, b);
+        // R14.3: the latest complete, non-voided query of the family as of T for the buyer's
+        // name (NFKC, no whitespace) clears name-mismatch; its class against the owner
+        let family = self.family(b.phone, self.order.len());
+        let key = |n: &str| -> String {
+            use unicode_normalization::UnicodeNormalization;
+            n.nfkc().filter(|c| !c.is_whitespace()).collect()
+        };
+        let query = b.buyer.and_then(|buyer| {
+            (self.l.queries.iter().enumerate())
+                .filter(|(_, q)| q.at <= self.as_of && !self.voided.contains(q.id.as_str()))
+                .filter(|(_, q)| family.contains(&q.phone) && self.unsigned(q).is_empty())
+                .filter(|(_, q)| key(&q.client) == key(buyer))
+                .max_by_key(|(i, q)| (q.at, *i))
+                .map(|(_, q)| q)
+        });
+        if let Some(q) = query {
+            v.findings
+                .retain(|f| !matches!(f.detail, FindingDetail::NameMismatch { .. }));
+            v.query = Some(q.id.clone());
+            let class = q.class.map(|c| match c {
+                QueryClass::Developer => Code::Developer,
+                QueryClass::Agency => Code::Agency,
+                QueryClass::Channel => Code::Channel,
+            });
+            if let Some(c) = class
+                && c != v.code
+            {
+                let detail = FindingDetail::QueryClassDiffers {
+                    query: q.id.clone(),
+                    class: q.class.expect("a class"),
+                };
+                v.findings.push(Finding::warning(detail, "R14.3"));
+            }
+        }
+        self.delisted_client_finding(v, b.phone, pos, b.at, true)
+    }
+
+    /// R14.1: the lines of `[query] required` a query slip leaves empty.
+    fn unsigned(&self, q: &Query) -> Vec<Text> {
+        (self.cfg.query_required.iter())
+            .filter(|line| {
+                let signed = match line.as_str() {
+                    "client_signature" => &q.client_signature,
+                    "consultant" => &q.consultant,
+                    "qa" => &q.qa,
+                    "agency_manager" => &q.agency_manager,
+                    "agency_head" => &q.agency_head,
+                    "developer_manager" => &q.developer_manager,
+                    "developer_head" => &q.developer_head,
+                    _ => &None,
+                };
+                signed.is_none()
+            })
+            .map(|line| Text::from(line.as_str()))
+            .collect()
+    }
+
+    /// Whether the family has any earlier report, contact, direct slip or complete query.
+    fn known(&self, family: &[Phone], pos: usize) -> bool {
+        [Kind::Report, Kind::Contact, Kind::Direct]
+            .into_iter()
+            .any(|k| !self.earlier(k, family, pos).is_empty())
+            || (self.earlier(Kind::Query, family, pos).into_iter())
+                .any(|j| self.unsigned(&self.l.queries[self.order[j].1]).is_empty())
+    }
+
+    /// R14.2: the owner `check` would compute at `t` with the records before `pos`.
+    fn owner_at(&self, pos: usize, phone: Phone, t: Time) -> Option<Code> {
+        let family = self.family(phone, pos);
+        let input = Booked {
+            id: "",
+            index: usize::MAX,
+            at: t,
+            phone,
+            unit: None,
+            buyer: None,
+            price: None,
+            consultant: None,
+            discount: None,
+        };
+        match self.booking(pos, &input).code {
+            Code::Agency if !self.report_holds(&family, pos, t).is_empty() => Some(Code::Channel),
+            Code::Agency if !self.known(&family, pos) => None,
+            code => Some(code),
+        }
+    }
+
+    /// R14.1 / R14.2: `complete` or `incomplete`; `first-contradicted` against the family's
+    /// contacts before it (evaluation order), `class-differs` against the owner at its time.
+    fn query(&self, pos: usize, i: usize) -> Verdict {
+        let q = &self.l.queries[i];
+        let family = self.family(q.phone, pos);
+        let mut v = Verdict::new(Kind::Query, i, &q.id, q.at, Code::Complete, "R14.1");
+        v.phone = Some(q.phone);
+        let lines = self.unsigned(q);
+        if !lines.is_empty() {
+            v.code = Code::Incomplete;
+            v.detail = Detail::Unsigned { lines };
+        }
+        let contacted = !self.contacts(&family, pos).is_empty();
+        match q.first {
+            Some(YesNo::Yes) if contacted => v.findings.push(Finding::warning(
+                FindingDetail::FirstContradicted { first: true },
+                "R14.2",
+            )),
+            Some(YesNo::No) if !contacted => v.findings.push(Finding::warning(
+                FindingDetail::FirstContradicted { first: false },
+                "R14.2",
+            )),
+            _ => {}
+        }
+        if let Some(class) = q.class {
+            let named = match class {
+                QueryClass::Developer => Code::Developer,
+                QueryClass::Agency => Code::Agency,
+                QueryClass::Channel => Code::Channel,
+            };
+            if let Some(owner) = self.owner_at(pos, q.phone, q.at)
+                && owner != named
+            {
+                let detail = FindingDetail::ClassDiffers { class, owner };
+                v.findings.push(Finding::warning(detail, "R14.2"));
+            }
+        }
+        v
+    }
+
+    /// R7: a booking's owner and findings, judged with everything before `pos`.
+    fn booking_r7(&self, pos: usize, b: &Booked) -> Verdict {
         let cfg = self.cfg;
         let family = self.family(b.phone, pos);
         let mut v = Verdict::new(Kind::Booking, b.index, b.id, b.at, Code::Agency, "R7.3");
@@ -765,9 +1021,7 @@ impl<'l> Walk<'l> {
             timeline: vec![],
         };
         if s.owner == Some(Code::Agency) {
-            let known = [Kind::Report, Kind::Contact, Kind::Direct]
-                .into_iter()
-                .any(|k| !self.earlier(k, &family, end).is_empty());
+            let known = self.known(&family, end);
             if let Some((r, until)) = self.report_holds(&family, end, t).into_iter().next() {
                 s.owner = Some(Code::Channel);
                 s.rule = "R2.4";
@@ -1024,7 +1278,7 @@ fn missing_fields(d: &Direct) -> Vec<DirectField> {
 
 /// R8: what a violation costs.
 fn fine(cfg: &Config, v: &Violation) -> Decimal {
-    let persons = Decimal::from(v.persons.unwrap_or(1));
+    let persons = Decimal::from(v.persons.map_or(1, |p| p.0));
     match v.kind {
         ViolationKind::Zone => Decimal::from(cfg.zone_units) * cfg.unit_agency_fee,
         ViolationKind::FalseInfo => cfg.false_info * persons,
@@ -1182,7 +1436,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..23, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..27, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1197,13 +1451,14 @@ mod properties {
     /// once, late, out of order, twice by one role or not at all, walk-ins, calls, follow-ups,
     /// direct slips (complete or not, for another name or unit), relations (joining families at
     /// any time, after reports too), cutting and other violations, discount approvals, bookings
-    /// at three prices naming an approval or not, staff leaving and joining, and voids of earlier
-    /// records (voids too).
+    /// at three prices naming an approval or not, staff leaving and joining, delistings and
+    /// relistings of clients and channels, query slips (complete or not), and voids of earlier records (voids too).
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 23] = [
-            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14,
+        const KINDS: [u8; 27] = [
+            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
+            16, 16,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1342,6 +1597,53 @@ mod properties {
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
                     l.staff(&id, &at, ["张三", " 张三", "李四"][c], event)
+                }
+                // a delisting (R13) of a client or a channel, carried or not, or a relisting
+                15 => {
+                    let (votes, leaders) = if x == 3 { ("3", "6") } else { ("4", "7") };
+                    let phone_text = ph.0.to_string();
+                    let target = if (x + c as u8).is_multiple_of(2) {
+                        ("phone", phone_text.as_str())
+                    } else {
+                        ("channel", ch)
+                    };
+                    let action = if x == 2 { "relist" } else { "delist" };
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        target,
+                        ("votes_for", votes),
+                        ("leaders", leaders),
+                        ("action", action),
+                    ];
+                    if action == "delist" {
+                        cells.push(("reason", "breach"));
+                    }
+                    if x == 0 {
+                        cells.push(("investigated_at", "2026-03-15 00:00"));
+                        cells.push(("notified_at", "2026-04-15 00:00"));
+                    }
+                    l.row(crate::model::Kind::Delisting, &cells)
+                }
+                // a query slip (R14) for the booked names, complete or not, first or not, of
+                // each class
+                16 => {
+                    let phone_text = ph.0.to_string();
+                    let client = ["李娜", "李 娜", "张伟", "ＬＩ"][usize::from(x)];
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("phone", phone_text.as_str()),
+                        ("client", client),
+                        ("first", if slot0 % 2 == 0 { "yes" } else { "no" }),
+                        ("class", ["developer", "agency", "channel"][c]),
+                    ];
+                    for line in crate::model::QUERY_SIGNATURES {
+                        if line != "developer_head" || slot0 % 3 != 0 {
+                            cells.push((line, "签"));
+                        }
+                    }
+                    l.row(crate::model::Kind::Query, &cells)
                 }
                 // a void of an earlier record (its id), a void among them
                 13 if n > 0 => {

@@ -65,6 +65,10 @@ pub struct Registry<'l> {
     /// R7 `unit-taken`: the live bookings by unit as of the as-of time, for the whole ledger
     /// (shared by the shards; set by the scope after `new`).
     pub units: Arc<super::booking::UnitBookings<'l>>,
+    /// R13: the carried delistings as of the as-of time (a fact across families).
+    pub delistings: super::delist::Delistings,
+    /// R14.3: the complete query slips as of the as-of time, by family as of then.
+    pub queries: super::query::Queries,
 }
 
 impl<'l> Registry<'l> {
@@ -90,6 +94,8 @@ impl<'l> Registry<'l> {
             .filter(|d| d.at <= as_of && !voided.contains(d.id.as_str()))
             .map(|d| (d.id.as_str(), d))
             .collect();
+        let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
+        let queries = super::query::Queries::of(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -103,6 +109,8 @@ impl<'l> Registry<'l> {
             discounts,
             staffing: Default::default(),
             units: Default::default(),
+            delistings,
+            queries,
         }
     }
 
@@ -274,6 +282,7 @@ impl<'l> Registry<'l> {
             .into_iter()
             .filter(|(r, h)| covers(r.at, h.window_end, t))
             .filter(|(r, _)| !self.cancelled(&r.channel, p, t))
+            .filter(|(r, _)| !self.channel_delisted(&r.channel, t))
             .map(|(r, h)| (r, h.window_end))
             .collect()
     }
@@ -282,6 +291,11 @@ impl<'l> Registry<'l> {
     /// violation at or before `t`.
     pub fn cancelled(&self, channel: &str, p: Phone, t: Time) -> bool {
         self.cutting(channel, p, t).is_some()
+    }
+
+    /// R13.3: `channel` is delisted at `t`: its reports and visits hold nothing then.
+    pub fn channel_delisted(&self, channel: &str, t: Time) -> bool {
+        super::delist::channel_delisting(self, channel, t).is_some()
     }
 
     /// The earliest cutting violation against `channel` for the family at or before `t`.
@@ -308,6 +322,7 @@ impl<'l> Registry<'l> {
             .map(|h| (&l.contacts[h.contact as usize], h.hold_end, h.contact))
             .filter(|(c, end, _)| covers(c.at, *end, t))
             .filter(|(c, _, _)| !self.cancelled(c.channel.as_deref().unwrap_or(""), p, t))
+            .filter(|(c, _, _)| !self.channel_delisted(c.channel.as_deref().unwrap_or(""), t))
             .collect();
         v.sort_by_key(|(c, _, i)| (c.at, *i));
         v.into_iter().map(|(c, end, _)| (c, end)).collect()

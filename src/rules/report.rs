@@ -15,8 +15,9 @@ pub fn determine(reg: &Registry, i: usize) -> Verdict {
     v.phone = Some(r.phone);
     v.channel = Some(r.channel.clone());
     v.broker = Some(r.broker.clone());
-    let clauses: [(Code, &str, Clause); 6] = [
+    let clauses: [(Code, &str, Clause); 7] = [
         (Code::Cancelled, "R2.0", cancelled),
+        (Code::ChannelDelisted, "R13.3", channel_delisted),
         (Code::DirectClient, "R2.1", direct_client),
         (Code::KnownClient, "R2.2", known_client),
         (Code::Duplicate, "R2.3", duplicate),
@@ -45,6 +46,12 @@ pub fn window_end(reg: &Registry, r: &Report) -> crate::model::Time {
 /// it again); names the violation. Tried before every other clause.
 fn cancelled(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.cutting(&r.channel, r.phone, r.at).map(Cite::violation)
+}
+
+/// R2.0a (R13.3) channel-delisted: the channel is delisted at t (暂停合作); names the
+/// delisting.
+fn channel_delisted(reg: &Registry, r: &Report) -> Option<Cite> {
+    super::delist::channel_delisting(reg, &r.channel, r.at).map(Cite::delisting)
 }
 
 /// R2.1 direct-client: the family has a valid direct slip (R6) presented at or before t.
@@ -94,7 +101,10 @@ fn held_by_channel(reg: &Registry, r: &Report) -> Option<Cite> {
 
 /// R2: determines report `i`, then registers it (an accepted report's window) and the name.
 pub fn step(reg: &mut Registry, i: usize) -> Verdict {
-    let v = determine(reg, i);
+    let mut v = determine(reg, i);
+    let r = &reg.ledger.reports[i];
+    v.findings
+        .extend(super::delist::client_finding(reg, r.phone, r.at, false));
     if v.code == Code::Accepted {
         reg.add_accepted_report(i, v.until.expect("an accepted report has a window"));
     }

@@ -129,13 +129,16 @@ fn settlement_records<'a>(
         at < before
             && match kind {
                 Kind::Violation => at >= from,
-                Kind::Booking | Kind::Relation | Kind::Direct | Kind::Contact | Kind::Report => {
-                    ledger
-                        .phone(kind, i)
-                        .and_then(|p| booked.get(&p))
-                        .is_some_and(|last| at <= *last)
-                }
-                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff => false,
+                Kind::Booking
+                | Kind::Relation
+                | Kind::Direct
+                | Kind::Contact
+                | Kind::Report
+                | Kind::Query => ledger
+                    .phone(kind, i)
+                    .and_then(|p| booked.get(&p))
+                    .is_some_and(|last| at <= *last),
+                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff | Kind::Delisting => false,
             }
     }
 }

@@ -64,6 +64,8 @@ pub fn config() -> Config {
             .to_vec(),
         reserved_units: vec!["3-1-1201".into()],
         max_entry_delay_hours: 24,
+        query_required: crate::model::QUERY_SIGNATURES.map(String::from).to_vec(),
+        delisting_seal: true,
     }
 }
 

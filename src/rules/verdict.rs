@@ -1,7 +1,9 @@
 //! What the rules say about a record: a verdict code, the rule it cites, the evidence it relied
 //! on and its findings. Codes are the contract of RULES.md section 4; wording lives in `render`.
 
-use crate::model::{Contact, ContactKind, Direct, Kind, Phone, Report, Text, Time, Violation};
+use crate::model::{
+    Contact, ContactKind, Direct, Kind, Phone, QueryClass, Report, Text, Time, Violation,
+};
 use rust_decimal::Decimal;
 
 /// A verdict code (RULES.md section 4). `as_str` is the machine spelling.
@@ -42,6 +44,15 @@ pub enum Code {
     Approved,
     Unsigned,
     Voided,
+    // R13 delistings 摘牌
+    Delisted,
+    NotCarried,
+    Relisted,
+    NotDelisted,
+    /// R13.3: a report or channel visit of a delisted channel (R2.0a, R4.1a).
+    ChannelDelisted,
+    // R14 query slips 客户属别查询单 (plus Incomplete)
+    Complete,
 }
 
 impl Code {
@@ -75,6 +86,12 @@ impl Code {
             Code::Approved => "approved",
             Code::Unsigned => "unsigned",
             Code::Voided => "voided",
+            Code::Delisted => "delisted",
+            Code::NotCarried => "not-carried",
+            Code::Relisted => "relisted",
+            Code::NotDelisted => "not-delisted",
+            Code::ChannelDelisted => "channel-delisted",
+            Code::Complete => "complete",
         }
     }
 }
@@ -92,6 +109,12 @@ pub enum FindingCode {
     UnapprovedDiscount,
     AlreadyLeft,
     UnitTaken,
+    NoInvestigation,
+    Unnotified,
+    DelistedClient,
+    FirstContradicted,
+    ClassDiffers,
+    QueryClassDiffers,
 }
 
 impl FindingCode {
@@ -107,6 +130,12 @@ impl FindingCode {
             FindingCode::UnapprovedDiscount => "unapproved-discount",
             FindingCode::AlreadyLeft => "already-left",
             FindingCode::UnitTaken => "unit-taken",
+            FindingCode::NoInvestigation => "no-investigation",
+            FindingCode::Unnotified => "unnotified",
+            FindingCode::DelistedClient => "delisted-client",
+            FindingCode::FirstContradicted => "first-contradicted",
+            FindingCode::ClassDiffers => "class-differs",
+            FindingCode::QueryClassDiffers => "query-class-differs",
         }
     }
 }
@@ -186,6 +215,19 @@ pub enum FindingDetail {
     AlreadyLeft,
     /// R7 销控: another family's live booking of the unit, at or before this one.
     UnitTaken { unit: Text, booking: Text, at: Time },
+    /// R13.1: a delisting with no investigation before it (`investigated_at` absent or later).
+    NoInvestigation,
+    /// R13.1: a delisting not notified to the client as of T.
+    Unnotified,
+    /// R13.2: the family is delisted (the cite is the delisting in force).
+    DelistedClient,
+    /// R14.2: the query says first (`yes`) though the family had a contact before it, or not
+    /// first (`no`) though it had none.
+    FirstContradicted { first: bool },
+    /// R14.2: the query's class against the owner `check` would compute at its time.
+    ClassDiffers { class: QueryClass, owner: Code },
+    /// R14.3: the class of the query the booking relies on differs from the booking's owner.
+    QueryClassDiffers { query: Text, class: QueryClass },
 }
 
 impl FindingDetail {
@@ -201,7 +243,22 @@ impl FindingDetail {
             FindingDetail::UnapprovedDiscount { .. } => FindingCode::UnapprovedDiscount,
             FindingDetail::AlreadyLeft => FindingCode::AlreadyLeft,
             FindingDetail::UnitTaken { .. } => FindingCode::UnitTaken,
+            FindingDetail::NoInvestigation => FindingCode::NoInvestigation,
+            FindingDetail::Unnotified => FindingCode::Unnotified,
+            FindingDetail::DelistedClient => FindingCode::DelistedClient,
+            FindingDetail::FirstContradicted { .. } => FindingCode::FirstContradicted,
+            FindingDetail::ClassDiffers { .. } => FindingCode::ClassDiffers,
+            FindingDetail::QueryClassDiffers { .. } => FindingCode::QueryClassDiffers,
         }
+    }
+}
+
+/// R14: the owner code a query slip's class names.
+pub fn class_code(class: QueryClass) -> Code {
+    match class {
+        QueryClass::Developer => Code::Developer,
+        QueryClass::Agency => Code::Agency,
+        QueryClass::Channel => Code::Channel,
     }
 }
 
@@ -280,6 +337,8 @@ pub enum Detail {
     Pending { missing: Vec<Text> },
     /// R6.1: the empty fields of the direct slip.
     Incomplete { fields: Vec<DirectField> },
+    /// R14.1: the required signature lines of a query slip left empty.
+    Unsigned { lines: Vec<Text> },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
@@ -333,6 +392,18 @@ impl Cite {
         }
     }
 
+    pub fn delisting(d: &crate::model::Delisting) -> Cite {
+        Cite {
+            kind: Kind::Delisting,
+            contact: None,
+            id: d.id.clone(),
+            at: d.at,
+            until: None,
+            channel: d.channel.clone(),
+            slip: None,
+        }
+    }
+
     pub fn violation(v: &Violation) -> Cite {
         Cite {
             kind: Kind::Violation,
@@ -371,6 +442,8 @@ pub struct Verdict {
     pub until: Option<Time>,
     /// The facts of a fault for the message: roles out of order, missing fields …
     pub detail: Detail,
+    /// R14.3: for a booking, the complete query slip that confirmed its buyer's name.
+    pub query: Option<Text>,
 }
 
 impl Verdict {
@@ -399,6 +472,7 @@ impl Verdict {
             cite: None,
             until: None,
             detail: Detail::None,
+            query: None,
         }
     }
 

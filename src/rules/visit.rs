@@ -46,6 +46,13 @@ fn channel_visit(reg: &Registry, c: &Contact, v: &mut Verdict) {
         v.cite = Some(Box::new(Cite::violation(x)));
         return;
     }
+    if let Some(d) = super::delist::channel_delisting(reg, channel, c.at) {
+        // R4.1a (R13.3) channel-delisted: the channel is delisted at t.
+        v.code = Code::ChannelDelisted;
+        v.rule = "R13.3";
+        v.cite = Some(Box::new(Cite::delisting(d)));
+        return;
+    }
     if let Some((first, end)) = return_visit(reg, c, channel) {
         v.code = Code::ReturnVisit;
         v.rule = "R4.2";
@@ -114,7 +121,10 @@ fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
 /// R3/R4: judges contact `i`, then registers what it changed: a contact that counts starts
 /// protection, a valid visit holds for its channel, the name it was received under.
 pub fn step(reg: &mut Registry, i: usize) -> Verdict {
-    let v = verdict(reg, i);
+    let mut v = verdict(reg, i);
+    let c = &reg.ledger.contacts[i];
+    v.findings
+        .extend(super::delist::client_finding(reg, c.phone, c.at, false));
     if v.code != Code::Unconfirmed {
         reg.add_contact(i);
     }
