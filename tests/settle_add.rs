@@ -513,8 +513,7 @@ fn add_kind_help_lists_its_columns() {
     let (code, out, _) = Workdir::new().run(&["add", "--help"]);
     assert_eq!(code, 0);
     // every kind, in the one kind order (equal-time order, RULES-R10.md §2.3)
-    let kinds =
-        "void, relation, staff, direct, contact, report, slip, discount, booking, violation";
+    let kinds = "void, relation, staff, direct, contact, report, slip, discount, booking, cancellation, violation";
     assert!(out.contains(kinds), "{out}");
 }
 
@@ -583,4 +582,54 @@ fn staff_rows_are_added_and_replayed() {
         "{err}"
     );
     assert_eq!(before, w.snapshot(), "a refused row changes nothing");
+}
+
+/// R12's cancellations file, added through the kinds table: `add cancellation` writes it (not
+/// one of `init`'s files), replay judges its rows, a booking that does not exist is refused.
+#[test]
+fn cancellations_are_added_and_replayed() {
+    let w = Workdir::example("lingxiu");
+    assert!(!w.file("cancellations.csv").exists());
+    let args = [
+        "add",
+        "cancellation",
+        "--booking",
+        "B-002",
+        "--reason",
+        "client_breach",
+        "--at",
+        "2026-04-05 11:00",
+    ];
+    let (code, _, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("cancellations.csv"),
+        "id,at,booking,reason,fees,refund,by,note\nCX-001,2026-04-05 11:00,B-002,client_breach,,,,\n"
+    );
+    let (code, out, _) = w.run(&["--at", "2026-05-01 00:00", "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    let cx = rows.iter().find(|r| r["id"] == "CX-001").unwrap();
+    assert_eq!(
+        (&cx["kind"], &cx["verdict"]),
+        (&"cancellation".into(), &"forfeit".into())
+    );
+    let b = rows.iter().find(|r| r["id"] == "B-002").unwrap();
+    assert!(b["findings"].to_string().contains("cancelled"), "{b}");
+    let before = w.snapshot();
+    let args = [
+        "add",
+        "cancellation",
+        "--booking",
+        "B-999",
+        "--reason",
+        "force_majeure",
+        "--at",
+        "2026-04-06 11:00",
+    ];
+    let (code, _, err) = w.run(&args);
+    assert_eq!(code, 2);
+    assert!(err.contains("「B-999」 names no booking"), "{err}");
+    assert_eq!(w.snapshot(), before, "nothing was written");
 }

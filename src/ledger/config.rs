@@ -34,6 +34,15 @@ struct RawConfig {
     reserved: RawReserved,
     #[serde(default)]
     audit: RawAudit,
+    deposit: Option<RawDeposit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeposit {
+    required: Option<toml::Value>,
+    cap: Option<toml::Value>,
+    termination_fee: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +248,19 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             });
         }
     }
+    let mut deposit = crate::model::Deposit::default();
+    if let Some(d) = &raw.deposit {
+        deposit.table = true;
+        if let Some(v) = &d.cap
+            && let Some(cap) = c.rate("deposit.cap", v)
+        {
+            deposit.cap = cap;
+        }
+        deposit.required =
+            (d.required.as_ref()).and_then(|v| money_or_rate(&mut c, "deposit.required", v));
+        deposit.termination_fee = (d.termination_fee.as_ref())
+            .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
+    }
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -269,24 +291,29 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         channels,
         reserved_units: raw.reserved.units,
         max_entry_delay_hours: raw.audit.max_entry_delay_hours,
+        deposit,
     })
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
 fn parse_commission(c: &mut Check, name: &str, v: &toml::Value) -> Option<Commission> {
-    let key = format!("channel 「{name}」 commission");
+    money_or_rate(c, &format!("channel 「{name}」 commission"), v)
+}
+
+/// RULES-R10 §1.3 money-or-rate: `"x%"` or a decimal below 1 is a rate; a decimal ≥ 1 an amount.
+fn money_or_rate(c: &mut Check, key: &str, v: &toml::Value) -> Option<Commission> {
     let text = value_text(v).unwrap_or_default();
     if text.trim().ends_with('%') {
-        return c.rate(&key, v).map(Commission::Rate);
+        return c.rate(key, v).map(Commission::Rate);
     }
     match parse_decimal(&text) {
-        Ok(d) if d < Decimal::ONE => c.rate(&key, v).map(Commission::Rate),
+        Ok(d) if d < Decimal::ONE => c.rate(key, v).map(Commission::Rate),
         Ok(amount) => Some(Commission::Fixed {
             text: text.trim().to_string(),
             amount,
         }),
         Err(e) => {
-            c.fail(&key, e.to_string());
+            c.fail(key, e.to_string());
             None
         }
     }

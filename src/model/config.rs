@@ -27,6 +27,34 @@ pub enum Commission {
     Fixed { text: String, amount: Decimal },
 }
 
+/// R12 `[deposit]` (RULES-R10 §1.3): the cap applies to every cancellation; the table itself
+/// switches on the booking findings (§7.1 S2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deposit {
+    /// Whether `attrib.toml` has a `[deposit]` table (R12.2's findings).
+    pub table: bool,
+    /// The deposit required: an amount, or a rate of the price.
+    pub required: Option<Commission>,
+    /// 民法典 586: the deposit part is at most this rate of the price.
+    pub cap: Rate,
+    /// R12.3 early termination: an amount, or a rate of the deposit.
+    pub termination_fee: Option<Commission>,
+}
+
+impl Default for Deposit {
+    fn default() -> Self {
+        Deposit {
+            table: false,
+            required: None,
+            cap: Rate {
+                text: "20%".into(),
+                value: Decimal::new(20, 2),
+            },
+            termination_fee: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Channel {
     pub name: String,
@@ -62,6 +90,8 @@ pub struct Config {
     pub channels: Vec<Channel>,
     pub reserved_units: Vec<String>,
     pub max_entry_delay_hours: u32,
+    /// R12: deposits and cancellations.
+    pub deposit: Deposit,
 }
 
 impl Config {

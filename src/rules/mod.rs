@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod booking;
+pub mod cancel;
 pub mod check;
 pub mod direct;
 pub mod family;

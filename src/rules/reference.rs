@@ -85,6 +85,7 @@ impl<'l> Walk<'l> {
             Kind::Slip,
             Kind::Discount,
             Kind::Booking,
+            Kind::Cancellation,
             Kind::Violation,
         ];
         let mut order = vec![];
@@ -376,8 +377,11 @@ impl<'l> Walk<'l> {
                     consultant: b.consultant.as_deref(),
                     discount: b.discount.as_deref(),
                 };
-                self.booking(pos, &input)
+                let mut v = self.booking(pos, &input);
+                self.deposit_findings(b, &mut v);
+                v
             }
+            Kind::Cancellation => self.cancellation(pos, i),
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -388,6 +392,134 @@ impl<'l> Walk<'l> {
                 v
             }
         })
+    }
+
+    // ---- R12: cancellations and deposits ----
+
+    /// R12.3: the earliest cancellation of `booking` in evaluation order that exists and is not
+    /// voided, when the booking exists and is not voided (RULES-R10 R12.4 "effective").
+    fn effective_cancellation(&self, booking: &str) -> Option<&'l Cancellation> {
+        let b = self.l.bookings.iter().find(|b| b.id == booking)?;
+        if b.at > self.as_of || self.voided.contains(booking) {
+            return None;
+        }
+        (self.order.iter())
+            .filter(|(k, _)| *k == Kind::Cancellation)
+            .map(|&(_, j)| &self.l.cancellations[j])
+            .find(|c| c.booking == booking && !self.voided.contains(c.id.as_str()))
+    }
+
+    /// R12.3: no-booking, duplicate, else by reason: refund = D, D − fees, the excess, or
+    /// 2 × the deposit part + the excess; kept = D − refund.
+    fn cancellation(&self, pos: usize, i: usize) -> Verdict {
+        let c = &self.l.cancellations[i];
+        let mut v = Verdict::new(Kind::Cancellation, i, &c.id, c.at, Code::NoBooking, "R12.3");
+        v.detail = Detail::OfBooking {
+            booking: c.booking.clone(),
+        };
+        let Some(b) = (self.l.bookings.iter()).find(|b| b.id == c.booking) else {
+            return v;
+        };
+        if self.voided.contains(b.id.as_str()) {
+            return v;
+        }
+        let earlier = (self.order[..pos].iter())
+            .filter(|(k, j)| *k == Kind::Cancellation && !self.is_voided(*k, *j))
+            .map(|&(_, j)| &self.l.cancellations[j])
+            .find(|e| e.booking == c.booking);
+        if let Some(e) = earlier {
+            v.code = Code::Duplicate;
+            v.cite = Some(Box::new(cancel_cite(e)));
+            return v;
+        }
+        let round =
+            |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let d = b.deposit.unwrap_or_default();
+        let part = round(d.min(self.cfg.deposit.cap.value * b.price));
+        let excess = d - part;
+        let mut fees = Decimal::ZERO;
+        let refund = match c.reason {
+            CancelReason::ForceMajeure => {
+                v.code = Code::RefundFull;
+                d
+            }
+            CancelReason::EarlyTermination => {
+                v.code = Code::RefundLessFees;
+                let given = match (c.fees, &self.cfg.deposit.termination_fee) {
+                    (Some(f), _) => Some(f),
+                    (None, Some(Commission::Rate(r))) => Some(r.value * d),
+                    (None, Some(Commission::Fixed { amount, .. })) => Some(*amount),
+                    (None, None) => None,
+                };
+                if given.is_none() {
+                    v.findings
+                        .push(Finding::warning(FindingDetail::FeesUnknown, "R12.3"));
+                }
+                fees = round(given.unwrap_or_default().min(d));
+                d - fees
+            }
+            CancelReason::ClientBreach => {
+                v.code = Code::Forfeit;
+                excess
+            }
+            CancelReason::SellerBreach => {
+                v.code = Code::RefundDouble;
+                part + part + excess
+            }
+        };
+        let refund = round(refund);
+        v.amount = Some(refund);
+        v.detail = Detail::Refund {
+            booking: c.booking.clone(),
+            deposit: d,
+            fees,
+            refund,
+            kept: d - refund,
+        };
+        if let Some(written) = c.refund
+            && round(written) != refund
+        {
+            let detail = FindingDetail::RefundDiffers {
+                written,
+                computed: refund,
+            };
+            v.findings.push(Finding::warning(detail, "R12.3"));
+        }
+        v
+    }
+
+    /// R12.2 (with `[deposit]`): deposit-short, deposit-over-cap; R12.4: cancelled by an
+    /// effective cancellation at or before T (a later record, RULES-R10 §2.4).
+    fn deposit_findings(&self, b: &Booking, v: &mut Verdict) {
+        let round =
+            |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let deposit = b.deposit.unwrap_or_default();
+        let dep = &self.cfg.deposit;
+        if dep.table {
+            let required = match &dep.required {
+                Some(Commission::Rate(r)) => Some(round(r.value * b.price)),
+                Some(Commission::Fixed { amount, .. }) => Some(round(*amount)),
+                None => None,
+            };
+            if let Some(required) = required
+                && deposit < required
+            {
+                let detail = FindingDetail::DepositShort { deposit, required };
+                v.findings.push(Finding::warning(detail, "R12.2"));
+            }
+            let cap = round(dep.cap.value * b.price);
+            if deposit > cap {
+                let detail = FindingDetail::DepositOverCap { deposit, cap };
+                v.findings.push(Finding::warning(detail, "R12.2"));
+            }
+        }
+        if let Some(c) = self.effective_cancellation(&b.id) {
+            let detail = FindingDetail::Cancelled {
+                cancellation: c.id.clone(),
+            };
+            v.findings
+                .push(Finding::warning(detail, "R12.4").cite(cancel_cite(c)));
+        }
     }
 
     /// R11.1: a staff row is `recorded`; a `leave` when the consultant's latest earlier
@@ -836,6 +968,19 @@ impl<'l> Walk<'l> {
     }
 }
 
+/// A cancellation as evidence.
+fn cancel_cite(c: &Cancellation) -> Cite {
+    Cite {
+        kind: Kind::Cancellation,
+        contact: None,
+        id: c.id.clone(),
+        at: c.at,
+        until: None,
+        channel: None,
+        slip: None,
+    }
+}
+
 /// A booking to judge: a recorded one, or the one `check` asks about.
 struct Booked<'a> {
     id: &'a str,
@@ -1116,7 +1261,7 @@ mod tests {
 mod properties {
     //! Every fast path of the engine held to the reference on random small ledgers.
     use super::super::{Scope, check, evaluate, evaluate_scoped, settle};
-    use crate::model::{Phone, Time, ViolationKind};
+    use crate::model::{Commission, Kind, Phone, Rate, Time, ViolationKind};
     use crate::rules::testkit::{Lb, t};
     use proptest::prelude::*;
     use rust_decimal::Decimal;
@@ -1136,7 +1281,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..23, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..25, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1156,8 +1301,8 @@ mod properties {
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 23] = [
-            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14,
+        const KINDS: [u8; 25] = [
+            0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1281,12 +1426,47 @@ mod properties {
                     if x == 1 {
                         b.unit = "3-1-1201".into();
                     }
+                    // deposits: none, small (short of 20000), usual, over the 20 % cap
+                    b.deposit = [None, Some(10_000), Some(50_000), Some(450_000)]
+                        [usize::from((x + slot0 as u8) % 4)]
+                    .map(Decimal::from);
                     if x < 3 {
                         let d = l.l.discounts.get(p as usize % 2).map(|d| d.id.clone());
                         l.l.bookings.last_mut().unwrap().discount = d;
                     }
                     l
                 }
+                // a cancellation (R12) of an earlier booking, at or after it (often in a later
+                // month, sometimes the same instant), for each reason; a second one of the same
+                // booking is a duplicate
+                15 => match (l.l.bookings.get(slot0 as usize % l.l.bookings.len().max(1)))
+                    .map(|b| (b.id.to_string(), b.at))
+                {
+                    None => l.call(&id, &at, ph),
+                    Some((booking, booked)) => {
+                        let days = 5 * i64::from(slot0 % 5);
+                        let at = (booked + chrono::Duration::days(days)).to_rfc3339();
+                        let reasons = [
+                            "force_majeure",
+                            "early_termination",
+                            "client_breach",
+                            "seller_breach",
+                        ];
+                        let fees = if c == 0 { "3000" } else { "" };
+                        let refund = if c == 1 { "50000" } else { "" };
+                        l.row(
+                            Kind::Cancellation,
+                            &[
+                                ("id", &id),
+                                ("at", &at),
+                                ("booking", &booking),
+                                ("reason", reasons[usize::from(x)]),
+                                ("fees", fees),
+                                ("refund", refund),
+                            ],
+                        )
+                    }
+                },
                 // a consultant leaving (often twice) or joining (R11.1)
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
@@ -1301,6 +1481,24 @@ mod properties {
             };
         }
         // a void must come after its target to undo it; voids of later records are kept too
+        // R12.2's findings and a termination fee in some ledgers
+        match ops.len() % 3 {
+            0 => {}
+            1 => {
+                l.l.config.deposit.table = true;
+                l.l.config.deposit.required = Some(Commission::Fixed {
+                    text: "20000".into(),
+                    amount: Decimal::from(20_000),
+                });
+            }
+            _ => {
+                l.l.config.deposit.table = true;
+                l.l.config.deposit.termination_fee = Some(Commission::Rate(Rate {
+                    text: "10%".into(),
+                    value: Decimal::new(10, 2),
+                }));
+            }
+        }
         l
     }
 

@@ -62,6 +62,8 @@ pub struct Registry<'l> {
     pub discounts: HashMap<&'l str, &'l Discount>,
     /// R11.1: who has left, from the staff rows judged so far.
     pub staffing: super::staff::Staffing,
+    /// R12: each booking's effective cancellation as of the as-of time (whole ledger).
+    pub cancels: super::cancel::Cancels<'l>,
 }
 
 impl<'l> Registry<'l> {
@@ -87,6 +89,7 @@ impl<'l> Registry<'l> {
             .filter(|d| d.at <= as_of && !voided.contains(d.id.as_str()))
             .map(|d| (d.id.as_str(), d))
             .collect();
+        let cancels = super::cancel::Cancels::new(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -99,6 +102,7 @@ impl<'l> Registry<'l> {
             cuttings,
             discounts,
             staffing: Default::default(),
+            cancels,
         }
     }
 

@@ -133,7 +133,9 @@ fn settlement_records<'a>(
                         .and_then(|p| booked.get(&p))
                         .is_some_and(|last| at <= *last)
                 }
-                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff => false,
+                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff | Kind::Cancellation => {
+                    false
+                }
             }
     }
 }

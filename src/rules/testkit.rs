@@ -64,6 +64,7 @@ pub fn config() -> Config {
             .to_vec(),
         reserved_units: vec!["3-1-1201".into()],
         max_entry_delay_hours: 24,
+        deposit: Default::default(),
     }
 }
 

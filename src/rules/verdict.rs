@@ -42,6 +42,12 @@ pub enum Code {
     Approved,
     Unsigned,
     Voided,
+    // R12.3 cancellations (plus Duplicate)
+    RefundFull,
+    RefundLessFees,
+    Forfeit,
+    RefundDouble,
+    NoBooking,
 }
 
 impl Code {
@@ -75,6 +81,11 @@ impl Code {
             Code::Approved => "approved",
             Code::Unsigned => "unsigned",
             Code::Voided => "voided",
+            Code::RefundFull => "refund-full",
+            Code::RefundLessFees => "refund-less-fees",
+            Code::Forfeit => "forfeit",
+            Code::RefundDouble => "refund-double",
+            Code::NoBooking => "no-booking",
         }
     }
 }
@@ -91,6 +102,11 @@ pub enum FindingCode {
     BelowFloor,
     UnapprovedDiscount,
     AlreadyLeft,
+    FeesUnknown,
+    RefundDiffers,
+    Cancelled,
+    DepositShort,
+    DepositOverCap,
 }
 
 impl FindingCode {
@@ -105,6 +121,11 @@ impl FindingCode {
             FindingCode::BelowFloor => "below-floor",
             FindingCode::UnapprovedDiscount => "unapproved-discount",
             FindingCode::AlreadyLeft => "already-left",
+            FindingCode::FeesUnknown => "fees-unknown",
+            FindingCode::RefundDiffers => "refund-differs",
+            FindingCode::Cancelled => "cancelled",
+            FindingCode::DepositShort => "deposit-short",
+            FindingCode::DepositOverCap => "deposit-over-cap",
         }
     }
 }
@@ -182,6 +203,16 @@ pub enum FindingDetail {
     UnapprovedDiscount { ratio: Decimal, below: Decimal },
     /// R11.1: a `leave` of a consultant who has already left.
     AlreadyLeft,
+    /// R12.3: early termination with no fees on the row and no `termination_fee` configured.
+    FeesUnknown,
+    /// R12.3: the refund written on the row and the one the rule gives.
+    RefundDiffers { written: Decimal, computed: Decimal },
+    /// R12.4: the booking's effective cancellation (also the cite).
+    Cancelled { cancellation: Text },
+    /// R12.2: the deposit paid and the deposit required.
+    DepositShort { deposit: Decimal, required: Decimal },
+    /// R12.2: the deposit paid and the cap (cap rate × price).
+    DepositOverCap { deposit: Decimal, cap: Decimal },
 }
 
 impl FindingDetail {
@@ -196,6 +227,11 @@ impl FindingDetail {
             FindingDetail::BelowFloor { .. } => FindingCode::BelowFloor,
             FindingDetail::UnapprovedDiscount { .. } => FindingCode::UnapprovedDiscount,
             FindingDetail::AlreadyLeft => FindingCode::AlreadyLeft,
+            FindingDetail::FeesUnknown => FindingCode::FeesUnknown,
+            FindingDetail::RefundDiffers { .. } => FindingCode::RefundDiffers,
+            FindingDetail::Cancelled { .. } => FindingCode::Cancelled,
+            FindingDetail::DepositShort { .. } => FindingCode::DepositShort,
+            FindingDetail::DepositOverCap { .. } => FindingCode::DepositOverCap,
         }
     }
 }
@@ -275,6 +311,16 @@ pub enum Detail {
     Pending { missing: Vec<Text> },
     /// R6.1: the empty fields of the direct slip.
     Incomplete { fields: Vec<DirectField> },
+    /// R12.3 `no-booking` / `duplicate`: the booking the cancellation names.
+    OfBooking { booking: Text },
+    /// R12.3: an effective cancellation's booking and amounts (kept = deposit − refund).
+    Refund {
+        booking: Text,
+        deposit: Decimal,
+        fees: Decimal,
+        refund: Decimal,
+        kept: Decimal,
+    },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
