@@ -106,6 +106,8 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
         let kind = match (zh, l.kind) {
             (true, LineKind::AgencyFee) => "代理费",
             (true, LineKind::ChannelCommission) => "渠道佣金",
+            (true, LineKind::AgencyFeeReversal) => "代理费冲回",
+            (true, LineKind::ChannelCommissionReversal) => "渠道佣金冲回",
             (true, LineKind::Penalty) => "罚款",
             (false, k) => k.as_str(),
         };

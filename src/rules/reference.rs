@@ -899,46 +899,58 @@ impl<'l> Walk<'l> {
                         Code::Channel => &cfg.channel_rate,
                         _ => &cfg.agency_rate,
                     };
-                    if wanted(b.at) {
-                        out.push(Line {
-                            rate: rate.text.as_str().into(),
-                            amount: round(b.price * rate.value),
-                            ..base.clone()
+                    let mut own = vec![Line {
+                        rate: rate.text.as_str().into(),
+                        amount: round(b.price * rate.value),
+                        ..base.clone()
+                    }];
+                    // the channel commission, due once the visit's slip is effective
+                    let slip = v.cite.as_ref().and_then(|c| c.slip.as_deref());
+                    let signed = |slip: &str| {
+                        (self.l.signatures.iter()).any(|s| s.slip == slip && s.at <= self.as_of)
+                    };
+                    let effective = (slip.filter(|s| owner == Code::Channel && signed(s)))
+                        .and_then(|slip| slip_status(self.l, self.as_of, slip).effective_at);
+                    let name = v.channel.as_deref().unwrap_or("");
+                    if let (Some(effective), Some(channel)) = (effective, cfg.channel(name)) {
+                        let (rate, amount) = match &channel.commission {
+                            Commission::Rate(r) => (r.text.as_str(), b.price * r.value),
+                            Commission::Fixed { text, amount } => (text.as_str(), *amount),
+                        };
+                        own.push(Line {
+                            kind: LineKind::ChannelCommission,
+                            due: b.at.max(effective),
+                            payee: name.into(),
+                            rate: rate.into(),
+                            amount: round(amount),
+                            ..base
                         });
                     }
-                    // the channel commission, due once the visit's slip is effective
-                    if owner != Code::Channel {
-                        continue;
+                    // R12.5: once cancelled, a line due after the cancellation is never due;
+                    // every other line is reversed at the cancellation
+                    let cancel = self.effective_cancellation(&b.id);
+                    for line in own {
+                        if cancel.is_some_and(|c| line.due > c.at) {
+                            continue;
+                        }
+                        if let Some(c) = cancel
+                            && wanted(c.at)
+                        {
+                            out.push(Line {
+                                kind: match line.kind {
+                                    LineKind::AgencyFee => LineKind::AgencyFeeReversal,
+                                    _ => LineKind::ChannelCommissionReversal,
+                                },
+                                due: c.at,
+                                reference: c.id.clone(),
+                                amount: -line.amount,
+                                ..line.clone()
+                            });
+                        }
+                        if wanted(line.due) {
+                            out.push(line);
+                        }
                     }
-                    let Some(slip) = v.cite.as_ref().and_then(|c| c.slip.as_deref()) else {
-                        continue;
-                    };
-                    if !(self.l.signatures.iter()).any(|s| s.slip == slip && s.at <= self.as_of) {
-                        continue;
-                    }
-                    let Some(effective) = slip_status(self.l, self.as_of, slip).effective_at else {
-                        continue;
-                    };
-                    let due = b.at.max(effective);
-                    let name = v.channel.as_deref().unwrap_or("");
-                    let Some(channel) = cfg.channel(name) else {
-                        continue;
-                    };
-                    if !wanted(due) {
-                        continue;
-                    }
-                    let (rate, amount) = match &channel.commission {
-                        Commission::Rate(r) => (r.text.as_str(), b.price * r.value),
-                        Commission::Fixed { text, amount } => (text.as_str(), *amount),
-                    };
-                    out.push(Line {
-                        kind: LineKind::ChannelCommission,
-                        due,
-                        payee: name.into(),
-                        rate: rate.into(),
-                        amount: round(amount),
-                        ..base
-                    });
                 }
                 (Kind::Violation, _) => {
                     let x = &self.l.violations[v.index];

@@ -3,13 +3,17 @@
 
 use super::Evaluation;
 use super::verdict::{Code, Verdict};
-use crate::model::{Commission, Kind, Phone, Text, Time};
+use crate::model::{Cancellation, Commission, Kind, Phone, Text, Time};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LineKind {
     AgencyFee,
     ChannelCommission,
+    /// R12.5: the reversal of an agency fee of a cancelled booking.
+    AgencyFeeReversal,
+    /// R12.5: the reversal of a channel commission of a cancelled booking.
+    ChannelCommissionReversal,
     Penalty,
 }
 
@@ -18,6 +22,8 @@ impl LineKind {
         match self {
             LineKind::AgencyFee => "agency_fee",
             LineKind::ChannelCommission => "channel_commission",
+            LineKind::AgencyFeeReversal => "agency_fee_reversal",
+            LineKind::ChannelCommissionReversal => "channel_commission_reversal",
             LineKind::Penalty => "penalty",
         }
     }
@@ -28,7 +34,7 @@ impl LineKind {
 pub struct Line {
     pub kind: LineKind,
     pub due: Time,
-    /// The booking or violation id.
+    /// The booking or violation id (a reversal: the cancellation's).
     pub reference: Text,
     pub booking: Option<Text>,
     pub unit: Option<Text>,
@@ -76,9 +82,12 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
         match v.kind {
             Kind::Booking => {
                 let b = &l.bookings[v.index];
+                // R12.5: the booking's effective cancellation reverses its lines due by then
+                let cancel = e.registry.cancels.of(&b.id);
+                let reversed = cancel.is_some_and(|c| wanted(c.at));
                 let fee_due = wanted(b.at);
-                if !fee_due && v.code != Code::Channel {
-                    continue; // its only line would be the agency fee
+                if !fee_due && !reversed && v.code != Code::Channel {
+                    continue; // its only lines would be the agency fee (and its reversal)
                 }
                 let base = Line {
                     kind: LineKind::AgencyFee,
@@ -100,14 +109,26 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     Code::Channel => &cfg.channel_rate,
                     _ => &cfg.agency_rate,
                 };
-                if fee_due {
-                    out.push(Line {
-                        rate: rate.text.as_str().into(),
-                        amount: round_money(b.price * rate.value),
-                        ..base.clone()
-                    });
+                let fee = Line {
+                    rate: rate.text.as_str().into(),
+                    amount: round_money(b.price * rate.value),
+                    ..base.clone()
+                };
+                // a commission of a cancelled booking due after the cancellation is never due
+                let wanted_commission = |due: Time| cancel.is_none_or(|c| due <= c.at);
+                let commission = commission(e, v, base, &wanted_commission);
+                if let Some(c) = cancel
+                    && reversed
+                {
+                    out.push(reversal(&fee, c));
+                    if let Some(line) = &commission {
+                        out.push(reversal(line, c));
+                    }
                 }
-                if let Some(line) = commission(e, v, base, wanted) {
+                if fee_due {
+                    out.push(fee);
+                }
+                if let Some(line) = commission.filter(|line| wanted(line.due)) {
                     out.push(line);
                 }
             }
@@ -134,6 +155,22 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
     }
     out.sort_by(|a, b| (a.due, &a.reference, a.kind).cmp(&(b.due, &b.reference, b.kind)));
     out
+}
+
+/// R12.5: the reversal of `line` at cancellation `c`: same payee, base and rate, the amount
+/// negated, due at the cancellation, `ref` the cancellation, `booking` the booking.
+fn reversal(line: &Line, c: &Cancellation) -> Line {
+    let kind = match line.kind {
+        LineKind::ChannelCommission => LineKind::ChannelCommissionReversal,
+        _ => LineKind::AgencyFeeReversal,
+    };
+    Line {
+        kind,
+        due: c.at,
+        reference: c.id.clone(),
+        amount: -line.amount,
+        ..line.clone()
+    }
 }
 
 /// R9: the channel commission of a channel-owned booking, once the visit's slip is effective,
@@ -317,5 +354,122 @@ mod tests {
         let totals = by_payee(&ls);
         assert_eq!(totals[0], ("伟业".to_string(), 2, dec("55720.00")));
         assert_eq!(totals[1], ("链家".to_string(), 1, dec("-5000.00")));
+    }
+
+    fn cancelled(l: Lb, at: &str, reason: &str) -> Lb {
+        l.row(
+            Kind::Cancellation,
+            &[
+                ("id", "CX1"),
+                ("at", at),
+                ("booking", "B1"),
+                ("reason", reason),
+            ],
+        )
+    }
+
+    /// (kind, due, ref, amount) of each line of the month.
+    fn month(l: &Lb, m: u32) -> Vec<(&'static str, String, String, Decimal)> {
+        let e = l.eval("2026-06-01 00:00");
+        (month_lines(&e, 2026, m, l.l.config.timezone).iter())
+            .map(|x| {
+                let due = x.due.format("%m-%d %H:%M").to_string();
+                (x.kind.as_str(), due, x.reference.to_string(), x.amount)
+            })
+            .collect()
+    }
+
+    fn row(
+        k: &'static str,
+        due: &str,
+        r: &str,
+        a: &str,
+    ) -> (&'static str, String, String, Decimal) {
+        (k, due.into(), r.into(), dec(a))
+    }
+
+    #[test]
+    fn r12_5_a_cancellation_in_a_later_month_reverses_there_whatever_its_reason() {
+        // example 1: the March line stays; April has the commission and both reversals at CX1
+        let march = month(&channel_booking(), 3);
+        for reason in [
+            "client_breach",
+            "early_termination",
+            "force_majeure",
+            "seller_breach",
+        ] {
+            let l = cancelled(channel_booking(), "2026-04-05 11:00", reason);
+            assert_eq!(month(&l, 3), march, "a settled month never changes");
+            assert_eq!(march, [row("agency_fee", "03-30 10:00", "B1", "35820.00")]);
+            assert_eq!(
+                month(&l, 4),
+                [
+                    row("channel_commission", "04-03 09:00", "B1", "19900.00"),
+                    row("agency_fee_reversal", "04-05 11:00", "CX1", "-35820.00"),
+                    row(
+                        "channel_commission_reversal",
+                        "04-05 11:00",
+                        "CX1",
+                        "-19900.00"
+                    ),
+                ],
+                "{reason}"
+            );
+            let e = l.eval("2026-06-01 00:00");
+            let reversal = &lines(&e)[2];
+            assert_eq!(
+                (
+                    reversal.booking.as_deref(),
+                    reversal.payee.as_str(),
+                    reversal.rate.as_str()
+                ),
+                (Some("B1"), "伟业", "1.8%")
+            );
+        }
+    }
+
+    #[test]
+    fn r12_5_a_commission_due_after_the_cancellation_is_never_due_nor_reversed() {
+        // example 5: the slip takes effect on 04-03, after the cancellation on 04-02
+        let l = cancelled(channel_booking(), "2026-04-02 10:00", "client_breach");
+        assert_eq!(
+            month(&l, 4),
+            [row(
+                "agency_fee_reversal",
+                "04-02 10:00",
+                "CX1",
+                "-35820.00"
+            )]
+        );
+        assert_eq!(month(&l, 5), []);
+    }
+
+    #[test]
+    fn r12_5_a_cancellation_in_the_same_month_nets_to_zero() {
+        // example 6
+        let l = cancelled(channel_booking(), "2026-03-31 10:00", "force_majeure");
+        let march = month(&l, 3);
+        assert_eq!(
+            march,
+            [
+                row("agency_fee", "03-30 10:00", "B1", "35820.00"),
+                row("agency_fee_reversal", "03-31 10:00", "CX1", "-35820.00"),
+            ]
+        );
+        assert_eq!(march.iter().map(|x| x.3).sum::<Decimal>(), Decimal::ZERO);
+        assert_eq!(month(&l, 4), [], "the commission is never due");
+    }
+
+    #[test]
+    fn r12_5_a_voided_cancellation_takes_its_reversals_back() {
+        let l = cancelled(channel_booking(), "2026-04-05 11:00", "client_breach").void(
+            "X1",
+            "2026-04-20 10:00",
+            "CX1",
+        );
+        assert_eq!(
+            month(&l, 4),
+            [row("channel_commission", "04-03 09:00", "B1", "19900.00")]
+        );
     }
 }
