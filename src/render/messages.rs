@@ -367,11 +367,11 @@ impl Style {
         };
         if zh {
             format!(
-                "退订 {booking}: {what}; 定金 {deposit}, 费用 {fees}, 退还 {refund}, 留存 {kept}"
+                "认购 {booking}: {what}; 定金 {deposit:.2}, 费用 {fees:.2}, 退还 {refund:.2}, 留存 {kept:.2}"
             )
         } else {
             format!(
-                "cancels {booking}: {what}; deposit {deposit}, fees {fees}, refund {refund}, kept {kept}"
+                "cancels {booking}: {what}; deposit {deposit:.2}, fees {fees:.2}, refund {refund:.2}, kept {kept:.2}"
             )
         }
     }

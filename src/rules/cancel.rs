@@ -18,23 +18,31 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 #[derive(Clone, Debug, Default)]
 pub struct Cancels<'l> {
     effective: HashMap<&'l str, &'l Cancellation>,
+    /// The bookings cancellations name, by id.
+    named: HashMap<&'l str, &'l Booking>,
 }
 
 impl<'l> Cancels<'l> {
     pub fn new(l: &'l Ledger, as_of: Time, voided: &HashSet<&str>) -> Cancels<'l> {
         let mut effective: HashMap<&str, &Cancellation> = HashMap::default();
         if l.cancellations.is_empty() {
-            return Cancels { effective };
+            let named = HashMap::default();
+            return Cancels { effective, named };
         }
-        let live_bookings: HashSet<&str> = (l.bookings.iter())
-            .filter(|b| b.at <= as_of && !voided.contains(b.id.as_str()))
-            .map(|b| b.id.as_str())
+        let wanted: HashSet<&str> = (l.cancellations.iter())
+            .map(|c| c.booking.as_str())
             .collect();
+        let named: HashMap<&str, &Booking> = (l.bookings.iter())
+            .filter(|b| wanted.contains(b.id.as_str()))
+            .map(|b| (b.id.as_str(), b))
+            .collect();
+        let live = |id: &str| {
+            named
+                .get(id)
+                .is_some_and(|b| b.at <= as_of && !voided.contains(id))
+        };
         for c in &l.cancellations {
-            if c.at > as_of
-                || voided.contains(c.id.as_str())
-                || !live_bookings.contains(c.booking.as_str())
-            {
+            if c.at > as_of || voided.contains(c.id.as_str()) || !live(c.booking.as_str()) {
                 continue;
             }
             // evaluation order among cancellations: time, then file order
@@ -43,7 +51,12 @@ impl<'l> Cancels<'l> {
                 *first = c;
             }
         }
-        Cancels { effective }
+        Cancels { effective, named }
+    }
+
+    /// The booking a cancellation names (whether or not it is voided).
+    pub fn booking(&self, id: &str) -> Option<&'l Booking> {
+        self.named.get(id).copied()
     }
 
     /// The booking's effective cancellation as of T (R12.4).
@@ -124,7 +137,7 @@ pub fn verdict(reg: &mut Registry, i: usize) -> Verdict {
     v.detail = Detail::OfBooking {
         booking: c.booking.clone(),
     };
-    let b = l.bookings.iter().find(|b| b.id == c.booking);
+    let b = reg.cancels.booking(&c.booking);
     let Some(b) = b.filter(|b| !reg.voided.contains(b.id.as_str())) else {
         return v;
     };

@@ -1,6 +1,7 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
-//! families joined after a report) transcribed as plainly as they are written, for tests.
+//! families joined after a report) and RULES-R10.md R12 (cancellations, deposit findings,
+//! reversal lines) transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
 //! cached state: every question a rule asks is answered by looking again at every earlier record
