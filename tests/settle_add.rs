@@ -633,3 +633,57 @@ fn cancellations_are_added_and_replayed() {
     assert!(err.contains("「B-999」 names no booking"), "{err}");
     assert_eq!(w.snapshot(), before, "nothing was written");
 }
+
+/// The example ledger with three cancellations (R12): B-002 by the client's breach and B-009 by
+/// early termination in April, B-016 by force majeure the day after its booking.
+fn with_cancellations() -> Workdir {
+    let w = Workdir::example("lingxiu");
+    w.write(
+        "cancellations.csv",
+        "id,at,booking,reason,fees,refund,by,note\n\
+         CX-001,2026-04-05 11:00,B-002,client_breach,,,财务 王丽,\n\
+         CX-002,2026-04-10 15:00,B-009,early_termination,5000,45000,财务 王丽,\n\
+         CX-003,2026-04-06 09:00,B-016,force_majeure,,,财务 王丽,贷款未获批\n",
+    );
+    w
+}
+
+#[test]
+fn deposits_match_the_golden_files() {
+    let w = with_cancellations();
+    for (month, file) in [
+        (None, "deposits.csv"),
+        (Some("2026-03"), "deposits-2026-03.csv"),
+    ] {
+        let mut args = vec!["--at", AS_OF, "--format", "csv", "deposits"];
+        args.extend(month.iter().flat_map(|m| ["--month", *m]));
+        let (code, out, err) = w.run(&args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, golden(file), "{file}");
+    }
+}
+
+/// R12.5 on the example: March is unchanged by April's cancellations; April gets the reversals.
+#[test]
+fn cancellations_reverse_lines_in_their_month_only() {
+    let plain = Workdir::example("lingxiu");
+    let w = with_cancellations();
+    assert_eq!(
+        settle(&w, "2026-03", "line"),
+        settle(&plain, "2026-03", "line")
+    );
+    let april = settle(&w, "2026-04", "line");
+    let reversals: Vec<&str> = april.lines().filter(|l| l.contains("_reversal")).collect();
+    assert_eq!(reversals.len(), 5, "{april}");
+    assert!(
+        reversals[0].starts_with("agency_fee_reversal,2026-04-05T11:00:00+08:00,CX-001,B-002,")
+    );
+    assert!(reversals.iter().any(|l| {
+        l.starts_with("channel_commission_reversal,2026-04-10T15:00:00+08:00,CX-002,B-009,")
+    }));
+    // B-016 booked and cancelled in April: its fee and commission and their reversals net to zero
+    let b016: Vec<&str> = april.lines().filter(|l| l.contains(",B-016,")).collect();
+    assert_eq!(b016.len(), 4, "{april}");
+    let amount = |l: &str| l.split(',').nth(11).unwrap().parse::<f64>().unwrap();
+    assert_eq!(b016.iter().map(|l| amount(l)).sum::<f64>(), 0.0);
+}

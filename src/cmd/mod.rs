@@ -16,6 +16,7 @@ pub mod audit;
 
 pub mod check;
 pub mod completions;
+pub mod deposits;
 pub mod init;
 pub mod replay;
 pub mod settle;
@@ -95,6 +96,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Settlement lines due in a month, or totals per payee.
     Settle(settle::SettleArgs),
+    /// The deposit account 定金账户明细: each booking's deposit, held or cancelled (R12).
+    Deposits(deposits::DepositsArgs),
     /// Validate one record, print its verdict and append it.
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Replay(a) => replay::run(g, a),
         Command::Check(a) => check::run(g, a),
         Command::Settle(a) => settle::run(g, a),
+        Command::Deposits(a) => deposits::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
         Command::Completions(a) => completions::completions(a),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod csv_out;
+pub mod deposits;
 pub mod messages;
 pub mod replay;
 pub mod settle;

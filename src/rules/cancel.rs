@@ -227,6 +227,36 @@ pub fn booking_findings(reg: &Registry, i: usize, mut v: Verdict) -> Verdict {
     v
 }
 
+/// One row of the deposit account 定金账户明细 (RULES-R10 §4.4, R12.7).
+#[derive(Clone, Debug)]
+pub struct DepositRow<'l> {
+    pub booking: &'l Booking,
+    /// The effective cancellation as of T and its amounts; `None` while the deposit is held.
+    pub cancelled: Option<(&'l Cancellation, Refund)>,
+}
+
+/// §4.4: one row per non-voided booking at or before T (with `month`, [from, before): booked or
+/// cancelled in it), sorted by booking time then id; status, refund and kept as of T (§7.1 S8).
+pub fn deposits<'l>(
+    l: &'l Ledger,
+    as_of: Time,
+    month: Option<(Time, Time)>,
+) -> Vec<DepositRow<'l>> {
+    let voided = super::engine::voided_ids(l, as_of);
+    let cancels = Cancels::new(l, as_of, &voided);
+    let in_month = |t: Time| month.is_none_or(|(from, before)| from <= t && t < before);
+    let mut rows: Vec<DepositRow> = (l.bookings.iter())
+        .filter(|b| b.at <= as_of && !voided.contains(b.id.as_str()))
+        .map(|b| DepositRow {
+            booking: b,
+            cancelled: cancels.of(&b.id).map(|c| (c, refund(&l.config, b, c))),
+        })
+        .filter(|r| in_month(r.booking.at) || r.cancelled.is_some_and(|(c, _)| in_month(c.at)))
+        .collect();
+    rows.sort_by(|a, b| (a.booking.at, &a.booking.id).cmp(&(b.booking.at, &b.booking.id)));
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
