@@ -893,6 +893,14 @@ impl<'l> Walk<'l> {
                         rate: Text::default(),
                         amount: Decimal::ZERO,
                         flagged: v.has_error(),
+                        rule: "R9",
+                        detail: Text::default(),
+                        broker: if owner == Code::Channel {
+                            v.broker.clone()
+                        } else {
+                            None
+                        },
+                        flags: v.findings.iter().map(|f| f.code).collect(),
                     };
                     // the agency fee, at the rate of the owner, due at the booking
                     let rate = match owner {
@@ -945,6 +953,8 @@ impl<'l> Walk<'l> {
                                 due: c.at,
                                 reference: c.id.clone(),
                                 amount: -line.amount,
+                                rule: "R12.5",
+                                detail: format!("{}:{}", line.kind.as_str(), line.reference).into(),
                                 ..line.clone()
                             });
                         }
@@ -970,6 +980,14 @@ impl<'l> Walk<'l> {
                             rate: Text::default(),
                             amount: -round(fine(cfg, x)),
                             flagged: false,
+                            rule: "R8",
+                            detail: (ViolationKind::CHOICES.iter())
+                                .find(|(_, k)| *k == x.kind)
+                                .map(|(w, _)| *w)
+                                .unwrap_or_default()
+                                .into(),
+                            broker: x.broker.clone(),
+                            flags: vec![],
                         });
                     }
                 }

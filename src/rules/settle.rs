@@ -2,7 +2,7 @@
 //! half away from zero; totals are sums of rounded lines.
 
 use super::Evaluation;
-use super::verdict::{Code, Verdict};
+use super::verdict::{Code, FindingCode, Verdict};
 use crate::model::{Cancellation, Commission, Kind, Phone, Text, Time};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -50,6 +50,36 @@ pub struct Line {
     pub amount: Decimal,
     /// The booking carries an error finding (e.g. `below-floor`): finance must look at it.
     pub flagged: bool,
+    /// The clause that made the line: `R9`, `R8`, `R12.5`.
+    pub rule: &'static str,
+    /// The penalty's kind, or the id of the line a reversal reverses (RULES §5).
+    pub detail: Text,
+    /// The valid visit's broker on every line of a channel-owned booking (and its reversals), the
+    /// violation's broker on a penalty (RULES-R10 §7.1 S3).
+    pub broker: Option<Text>,
+    /// Every finding code of the booking as of T, errors and warnings.
+    pub flags: Vec<FindingCode>,
+}
+
+impl Line {
+    /// The line's id, unique in the ledger and stable over time: `<kind>:<ref>`, plus
+    /// `:<booking>` for a reversal (RULES §5).
+    pub fn id(&self) -> String {
+        match (self.kind, &self.booking) {
+            (LineKind::AgencyFeeReversal | LineKind::ChannelCommissionReversal, Some(b)) => {
+                format!("{}:{}:{}", self.kind.as_str(), self.reference, b)
+            }
+            _ => format!("{}:{}", self.kind.as_str(), self.reference),
+        }
+    }
+}
+
+/// The word a choice is written as (`cutting`).
+fn word<C: crate::model::Choice + PartialEq>(c: C) -> &'static str {
+    (C::CHOICES.iter())
+        .find(|(_, v)| *v == c)
+        .map(|(w, _)| *w)
+        .unwrap_or_default()
 }
 
 /// R9: 0.01, half away from zero.
@@ -103,6 +133,12 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     rate: Text::default(),
                     amount: Decimal::ZERO,
                     flagged: v.has_error(),
+                    rule: "R9",
+                    detail: Text::default(),
+                    broker: (v.code == Code::Channel)
+                        .then(|| v.broker.clone())
+                        .flatten(),
+                    flags: v.findings.iter().map(|f| f.code).collect(),
                 };
                 let rate = match v.code {
                     Code::Developer => &cfg.developer_rate,
@@ -148,6 +184,10 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     rate: Text::default(),
                     amount: -round_money(v.amount.unwrap_or_default()),
                     flagged: false,
+                    rule: "R8",
+                    detail: word(x.kind).into(),
+                    broker: x.broker.clone(),
+                    flags: vec![],
                 });
             }
             _ => {}
@@ -169,6 +209,8 @@ fn reversal(line: &Line, c: &Cancellation) -> Line {
         due: c.at,
         reference: c.id.clone(),
         amount: -line.amount,
+        rule: "R12.5",
+        detail: line.id().into(),
         ..line.clone()
     }
 }
@@ -425,6 +467,17 @@ mod tests {
                 ),
                 (Some("B1"), "伟业", "1.8%")
             );
+            // RULES §5's columns: a reversal names the line it reverses
+            assert_eq!(
+                (reversal.id(), reversal.rule, reversal.detail.as_str()),
+                (
+                    "agency_fee_reversal:CX1:B1".to_string(),
+                    "R12.5",
+                    "agency_fee:B1"
+                )
+            );
+            assert_eq!(reversal.broker.as_deref(), Some("王五"));
+            assert!(reversal.flags.contains(&FindingCode::Cancelled));
         }
     }
 
