@@ -365,6 +365,28 @@ agency_rate = "1.8%"
     }
 
     #[test]
+    fn the_deposit_table_switches_findings_on_and_the_cap_defaults_to_20_percent() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.deposit.table);
+        assert_eq!(c.deposit.cap.value, Decimal::new(20, 2));
+        let text = format!(
+            "{MINIMAL}\n[deposit]\nrequired = \"20000\"\ncap = \"0.3\"\ntermination_fee = \"10%\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert!(c.deposit.table);
+        assert_eq!(c.deposit.cap.value, Decimal::new(3, 1));
+        assert!(
+            matches!(&c.deposit.required, Some(Commission::Fixed { amount, .. }) if *amount == Decimal::from(20000))
+        );
+        assert!(matches!(
+            &c.deposit.termination_fee,
+            Some(Commission::Rate(r)) if r.value == Decimal::new(1, 1)
+        ));
+        let bad = format!("{MINIMAL}\n[deposit]\ncap = \"lots\"\nextra = 1\n");
+        assert!(parse_config(&bad).is_err());
+    }
+
+    #[test]
     fn every_bad_key_is_reported() {
         let text = MINIMAL
             .replace("\"1.0%\"", "\"ten\"")
