@@ -27,7 +27,7 @@ pub struct SettleArgs {
     pub rev: Option<String>,
 }
 
-fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
+pub fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
     let (y, m) = s
         .split_once('-')
         .context("--month is YYYY-MM, e.g. 2026-03")?;

@@ -20,6 +20,7 @@ pub fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     errors.append(&mut channels);
     errors.append(&mut void_links(l, |id| ids.contains(l, id)));
     errors.append(&mut delisting_rows(l));
+    errors.append(&mut cancellation_links(l));
     let zone_without_fee = l.config.unit_agency_fee.is_zero()
         && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
     if zone_without_fee {
@@ -217,6 +218,24 @@ fn delisting_rows(l: &Ledger) -> Vec<LedgerError> {
     errors
 }
 
+/// RULES-R10 §1.2: a cancellation names a booking whose `at` is at or before its own.
+fn cancellation_links(l: &Ledger) -> Vec<LedgerError> {
+    if l.cancellations.is_empty() {
+        return vec![];
+    }
+    let bookings: HashMap<&str, &Booking> = l.bookings.iter().map(|b| (b.id.as_str(), b)).collect();
+    let mut errors = vec![];
+    for c in &l.cancellations {
+        let fault = match bookings.get(c.booking.as_str()) {
+            None => ErrorKind::UnknownBooking(c.booking.to_string()),
+            Some(b) if b.at > c.at => ErrorKind::LaterBooking(c.booking.to_string()),
+            Some(_) => continue,
+        };
+        errors.push(LedgerError::at(c.src.file(), c.src.line, fault));
+    }
+    errors
+}
+
 /// Voids name existing records and never void each other in a cycle.
 fn void_links(l: &Ledger, known: impl Fn(&str) -> bool) -> Vec<LedgerError> {
     let mut errors = vec![];
@@ -370,5 +389,36 @@ mod tests {
             ("reason", "异议已解决"),
         ];
         assert_eq!(row(&relist), [""; 0], "a relisting's reason is free text");
+    }
+
+    #[test]
+    fn a_cancellation_names_an_earlier_booking() {
+        use crate::rules::testkit::{Lb, P1};
+        let cancel = |l: Lb, id: &str, at: &str, booking: &str| {
+            l.row(
+                Kind::Cancellation,
+                &[
+                    ("id", id),
+                    ("at", at),
+                    ("booking", booking),
+                    ("reason", "client_breach"),
+                ],
+            )
+        };
+        let l = Lb::new().booking("B1", "2026-03-02 10:00", P1);
+        let l = cancel(l, "CX1", "2026-03-02 10:00", "B1");
+        let l = cancel(l, "CX2", "2026-03-02 09:59", "B1");
+        let l = cancel(l, "CX3", "2026-03-03 10:00", "B9").l;
+        let said: Vec<String> = cancellation_links(&l)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "cancellations.csv:3: booking 「B1」 is later than its cancellation",
+                "cancellations.csv:4: 「B9」 names no booking",
+            ]
+        );
     }
 }

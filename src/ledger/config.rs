@@ -38,6 +38,15 @@ struct RawConfig {
     query: RawQuery,
     #[serde(default)]
     delisting: RawDelisting,
+    deposit: Option<RawDeposit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeposit {
+    required: Option<toml::Value>,
+    cap: Option<toml::Value>,
+    termination_fee: Option<toml::Value>,
 }
 
 /// R14 `[query]`.
@@ -280,6 +289,19 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             });
         }
     }
+    let mut deposit = crate::model::Deposit::default();
+    if let Some(d) = &raw.deposit {
+        deposit.table = true;
+        if let Some(v) = &d.cap
+            && let Some(cap) = c.rate("deposit.cap", v)
+        {
+            deposit.cap = cap;
+        }
+        deposit.required =
+            (d.required.as_ref()).and_then(|v| money_or_rate(&mut c, "deposit.required", v));
+        deposit.termination_fee = (d.termination_fee.as_ref())
+            .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
+    }
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -312,24 +334,29 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         max_entry_delay_hours: raw.audit.max_entry_delay_hours,
         query_required: raw.query.required,
         delisting_seal: raw.delisting.seal,
+        deposit,
     })
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
 fn parse_commission(c: &mut Check, name: &str, v: &toml::Value) -> Option<Commission> {
-    let key = format!("channel 「{name}」 commission");
+    money_or_rate(c, &format!("channel 「{name}」 commission"), v)
+}
+
+/// RULES-R10 §1.3 money-or-rate: `"x%"` or a decimal below 1 is a rate; a decimal ≥ 1 an amount.
+fn money_or_rate(c: &mut Check, key: &str, v: &toml::Value) -> Option<Commission> {
     let text = value_text(v).unwrap_or_default();
     if text.trim().ends_with('%') {
-        return c.rate(&key, v).map(Commission::Rate);
+        return c.rate(key, v).map(Commission::Rate);
     }
     match parse_money(&text) {
-        Ok(d) if d < Decimal::ONE => c.rate(&key, v).map(Commission::Rate),
+        Ok(d) if d < Decimal::ONE => c.rate(key, v).map(Commission::Rate),
         Ok(amount) => Some(Commission::Fixed {
             text: text.trim().to_string(),
             amount,
         }),
         Err(e) => {
-            c.fail(&key, e.to_string());
+            c.fail(key, e.to_string());
             None
         }
     }
@@ -378,6 +405,28 @@ agency_rate = "1.8%"
         assert!(
             matches!(&c.channels[2].commission, Commission::Fixed { amount, .. } if *amount == Decimal::from(20000))
         );
+    }
+
+    #[test]
+    fn the_deposit_table_switches_findings_on_and_the_cap_defaults_to_20_percent() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.deposit.table);
+        assert_eq!(c.deposit.cap.value, Decimal::new(20, 2));
+        let text = format!(
+            "{MINIMAL}\n[deposit]\nrequired = \"20000\"\ncap = \"0.3\"\ntermination_fee = \"10%\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert!(c.deposit.table);
+        assert_eq!(c.deposit.cap.value, Decimal::new(3, 1));
+        assert!(
+            matches!(&c.deposit.required, Some(Commission::Fixed { amount, .. }) if *amount == Decimal::from(20000))
+        );
+        assert!(matches!(
+            &c.deposit.termination_fee,
+            Some(Commission::Rate(r)) if r.value == Decimal::new(1, 1)
+        ));
+        let bad = format!("{MINIMAL}\n[deposit]\ncap = \"lots\"\nextra = 1\n");
+        assert!(parse_config(&bad).is_err());
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub enum ErrorKind {
     UnknownReference(String),
     #[error("「{0}」 names no discount approval")]
     UnknownDiscount(String),
+    #[error("「{0}」 names no booking")]
+    UnknownBooking(String),
+    #[error("booking 「{0}」 is later than its cancellation")]
+    LaterBooking(String),
     #[error("channel 「{name}」 is not in attrib.toml (known: {})", known.join(", "))]
     UnknownChannel { name: String, known: Vec<String> },
     #[error("a channel visit needs 「{0}」")]

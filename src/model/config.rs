@@ -27,6 +27,34 @@ pub enum Commission {
     Fixed { text: String, amount: Decimal },
 }
 
+/// R12 `[deposit]` (RULES-R10 §1.3): the cap applies to every cancellation; the table itself
+/// switches on the booking findings (§7.1 S2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deposit {
+    /// Whether `attrib.toml` has a `[deposit]` table (R12.2's findings).
+    pub table: bool,
+    /// The deposit required: an amount, or a rate of the price.
+    pub required: Option<Commission>,
+    /// 民法典 586: the deposit part is at most this rate of the price.
+    pub cap: Rate,
+    /// R12.3 early termination: an amount, or a rate of the deposit.
+    pub termination_fee: Option<Commission>,
+}
+
+impl Default for Deposit {
+    fn default() -> Self {
+        Deposit {
+            table: false,
+            required: None,
+            cap: Rate {
+                text: "20%".into(),
+                value: Decimal::new(20, 2),
+            },
+            termination_fee: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Channel {
     pub name: String,
@@ -67,6 +95,8 @@ pub struct Config {
     pub query_required: Vec<String>,
     /// R13 `[delisting] seal`: human output hides a delisted client's name and phones.
     pub delisting_seal: bool,
+    /// R12: deposits and cancellations.
+    pub deposit: Deposit,
 }
 
 /// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.

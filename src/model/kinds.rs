@@ -466,6 +466,16 @@ choices! {
     }
 }
 
+choices! {
+    /// Why a booking was cancelled 退订 (R12.3): 不可抗力, 提前终止, 客户违约, 卖方违约.
+    CancelReason {
+        ForceMajeure = "force_majeure" | "不可抗力",
+        EarlyTermination = "early_termination" | "提前终止",
+        ClientBreach = "client_breach" | "客户违约",
+        SellerBreach = "seller_breach" | "卖方违约",
+    }
+}
+
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
@@ -648,6 +658,21 @@ kinds! {
         consultant: Option<Text>,
         discount: Option<Text>,
         deposit: Option<Decimal>,
+        note: Option<Text>,
+    }
+
+    /// A booking cancellation 退订 (R12): `booking` names an earlier booking.
+    Cancellation => cancellations: Cancellation {
+        stem: "cancellations", table: "cancellation", zh: "退订", prefix: "CX-",
+        unique: true, init: false, at: at, id: id, phone: none,
+    } {
+        id: Text,
+        at: Time,
+        booking: Text,
+        reason: CancelReason,
+        fees: Option<Decimal>,
+        refund: Option<Decimal>,
+        by: Option<Text>,
         note: Option<Text>,
     }
 

@@ -91,6 +91,7 @@ impl Style {
             Kind::Violation => ("处罚", "violation"),
             Kind::Relation => ("家庭关系", "relation"),
             Kind::Void => ("作废", "void"),
+            Kind::Cancellation => ("退订", "cancellation"),
         };
         if self.zh() { zh } else { en }
     }
@@ -135,6 +136,11 @@ impl Style {
             Code::NotDelisted => "未摘牌",
             Code::ChannelDelisted => "渠道已摘牌",
             Code::Complete => "签字齐全",
+            Code::RefundFull => "全额退还定金",
+            Code::RefundLessFees => "扣费后退还",
+            Code::Forfeit => "定金不予退还",
+            Code::RefundDouble => "双倍返还定金",
+            Code::NoBooking => "认购已作废",
         }
     }
 
@@ -214,6 +220,28 @@ impl Style {
         let until = || v.until.map(|u| self.until(u)).unwrap_or_default();
         let zh = self.zh();
         match (v.code, v.kind) {
+            (Code::Duplicate, Kind::Cancellation) if zh => {
+                format!(
+                    "重复退订: {} 已退订 ({}), 本条不计",
+                    self.of_booking(&v.detail),
+                    c()
+                )
+            }
+            (Code::Duplicate, Kind::Cancellation) => format!(
+                "duplicate: {} was already cancelled ({}); no effect",
+                self.of_booking(&v.detail),
+                c()
+            ),
+            (Code::NoBooking, _) if zh => {
+                format!("认购 {} 已作废, 退订无效", self.of_booking(&v.detail))
+            }
+            (Code::NoBooking, _) => format!(
+                "no booking: {} is voided; the cancellation has no effect",
+                self.of_booking(&v.detail)
+            ),
+            (Code::RefundFull | Code::RefundLessFees | Code::Forfeit | Code::RefundDouble, _) => {
+                self.refund(v)
+            }
             (Code::DirectClient, _) if zh => format!("甲方直接客户: {}", c()),
             (Code::DirectClient, _) => format!("developer-direct client: {}", c()),
             (Code::KnownClient, _) if zh => format!("已知客户: {}, 保护期至 {}", c(), cu()),
@@ -383,6 +411,52 @@ impl Style {
         .to_string()
     }
 
+    /// R12.3: the booking a cancellation names.
+    fn of_booking(&self, d: &Detail) -> String {
+        match d {
+            Detail::OfBooking { booking } | Detail::Refund { booking, .. } => booking.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// R12.3: an effective cancellation's reason, refund and what is kept.
+    fn refund(&self, v: &Verdict) -> String {
+        let Detail::Refund {
+            booking,
+            deposit,
+            fees,
+            refund,
+            kept,
+        } = &v.detail
+        else {
+            return String::new();
+        };
+        let zh = self.zh();
+        let what = match v.code {
+            Code::RefundFull => self.pick("不可抗力, 全额退还定金", "force majeure: full refund"),
+            Code::RefundLessFees => self.pick(
+                "提前终止, 扣除费用后退还",
+                "early termination: refund less fees",
+            ),
+            Code::Forfeit => {
+                self.pick("客户违约, 定金不予退还", "client breach: deposit forfeited")
+            }
+            _ => self.pick(
+                "卖方违约, 双倍返还定金",
+                "seller breach: deposit returned double",
+            ),
+        };
+        if zh {
+            format!(
+                "认购 {booking}: {what}; 定金 {deposit:.2}, 费用 {fees:.2}, 退还 {refund:.2}, 留存 {kept:.2}"
+            )
+        } else {
+            format!(
+                "cancels {booking}: {what}; deposit {deposit:.2}, fees {fees:.2}, refund {refund:.2}, kept {kept:.2}"
+            )
+        }
+    }
+
     /// R5's and R6's faults: which roles, signers or fields.
     fn fault(&self, d: &Detail) -> String {
         let zh = self.zh();
@@ -392,7 +466,7 @@ impl Style {
                 self.list(lines.iter().map(|l| self.query_line(l)))
             ),
             Detail::Unsigned { lines } => format!("incomplete: {} not signed", lines.join(", ")),
-            Detail::None => String::new(),
+            Detail::None | Detail::OfBooking { .. } | Detail::Refund { .. } => String::new(),
             Detail::OutOfOrder { early, jumped } if zh => format!(
                 "签字顺序错误: {} 先于 {} 签字",
                 self.role(early),
@@ -541,6 +615,32 @@ impl Style {
             ),
             FindingDetail::DelistedClient if zh => format!("客户已摘牌 ({cite})"),
             FindingDetail::DelistedClient => format!("delisted client ({cite})"),
+            FindingDetail::FeesUnknown if zh => {
+                "未填写扣除费用, 且未配置 termination_fee: 按 0 扣除, 请核实".into()
+            }
+            FindingDetail::FeesUnknown => {
+                "fees unknown: none on the row and no termination_fee configured; 0 deducted".into()
+            }
+            FindingDetail::RefundDiffers { written, computed } if zh => {
+                format!("登记退款 {written} 与规则计算 {computed} 不符")
+            }
+            FindingDetail::RefundDiffers { written, computed } => {
+                format!("refund written {written} differs from the rule's {computed}")
+            }
+            FindingDetail::Cancelled { .. } if zh => format!("已退订 ({cite})"),
+            FindingDetail::Cancelled { .. } => format!("cancelled ({cite})"),
+            FindingDetail::DepositShort { deposit, required } if zh => {
+                format!("定金 {deposit} 不足 (应付 {required})")
+            }
+            FindingDetail::DepositShort { deposit, required } => {
+                format!("deposit {deposit} is short of the {required} required")
+            }
+            FindingDetail::DepositOverCap { deposit, cap } if zh => {
+                format!("定金 {deposit} 超过定金上限 {cap}, 超出部分不具定金性质")
+            }
+            FindingDetail::DepositOverCap { deposit, cap } => {
+                format!("deposit {deposit} is over the cap {cap}: the excess is a prepayment")
+            }
         }
     }
 

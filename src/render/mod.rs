@@ -5,6 +5,7 @@ pub mod audit;
 pub mod check;
 pub mod clients;
 pub mod csv_out;
+pub mod deposits;
 pub mod find;
 pub mod messages;
 pub mod replay;

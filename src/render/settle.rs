@@ -5,9 +5,11 @@ use crate::rules::settle::{Line, LineKind};
 use rust_decimal::Decimal;
 use serde_json::json;
 
-pub const LINE_HEADER: [&str; 13] = [
+/// RULES §5: the contract's twelve columns, then `line,rule,detail,broker,flags` (`flags`
+/// replaces the earlier `flag` column, which held `error` for an error finding only).
+pub const LINE_HEADER: [&str; 17] = [
     "kind", "due", "ref", "booking", "unit", "buyer", "phone", "owner", "payee", "base", "rate",
-    "amount", "flag",
+    "amount", "line", "rule", "detail", "broker", "flags",
 ];
 
 fn line_row(l: &Line, style: &Style) -> Vec<String> {
@@ -24,11 +26,13 @@ fn line_row(l: &Line, style: &Style) -> Vec<String> {
         l.base.map(|b| b.to_string()).unwrap_or_default(),
         l.rate.to_string(),
         format!("{:.2}", l.amount),
-        if l.flagged {
-            "error".into()
-        } else {
-            String::new()
-        },
+        l.id(),
+        l.rule.to_string(),
+        l.detail.to_string(),
+        l.broker.as_deref().unwrap_or_default().to_string(),
+        (l.flags.iter().map(|f| f.as_str()))
+            .collect::<Vec<_>>()
+            .join(";"),
     ]
 }
 
@@ -106,6 +110,8 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
         let kind = match (zh, l.kind) {
             (true, LineKind::AgencyFee) => "代理费",
             (true, LineKind::ChannelCommission) => "渠道佣金",
+            (true, LineKind::AgencyFeeReversal) => "代理费冲回",
+            (true, LineKind::ChannelCommissionReversal) => "渠道佣金冲回",
             (true, LineKind::Penalty) => "罚款",
             (false, k) => k.as_str(),
         };

@@ -152,9 +152,10 @@ pub fn unit_bookings<'l>(
     as_of: Time,
     voided: &HashSet<&'l str>,
 ) -> UnitBookings<'l> {
+    let cancels = super::cancel::Cancels::new(ledger, as_of, voided);
     let mut units: UnitBookings = HashMap::default();
     for (i, b) in ledger.bookings.iter().enumerate() {
-        if is_live(ledger, i, as_of, voided) {
+        if is_live(ledger, i, as_of, voided) && cancels.of(&b.id).is_none() {
             units.entry(b.unit.as_str()).or_default().push(b);
         }
     }
@@ -164,9 +165,8 @@ pub fn unit_bookings<'l>(
     units
 }
 
-/// R7: whether booking `i` holds its unit as of `as_of`: it exists (at ≤ as_of) and is not
-/// voided. R12's hook: a booking cancelled as of `as_of` frees its unit — the cancellation test
-/// belongs here (and in the reference's `holds_unit`).
+/// R7: whether booking `i` exists (at ≤ as_of) and is not voided; `unit_bookings` also leaves
+/// out a booking cancelled as of `as_of` (R12: a cancelled booking frees its unit).
 pub fn is_live(ledger: &Ledger, i: usize, as_of: Time, voided: &HashSet<&str>) -> bool {
     let b = &ledger.bookings[i];
     b.at <= as_of && !voided.contains(b.id.as_str())
@@ -552,6 +552,39 @@ mod tests {
             "before the void B1 holds the unit"
         );
         assert!(e.verdict("B1").unwrap().findings.is_empty(), "B2 is later");
+    }
+
+    #[test]
+    fn r7_unit_taken_not_by_a_booking_cancelled_as_of_t() {
+        // R7: "another family's booking of the unit … neither voided nor cancelled (R12) as of T"
+        let cancel = |l: Lb| {
+            let cells = [("id", "CX1"), ("at", "2026-03-10 10:00"), ("booking", "B1")];
+            l.row(
+                crate::model::Kind::Cancellation,
+                &[&cells[..], &[("reason", "client_breach")]].concat(),
+            )
+        };
+        let l = cancel(Lb::new().booking("B1", "2026-03-05 10:00", P1).booking(
+            "B2",
+            "2026-03-06 10:00",
+            P2,
+        ));
+        let codes = |at: &str| -> Vec<&'static str> {
+            let e = l.eval(at);
+            (e.verdict("B2").unwrap().findings.iter())
+                .map(|f| f.code.as_str())
+                .collect()
+        };
+        assert_eq!(
+            codes("2026-03-09 10:00"),
+            ["unit-taken"],
+            "B1 not cancelled yet"
+        );
+        assert_eq!(
+            codes(AS_OF),
+            Vec::<&str>::new(),
+            "B1 cancelled as of T frees the unit"
+        );
     }
 
     #[test]

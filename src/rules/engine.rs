@@ -4,7 +4,7 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, delist, direct, family, penalty, query, report, staff, visit};
+use super::{booking, cancel, delist, direct, family, penalty, query, report, staff, visit};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -250,7 +250,11 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Slip => slip::step(reg, i),
         Kind::Discount => booking::approval(reg, i),
         Kind::Query => query::step(reg, i),
-        Kind::Booking => booking::step(reg, i),
+        Kind::Booking => {
+            let v = booking::step(reg, i);
+            cancel::booking_findings(reg, i, v)
+        }
+        Kind::Cancellation => cancel::verdict(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
     }
 }

@@ -1,10 +1,11 @@
 //! PURE rules: `evaluate(&Ledger, as_of)` gives every record's verdict. No IO, no clock, no
 //! environment, no printing. One file per rule family:
 //! family R1, report R2, visit R3/R4, slip R5, direct R6, booking R7, penalty R8, settle R9,
-//! time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
+//! staff R11, cancel R12, time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
 
 pub mod audit;
 pub mod booking;
+pub mod cancel;
 pub mod check;
 pub mod delist;
 pub mod direct;

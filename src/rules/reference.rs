@@ -1,7 +1,8 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
-//! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R13
-//! delistings, R14 query slips) transcribed as plainly as they are written, for tests.
+//! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
 //! cached state: every question a rule asks is answered by looking again at every earlier record
@@ -92,6 +93,7 @@ impl<'l> Walk<'l> {
             Kind::Discount,
             Kind::Query,
             Kind::Booking,
+            Kind::Cancellation,
             Kind::Violation,
         ];
         let mut order = vec![];
@@ -401,8 +403,11 @@ impl<'l> Walk<'l> {
                     consultant: b.consultant.as_deref(),
                     discount: b.discount.as_deref(),
                 };
-                self.booking(pos, &input)
+                let mut v = self.booking(pos, &input);
+                self.deposit_findings(b, &mut v);
+                v
             }
+            Kind::Cancellation => self.cancellation(pos, i),
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -413,6 +418,134 @@ impl<'l> Walk<'l> {
                 v
             }
         })
+    }
+
+    // ---- R12: cancellations and deposits ----
+
+    /// R12.3: the earliest cancellation of `booking` in evaluation order that exists and is not
+    /// voided, when the booking exists and is not voided (RULES-R10 R12.4 "effective").
+    fn effective_cancellation(&self, booking: &str) -> Option<&'l Cancellation> {
+        let b = self.l.bookings.iter().find(|b| b.id == booking)?;
+        if b.at > self.as_of || self.voided.contains(booking) {
+            return None;
+        }
+        (self.order.iter())
+            .filter(|(k, _)| *k == Kind::Cancellation)
+            .map(|&(_, j)| &self.l.cancellations[j])
+            .find(|c| c.booking == booking && !self.voided.contains(c.id.as_str()))
+    }
+
+    /// R12.3: no-booking, duplicate, else by reason: refund = D, D − fees, the excess, or
+    /// 2 × the deposit part + the excess; kept = D − refund.
+    fn cancellation(&self, pos: usize, i: usize) -> Verdict {
+        let c = &self.l.cancellations[i];
+        let mut v = Verdict::new(Kind::Cancellation, i, &c.id, c.at, Code::NoBooking, "R12.3");
+        v.detail = Detail::OfBooking {
+            booking: c.booking.clone(),
+        };
+        let Some(b) = (self.l.bookings.iter()).find(|b| b.id == c.booking) else {
+            return v;
+        };
+        if self.voided.contains(b.id.as_str()) {
+            return v;
+        }
+        let earlier = (self.order[..pos].iter())
+            .filter(|(k, j)| *k == Kind::Cancellation && !self.is_voided(*k, *j))
+            .map(|&(_, j)| &self.l.cancellations[j])
+            .find(|e| e.booking == c.booking);
+        if let Some(e) = earlier {
+            v.code = Code::Duplicate;
+            v.cite = Some(Box::new(cancel_cite(e)));
+            return v;
+        }
+        let round =
+            |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let d = b.deposit.unwrap_or_default();
+        let part = round(d.min(self.cfg.deposit.cap.value * b.price));
+        let excess = d - part;
+        let mut fees = Decimal::ZERO;
+        let refund = match c.reason {
+            CancelReason::ForceMajeure => {
+                v.code = Code::RefundFull;
+                d
+            }
+            CancelReason::EarlyTermination => {
+                v.code = Code::RefundLessFees;
+                let given = match (c.fees, &self.cfg.deposit.termination_fee) {
+                    (Some(f), _) => Some(f),
+                    (None, Some(Commission::Rate(r))) => Some(r.value * d),
+                    (None, Some(Commission::Fixed { amount, .. })) => Some(*amount),
+                    (None, None) => None,
+                };
+                if given.is_none() {
+                    v.findings
+                        .push(Finding::warning(FindingDetail::FeesUnknown, "R12.3"));
+                }
+                fees = round(given.unwrap_or_default().min(d));
+                d - fees
+            }
+            CancelReason::ClientBreach => {
+                v.code = Code::Forfeit;
+                excess
+            }
+            CancelReason::SellerBreach => {
+                v.code = Code::RefundDouble;
+                part + part + excess
+            }
+        };
+        let refund = round(refund);
+        v.amount = Some(refund);
+        v.detail = Detail::Refund {
+            booking: c.booking.clone(),
+            deposit: d,
+            fees,
+            refund,
+            kept: d - refund,
+        };
+        if let Some(written) = c.refund
+            && round(written) != refund
+        {
+            let detail = FindingDetail::RefundDiffers {
+                written,
+                computed: refund,
+            };
+            v.findings.push(Finding::warning(detail, "R12.3"));
+        }
+        v
+    }
+
+    /// R12.2 (with `[deposit]`): deposit-short, deposit-over-cap; R12.4: cancelled by an
+    /// effective cancellation at or before T (a later record, RULES-R10 §2.4).
+    fn deposit_findings(&self, b: &Booking, v: &mut Verdict) {
+        let round =
+            |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let deposit = b.deposit.unwrap_or_default();
+        let dep = &self.cfg.deposit;
+        if dep.table {
+            let required = match &dep.required {
+                Some(Commission::Rate(r)) => Some(round(r.value * b.price)),
+                Some(Commission::Fixed { amount, .. }) => Some(round(*amount)),
+                None => None,
+            };
+            if let Some(required) = required
+                && deposit < required
+            {
+                let detail = FindingDetail::DepositShort { deposit, required };
+                v.findings.push(Finding::warning(detail, "R12.2"));
+            }
+            let cap = round(dep.cap.value * b.price);
+            if deposit > cap {
+                let detail = FindingDetail::DepositOverCap { deposit, cap };
+                v.findings.push(Finding::warning(detail, "R12.2"));
+            }
+        }
+        if let Some(c) = self.effective_cancellation(&b.id) {
+            let detail = FindingDetail::Cancelled {
+                cancellation: c.id.clone(),
+            };
+            v.findings
+                .push(Finding::warning(detail, "R12.4").cite(cancel_cite(c)));
+        }
     }
 
     /// R11.1: a staff row is `recorded`; a `leave` when the consultant's latest earlier
@@ -944,7 +1077,9 @@ impl<'l> Walk<'l> {
     /// cancelled).
     fn holds_unit(&self, j: usize) -> bool {
         let o = &self.l.bookings[j];
-        o.at <= self.as_of && !self.voided.contains(o.id.as_str())
+        o.at <= self.as_of
+            && !self.voided.contains(o.id.as_str())
+            && self.effective_cancellation(&o.id).is_none()
     }
 
     /// R7: the approval the booking names exists as of T, is not voided, is signed by both, is
@@ -1061,6 +1196,14 @@ impl<'l> Walk<'l> {
                         rate: Text::default(),
                         amount: Decimal::ZERO,
                         flagged: v.has_error(),
+                        rule: "R9",
+                        detail: Text::default(),
+                        broker: if owner == Code::Channel {
+                            v.broker.clone()
+                        } else {
+                            None
+                        },
+                        flags: v.findings.iter().map(|f| f.code).collect(),
                     };
                     // the agency fee, at the rate of the owner, due at the booking
                     let rate = match owner {
@@ -1068,46 +1211,60 @@ impl<'l> Walk<'l> {
                         Code::Channel => &cfg.channel_rate,
                         _ => &cfg.agency_rate,
                     };
-                    if wanted(b.at) {
-                        out.push(Line {
-                            rate: rate.text.as_str().into(),
-                            amount: round(b.price * rate.value),
-                            ..base.clone()
+                    let mut own = vec![Line {
+                        rate: rate.text.as_str().into(),
+                        amount: round(b.price * rate.value),
+                        ..base.clone()
+                    }];
+                    // the channel commission, due once the visit's slip is effective
+                    let slip = v.cite.as_ref().and_then(|c| c.slip.as_deref());
+                    let signed = |slip: &str| {
+                        (self.l.signatures.iter()).any(|s| s.slip == slip && s.at <= self.as_of)
+                    };
+                    let effective = (slip.filter(|s| owner == Code::Channel && signed(s)))
+                        .and_then(|slip| slip_status(self.l, self.as_of, slip).effective_at);
+                    let name = v.channel.as_deref().unwrap_or("");
+                    if let (Some(effective), Some(channel)) = (effective, cfg.channel(name)) {
+                        let (rate, amount) = match &channel.commission {
+                            Commission::Rate(r) => (r.text.as_str(), b.price * r.value),
+                            Commission::Fixed { text, amount } => (text.as_str(), *amount),
+                        };
+                        own.push(Line {
+                            kind: LineKind::ChannelCommission,
+                            due: b.at.max(effective),
+                            payee: name.into(),
+                            rate: rate.into(),
+                            amount: round(amount),
+                            ..base
                         });
                     }
-                    // the channel commission, due once the visit's slip is effective
-                    if owner != Code::Channel {
-                        continue;
+                    // R12.5: once cancelled, a line due after the cancellation is never due;
+                    // every other line is reversed at the cancellation
+                    let cancel = self.effective_cancellation(&b.id);
+                    for line in own {
+                        if cancel.is_some_and(|c| line.due > c.at) {
+                            continue;
+                        }
+                        if let Some(c) = cancel
+                            && wanted(c.at)
+                        {
+                            out.push(Line {
+                                kind: match line.kind {
+                                    LineKind::AgencyFee => LineKind::AgencyFeeReversal,
+                                    _ => LineKind::ChannelCommissionReversal,
+                                },
+                                due: c.at,
+                                reference: c.id.clone(),
+                                amount: -line.amount,
+                                rule: "R12.5",
+                                detail: format!("{}:{}", line.kind.as_str(), line.reference).into(),
+                                ..line.clone()
+                            });
+                        }
+                        if wanted(line.due) {
+                            out.push(line);
+                        }
                     }
-                    let Some(slip) = v.cite.as_ref().and_then(|c| c.slip.as_deref()) else {
-                        continue;
-                    };
-                    if !(self.l.signatures.iter()).any(|s| s.slip == slip && s.at <= self.as_of) {
-                        continue;
-                    }
-                    let Some(effective) = slip_status(self.l, self.as_of, slip).effective_at else {
-                        continue;
-                    };
-                    let due = b.at.max(effective);
-                    let name = v.channel.as_deref().unwrap_or("");
-                    let Some(channel) = cfg.channel(name) else {
-                        continue;
-                    };
-                    if !wanted(due) {
-                        continue;
-                    }
-                    let (rate, amount) = match &channel.commission {
-                        Commission::Rate(r) => (r.text.as_str(), b.price * r.value),
-                        Commission::Fixed { text, amount } => (text.as_str(), *amount),
-                    };
-                    out.push(Line {
-                        kind: LineKind::ChannelCommission,
-                        due,
-                        payee: name.into(),
-                        rate: rate.into(),
-                        amount: round(amount),
-                        ..base
-                    });
                 }
                 (Kind::Violation, _) => {
                     let x = &self.l.violations[v.index];
@@ -1126,6 +1283,14 @@ impl<'l> Walk<'l> {
                             rate: Text::default(),
                             amount: -round(fine(cfg, x)),
                             flagged: false,
+                            rule: "R8",
+                            detail: (ViolationKind::CHOICES.iter())
+                                .find(|(_, k)| *k == x.kind)
+                                .map(|(w, _)| *w)
+                                .unwrap_or_default()
+                                .into(),
+                            broker: x.broker.clone(),
+                            flags: vec![],
                         });
                     }
                 }
@@ -1134,6 +1299,19 @@ impl<'l> Walk<'l> {
         }
         out.sort_by(|a, b| (a.due, &a.reference, a.kind).cmp(&(b.due, &b.reference, b.kind)));
         out
+    }
+}
+
+/// A cancellation as evidence.
+fn cancel_cite(c: &Cancellation) -> Cite {
+    Cite {
+        kind: Kind::Cancellation,
+        contact: None,
+        id: c.id.clone(),
+        at: c.at,
+        until: None,
+        channel: None,
+        slip: None,
     }
 }
 
@@ -1417,7 +1595,7 @@ mod tests {
 mod properties {
     //! Every fast path of the engine held to the reference on random small ledgers.
     use super::super::{Scope, check, evaluate, evaluate_scoped, settle};
-    use crate::model::{Phone, Time, ViolationKind};
+    use crate::model::{Commission, Kind, Phone, Rate, Time, ViolationKind};
     use crate::rules::testkit::{Lb, t};
     use proptest::prelude::*;
     use rust_decimal::Decimal;
@@ -1436,7 +1614,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..27, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..29, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1456,9 +1634,9 @@ mod properties {
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 27] = [
+        const KINDS: [u8; 29] = [
             0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
-            16, 16,
+            16, 16, 17, 17,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1587,12 +1765,47 @@ mod properties {
                     if x == 2 && c == 2 {
                         b.unit = "1-1-102".into();
                     }
+                    // deposits: none, small (short of 20000), usual, over the 20 % cap
+                    b.deposit = [None, Some(10_000), Some(50_000), Some(450_000)]
+                        [usize::from((x + slot0 as u8) % 4)]
+                    .map(Decimal::from);
                     if x < 3 {
                         let d = l.l.discounts.get(p as usize % 2).map(|d| d.id.clone());
                         l.l.bookings.last_mut().unwrap().discount = d;
                     }
                     l
                 }
+                // a cancellation (R12) of an earlier booking, at or after it (often in a later
+                // month, sometimes the same instant), for each reason; a second one of the same
+                // booking is a duplicate
+                17 => match (l.l.bookings.get(slot0 as usize % l.l.bookings.len().max(1)))
+                    .map(|b| (b.id.to_string(), b.at))
+                {
+                    None => l.call(&id, &at, ph),
+                    Some((booking, booked)) => {
+                        let days = 5 * i64::from(slot0 % 5);
+                        let at = (booked + chrono::Duration::days(days)).to_rfc3339();
+                        let reasons = [
+                            "force_majeure",
+                            "early_termination",
+                            "client_breach",
+                            "seller_breach",
+                        ];
+                        let fees = if c == 0 { "3000" } else { "" };
+                        let refund = if c == 1 { "50000" } else { "" };
+                        l.row(
+                            Kind::Cancellation,
+                            &[
+                                ("id", &id),
+                                ("at", &at),
+                                ("booking", &booking),
+                                ("reason", reasons[usize::from(x)]),
+                                ("fees", fees),
+                                ("refund", refund),
+                            ],
+                        )
+                    }
+                },
                 // a consultant leaving (often twice) or joining (R11.1)
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
@@ -1654,6 +1867,24 @@ mod properties {
             };
         }
         // a void must come after its target to undo it; voids of later records are kept too
+        // R12.2's findings and a termination fee in some ledgers
+        match ops.len() % 3 {
+            0 => {}
+            1 => {
+                l.l.config.deposit.table = true;
+                l.l.config.deposit.required = Some(Commission::Fixed {
+                    text: "20000".into(),
+                    amount: Decimal::from(20_000),
+                });
+            }
+            _ => {
+                l.l.config.deposit.table = true;
+                l.l.config.deposit.termination_fee = Some(Commission::Rate(Rate {
+                    text: "10%".into(),
+                    value: Decimal::new(10, 2),
+                }));
+            }
+        }
         l
     }
 

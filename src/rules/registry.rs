@@ -69,6 +69,8 @@ pub struct Registry<'l> {
     pub delistings: super::delist::Delistings,
     /// R14.3: the complete query slips as of the as-of time, by family as of then.
     pub queries: super::query::Queries,
+    /// R12: each booking's effective cancellation as of the as-of time (whole ledger).
+    pub cancels: super::cancel::Cancels<'l>,
 }
 
 impl<'l> Registry<'l> {
@@ -96,6 +98,7 @@ impl<'l> Registry<'l> {
             .collect();
         let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
         let queries = super::query::Queries::of(ledger, as_of, &voided);
+        let cancels = super::cancel::Cancels::new(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -111,6 +114,7 @@ impl<'l> Registry<'l> {
             units: Default::default(),
             delistings,
             queries,
+            cancels,
         }
     }
 

@@ -87,7 +87,9 @@ fn judge_family<'l>(
 /// in the month, up to each one's last booking before the month's end, and the month's
 /// violations. A family may have a line in the month when it booked in the month (the agency
 /// fee, and a commission due at the booking), or booked before it and has a visit whose slip was
-/// signed in it (a commission falls due when its slip takes effect, at its last signature).
+/// signed in it (a commission falls due when its slip takes effect, at its last signature), or
+/// booked before it and a cancellation in the month names that booking (R12.5's reversals, due
+/// at the cancellation; which cancellation is effective is a global fact, `cancel::Cancels`).
 fn settlement_records<'a>(
     ledger: &'a Ledger,
     as_of: Time,
@@ -110,12 +112,20 @@ fn settlement_records<'a>(
         })
         .map(|c| root(c.phone))
         .collect();
-    // the families that booked in the month, or before it and had a slip signed in it, with
-    // their last booking
+    // R12.5: the bookings cancelled in the month (their reversals are due in it)
+    let cancelled_in_month: HashSet<&str> = (ledger.cancellations.iter())
+        .filter(|c| by_the_end(c.at) && c.at >= from)
+        .map(|c| c.booking.as_str())
+        .collect();
+    // the families that booked in the month, or before it and had a slip signed in it or a
+    // booking cancelled in it, with their last booking
     let mut last: HashMap<Phone, Time> = HashMap::default();
     for b in ledger.bookings.iter().filter(|b| by_the_end(b.at)) {
         let family = root(b.phone);
-        if b.at >= from || signed_families.contains(&family) {
+        if b.at >= from
+            || signed_families.contains(&family)
+            || cancelled_in_month.contains(b.id.as_str())
+        {
             let t = last.entry(family).or_insert(b.at);
             *t = (*t).max(b.at);
         }
@@ -138,7 +148,12 @@ fn settlement_records<'a>(
                     .phone(kind, i)
                     .and_then(|p| booked.get(&p))
                     .is_some_and(|last| at <= *last),
-                Kind::Slip | Kind::Discount | Kind::Void | Kind::Staff | Kind::Delisting => false,
+                Kind::Slip
+                | Kind::Discount
+                | Kind::Void
+                | Kind::Staff
+                | Kind::Delisting
+                | Kind::Cancellation => false,
             }
     }
 }

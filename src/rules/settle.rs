@@ -2,14 +2,18 @@
 //! half away from zero; totals are sums of rounded lines.
 
 use super::Evaluation;
-use super::verdict::{Code, Verdict};
-use crate::model::{Commission, Kind, Phone, Text, Time};
+use super::verdict::{Code, FindingCode, Verdict};
+use crate::model::{Cancellation, Commission, Kind, Phone, Text, Time};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LineKind {
     AgencyFee,
     ChannelCommission,
+    /// R12.5: the reversal of an agency fee of a cancelled booking.
+    AgencyFeeReversal,
+    /// R12.5: the reversal of a channel commission of a cancelled booking.
+    ChannelCommissionReversal,
     Penalty,
 }
 
@@ -18,6 +22,8 @@ impl LineKind {
         match self {
             LineKind::AgencyFee => "agency_fee",
             LineKind::ChannelCommission => "channel_commission",
+            LineKind::AgencyFeeReversal => "agency_fee_reversal",
+            LineKind::ChannelCommissionReversal => "channel_commission_reversal",
             LineKind::Penalty => "penalty",
         }
     }
@@ -28,7 +34,7 @@ impl LineKind {
 pub struct Line {
     pub kind: LineKind,
     pub due: Time,
-    /// The booking or violation id.
+    /// The booking or violation id (a reversal: the cancellation's).
     pub reference: Text,
     pub booking: Option<Text>,
     pub unit: Option<Text>,
@@ -44,6 +50,36 @@ pub struct Line {
     pub amount: Decimal,
     /// The booking carries an error finding (e.g. `below-floor`): finance must look at it.
     pub flagged: bool,
+    /// The clause that made the line: `R9`, `R8`, `R12.5`.
+    pub rule: &'static str,
+    /// The penalty's kind, or the id of the line a reversal reverses (RULES §5).
+    pub detail: Text,
+    /// The valid visit's broker on every line of a channel-owned booking (and its reversals), the
+    /// violation's broker on a penalty (RULES-R10 §7.1 S3).
+    pub broker: Option<Text>,
+    /// Every finding code of the booking as of T, errors and warnings.
+    pub flags: Vec<FindingCode>,
+}
+
+impl Line {
+    /// The line's id, unique in the ledger and stable over time: `<kind>:<ref>`, plus
+    /// `:<booking>` for a reversal (RULES §5).
+    pub fn id(&self) -> String {
+        match (self.kind, &self.booking) {
+            (LineKind::AgencyFeeReversal | LineKind::ChannelCommissionReversal, Some(b)) => {
+                format!("{}:{}:{}", self.kind.as_str(), self.reference, b)
+            }
+            _ => format!("{}:{}", self.kind.as_str(), self.reference),
+        }
+    }
+}
+
+/// The word a choice is written as (`cutting`).
+fn word<C: crate::model::Choice + PartialEq>(c: C) -> &'static str {
+    (C::CHOICES.iter())
+        .find(|(_, v)| *v == c)
+        .map(|(w, _)| *w)
+        .unwrap_or_default()
 }
 
 /// R9: 0.01, half away from zero.
@@ -76,9 +112,12 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
         match v.kind {
             Kind::Booking => {
                 let b = &l.bookings[v.index];
+                // R12.5: the booking's effective cancellation reverses its lines due by then
+                let cancel = e.registry.cancels.of(&b.id);
+                let reversed = cancel.is_some_and(|c| wanted(c.at));
                 let fee_due = wanted(b.at);
-                if !fee_due && v.code != Code::Channel {
-                    continue; // its only line would be the agency fee
+                if !fee_due && !reversed && v.code != Code::Channel {
+                    continue; // its only lines would be the agency fee (and its reversal)
                 }
                 let base = Line {
                     kind: LineKind::AgencyFee,
@@ -94,20 +133,38 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     rate: Text::default(),
                     amount: Decimal::ZERO,
                     flagged: v.has_error(),
+                    rule: "R9",
+                    detail: Text::default(),
+                    broker: (v.code == Code::Channel)
+                        .then(|| v.broker.clone())
+                        .flatten(),
+                    flags: v.findings.iter().map(|f| f.code).collect(),
                 };
                 let rate = match v.code {
                     Code::Developer => &cfg.developer_rate,
                     Code::Channel => &cfg.channel_rate,
                     _ => &cfg.agency_rate,
                 };
-                if fee_due {
-                    out.push(Line {
-                        rate: rate.text.as_str().into(),
-                        amount: round_money(b.price * rate.value),
-                        ..base.clone()
-                    });
+                let fee = Line {
+                    rate: rate.text.as_str().into(),
+                    amount: round_money(b.price * rate.value),
+                    ..base.clone()
+                };
+                // a commission of a cancelled booking due after the cancellation is never due
+                let wanted_commission = |due: Time| cancel.is_none_or(|c| due <= c.at);
+                let commission = commission(e, v, base, &wanted_commission);
+                if let Some(c) = cancel
+                    && reversed
+                {
+                    out.push(reversal(&fee, c));
+                    if let Some(line) = &commission {
+                        out.push(reversal(line, c));
+                    }
                 }
-                if let Some(line) = commission(e, v, base, wanted) {
+                if fee_due {
+                    out.push(fee);
+                }
+                if let Some(line) = commission.filter(|line| wanted(line.due)) {
                     out.push(line);
                 }
             }
@@ -127,6 +184,10 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     rate: Text::default(),
                     amount: -round_money(v.amount.unwrap_or_default()),
                     flagged: false,
+                    rule: "R8",
+                    detail: word(x.kind).into(),
+                    broker: x.broker.clone(),
+                    flags: vec![],
                 });
             }
             _ => {}
@@ -134,6 +195,24 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
     }
     out.sort_by(|a, b| (a.due, &a.reference, a.kind).cmp(&(b.due, &b.reference, b.kind)));
     out
+}
+
+/// R12.5: the reversal of `line` at cancellation `c`: same payee, base and rate, the amount
+/// negated, due at the cancellation, `ref` the cancellation, `booking` the booking.
+fn reversal(line: &Line, c: &Cancellation) -> Line {
+    let kind = match line.kind {
+        LineKind::ChannelCommission => LineKind::ChannelCommissionReversal,
+        _ => LineKind::AgencyFeeReversal,
+    };
+    Line {
+        kind,
+        due: c.at,
+        reference: c.id.clone(),
+        amount: -line.amount,
+        rule: "R12.5",
+        detail: line.id().into(),
+        ..line.clone()
+    }
 }
 
 /// R9: the channel commission of a channel-owned booking, once the visit's slip is effective,
@@ -317,5 +396,133 @@ mod tests {
         let totals = by_payee(&ls);
         assert_eq!(totals[0], ("伟业".to_string(), 2, dec("55720.00")));
         assert_eq!(totals[1], ("链家".to_string(), 1, dec("-5000.00")));
+    }
+
+    fn cancelled(l: Lb, at: &str, reason: &str) -> Lb {
+        l.row(
+            Kind::Cancellation,
+            &[
+                ("id", "CX1"),
+                ("at", at),
+                ("booking", "B1"),
+                ("reason", reason),
+            ],
+        )
+    }
+
+    /// (kind, due, ref, amount) of each line of the month.
+    fn month(l: &Lb, m: u32) -> Vec<(&'static str, String, String, Decimal)> {
+        let e = l.eval("2026-06-01 00:00");
+        (month_lines(&e, 2026, m, l.l.config.timezone).iter())
+            .map(|x| {
+                let due = x.due.format("%m-%d %H:%M").to_string();
+                (x.kind.as_str(), due, x.reference.to_string(), x.amount)
+            })
+            .collect()
+    }
+
+    fn row(
+        k: &'static str,
+        due: &str,
+        r: &str,
+        a: &str,
+    ) -> (&'static str, String, String, Decimal) {
+        (k, due.into(), r.into(), dec(a))
+    }
+
+    #[test]
+    fn r12_5_a_cancellation_in_a_later_month_reverses_there_whatever_its_reason() {
+        // example 1: the March line stays; April has the commission and both reversals at CX1
+        let march = month(&channel_booking(), 3);
+        for reason in [
+            "client_breach",
+            "early_termination",
+            "force_majeure",
+            "seller_breach",
+        ] {
+            let l = cancelled(channel_booking(), "2026-04-05 11:00", reason);
+            assert_eq!(month(&l, 3), march, "a settled month never changes");
+            assert_eq!(march, [row("agency_fee", "03-30 10:00", "B1", "35820.00")]);
+            assert_eq!(
+                month(&l, 4),
+                [
+                    row("channel_commission", "04-03 09:00", "B1", "19900.00"),
+                    row("agency_fee_reversal", "04-05 11:00", "CX1", "-35820.00"),
+                    row(
+                        "channel_commission_reversal",
+                        "04-05 11:00",
+                        "CX1",
+                        "-19900.00"
+                    ),
+                ],
+                "{reason}"
+            );
+            let e = l.eval("2026-06-01 00:00");
+            let reversal = &lines(&e)[2];
+            assert_eq!(
+                (
+                    reversal.booking.as_deref(),
+                    reversal.payee.as_str(),
+                    reversal.rate.as_str()
+                ),
+                (Some("B1"), "伟业", "1.8%")
+            );
+            // RULES §5's columns: a reversal names the line it reverses
+            assert_eq!(
+                (reversal.id(), reversal.rule, reversal.detail.as_str()),
+                (
+                    "agency_fee_reversal:CX1:B1".to_string(),
+                    "R12.5",
+                    "agency_fee:B1"
+                )
+            );
+            assert_eq!(reversal.broker.as_deref(), Some("王五"));
+            assert!(reversal.flags.contains(&FindingCode::Cancelled));
+        }
+    }
+
+    #[test]
+    fn r12_5_a_commission_due_after_the_cancellation_is_never_due_nor_reversed() {
+        // example 5: the slip takes effect on 04-03, after the cancellation on 04-02
+        let l = cancelled(channel_booking(), "2026-04-02 10:00", "client_breach");
+        assert_eq!(
+            month(&l, 4),
+            [row(
+                "agency_fee_reversal",
+                "04-02 10:00",
+                "CX1",
+                "-35820.00"
+            )]
+        );
+        assert_eq!(month(&l, 5), []);
+    }
+
+    #[test]
+    fn r12_5_a_cancellation_in_the_same_month_nets_to_zero() {
+        // example 6
+        let l = cancelled(channel_booking(), "2026-03-31 10:00", "force_majeure");
+        let march = month(&l, 3);
+        assert_eq!(
+            march,
+            [
+                row("agency_fee", "03-30 10:00", "B1", "35820.00"),
+                row("agency_fee_reversal", "03-31 10:00", "CX1", "-35820.00"),
+            ]
+        );
+        assert_eq!(march.iter().map(|x| x.3).sum::<Decimal>(), Decimal::ZERO);
+        assert_eq!(month(&l, 4), [], "the commission is never due");
+    }
+
+    #[test]
+    fn r12_5_a_voided_cancellation_takes_its_reversals_back() {
+        let l = cancelled(channel_booking(), "2026-04-05 11:00", "client_breach").void(
+            "X1",
+            "2026-04-20 10:00",
+            "CX1",
+        );
+        assert_eq!(
+            month(&l, 4),
+            [row("channel_commission", "04-03 09:00", "B1", "19900.00")]
+        );
     }
 }

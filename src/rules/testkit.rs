@@ -66,6 +66,7 @@ pub fn config() -> Config {
         max_entry_delay_hours: 24,
         query_required: crate::model::QUERY_SIGNATURES.map(String::from).to_vec(),
         delisting_seal: true,
+        deposit: Default::default(),
     }
 }
 

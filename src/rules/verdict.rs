@@ -53,6 +53,12 @@ pub enum Code {
     ChannelDelisted,
     // R14 query slips 客户属别查询单 (plus Incomplete)
     Complete,
+    // R12.3 cancellations (plus Duplicate)
+    RefundFull,
+    RefundLessFees,
+    Forfeit,
+    RefundDouble,
+    NoBooking,
 }
 
 impl Code {
@@ -92,6 +98,11 @@ impl Code {
             Code::NotDelisted => "not-delisted",
             Code::ChannelDelisted => "channel-delisted",
             Code::Complete => "complete",
+            Code::RefundFull => "refund-full",
+            Code::RefundLessFees => "refund-less-fees",
+            Code::Forfeit => "forfeit",
+            Code::RefundDouble => "refund-double",
+            Code::NoBooking => "no-booking",
         }
     }
 }
@@ -115,6 +126,11 @@ pub enum FindingCode {
     FirstContradicted,
     ClassDiffers,
     QueryClassDiffers,
+    FeesUnknown,
+    RefundDiffers,
+    Cancelled,
+    DepositShort,
+    DepositOverCap,
 }
 
 impl FindingCode {
@@ -136,6 +152,11 @@ impl FindingCode {
             FindingCode::FirstContradicted => "first-contradicted",
             FindingCode::ClassDiffers => "class-differs",
             FindingCode::QueryClassDiffers => "query-class-differs",
+            FindingCode::FeesUnknown => "fees-unknown",
+            FindingCode::RefundDiffers => "refund-differs",
+            FindingCode::Cancelled => "cancelled",
+            FindingCode::DepositShort => "deposit-short",
+            FindingCode::DepositOverCap => "deposit-over-cap",
         }
     }
 }
@@ -228,6 +249,16 @@ pub enum FindingDetail {
     ClassDiffers { class: QueryClass, owner: Code },
     /// R14.3: the class of the query the booking relies on differs from the booking's owner.
     QueryClassDiffers { query: Text, class: QueryClass },
+    /// R12.3: early termination with no fees on the row and no `termination_fee` configured.
+    FeesUnknown,
+    /// R12.3: the refund written on the row and the one the rule gives.
+    RefundDiffers { written: Decimal, computed: Decimal },
+    /// R12.4: the booking's effective cancellation (also the cite).
+    Cancelled { cancellation: Text },
+    /// R12.2: the deposit paid and the deposit required.
+    DepositShort { deposit: Decimal, required: Decimal },
+    /// R12.2: the deposit paid and the cap (cap rate × price).
+    DepositOverCap { deposit: Decimal, cap: Decimal },
 }
 
 impl FindingDetail {
@@ -249,6 +280,11 @@ impl FindingDetail {
             FindingDetail::FirstContradicted { .. } => FindingCode::FirstContradicted,
             FindingDetail::ClassDiffers { .. } => FindingCode::ClassDiffers,
             FindingDetail::QueryClassDiffers { .. } => FindingCode::QueryClassDiffers,
+            FindingDetail::FeesUnknown => FindingCode::FeesUnknown,
+            FindingDetail::RefundDiffers { .. } => FindingCode::RefundDiffers,
+            FindingDetail::Cancelled { .. } => FindingCode::Cancelled,
+            FindingDetail::DepositShort { .. } => FindingCode::DepositShort,
+            FindingDetail::DepositOverCap { .. } => FindingCode::DepositOverCap,
         }
     }
 }
@@ -339,6 +375,16 @@ pub enum Detail {
     Incomplete { fields: Vec<DirectField> },
     /// R14.1: the required signature lines of a query slip left empty.
     Unsigned { lines: Vec<Text> },
+    /// R12.3 `no-booking` / `duplicate`: the booking the cancellation names.
+    OfBooking { booking: Text },
+    /// R12.3: an effective cancellation's booking and amounts (kept = deposit − refund).
+    Refund {
+        booking: Text,
+        deposit: Decimal,
+        fees: Decimal,
+        refund: Decimal,
+        kept: Decimal,
+    },
 }
 
 /// A record a verdict relied on, with the end of the period it opened where that matters.
