@@ -9,14 +9,6 @@ use std::borrow::Cow;
 /// that is empty (or blank) has an empty header. An unreadable header is returned as
 /// (line, message).
 pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
-    let first_line =
-        &text.as_bytes()[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-    if memchr::memchr(b'"', first_line).is_some()
-        && let Some(bad) = bad_quote(text.as_bytes(), 1)
-        && bad.record == 0
-    {
-        return Err((bad.line, bad.message));
-    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -27,10 +19,18 @@ pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
         Ok(false) => return Ok((vec![], text.len())),
         Err(e) => return Err((1, e.to_string())),
     }
+    let end = rdr.position().byte() as usize;
+    // a quote in the header may have swallowed the rows after it
+    if memchr::memchr(b'"', &text.as_bytes()[..end]).is_some()
+        && let Some(bad) = bad_quote(text.as_bytes(), 1)
+        && bad.record < end
+    {
+        return Err((bad.line, bad.message));
+    }
     let header = (record.iter())
         .map(|h| String::from_utf8_lossy(h).trim().to_string())
         .collect();
-    Ok((header, rdr.position().byte() as usize))
+    Ok((header, end))
 }
 
 /// A row's line and cells.
@@ -386,6 +386,12 @@ mod tests {
         assert_eq!(line("a,b\nc,\"d\ne,f\n"), Some((4, 2)));
         assert_eq!(line("a,b\nc,\"d\ne,\"f\"\n"), Some((4, 2)));
         assert_eq!(line("\"a\"b,c\n"), Some((0, 1)));
+        assert_eq!(
+            header("\n\"id,at\nR1,x\n").map_err(|(line, _)| line),
+            Err(2),
+            "a header after a blank line"
+        );
+        assert_eq!(header("\"id\",at\nR1,\"x\n").unwrap().0, ["id", "at"]);
         let mut taken = vec![];
         let text = "id\nR1\n\"R2\nR3\n";
         let err = rows(text, 3, &mut |line, _| taken.push(line));
