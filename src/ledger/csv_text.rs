@@ -74,70 +74,61 @@ pub struct BadQuote {
 /// the csv reader does: a quote opens a quoted cell only as a cell's first byte, `""` inside is a
 /// quote, and the cell ends at a quote followed by a comma, a line end or the end of the text.
 pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
-    let (mut line, mut record, mut cell_start) = (first_line, 0, true);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'"' && cell_start {
-            let (opened, mut j) = (line, i + 1);
-            loop {
-                let Some(q) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|q| j + q) else {
-                    return Some(BadQuote {
-                        record,
-                        line: opened,
-                        message: "unclosed quote: the quoted cell opened on this line runs to the \
-                                  end of the file, taking every row after it (close it with \")"
-                            .into(),
-                    });
-                };
-                if bytes[q] == b'\n' {
-                    line += 1;
-                    j = q + 1;
-                } else if bytes.get(q + 1) == Some(&b'"') {
-                    j = q + 2;
-                } else if matches!(bytes.get(q + 1), None | Some(b',' | b'\n' | b'\r')) {
-                    i = q + 1;
-                    cell_start = false;
-                    break;
-                } else {
-                    let rest = &bytes[q + 1..];
-                    let end = memchr::memchr2(b',', b'\n', rest)
-                        .unwrap_or(rest.len())
-                        .min(40);
-                    let after = String::from_utf8_lossy(&rest[..end]);
-                    let whole = if line == opened {
-                        String::new()
-                    } else {
-                        format!(", taking the rows of lines {}–{line} into it", opened + 1)
-                    };
-                    return Some(BadQuote {
-                        record,
-                        line: opened,
-                        message: format!(
-                            "unclosed quote: the quoted cell opened on this line ends on line \
-                             {line} with 「{}」 after its closing quote{whole} (close a quoted \
-                             cell with \" right before a comma or the line's end)",
-                            after.trim_end_matches('\r')
-                        ),
-                    });
-                }
-            }
+    // `i` is always outside a quoted cell; only quotes are visited (memchr), and the text between
+    // them is counted for lines and record starts in bulk
+    let (mut line, mut record, mut i) = (first_line, 0, 0);
+    while let Some(q) = memchr::memchr(b'"', &bytes[i..]).map(|q| i + q) {
+        let outside = &bytes[i..q];
+        line += line_breaks(outside) as u32;
+        if let Some(p) = memchr::memrchr2(b'\n', b'\r', outside) {
+            record = i + p + 1;
+        }
+        if q > 0 && !matches!(bytes[q - 1], b',' | b'\n' | b'\r') {
+            i = q + 1; // a quote inside an unquoted cell is text
             continue;
         }
-        match b {
-            b',' => cell_start = true,
-            b'\n' => {
+        let (opened, mut j) = (line, q + 1);
+        loop {
+            let Some(c) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|c| j + c) else {
+                return Some(BadQuote {
+                    record,
+                    line: opened,
+                    message: "unclosed quote: the quoted cell opened on this line runs to the \
+                              end of the file, taking every row after it (close it with \")"
+                        .into(),
+                });
+            };
+            if bytes[c] == b'\n' {
                 line += 1;
-                (record, cell_start) = (i + 1, true);
+                j = c + 1;
+            } else if bytes.get(c + 1) == Some(&b'"') {
+                j = c + 2;
+            } else if matches!(bytes.get(c + 1), None | Some(b',' | b'\n' | b'\r')) {
+                i = c + 1;
+                break;
+            } else {
+                let rest = &bytes[c + 1..];
+                let end = memchr::memchr2(b',', b'\n', rest)
+                    .unwrap_or(rest.len())
+                    .min(40);
+                let after = String::from_utf8_lossy(&rest[..end]);
+                let whole = if line == opened {
+                    String::new()
+                } else {
+                    format!(", taking the rows of lines {}–{line} into it", opened + 1)
+                };
+                return Some(BadQuote {
+                    record,
+                    line: opened,
+                    message: format!(
+                        "unclosed quote: the quoted cell opened on this line ends on line \
+                         {line} with 「{}」 after its closing quote{whole} (close a quoted \
+                         cell with \" right before a comma or the line's end)",
+                        after.trim_end_matches('\r')
+                    ),
+                });
             }
-            b'\r' => {
-                if bytes.get(i + 1) != Some(&b'\n') {
-                    (record, cell_start) = (i + 1, true);
-                }
-            }
-            _ => cell_start = false,
         }
-        i += 1;
     }
     None
 }
@@ -374,6 +365,87 @@ mod tests {
         #[test]
         fn trim_is_str_trim(s in "[ a张\u{3000}\t\u{a0}\r]{0,6}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+    }
+
+    /// The first version of `bad_quote`: every byte through a state machine (the reference).
+    fn bad_quote_bytewise(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
+        let (mut line, mut record, mut cell_start) = (first_line, 0, true);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'"' && cell_start {
+                let (opened, mut j) = (line, i + 1);
+                loop {
+                    let Some(q) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|q| j + q) else {
+                        return Some(BadQuote {
+                            record,
+                            line: opened,
+                            message:
+                                "unclosed quote: the quoted cell opened on this line runs to the \
+                                      end of the file, taking every row after it (close it with \")"
+                                    .into(),
+                        });
+                    };
+                    if bytes[q] == b'\n' {
+                        line += 1;
+                        j = q + 1;
+                    } else if bytes.get(q + 1) == Some(&b'"') {
+                        j = q + 2;
+                    } else if matches!(bytes.get(q + 1), None | Some(b',' | b'\n' | b'\r')) {
+                        i = q + 1;
+                        cell_start = false;
+                        break;
+                    } else {
+                        let rest = &bytes[q + 1..];
+                        let end = memchr::memchr2(b',', b'\n', rest)
+                            .unwrap_or(rest.len())
+                            .min(40);
+                        let after = String::from_utf8_lossy(&rest[..end]);
+                        let whole = if line == opened {
+                            String::new()
+                        } else {
+                            format!(", taking the rows of lines {}–{line} into it", opened + 1)
+                        };
+                        return Some(BadQuote {
+                            record,
+                            line: opened,
+                            message: format!(
+                                "unclosed quote: the quoted cell opened on this line ends on line \
+                                 {line} with 「{}」 after its closing quote{whole} (close a quoted \
+                                 cell with \" right before a comma or the line's end)",
+                                after.trim_end_matches('\r')
+                            ),
+                        });
+                    }
+                }
+                continue;
+            }
+            match b {
+                b',' => cell_start = true,
+                b'\n' => {
+                    line += 1;
+                    (record, cell_start) = (i + 1, true);
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        (record, cell_start) = (i + 1, true);
+                    }
+                }
+                _ => cell_start = false,
+            }
+            i += 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bad_quote_is_the_bytewise_scan(text in "[a,\"\n\r]{0,24}", first in 1u32..4) {
+            proptest::prop_assert_eq!(
+                bad_quote(text.as_bytes(), first),
+                bad_quote_bytewise(text.as_bytes(), first)
+            );
         }
     }
 
