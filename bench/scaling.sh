@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Inputs whose cost could grow faster than linear (issue 18), each timed at n and 4n: a chain of
-# voids of voids (validate, replay), a chain of relations making one family of n phones (replay),
+# voids of voids (validate, replay), a chain of relations making one family of n phones (replay, check),
 # and a reports.csv header of n unknown columns (validate). Prints the median of RUNS (default 3)
 # wall times and the 4n/n ratio; linear is about 4, the bar is 6. A benchmark, not a test.
 # Usage: bench/scaling.sh [RUNS]
@@ -51,7 +51,8 @@ measure() { # command… -> seconds
   awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}'
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "columns 100000 validate")
+cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "relations 5000 check"
+  "columns 100000 validate")
 printf '%-10s %-9s %8s %9s %8s %9s %6s\n' input command n seconds 4n seconds ratio
 for c in "${cases[@]}"; do
   read -r shape n cmd <<<"$c"
@@ -59,7 +60,8 @@ for c in "${cases[@]}"; do
   for m in 1 4; do
     d=$(ledger "$shape" $((n * m)))
     for ((r = 1; r <= runs; r++)); do
-      T[$m]+="$(measure "$bin" -C "$d" --at "2026-03-03 09:00" "$cmd") "
+      args=("$cmd"); [ "$cmd" = check ] && args+=(13900000001)
+      T[$m]+="$(measure "$bin" -C "$d" --at "2026-03-03 09:00" "${args[@]}") "
     done
   done
   a=$(echo "${T[1]}" | median); b=$(echo "${T[4]}" | median)

@@ -531,7 +531,7 @@ fn files_a_clerk_meant_to_fill_are_warned_about() {
     ] {
         let w = Workdir::new();
         w.write(name, &format!("{REPORTS}{row}"));
-        for args in [&["validate"][..], &["replay"][..]] {
+        for args in [&["validate"][..], &["replay"][..], ADD_REPORT] {
             let (code, _, err) = w.run(args);
             assert_eq!(code, 0, "{name}: {err}");
             assert_has(
@@ -596,4 +596,19 @@ fn one_error_repeated_in_a_file_is_shown_20_times_then_counted() {
     assert_eq!(unknown, 100_000);
     assert_has(&err, "voids.csv:26:2:");
     assert!(!err.contains("more of the same"));
+}
+
+#[test]
+fn a_misnamed_file_with_control_characters_is_named_escaped() {
+    let w = Workdir::new();
+    w.write("report.csv\u{1b}[2J", REPORTS);
+    w.write("reports.CSV", REPORTS);
+    let (code, _, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_has(&err, "attrib: warning: reports.CSV is not read");
+    assert_has(
+        &err,
+        "attrib: warning: report.csv\\u{1b}[2J is not read (did you mean reports.csv?)",
+    );
 }

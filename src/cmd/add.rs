@@ -247,6 +247,9 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     let _lock = append::lock(&dir, timeout)?;
     let files = ledger::read_dir(&dir)
         .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+    for stray in ledger::schema::stray_files(&dir) {
+        eprintln!("attrib: warning: {stray}");
+    }
     let before = match ledger::load(&files) {
         Ok(l) => l,
         Err(errors) => {

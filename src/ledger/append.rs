@@ -88,12 +88,21 @@ pub fn lock(dir: &Path, timeout: Duration) -> anyhow::Result<Lock> {
     Ok(Lock(f))
 }
 
-/// Who holds the lock, as the holder wrote it into the lock file.
+/// Who holds the lock, as the holder wrote it into the lock file (its first line, at most 120
+/// characters, control characters escaped: the file is anyone's to write).
 fn holder(path: &Path) -> String {
-    match std::fs::read_to_string(path) {
-        Ok(s) if !s.trim().is_empty() => s.trim().to_string(),
-        _ => "another process (it wrote no process id)".to_string(),
+    let text = std::fs::read(path).unwrap_or_default();
+    let line = String::from_utf8_lossy(&text);
+    let line = line.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        return "another process (it wrote no process id)".to_string();
     }
+    (line.chars().take(120))
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_unicode().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
 }
 
 /// What an append will write: the bytes to add to one file, and the ledger's files after it.
@@ -325,6 +334,16 @@ mod tests {
             std::fs::read(dir.path().join("voids.csv")).unwrap(),
             b"id\n"
         );
+    }
+
+    #[test]
+    fn the_lock_holder_is_read_as_one_escaped_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LOCK_FILE);
+        std::fs::write(&path, "process 7 since now\x1b[2J\nsecond line\n").unwrap();
+        assert_eq!(holder(&path), "process 7 since now\\u{1b}[2J");
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(holder(&path), "another process (it wrote no process id)");
     }
 
     #[test]

@@ -9,14 +9,6 @@ use std::borrow::Cow;
 /// that is empty (or blank) has an empty header. An unreadable header is returned as
 /// (line, message).
 pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
-    let first_line =
-        &text.as_bytes()[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-    if memchr::memchr(b'"', first_line).is_some()
-        && let Some(bad) = bad_quote(text.as_bytes(), 1)
-        && bad.record == 0
-    {
-        return Err((bad.line, bad.message));
-    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -27,10 +19,18 @@ pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
         Ok(false) => return Ok((vec![], text.len())),
         Err(e) => return Err((1, e.to_string())),
     }
+    let end = rdr.position().byte() as usize;
+    // a quote in the header may have swallowed the rows after it
+    if memchr::memchr(b'"', &text.as_bytes()[..end]).is_some()
+        && let Some(bad) = bad_quote(text.as_bytes(), 1)
+        && bad.record < end
+    {
+        return Err((bad.line, bad.message));
+    }
     let header = (record.iter())
         .map(|h| String::from_utf8_lossy(h).trim().to_string())
         .collect();
-    Ok((header, rdr.position().byte() as usize))
+    Ok((header, end))
 }
 
 /// A row's line and cells.
@@ -74,70 +74,61 @@ pub struct BadQuote {
 /// the csv reader does: a quote opens a quoted cell only as a cell's first byte, `""` inside is a
 /// quote, and the cell ends at a quote followed by a comma, a line end or the end of the text.
 pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
-    let (mut line, mut record, mut cell_start) = (first_line, 0, true);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'"' && cell_start {
-            let (opened, mut j) = (line, i + 1);
-            loop {
-                let Some(q) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|q| j + q) else {
-                    return Some(BadQuote {
-                        record,
-                        line: opened,
-                        message: "unclosed quote: the quoted cell opened on this line runs to the \
-                                  end of the file, taking every row after it (close it with \")"
-                            .into(),
-                    });
-                };
-                if bytes[q] == b'\n' {
-                    line += 1;
-                    j = q + 1;
-                } else if bytes.get(q + 1) == Some(&b'"') {
-                    j = q + 2;
-                } else if matches!(bytes.get(q + 1), None | Some(b',' | b'\n' | b'\r')) {
-                    i = q + 1;
-                    cell_start = false;
-                    break;
-                } else {
-                    let rest = &bytes[q + 1..];
-                    let end = memchr::memchr2(b',', b'\n', rest)
-                        .unwrap_or(rest.len())
-                        .min(40);
-                    let after = String::from_utf8_lossy(&rest[..end]);
-                    let whole = if line == opened {
-                        String::new()
-                    } else {
-                        format!(", taking the rows of lines {}–{line} into it", opened + 1)
-                    };
-                    return Some(BadQuote {
-                        record,
-                        line: opened,
-                        message: format!(
-                            "unclosed quote: the quoted cell opened on this line ends on line \
-                             {line} with 「{}」 after its closing quote{whole} (close a quoted \
-                             cell with \" right before a comma or the line's end)",
-                            after.trim_end_matches('\r')
-                        ),
-                    });
-                }
-            }
+    // `i` is always outside a quoted cell; only quotes are visited (memchr), and the text between
+    // them is counted for lines and record starts in bulk
+    let (mut line, mut record, mut i) = (first_line, 0, 0);
+    while let Some(q) = memchr::memchr(b'"', &bytes[i..]).map(|q| i + q) {
+        let outside = &bytes[i..q];
+        line += line_breaks(outside) as u32;
+        if let Some(p) = memchr::memrchr2(b'\n', b'\r', outside) {
+            record = i + p + 1;
+        }
+        if q > 0 && !matches!(bytes[q - 1], b',' | b'\n' | b'\r') {
+            i = q + 1; // a quote inside an unquoted cell is text
             continue;
         }
-        match b {
-            b',' => cell_start = true,
-            b'\n' => {
+        let (opened, mut j) = (line, q + 1);
+        loop {
+            let Some(c) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|c| j + c) else {
+                return Some(BadQuote {
+                    record,
+                    line: opened,
+                    message: "unclosed quote: the quoted cell opened on this line runs to the \
+                              end of the file, taking every row after it (close it with \")"
+                        .into(),
+                });
+            };
+            if bytes[c] == b'\n' {
                 line += 1;
-                (record, cell_start) = (i + 1, true);
+                j = c + 1;
+            } else if bytes.get(c + 1) == Some(&b'"') {
+                j = c + 2;
+            } else if matches!(bytes.get(c + 1), None | Some(b',' | b'\n' | b'\r')) {
+                i = c + 1;
+                break;
+            } else {
+                let rest = &bytes[c + 1..];
+                let end = memchr::memchr2(b',', b'\n', rest)
+                    .unwrap_or(rest.len())
+                    .min(40);
+                let after = String::from_utf8_lossy(&rest[..end]);
+                let whole = if line == opened {
+                    String::new()
+                } else {
+                    format!(", taking the rows of lines {}–{line} into it", opened + 1)
+                };
+                return Some(BadQuote {
+                    record,
+                    line: opened,
+                    message: format!(
+                        "unclosed quote: the quoted cell opened on this line ends on line \
+                         {line} with 「{}」 after its closing quote{whole} (close a quoted \
+                         cell with \" right before a comma or the line's end)",
+                        after.trim_end_matches('\r')
+                    ),
+                });
             }
-            b'\r' => {
-                if bytes.get(i + 1) != Some(&b'\n') {
-                    (record, cell_start) = (i + 1, true);
-                }
-            }
-            _ => cell_start = false,
         }
-        i += 1;
     }
     None
 }
@@ -377,6 +368,87 @@ mod tests {
         }
     }
 
+    /// The first version of `bad_quote`: every byte through a state machine (the reference).
+    fn bad_quote_bytewise(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
+        let (mut line, mut record, mut cell_start) = (first_line, 0, true);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'"' && cell_start {
+                let (opened, mut j) = (line, i + 1);
+                loop {
+                    let Some(q) = memchr::memchr2(b'"', b'\n', &bytes[j..]).map(|q| j + q) else {
+                        return Some(BadQuote {
+                            record,
+                            line: opened,
+                            message:
+                                "unclosed quote: the quoted cell opened on this line runs to the \
+                                      end of the file, taking every row after it (close it with \")"
+                                    .into(),
+                        });
+                    };
+                    if bytes[q] == b'\n' {
+                        line += 1;
+                        j = q + 1;
+                    } else if bytes.get(q + 1) == Some(&b'"') {
+                        j = q + 2;
+                    } else if matches!(bytes.get(q + 1), None | Some(b',' | b'\n' | b'\r')) {
+                        i = q + 1;
+                        cell_start = false;
+                        break;
+                    } else {
+                        let rest = &bytes[q + 1..];
+                        let end = memchr::memchr2(b',', b'\n', rest)
+                            .unwrap_or(rest.len())
+                            .min(40);
+                        let after = String::from_utf8_lossy(&rest[..end]);
+                        let whole = if line == opened {
+                            String::new()
+                        } else {
+                            format!(", taking the rows of lines {}–{line} into it", opened + 1)
+                        };
+                        return Some(BadQuote {
+                            record,
+                            line: opened,
+                            message: format!(
+                                "unclosed quote: the quoted cell opened on this line ends on line \
+                                 {line} with 「{}」 after its closing quote{whole} (close a quoted \
+                                 cell with \" right before a comma or the line's end)",
+                                after.trim_end_matches('\r')
+                            ),
+                        });
+                    }
+                }
+                continue;
+            }
+            match b {
+                b',' => cell_start = true,
+                b'\n' => {
+                    line += 1;
+                    (record, cell_start) = (i + 1, true);
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        (record, cell_start) = (i + 1, true);
+                    }
+                }
+                _ => cell_start = false,
+            }
+            i += 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bad_quote_is_the_bytewise_scan(text in "[a,\"\n\r]{0,24}", first in 1u32..4) {
+            proptest::prop_assert_eq!(
+                bad_quote(text.as_bytes(), first),
+                bad_quote_bytewise(text.as_bytes(), first)
+            );
+        }
+    }
+
     #[test]
     fn unclosed_quotes_are_found_where_they_opened() {
         let line = |t: &str| bad_quote(t.as_bytes(), 1).map(|b| (b.record, b.line));
@@ -386,6 +458,12 @@ mod tests {
         assert_eq!(line("a,b\nc,\"d\ne,f\n"), Some((4, 2)));
         assert_eq!(line("a,b\nc,\"d\ne,\"f\"\n"), Some((4, 2)));
         assert_eq!(line("\"a\"b,c\n"), Some((0, 1)));
+        assert_eq!(
+            header("\n\"id,at\nR1,x\n").map_err(|(line, _)| line),
+            Err(2),
+            "a header after a blank line"
+        );
+        assert_eq!(header("\"id\",at\nR1,\"x\n").unwrap().0, ["id", "at"]);
         let mut taken = vec![];
         let text = "id\nR1\n\"R2\nR3\n";
         let err = rows(text, 3, &mut |line, _| taken.push(line));

@@ -39,7 +39,7 @@ pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
         if !target.starts_with(&folder) {
             return Err(refuse(format!(
                 "is a symbolic link to {}, outside the ledger folder",
-                target.display()
+                shown(&target.display().to_string())
             )));
         }
     }
@@ -65,6 +65,17 @@ pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
         )));
     }
     Ok(bytes)
+}
+
+/// A file name or path for a message, its control characters escaped (`\u{1b}`): names come
+/// from the folder and are anyone's to choose.
+fn shown(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_unicode().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
 }
 
 /// What a file that is not a regular file is, in words.
@@ -133,7 +144,7 @@ pub fn stray_files(dir: &Path) -> Vec<String> {
         .filter_map(|name| {
             let lower = name.to_lowercase();
             let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
-            let meant = |want: &str| format!("{name} is not read (did you mean {want}?)");
+            let meant = |want: &str| format!("{} is not read (did you mean {want}?)", shown(&name));
             if let Some(known) = names.iter().find(|n| n.to_lowercase() == lower) {
                 return Some(meant(known));
             }
