@@ -532,7 +532,7 @@ fn files_a_clerk_meant_to_fill_are_warned_about() {
         let w = Workdir::new();
         w.write(name, &format!("{REPORTS}{row}"));
         for args in [&["validate"][..], &["replay"][..], ADD_REPORT] {
-            let (code, _, err) = w.run(args);
+            let (code, _, err) = w.run_now(NOW, args);
             assert_eq!(code, 0, "{name}: {err}");
             assert_has(
                 &err,
