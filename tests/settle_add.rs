@@ -721,3 +721,55 @@ fn cancellations_reverse_lines_in_their_month_only() {
     let amount = |l: &str| l.split(',').nth(11).unwrap().parse::<f64>().unwrap();
     assert_eq!(b016.iter().map(|l| amount(l)).sum::<f64>(), 0.0);
 }
+
+/// The cells of a table's last row (the line above its bottom border).
+fn last_row(table: &str) -> Vec<String> {
+    let rows: Vec<&str> = table.lines().collect();
+    let bottom = (rows.iter())
+        .rposition(|l| l.starts_with('└'))
+        .unwrap_or_else(|| panic!("a table: {table}"));
+    (rows[bottom - 1].split(['│', '┆']))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_settle_table_and_payee_table_end_with_a_total_row() {
+    let w = Workdir::example("lingxiu");
+    // March: 伟业 524 673.75 (15) + 链家 19 700.00 (1) − 我爱我家 15 000.00 (2)
+    // − 房多多 90 000.00 (1) = 439 373.75 in 19 lines; April 469 570.00 in 16
+    for (month, n, total) in [
+        ("2026-03", "19", "439373.75"),
+        ("2026-04", "16", "469570.00"),
+    ] {
+        for (lang, word, label) in [
+            ("en", "total", format!("total, {n} lines")),
+            ("zh", "合计", format!("合计 {n} 笔")),
+        ] {
+            let (code, out, err) = w.run(&[
+                "--at", AS_OF, "--lang", lang, "settle", "--month", month, "--by", "payee",
+            ]);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(last_row(&out), [word, n, total], "{month} {lang}: {out}");
+
+            // wide enough for the twelve columns as a table, not cards
+            let out = w
+                .cmd(&["--at", AS_OF, "--lang", lang, "settle", "--month", month])
+                .env("COLUMNS", "400")
+                .output()
+                .unwrap();
+            let out = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                last_row(&out),
+                [label.as_str(), total],
+                "{month} {lang}: {out}"
+            );
+        }
+        // scripts sum the CSV: it has no total row
+        for by in ["line", "payee"] {
+            let csv = settle(&w, month, by);
+            assert!(!csv.contains("total") && !csv.contains("合计"), "{csv}");
+        }
+    }
+}

@@ -138,7 +138,20 @@ pub fn lines_table(lines: &[Line], style: &Style) -> String {
             },
         ]);
     }
+    // RULES §5: the table ends with a total row (csv/json do not: scripts sum)
+    let mut total = vec![String::new(); 12];
+    total[0] = match style.lang {
+        super::Lang::Zh => format!("合计 {} 笔", lines.len()),
+        super::Lang::En => format!("total, {} lines", lines.len()),
+    };
+    total[10] = format!("{:.2}", sum(lines.iter().map(|l| l.amount)));
+    t.add_row(total);
     t.to_string()
+}
+
+/// The sum of rounded amounts (RULES §5: totals are sums of rounded lines); never panics.
+pub fn sum(amounts: impl Iterator<Item = Decimal>) -> Decimal {
+    amounts.fold(Decimal::ZERO, |a, b| a.saturating_add(b))
 }
 
 pub fn payees_table(totals: &[(String, usize, Decimal)], style: &Style) -> String {
@@ -150,5 +163,10 @@ pub fn payees_table(totals: &[(String, usize, Decimal)], style: &Style) -> Strin
     for (p, n, a) in totals {
         t.add_row(vec![p.clone(), n.to_string(), format!("{a:.2}")]);
     }
+    t.add_row(vec![
+        style.pick("合计", "total").to_string(),
+        totals.iter().map(|(_, n, _)| n).sum::<usize>().to_string(),
+        format!("{:.2}", sum(totals.iter().map(|(_, _, a)| *a))),
+    ]);
     t.to_string()
 }
