@@ -773,3 +773,97 @@ fn the_settle_table_and_payee_table_end_with_a_total_row() {
         }
     }
 }
+
+/// `settle --from FROM --to TO --by BY` as CSV on the example ledger, as of the end of April.
+fn settle_range(w: &Workdir, from: &str, to: &str, by: &str) -> String {
+    let (code, out, err) = w.run(&[
+        "--at", AS_OF, "--format", "csv", "settle", "--from", from, "--to", to, "--by", by,
+    ]);
+    assert_eq!(code, 0, "settle {from}..{to} by {by}: {err}");
+    out
+}
+
+#[test]
+fn a_run_of_months_is_its_months_one_after_the_other() {
+    let w = Workdir::example("lingxiu");
+    let (march, april) = (settle(&w, "2026-03", "line"), settle(&w, "2026-04", "line"));
+    let rows = |csv: &str| csv.lines().skip(1).map(str::to_string).collect::<Vec<_>>();
+    let header = march.lines().next().unwrap().to_string();
+    let both: Vec<String> = std::iter::once(header)
+        .chain(rows(&march))
+        .chain(rows(&april))
+        .collect();
+    // the example ledger's lines fall in March and April: a quarter, a year, or just the two
+    for (from, to) in [
+        ("2026-03", "2026-04"),
+        ("2026-01", "2026-06"),
+        ("2026-01", "2026-12"),
+    ] {
+        let range = settle_range(&w, from, to, "line");
+        assert_eq!(range.lines().collect::<Vec<_>>(), both, "{from}..{to}");
+    }
+    // a run of one month is that month
+    assert_eq!(settle_range(&w, "2026-03", "2026-03", "line"), march);
+    assert_eq!(
+        settle_range(&w, "2026-04", "2026-04", "payee"),
+        settle(&w, "2026-04", "payee")
+    );
+    assert_eq!(
+        rows(&settle_range(&w, "2025-01", "2026-02", "line")),
+        Vec::<String>::new()
+    );
+
+    // per payee over the run: the months' counts and amounts added
+    let mut sums: Vec<(String, usize, rust_decimal::Decimal)> = vec![];
+    for month in ["2026-03", "2026-04"] {
+        for r in csv::Reader::from_reader(settle(&w, month, "payee").as_bytes()).records() {
+            let r = r.unwrap();
+            let (n, a) = (r[1].parse::<usize>().unwrap(), r[2].parse().unwrap());
+            match sums.iter_mut().find(|(p, _, _)| p == &r[0]) {
+                Some(s) => (s.1, s.2) = (s.1 + n, s.2 + a),
+                None => sums.push((r[0].to_string(), n, a)),
+            }
+        }
+    }
+    let quarter = settle_range(&w, "2026-01", "2026-06", "payee");
+    let got: Vec<(String, usize, rust_decimal::Decimal)> =
+        (csv::Reader::from_reader(quarter.as_bytes()).records())
+            .map(|r| {
+                let r = r.unwrap();
+                (
+                    r[0].to_string(),
+                    r[1].parse().unwrap(),
+                    r[2].parse().unwrap(),
+                )
+            })
+            .collect();
+    assert_eq!(got, sums, "{quarter}");
+}
+
+#[test]
+fn a_run_of_months_needs_both_ends_in_order_and_not_with_month() {
+    let w = Workdir::example("lingxiu");
+    for (args, says) in [
+        (
+            &["--from", "2026-04", "--to", "2026-03"][..],
+            "is before --from",
+        ),
+        (&["--from", "2026-03"][..], "--to"),
+        (&["--to", "2026-03"][..], "--from"),
+        (
+            &["--month", "2026-03", "--from", "2026-03", "--to", "2026-04"][..],
+            "cannot be used",
+        ),
+        (&[][..], "--month"),
+        (
+            &["--from", "2026-13", "--to", "2026-14"][..],
+            "is not a month",
+        ),
+    ] {
+        let mut all = vec!["--at", AS_OF, "settle"];
+        all.extend(args);
+        let (code, out, err) = w.run(&all);
+        assert_eq!(code, 2, "{args:?} is a usage error: {out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
