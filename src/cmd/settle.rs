@@ -39,6 +39,10 @@ pub struct SettleArgs {
     /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it right.
     #[arg(long)]
     pub bom: bool,
+    /// Write an Excel workbook to FILE instead (a lines sheet and a per-payee sheet, for people;
+    /// the CSV stays the scripts' format).
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<std::path::PathBuf>,
     /// Read the ledger as it stood at this git revision.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -87,6 +91,11 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
         .context("the months asked for are out of range")?;
     let e = rules::evaluate_scoped(ledger, s.as_of, Scope::Settlement { from, before });
     let lines = settle::range_lines(&e, from, before);
+    if let Some(path) = &a.xlsx {
+        let totals = settle::by_payee(&lines);
+        render::settle::workbook(&lines, &totals, &style, path)?;
+        return Ok(0);
+    }
     let out = &mut std::io::stdout().lock();
     match (a.by, s.format) {
         (By::Line, Format::Table) => say!("{}", render::settle::lines_table(&lines, &style))?,
