@@ -721,3 +721,149 @@ fn cancellations_reverse_lines_in_their_month_only() {
     let amount = |l: &str| l.split(',').nth(11).unwrap().parse::<f64>().unwrap();
     assert_eq!(b016.iter().map(|l| amount(l)).sum::<f64>(), 0.0);
 }
+
+/// The cells of a table's last row (the line above its bottom border).
+fn last_row(table: &str) -> Vec<String> {
+    let rows: Vec<&str> = table.lines().collect();
+    let bottom = (rows.iter())
+        .rposition(|l| l.starts_with('└'))
+        .unwrap_or_else(|| panic!("a table: {table}"));
+    (rows[bottom - 1].split(['│', '┆']))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_settle_table_and_payee_table_end_with_a_total_row() {
+    let w = Workdir::example("lingxiu");
+    // March: 伟业 524 673.75 (15) + 链家 19 700.00 (1) − 我爱我家 15 000.00 (2)
+    // − 房多多 90 000.00 (1) = 439 373.75 in 19 lines; April 469 570.00 in 16
+    for (month, n, total) in [
+        ("2026-03", "19", "439373.75"),
+        ("2026-04", "16", "469570.00"),
+    ] {
+        for (lang, word, label) in [
+            ("en", "total", format!("total, {n} lines")),
+            ("zh", "合计", format!("合计 {n} 笔")),
+        ] {
+            let (code, out, err) = w.run(&[
+                "--at", AS_OF, "--lang", lang, "settle", "--month", month, "--by", "payee",
+            ]);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(last_row(&out), [word, n, total], "{month} {lang}: {out}");
+
+            // wide enough for the twelve columns as a table, not cards
+            let out = w
+                .cmd(&["--at", AS_OF, "--lang", lang, "settle", "--month", month])
+                .env("COLUMNS", "400")
+                .output()
+                .unwrap();
+            let out = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                last_row(&out),
+                [label.as_str(), total],
+                "{month} {lang}: {out}"
+            );
+        }
+        // scripts sum the CSV: it has no total row
+        for by in ["line", "payee"] {
+            let csv = settle(&w, month, by);
+            assert!(!csv.contains("total") && !csv.contains("合计"), "{csv}");
+        }
+    }
+}
+
+/// `settle --from FROM --to TO --by BY` as CSV on the example ledger, as of the end of April.
+fn settle_range(w: &Workdir, from: &str, to: &str, by: &str) -> String {
+    let (code, out, err) = w.run(&[
+        "--at", AS_OF, "--format", "csv", "settle", "--from", from, "--to", to, "--by", by,
+    ]);
+    assert_eq!(code, 0, "settle {from}..{to} by {by}: {err}");
+    out
+}
+
+#[test]
+fn a_run_of_months_is_its_months_one_after_the_other() {
+    let w = Workdir::example("lingxiu");
+    let (march, april) = (settle(&w, "2026-03", "line"), settle(&w, "2026-04", "line"));
+    let rows = |csv: &str| csv.lines().skip(1).map(str::to_string).collect::<Vec<_>>();
+    let header = march.lines().next().unwrap().to_string();
+    let both: Vec<String> = std::iter::once(header)
+        .chain(rows(&march))
+        .chain(rows(&april))
+        .collect();
+    // the example ledger's lines fall in March and April: a quarter, a year, or just the two
+    for (from, to) in [
+        ("2026-03", "2026-04"),
+        ("2026-01", "2026-06"),
+        ("2026-01", "2026-12"),
+    ] {
+        let range = settle_range(&w, from, to, "line");
+        assert_eq!(range.lines().collect::<Vec<_>>(), both, "{from}..{to}");
+    }
+    // a run of one month is that month
+    assert_eq!(settle_range(&w, "2026-03", "2026-03", "line"), march);
+    assert_eq!(
+        settle_range(&w, "2026-04", "2026-04", "payee"),
+        settle(&w, "2026-04", "payee")
+    );
+    assert_eq!(
+        rows(&settle_range(&w, "2025-01", "2026-02", "line")),
+        Vec::<String>::new()
+    );
+
+    // per payee over the run: the months' counts and amounts added
+    let mut sums: Vec<(String, usize, rust_decimal::Decimal)> = vec![];
+    for month in ["2026-03", "2026-04"] {
+        for r in csv::Reader::from_reader(settle(&w, month, "payee").as_bytes()).records() {
+            let r = r.unwrap();
+            let (n, a) = (r[1].parse::<usize>().unwrap(), r[2].parse().unwrap());
+            match sums.iter_mut().find(|(p, _, _)| p == &r[0]) {
+                Some(s) => (s.1, s.2) = (s.1 + n, s.2 + a),
+                None => sums.push((r[0].to_string(), n, a)),
+            }
+        }
+    }
+    let quarter = settle_range(&w, "2026-01", "2026-06", "payee");
+    let got: Vec<(String, usize, rust_decimal::Decimal)> =
+        (csv::Reader::from_reader(quarter.as_bytes()).records())
+            .map(|r| {
+                let r = r.unwrap();
+                (
+                    r[0].to_string(),
+                    r[1].parse().unwrap(),
+                    r[2].parse().unwrap(),
+                )
+            })
+            .collect();
+    assert_eq!(got, sums, "{quarter}");
+}
+
+#[test]
+fn a_run_of_months_needs_both_ends_in_order_and_not_with_month() {
+    let w = Workdir::example("lingxiu");
+    for (args, says) in [
+        (
+            &["--from", "2026-04", "--to", "2026-03"][..],
+            "is before --from",
+        ),
+        (&["--from", "2026-03"][..], "--to"),
+        (&["--to", "2026-03"][..], "--from"),
+        (
+            &["--month", "2026-03", "--from", "2026-03", "--to", "2026-04"][..],
+            "cannot be used",
+        ),
+        (&[][..], "--month"),
+        (
+            &["--from", "2026-13", "--to", "2026-14"][..],
+            "is not a month",
+        ),
+    ] {
+        let mut all = vec!["--at", AS_OF, "settle"];
+        all.extend(args);
+        let (code, out, err) = w.run(&all);
+        assert_eq!(code, 2, "{args:?} is a usage error: {out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

@@ -13,6 +13,9 @@ pub struct DepositsArgs {
     /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it right.
     #[arg(long)]
     pub bom: bool,
+    /// Write an Excel workbook to FILE instead (for people; the CSV stays the scripts' format).
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<std::path::PathBuf>,
     /// Read the ledger as it stood at this git revision.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -33,6 +36,10 @@ pub fn run(g: &Global, a: DepositsArgs) -> anyhow::Result<i32> {
         }
     };
     let rows = cancel::deposits(ledger, s.as_of, month);
+    if let Some(path) = &a.xlsx {
+        render::deposits::workbook(&rows, &style, path)?;
+        return Ok(0);
+    }
     let out = &mut std::io::stdout().lock();
     match s.format {
         Format::Table => say!("{}", render::deposits::table_of(&rows, &style))?,

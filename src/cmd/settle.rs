@@ -1,4 +1,5 @@
-//! `attrib settle --month YYYY-MM [--by line|payee]`: the month's settlement (R9).
+//! `attrib settle --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--by line|payee]`: the
+//! settlement of a month, or of a run of months such as a quarter or a year (R9).
 
 use super::{Global, open};
 use crate::render::{self, Format};
@@ -14,14 +15,34 @@ pub enum By {
 #[derive(clap::Args, Debug)]
 pub struct SettleArgs {
     /// The month, YYYY-MM, in the project zone.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: String,
+    #[arg(long, value_name = "YYYY-MM", required_unless_present = "from")]
+    pub month: Option<String>,
+    /// The first month of a run of months (a quarter, a year), YYYY-MM; with --to.
+    #[arg(
+        long,
+        value_name = "YYYY-MM",
+        requires = "to",
+        conflicts_with = "month"
+    )]
+    pub from: Option<String>,
+    /// The last month of the run, YYYY-MM, included; with --from.
+    #[arg(
+        long,
+        value_name = "YYYY-MM",
+        requires = "from",
+        conflicts_with = "month"
+    )]
+    pub to: Option<String>,
     /// One row per line, or totals per payee.
     #[arg(long, value_enum, default_value = "line")]
     pub by: By,
     /// Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it right.
     #[arg(long)]
     pub bom: bool,
+    /// Write an Excel workbook to FILE instead (a lines sheet and a per-payee sheet, for people;
+    /// the CSV stays the scripts' format).
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<std::path::PathBuf>,
     /// Read the ledger as it stood at this git revision.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -41,17 +62,40 @@ pub fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
     Ok((y, m))
 }
 
+/// The first and last month asked for: `--month M` is the run from M to M.
+fn months(a: &SettleArgs) -> anyhow::Result<((i32, u32), (i32, u32))> {
+    match (&a.month, &a.from, &a.to) {
+        (Some(m), _, _) => {
+            let m = parse_month(m)?;
+            Ok((m, m))
+        }
+        (None, Some(from), Some(to)) => {
+            let (first, last) = (parse_month(from)?, parse_month(to)?);
+            if last < first {
+                bail!("--to {to} is before --from {from}");
+            }
+            Ok((first, last))
+        }
+        _ => bail!("settle needs --month YYYY-MM, or --from YYYY-MM --to YYYY-MM"),
+    }
+}
+
 pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
-    let (year, month) = parse_month(&a.month)?;
+    let ((y1, m1), (y2, m2)) = months(&a)?;
     let ledger = open(g, a.rev.as_deref())?;
     let s = g.settings(&ledger.config)?;
     let style = s.style();
     let tz = s.zone;
-    let (from, before) = (settle::month_start(year, month, tz))
-        .zip(settle::month_after(year, month, tz))
-        .with_context(|| format!("--month {} is out of range", a.month))?;
+    let (from, before) = (settle::month_start(y1, m1, tz))
+        .zip(settle::month_after(y2, m2, tz))
+        .context("the months asked for are out of range")?;
     let e = rules::evaluate_scoped(ledger, s.as_of, Scope::Settlement { from, before });
-    let lines = settle::month_lines(&e, year, month, tz);
+    let lines = settle::range_lines(&e, from, before);
+    if let Some(path) = &a.xlsx {
+        let totals = settle::by_payee(&lines);
+        render::settle::workbook(&lines, &totals, &style, path)?;
+        return Ok(0);
+    }
     let out = &mut std::io::stdout().lock();
     match (a.by, s.format) {
         (By::Line, Format::Table) => say!("{}", render::settle::lines_table(&lines, &style))?,

@@ -104,6 +104,13 @@ pub fn month_lines(e: &Evaluation, year: i32, month: u32, tz: chrono::FixedOffse
     })
 }
 
+/// The lines due in `[from, before)`: a run of whole months (`settle --from M1 --to M2`) is the
+/// months' lines one after the other, as each month's are sorted by due time and the months do
+/// not overlap.
+pub fn range_lines(e: &Evaluation, from: Time, before: Time) -> Vec<Line> {
+    lines_due(e, &|due| from <= due && due < before)
+}
+
 fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
     let l = e.registry.ledger;
     let cfg = &l.config;
