@@ -612,3 +612,52 @@ fn a_misnamed_file_with_control_characters_is_named_escaped() {
         "attrib: warning: report.csv\\u{1b}[2J is not read (did you mean reports.csv?)",
     );
 }
+
+// 2. Terminal escape injection
+
+/// A report whose broker and client hold ESC sequences, a bell and a zero-width space.
+const ESCAPING_REPORT: &str =
+    "R-1,2026-03-02 09:00,链家,王\u{1b}[2J五,张\u{200b}伟\u{1b}]0;x\u{7},13900139000\n";
+
+#[test]
+fn control_characters_from_the_ledger_are_shown_escaped_in_human_output() {
+    let w = Workdir::new();
+    w.write("reports.csv", &format!("{REPORTS}{ESCAPING_REPORT}"));
+    let at = ["--at", "2026-03-03 09:00"];
+    for args in [&["check", "13900139000"][..], &["find", "张"], &["replay"]] {
+        let (code, out, err) = w.run(&[&at[..], args].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        for bad in ['\u{1b}', '\u{7}', '\u{200b}'] {
+            assert!(!out.contains(bad), "{args:?} printed {bad:?} raw:\n{out:?}");
+        }
+        if args[0] != "replay" {
+            assert_has(&out, "王\\u{1b}[2J五");
+            assert_has(&out, "张\\u{200b}伟\\u{1b}]0;x\\u{7}");
+        }
+    }
+    // JSON escapes itself and keeps the text; find's JSON names the client as written
+    let (_, out, _) = w.run(&[&at[..], &["find", "张", "--format", "json"]].concat());
+    assert_has(&out, "\\u001b]0;x\\u0007");
+}
+
+#[test]
+fn validate_warns_on_control_and_invisible_characters_naming_file_line_and_column() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}{ESCAPING_REPORT}R-2,2026-03-02 10:00,链家,王五,李\u{0}四\u{202e},13900139001\n"),
+    );
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "2 条记录");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{0}'), "{err:?}");
+    for expected in [
+        "attrib: warning: reports.csv:2:4: control character \\u{1b} in a cell",
+        "attrib: warning: reports.csv:2:5: zero-width character \\u{200b} in a cell",
+        "attrib: warning: reports.csv:2:5: control character \\u{7} in a cell",
+        "attrib: warning: reports.csv:3:5: NUL character \\u{0} in a cell",
+        "attrib: warning: reports.csv:3:5: bidi override character \\u{202e} in a cell",
+    ] {
+        assert_has(&err, expected);
+    }
+}

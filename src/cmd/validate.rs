@@ -14,6 +14,9 @@ pub struct ValidateArgs {
 
 pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
+    for w in ledger::schema::invisible_chars(&files) {
+        eprintln!("attrib: warning: {w}");
+    }
     match ledger::load(&files) {
         Ok(l) => {
             super::note_encodings(&l);
