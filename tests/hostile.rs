@@ -661,3 +661,44 @@ fn validate_warns_on_control_and_invisible_characters_naming_file_line_and_colum
         assert_has(&err, expected);
     }
 }
+
+// 3. Relation chains
+
+/// A family of `n` + 1 phones made by `n` relations written from the last phone down, so every
+/// merge joins the family at its front (the members must stay sorted, the smallest first).
+fn relation_chain_backwards(n: usize) -> String {
+    let mut text = String::from("id,at,phone,relation,other_phone\n");
+    for i in (1..=n).rev() {
+        text.push_str(&format!(
+            "F-{i},2026-03-01 08:00,139{:08},spouse,139{:08}\n",
+            i + 1,
+            i
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_long_chain_of_relations_is_one_family_listed_in_order() {
+    let w = Workdir::new();
+    w.write("relations.csv", &relation_chain_backwards(2000));
+    // a report on the last phone of the chain makes the whole family 链家's
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-02 09:00,链家,王五,张伟,13900002001\n"),
+    );
+    let (code, out, err) = w.run(&["--at", "2026-03-03 09:00", "check", "13900000001"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "链家 王五 (R2.4 报备 R-1)");
+    // the family's line, with its wrapped continuations: every phone once, smallest first
+    let start = out
+        .find("家庭:")
+        .unwrap_or_else(|| panic!("no family line in:\n{out}"));
+    let family: Vec<&str> = (out[start..].lines())
+        .take_while(|l| l.starts_with("家庭:") || l.starts_with(' '))
+        .flat_map(|l| l.split([' ', '·']))
+        .filter(|word| word.starts_with("139****"))
+        .collect();
+    let want: Vec<String> = (1..=2001).map(|i| format!("139****{i:04}")).collect();
+    assert_eq!(family, want);
+}
