@@ -702,3 +702,42 @@ fn a_long_chain_of_relations_is_one_family_listed_in_order() {
     let want: Vec<String> = (1..=2001).map(|i| format!("139****{i:04}")).collect();
     assert_eq!(family, want);
 }
+
+// 4. Phones in machine output
+
+#[test]
+fn mask_masks_phones_in_csv_and_json_which_are_whole_without_it() {
+    let w = Workdir::example("lingxiu");
+    let at = ["--at", "2026-04-05 09:00"];
+    let run = |args: &[&str]| {
+        let (code, out, err) = w.run(&[&at[..], args].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        out
+    };
+    let settle = ["settle", "--month", "2026-03", "--format", "csv"];
+    let whole = run(&settle);
+    assert_has(&whole, ",陈刚,13900000005,");
+    let masked = run(&[&settle[..], &["--mask"]].concat());
+    assert_has(&masked, ",陈刚,139****0005,");
+    assert!(!masked.contains("13900000005"), "{masked}");
+    // every other byte is the same
+    assert_eq!(masked, whole.replace("1390000", "139****"));
+    for args in [
+        &["replay", "--format", "csv", "--mask"][..],
+        &["replay", "--format", "json", "--mask"],
+        &["check", "13900000005", "--format", "json", "--mask"],
+        &["find", "陈刚", "--format", "json", "--mask"],
+        &["clients", "--format", "csv", "--mask"],
+    ] {
+        let out = run(args);
+        assert_has(&out, "139****00");
+        assert!(
+            !out.contains("1390000000") && !out.contains("1390000001"),
+            "{args:?} printed a whole phone:\n{out}"
+        );
+    }
+    assert_has(
+        &run(&["check", "13900000005", "--format", "json"]),
+        "\"13900000005\"",
+    );
+}

@@ -70,6 +70,10 @@ pub struct Global {
     /// Show phone numbers whole in human output.
     #[arg(long, global = true)]
     pub reveal: bool,
+    /// Mask phone numbers (138****5678) in csv and json output too, for exports that leave the
+    /// office (by default they are whole there: scripts join on them).
+    #[arg(long, global = true)]
+    pub mask: bool,
 }
 
 /// `--format`: clap lists, completes and checks the names; `render` turns one into a `Format`
@@ -148,6 +152,7 @@ impl Global {
             lang: self.lang,
             format: self.format,
             reveal: self.reveal,
+            mask: self.mask,
         }
     }
 
