@@ -741,3 +741,65 @@ fn mask_masks_phones_in_csv_and_json_which_are_whole_without_it() {
         "\"13900000005\"",
     );
 }
+
+// 5. Odd values
+
+#[test]
+fn a_relation_of_a_phone_to_itself_is_an_error_naming_the_row() {
+    let w = Workdir::new();
+    w.write(
+        "relations.csv",
+        "id,at,phone,relation,other_phone\nF-1,2026-03-01 08:00,13900139000,spouse,13900139001\nF-2,2026-03-01 08:00,13900139000,spouse,139-0013-9000\n",
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "relations.csv:3: the relation links 「13900139000」 to itself; a relation joins two different phones (R1): write the other member's phone [other_phone]",
+    );
+    assert!(!err.contains("relations.csv:2:"), "{err}");
+    // add refuses one too, writing nothing
+    let w = Workdir::new();
+    let err = refused(
+        &w,
+        &[
+            "add",
+            "relation",
+            "--at",
+            "2026-03-02 09:00",
+            "--phone",
+            "13900139000",
+            "--relation",
+            "spouse",
+            "--other-phone",
+            "13900139000",
+        ],
+        2,
+    );
+    assert_has(&err, "to itself");
+}
+
+#[test]
+fn years_0000_and_9999_are_refused_in_times() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!(
+            "{REPORTS}R-1,9999-12-31 09:00,链家,王五,某,13900139000\nR-2,0000-01-01T09:00:00+08:00,链家,王五,某,13900139001\nR-3,2026-03-02 09:00,链家,王五,某,13900139002\n"
+        ),
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "reports.csv:2:2: 「9999-12-31 09:00」 has the year 9999, outside 1970–2199 (a placeholder such as 0000 or 9999? write the real time)",
+    );
+    assert_has(
+        &err,
+        "reports.csv:3:2: 「0000-01-01T09:00:00+08:00」 has the year 0000",
+    );
+    assert!(!err.contains("reports.csv:4:"), "{err}");
+    assert_has(&err, "2 error(s)");
+    // --at too
+    let w = Workdir::new();
+    let err = refused(&w, &["--at", "9999-01-01 09:00", "replay"], 2);
+    assert_has(&err, "--at: 「9999-01-01 09:00」 has the year 9999");
+}
