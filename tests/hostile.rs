@@ -803,3 +803,29 @@ fn years_0000_and_9999_are_refused_in_times() {
     let err = refused(&w, &["--at", "9999-01-01 09:00", "replay"], 2);
     assert_has(&err, "--at: 「9999-01-01 09:00」 has the year 9999");
 }
+
+#[test]
+fn an_invisible_character_in_a_phone_is_an_error_showing_it_escaped() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-02 09:00,链家,王五,某,13900139000\u{200b}\nR\u{200b}-2,2026-03-02 09:00,链家,王五,某,1390013\u{1b}[2J9001\n"),
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert!(
+        !err.contains('\u{200b}') && !err.contains('\u{1b}'),
+        "{err:?}"
+    );
+    assert_has(
+        &err,
+        "reports.csv:2:6: 「13900139000\\u{200b}」 is not a mainland mobile number",
+    );
+    assert_has(
+        &err,
+        "reports.csv:3:6: 「1390013\\u{1b}[2J9001」 is not a mainland mobile number",
+    );
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:3:1: zero-width character \\u{200b} in a cell",
+    );
+}

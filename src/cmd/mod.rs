@@ -263,7 +263,8 @@ pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
             order.push((key, e));
         }
         if all || *n <= SAME_SHOWN {
-            eprintln!("{e}");
+            // a cell quoted in the message may hold ESC or invisible characters
+            eprintln!("{}", crate::render::shown(&e.to_string(), false));
         }
     }
     for (key, first) in order {
@@ -273,7 +274,7 @@ pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
                 "{}: … and {} more of the same as 「{}」 (attrib validate --all shows each)",
                 first.file,
                 n - SAME_SHOWN,
-                first.kind
+                crate::render::shown(&first.kind.to_string(), false)
             );
         }
     }
