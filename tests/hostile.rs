@@ -829,3 +829,27 @@ fn an_invisible_character_in_a_phone_is_an_error_showing_it_escaped() {
         "attrib: warning: reports.csv:3:1: zero-width character \\u{200b} in a cell",
     );
 }
+
+#[test]
+fn validate_warns_on_spaces_around_ids_and_phones_naming_the_row() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}  R-3 ,2026-03-02 09:00,链家,王五,某, 13900139002\nR-4,2026-03-02 09:00,链家,王五,\"多行\n 备注, x\",13900139003\n"),
+    );
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "2 条记录");
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:2:1: 「  R-3 」 has spaces around it in column id (read as 「R-3」; check the row)",
+    );
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:2:6: 「 13900139002」 has spaces around it in column phone",
+    );
+    assert!(
+        !err.contains("reports.csv:3:") && !err.contains("reports.csv:4:"),
+        "{err}"
+    );
+}

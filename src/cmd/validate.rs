@@ -14,7 +14,8 @@ pub struct ValidateArgs {
 
 pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
-    for w in ledger::schema::invisible_chars(&files) {
+    let warnings = ledger::schema::invisible_chars(&files);
+    for w in warnings.iter().chain(&ledger::schema::padded_keys(&files)) {
         eprintln!("attrib: warning: {w}");
     }
     match ledger::load(&files) {

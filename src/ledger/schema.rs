@@ -136,6 +136,65 @@ pub fn invisible_chars(files: &Files) -> Vec<String> {
     out
 }
 
+/// The columns holding keys other rows look up (ids, phones, references): spaces around one are
+/// read away, but are most often a paste gone wrong, so `validate` says where they are.
+const KEY_COLUMNS: [&str; 5] = ["id", "phone", "other_phone", "ref", "slip"];
+
+/// Warnings for key cells (`KEY_COLUMNS`) with spaces around them, in CSV rows without quotes,
+/// each naming `file:line:col` and the cell as read; at most `INVISIBLE_SHOWN` a file, then
+/// counted.
+pub fn padded_keys(files: &Files) -> Vec<String> {
+    let mut out = vec![];
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        let Some((text, _)) = super::encoding::decode(bytes) else {
+            continue;
+        };
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        let Some(header) = lines.next() else {
+            continue;
+        };
+        let keys: Vec<(usize, &str)> = (header.split(',').enumerate())
+            .filter(|(_, h)| KEY_COLUMNS.contains(&h.trim()))
+            .map(|(i, h)| (i, h.trim()))
+            .collect();
+        let (mut found, mut inside) = (0usize, false);
+        for (n, row) in lines.enumerate() {
+            // rows with quotes, and lines inside a quoted cell, are left alone
+            let was_inside = inside;
+            inside ^= row.matches('"').count() % 2 == 1;
+            if was_inside || row.contains('"') {
+                continue;
+            }
+            let cells: Vec<&str> = row.split(',').collect();
+            for &(i, column) in &keys {
+                let Some(cell) = cells.get(i) else { continue };
+                if cell.trim().is_empty() || cell.trim() == *cell {
+                    continue;
+                }
+                found += 1;
+                if found <= INVISIBLE_SHOWN {
+                    out.push(format!(
+                        "{}:{}:{}: 「{}」 has spaces around it in column {column} (read as 「{}」; check the row)",
+                        shown(name),
+                        n + 2,
+                        i + 1,
+                        shown(cell),
+                        shown(cell.trim())
+                    ));
+                }
+            }
+        }
+        if found > INVISIBLE_SHOWN {
+            out.push(format!(
+                "{}: … and {} more key cells with spaces around them",
+                shown(name),
+                found - INVISIBLE_SHOWN
+            ));
+        }
+    }
+    out
+}
+
 /// A file name or path for a message, its control characters escaped (`\u{1b}`): names come
 /// from the folder and are anyone's to choose.
 fn shown(name: &str) -> String {
