@@ -853,3 +853,27 @@ fn validate_warns_on_spaces_around_ids_and_phones_naming_the_row() {
         "{err}"
     );
 }
+
+#[test]
+fn settle_tables_never_print_escapes_raw_and_csv_keeps_the_text_as_written() {
+    let w = Workdir::example("lingxiu");
+    for file in ["reports.csv", "contacts.csv"] {
+        w.write(file, &w.read(file).replace("王五", "王\u{1b}[2J五"));
+    }
+    // the buyer is a column of settle's table
+    w.write(
+        "bookings.csv",
+        &w.read("bookings.csv").replace("陈刚", "陈\u{1b}[2J刚"),
+    );
+    let at = ["--at", "2026-04-05 09:00", "settle", "--month", "2026-03"];
+    for extra in [&[][..], &["--by", "payee"], &["--lang", "en"]] {
+        let (code, out, err) = w.run(&[&at[..], extra].concat());
+        assert!(code == 0 || code == 1, "{err}");
+        assert!(!out.contains('\u{1b}'), "{extra:?}:\n{out:?}");
+        if extra.is_empty() {
+            assert_has(&out, "陈\\u{1b}[2J刚");
+        }
+    }
+    let (_, csv, _) = w.run(&[&at[..], &["--format", "csv"]].concat());
+    assert_has(&csv, ",王\u{1b}[2J五,");
+}
