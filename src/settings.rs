@@ -16,6 +16,7 @@ pub struct Asked<'a> {
     pub lang: Option<Lang>,
     pub format: Format,
     pub reveal: bool,
+    pub mask: bool,
 }
 
 /// The resolved settings.
@@ -30,6 +31,8 @@ pub struct Settings {
     pub lang: Lang,
     /// `--reveal`: phones shown whole in human output.
     pub reveal: bool,
+    /// `--mask`: phones masked in CSV and JSON as well.
+    pub mask: bool,
     /// `--format`.
     pub format: Format,
     /// The width human tables fit in, in display columns: the terminal's, else `COLUMNS`, else
@@ -79,6 +82,7 @@ impl Settings {
             as_of,
             lang: asked.lang.or(configured).unwrap_or(Lang::Zh),
             reveal: asked.reveal,
+            mask: asked.mask,
             format: asked.format,
             width,
         })
@@ -90,6 +94,7 @@ impl Settings {
             lang: self.lang,
             tz: self.zone,
             reveal: self.reveal,
+            mask: self.mask,
             sealed: &[],
         }
     }
@@ -105,6 +110,7 @@ mod tests {
             lang,
             format: Format::Table,
             reveal: false,
+            mask: false,
         }
     }
 

@@ -612,3 +612,268 @@ fn a_misnamed_file_with_control_characters_is_named_escaped() {
         "attrib: warning: report.csv\\u{1b}[2J is not read (did you mean reports.csv?)",
     );
 }
+
+// 2. Terminal escape injection
+
+/// A report whose broker and client hold ESC sequences, a bell and a zero-width space.
+const ESCAPING_REPORT: &str =
+    "R-1,2026-03-02 09:00,链家,王\u{1b}[2J五,张\u{200b}伟\u{1b}]0;x\u{7},13900139000\n";
+
+#[test]
+fn control_characters_from_the_ledger_are_shown_escaped_in_human_output() {
+    let w = Workdir::new();
+    w.write("reports.csv", &format!("{REPORTS}{ESCAPING_REPORT}"));
+    let at = ["--at", "2026-03-03 09:00"];
+    for args in [&["check", "13900139000"][..], &["find", "张"], &["replay"]] {
+        let (code, out, err) = w.run(&[&at[..], args].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        for bad in ['\u{1b}', '\u{7}', '\u{200b}'] {
+            assert!(!out.contains(bad), "{args:?} printed {bad:?} raw:\n{out:?}");
+        }
+        if args[0] != "replay" {
+            assert_has(&out, "王\\u{1b}[2J五");
+            assert_has(&out, "张\\u{200b}伟\\u{1b}]0;x\\u{7}");
+        }
+    }
+    // JSON escapes itself and keeps the text; find's JSON names the client as written
+    let (_, out, _) = w.run(&[&at[..], &["find", "张", "--format", "json"]].concat());
+    assert_has(&out, "\\u001b]0;x\\u0007");
+}
+
+#[test]
+fn validate_warns_on_control_and_invisible_characters_naming_file_line_and_column() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}{ESCAPING_REPORT}R-2,2026-03-02 10:00,链家,王五,李\u{0}四\u{202e},13900139001\n"),
+    );
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "2 条记录");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{0}'), "{err:?}");
+    for expected in [
+        "attrib: warning: reports.csv:2:4: control character \\u{1b} in a cell",
+        "attrib: warning: reports.csv:2:5: zero-width character \\u{200b} in a cell",
+        "attrib: warning: reports.csv:2:5: control character \\u{7} in a cell",
+        "attrib: warning: reports.csv:3:5: NUL character \\u{0} in a cell",
+        "attrib: warning: reports.csv:3:5: bidi override character \\u{202e} in a cell",
+    ] {
+        assert_has(&err, expected);
+    }
+}
+
+// 3. Relation chains
+
+/// A family of `n` + 1 phones made by `n` relations written from the last phone down, so every
+/// merge joins the family at its front (the members must stay sorted, the smallest first).
+fn relation_chain_backwards(n: usize) -> String {
+    let mut text = String::from("id,at,phone,relation,other_phone\n");
+    for i in (1..=n).rev() {
+        text.push_str(&format!(
+            "F-{i},2026-03-01 08:00,139{:08},spouse,139{:08}\n",
+            i + 1,
+            i
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_long_chain_of_relations_is_one_family_listed_in_order() {
+    let w = Workdir::new();
+    w.write("relations.csv", &relation_chain_backwards(2000));
+    // a report on the last phone of the chain makes the whole family 链家's
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-02 09:00,链家,王五,张伟,13900002001\n"),
+    );
+    let (code, out, err) = w.run(&["--at", "2026-03-03 09:00", "check", "13900000001"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "链家 王五 (R2.4 报备 R-1)");
+    // the family's line, with its wrapped continuations: every phone once, smallest first
+    let start = out
+        .find("家庭:")
+        .unwrap_or_else(|| panic!("no family line in:\n{out}"));
+    let family: Vec<&str> = (out[start..].lines())
+        .take_while(|l| l.starts_with("家庭:") || l.starts_with(' '))
+        .flat_map(|l| l.split([' ', '·']))
+        .filter(|word| word.starts_with("139****"))
+        .collect();
+    let want: Vec<String> = (1..=2001).map(|i| format!("139****{i:04}")).collect();
+    assert_eq!(family, want);
+}
+
+// 4. Phones in machine output
+
+#[test]
+fn mask_masks_phones_in_csv_and_json_which_are_whole_without_it() {
+    let w = Workdir::example("lingxiu");
+    let at = ["--at", "2026-04-05 09:00"];
+    let run = |args: &[&str]| {
+        let (code, out, err) = w.run(&[&at[..], args].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        out
+    };
+    let settle = ["settle", "--month", "2026-03", "--format", "csv"];
+    let whole = run(&settle);
+    assert_has(&whole, ",陈刚,13900000005,");
+    let masked = run(&[&settle[..], &["--mask"]].concat());
+    assert_has(&masked, ",陈刚,139****0005,");
+    assert!(!masked.contains("13900000005"), "{masked}");
+    // every other byte is the same
+    assert_eq!(masked, whole.replace("1390000", "139****"));
+    for args in [
+        &["replay", "--format", "csv", "--mask"][..],
+        &["replay", "--format", "json", "--mask"],
+        &["check", "13900000005", "--format", "json", "--mask"],
+        &["find", "陈刚", "--format", "json", "--mask"],
+        &["clients", "--format", "csv", "--mask"],
+    ] {
+        let out = run(args);
+        assert_has(&out, "139****00");
+        assert!(
+            !out.contains("1390000000") && !out.contains("1390000001"),
+            "{args:?} printed a whole phone:\n{out}"
+        );
+    }
+    assert_has(
+        &run(&["check", "13900000005", "--format", "json"]),
+        "\"13900000005\"",
+    );
+}
+
+// 5. Odd values
+
+#[test]
+fn a_relation_of_a_phone_to_itself_is_an_error_naming_the_row() {
+    let w = Workdir::new();
+    w.write(
+        "relations.csv",
+        "id,at,phone,relation,other_phone\nF-1,2026-03-01 08:00,13900139000,spouse,13900139001\nF-2,2026-03-01 08:00,13900139000,spouse,139-0013-9000\n",
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "relations.csv:3: the relation links 「13900139000」 to itself; a relation joins two different phones (R1): write the other member's phone [other_phone]",
+    );
+    assert!(!err.contains("relations.csv:2:"), "{err}");
+    // add refuses one too, writing nothing
+    let w = Workdir::new();
+    let err = refused(
+        &w,
+        &[
+            "add",
+            "relation",
+            "--at",
+            "2026-03-02 09:00",
+            "--phone",
+            "13900139000",
+            "--relation",
+            "spouse",
+            "--other-phone",
+            "13900139000",
+        ],
+        2,
+    );
+    assert_has(&err, "to itself");
+}
+
+#[test]
+fn years_0000_and_9999_are_refused_in_times() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!(
+            "{REPORTS}R-1,9999-12-31 09:00,链家,王五,某,13900139000\nR-2,0000-01-01T09:00:00+08:00,链家,王五,某,13900139001\nR-3,2026-03-02 09:00,链家,王五,某,13900139002\n"
+        ),
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert_has(
+        &err,
+        "reports.csv:2:2: 「9999-12-31 09:00」 has the year 9999, outside 1970–2199 (a placeholder such as 0000 or 9999? write the real time)",
+    );
+    assert_has(
+        &err,
+        "reports.csv:3:2: 「0000-01-01T09:00:00+08:00」 has the year 0000",
+    );
+    assert!(!err.contains("reports.csv:4:"), "{err}");
+    assert_has(&err, "2 error(s)");
+    // --at too
+    let w = Workdir::new();
+    let err = refused(&w, &["--at", "9999-01-01 09:00", "replay"], 2);
+    assert_has(&err, "--at: 「9999-01-01 09:00」 has the year 9999");
+}
+
+#[test]
+fn an_invisible_character_in_a_phone_is_an_error_showing_it_escaped() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-03-02 09:00,链家,王五,某,13900139000\u{200b}\nR\u{200b}-2,2026-03-02 09:00,链家,王五,某,1390013\u{1b}[2J9001\n"),
+    );
+    let err = refused(&w, &["validate"], 1);
+    assert!(
+        !err.contains('\u{200b}') && !err.contains('\u{1b}'),
+        "{err:?}"
+    );
+    assert_has(
+        &err,
+        "reports.csv:2:6: 「13900139000\\u{200b}」 is not a mainland mobile number",
+    );
+    assert_has(
+        &err,
+        "reports.csv:3:6: 「1390013\\u{1b}[2J9001」 is not a mainland mobile number",
+    );
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:3:1: zero-width character \\u{200b} in a cell",
+    );
+}
+
+#[test]
+fn validate_warns_on_spaces_around_ids_and_phones_naming_the_row() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}  R-3 ,2026-03-02 09:00,链家,王五,某, 13900139002\nR-4,2026-03-02 09:00,链家,王五,\"多行\n 备注, x\",13900139003\n"),
+    );
+    let (code, out, err) = w.run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "2 条记录");
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:2:1: 「  R-3 」 has spaces around it in column id (read as 「R-3」; check the row)",
+    );
+    assert_has(
+        &err,
+        "attrib: warning: reports.csv:2:6: 「 13900139002」 has spaces around it in column phone",
+    );
+    assert!(
+        !err.contains("reports.csv:3:") && !err.contains("reports.csv:4:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn settle_tables_never_print_escapes_raw_and_csv_keeps_the_text_as_written() {
+    let w = Workdir::example("lingxiu");
+    for file in ["reports.csv", "contacts.csv"] {
+        w.write(file, &w.read(file).replace("王五", "王\u{1b}[2J五"));
+    }
+    // the buyer is a column of settle's table
+    w.write(
+        "bookings.csv",
+        &w.read("bookings.csv").replace("陈刚", "陈\u{1b}[2J刚"),
+    );
+    let at = ["--at", "2026-04-05 09:00", "settle", "--month", "2026-03"];
+    for extra in [&[][..], &["--by", "payee"], &["--lang", "en"]] {
+        let (code, out, err) = w.run(&[&at[..], extra].concat());
+        assert!(code == 0 || code == 1, "{err}");
+        assert!(!out.contains('\u{1b}'), "{extra:?}:\n{out:?}");
+        if extra.is_empty() {
+            assert_has(&out, "陈\\u{1b}[2J刚");
+        }
+    }
+    let (_, csv, _) = w.run(&[&at[..], &["--format", "csv"]].concat());
+    assert_has(&csv, ",王\u{1b}[2J五,");
+}

@@ -22,7 +22,7 @@ pub fn run(g: &Global, a: FindArgs) -> anyhow::Result<i32> {
             let families: Vec<serde_json::Value> = (found.iter())
                 .map(|f| {
                     serde_json::json!({
-                        "phones": f.status.family.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+                        "phones": f.status.family.iter().map(|p| style.data_phone(*p)).collect::<Vec<_>>(),
                         "names": f.names,
                         "owner": f.status.owner.map(|c| c.as_str()),
                         "rule": f.status.rule,

@@ -70,6 +70,10 @@ pub struct Global {
     /// Show phone numbers whole in human output.
     #[arg(long, global = true)]
     pub reveal: bool,
+    /// Mask phone numbers (138****5678) in csv and json output too, for exports that leave the
+    /// office (by default they are whole there: scripts join on them).
+    #[arg(long, global = true)]
+    pub mask: bool,
 }
 
 /// `--format`: clap lists, completes and checks the names; `render` turns one into a `Format`
@@ -148,6 +152,7 @@ impl Global {
             lang: self.lang,
             format: self.format,
             reveal: self.reveal,
+            mask: self.mask,
         }
     }
 
@@ -258,7 +263,8 @@ pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
             order.push((key, e));
         }
         if all || *n <= SAME_SHOWN {
-            eprintln!("{e}");
+            // a cell quoted in the message may hold ESC or invisible characters
+            eprintln!("{}", crate::render::shown(&e.to_string(), false));
         }
     }
     for (key, first) in order {
@@ -268,7 +274,7 @@ pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
                 "{}: … and {} more of the same as 「{}」 (attrib validate --all shows each)",
                 first.file,
                 n - SAME_SHOWN,
-                first.kind
+                crate::render::shown(&first.kind.to_string(), false)
             );
         }
     }

@@ -14,6 +14,10 @@ pub struct ValidateArgs {
 
 pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
+    let warnings = ledger::schema::invisible_chars(&files);
+    for w in warnings.iter().chain(&ledger::schema::padded_keys(&files)) {
+        eprintln!("attrib: warning: {w}");
+    }
     match ledger::load(&files) {
         Ok(l) => {
             super::note_encodings(&l);

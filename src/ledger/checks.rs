@@ -177,6 +177,14 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
             ));
         }
     }
+    for r in l.relations.iter().filter(|r| r.phone == r.other_phone) {
+        errors.push(LedgerError {
+            file: r.src.file().to_string(),
+            line: r.src.line,
+            col: Some(super::error::Col::Key("other_phone".into())),
+            kind: ErrorKind::SelfRelation(r.phone.to_string()),
+        });
+    }
     errors
 }
 

@@ -48,6 +48,10 @@ pub enum ErrorKind {
         "the list price is 0; a booking's discount is measured against it (write the unit's list price)"
     )]
     ZeroListPrice,
+    #[error(
+        "the relation links 「{0}」 to itself; a relation joins two different phones (R1): write the other member's phone"
+    )]
+    SelfRelation(String),
     #[error("{0}")]
     Config(String),
     /// A rule across the cells of one row (R13's delistings, RULES-R10.md §1.2).

@@ -2,7 +2,7 @@
 //! loader places at `file:line:col` and the renderer words for the clerk.
 
 use crate::model::{Phone, Rate, Time};
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::{Datelike, FixedOffset, NaiveDate, TimeZone};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -13,6 +13,15 @@ pub use crate::model::FieldError;
 /// §3). A bare date is an error: every `at` needs its time of day. Nothing looser is accepted (no
 /// one-digit hours in the dashed form, no signs, no spaces inside numbers).
 pub fn parse_time(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
+    let t = any_year(s, tz)?;
+    match t.year() {
+        1970..=2199 => Ok(t),
+        year => Err(FieldError::YearOutOfRange(s.trim().to_string(), year)),
+    }
+}
+
+/// A time of any year chrono can hold (`parse_time` then bounds the year).
+fn any_year(s: &str, tz: FixedOffset) -> Result<Time, FieldError> {
     let s = s.trim();
     if let Some(t) = parse_local(s, tz) {
         return Ok(t);

@@ -67,6 +67,134 @@ pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// How many invisible-character warnings one file gets before the rest are counted.
+const INVISIBLE_SHOWN: usize = 20;
+
+/// What an invisible character in a cell is, in words, or None for a character that may stand
+/// in a cell (tab, the line ends, everything visible).
+fn invisible_name(c: char) -> Option<&'static str> {
+    match c {
+        '\0' => Some("NUL"),
+        '\t' | '\r' | '\n' => None,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Some("zero-width"),
+        '\u{200e}' | '\u{200f}' | '\u{061c}' => Some("bidi mark"),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some("bidi override"),
+        c if c.is_control() => Some("control"),
+        _ => None,
+    }
+}
+
+/// Warnings for control and invisible characters (NUL, ESC, zero-width, bidi overrides) in the
+/// ledger's files, each naming `file:line:col` (the CSV column, counted from 1; in TOML the
+/// character's column) and the character escaped. They are accepted (a name may hold one by
+/// accident) but look like something else on screen: `validate` says where they are. A leading
+/// byte-order mark is not a warning.
+pub fn invisible_chars(files: &Files) -> Vec<String> {
+    let mut out = vec![];
+    for (name, bytes) in files {
+        let Some((text, _)) = super::encoding::decode(bytes) else {
+            continue;
+        };
+        let csv = name.ends_with(".csv");
+        let (mut line, mut col, mut quoted, mut found) = (1usize, 1usize, false, 0usize);
+        for c in text.chars() {
+            match c {
+                '"' if csv => quoted = !quoted,
+                ',' if csv && !quoted => col += 1,
+                '\n' => {
+                    line += 1;
+                    if !quoted || !csv {
+                        col = 1;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if !csv && c != '\n' {
+                col += 1;
+            }
+            if let Some(what) = invisible_name(c) {
+                found += 1;
+                if found <= INVISIBLE_SHOWN {
+                    let at = if csv { col } else { col - 1 };
+                    out.push(format!(
+                        "{}:{line}:{at}: {what} character {} in a cell (shown escaped; check the row)",
+                        shown(name),
+                        c.escape_unicode()
+                    ));
+                }
+            }
+        }
+        if found > INVISIBLE_SHOWN {
+            out.push(format!(
+                "{}: … and {} more invisible characters",
+                shown(name),
+                found - INVISIBLE_SHOWN
+            ));
+        }
+    }
+    out
+}
+
+/// The columns holding keys other rows look up (ids, phones, references): spaces around one are
+/// read away, but are most often a paste gone wrong, so `validate` says where they are.
+const KEY_COLUMNS: [&str; 5] = ["id", "phone", "other_phone", "ref", "slip"];
+
+/// Warnings for key cells (`KEY_COLUMNS`) with spaces around them, in CSV rows without quotes,
+/// each naming `file:line:col` and the cell as read; at most `INVISIBLE_SHOWN` a file, then
+/// counted.
+pub fn padded_keys(files: &Files) -> Vec<String> {
+    let mut out = vec![];
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        let Some((text, _)) = super::encoding::decode(bytes) else {
+            continue;
+        };
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        let Some(header) = lines.next() else {
+            continue;
+        };
+        let keys: Vec<(usize, &str)> = (header.split(',').enumerate())
+            .filter(|(_, h)| KEY_COLUMNS.contains(&h.trim()))
+            .map(|(i, h)| (i, h.trim()))
+            .collect();
+        let (mut found, mut inside) = (0usize, false);
+        for (n, row) in lines.enumerate() {
+            // rows with quotes, and lines inside a quoted cell, are left alone
+            let was_inside = inside;
+            inside ^= row.matches('"').count() % 2 == 1;
+            if was_inside || row.contains('"') {
+                continue;
+            }
+            let cells: Vec<&str> = row.split(',').collect();
+            for &(i, column) in &keys {
+                let Some(cell) = cells.get(i) else { continue };
+                if cell.trim().is_empty() || cell.trim() == *cell {
+                    continue;
+                }
+                found += 1;
+                if found <= INVISIBLE_SHOWN {
+                    out.push(format!(
+                        "{}:{}:{}: 「{}」 has spaces around it in column {column} (read as 「{}」; check the row)",
+                        shown(name),
+                        n + 2,
+                        i + 1,
+                        shown(cell),
+                        shown(cell.trim())
+                    ));
+                }
+            }
+        }
+        if found > INVISIBLE_SHOWN {
+            out.push(format!(
+                "{}: … and {} more key cells with spaces around them",
+                shown(name),
+                found - INVISIBLE_SHOWN
+            ));
+        }
+    }
+    out
+}
+
 /// A file name or path for a message, its control characters escaped (`\u{1b}`): names come
 /// from the folder and are anyone's to choose.
 fn shown(name: &str) -> String {

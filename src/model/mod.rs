@@ -89,6 +89,10 @@ pub enum FieldError {
     )]
     BareDate(String),
     #[error(
+        "「{0}」 has the year {1:04}, outside 1970–2199 (a placeholder such as 0000 or 9999? write the real time)"
+    )]
+    YearOutOfRange(String, i32),
+    #[error(
         "「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)"
     )]
     BadPhone(String),

@@ -28,9 +28,9 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         .map(|&i| super::replay::json_value(&verdicts[i], style))
         .collect();
     let mut v = json!({
-        "phone": s.phone.to_string(),
+        "phone": style.data_phone(s.phone),
         "as_of": rfc3339(s.as_of, tz),
-        "family": s.family.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "family": s.family.iter().map(|p| style.data_phone(*p)).collect::<Vec<_>>(),
         "owner": s.owner.map(|c| c.as_str()).unwrap_or("none"),
         "rule": s.rule,
         "channel": s.channel,
@@ -66,7 +66,7 @@ pub fn csv(s: &ClientStatus, style: &Style, out: &mut dyn std::io::Write) -> any
         "findings",
     ];
     let row = vec![
-        s.phone.to_string(),
+        style.data_phone(s.phone),
         rfc3339(s.as_of, tz),
         s.family
             .iter()

@@ -71,7 +71,7 @@ pub fn csv(
 ) -> anyhow::Result<()> {
     let tz = style.tz;
     let rows: Vec<Vec<String>> = (rows.iter())
-        .map(|r| cells(r, &|t| rfc3339(t, tz), &|p| p.to_string()))
+        .map(|r| cells(r, &|t| rfc3339(t, tz), &|p| style.data_phone(p)))
         .collect();
     csv_out::write(out, bom, &HEADER, &rows)
 }
@@ -80,7 +80,7 @@ pub fn json(rows: &[DepositRow], style: &Style) -> String {
     let tz = style.tz;
     let v: Vec<serde_json::Value> = (rows.iter())
         .map(|r| {
-            let cells = cells(r, &|t| rfc3339(t, tz), &|p| p.to_string());
+            let cells = cells(r, &|t| rfc3339(t, tz), &|p| style.data_phone(p));
             let o: serde_json::Map<String, serde_json::Value> = (HEADER.iter())
                 .zip(cells)
                 .map(|(k, v)| (k.to_string(), json!(v)))

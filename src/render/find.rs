@@ -10,7 +10,9 @@ pub fn text(found: &[Found], verdicts: &[Verdict], style: &Style) -> String {
     if found.is_empty() {
         return style.pick("没有找到", "nothing found").to_string();
     }
-    let lines: Vec<String> = found.iter().map(|f| line(f, verdicts, style)).collect();
+    let lines: Vec<String> = (found.iter())
+        .map(|f| super::shown(&line(f, verdicts, style), false).into_owned())
+        .collect();
     lines.join("\n")
 }
 

@@ -21,6 +21,8 @@ pub struct Style {
     pub lang: Lang,
     pub tz: FixedOffset,
     pub reveal: bool,
+    /// `--mask`: phones masked in CSV and JSON too (exports that leave the office).
+    pub mask: bool,
     pub sealed: &'static [Phone],
 }
 
@@ -44,6 +46,15 @@ impl Style {
             s
         } else {
             format!("{}****{}", &s[..3], &s[7..])
+        }
+    }
+
+    /// A phone in CSV and JSON: whole (scripts join on it), or `138****5678` with `--mask`.
+    pub fn data_phone(&self, p: Phone) -> String {
+        let s = p.to_string();
+        match self.mask {
+            true => format!("{}****{}", &s[..3], &s[7..]),
+            false => s,
         }
     }
 

@@ -69,11 +69,47 @@ pub fn set_width(width: u16) {
     WIDTH.store(width, Ordering::Relaxed);
 }
 
+/// Whether a character is invisible or moves the cursor when printed: a control character (ESC
+/// clears screens and rewrites lines), a zero-width character, a bidirectional override or
+/// isolate (they reorder what follows), a line or paragraph separator.
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{feff}'
+        )
+}
+
+/// Text from the ledger as human output shows it: invisible characters (`invisible`) escaped as
+/// `\u{1b}`, except the newlines `keep_newlines` keeps (table cells break lines themselves).
+/// Every table cell and every fitted line goes through it, so no ledger cell reaches the
+/// terminal raw; CSV and JSON keep the text as written.
+pub fn shown(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let escape = |c: char| invisible(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match escape(c) {
+            true => out.extend(c.escape_unicode()),
+            false => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A line of plain text (not a table) fitted to the run's width: broken before its ` · `
 /// separators (the continuation starts `· `), and a part still too wide at spaces; continuations
 /// are indented two columns past the line's own indent. Words are never cut: a word wider than
 /// the width stands on its own line.
 pub fn fit_line(line: &str) -> String {
+    let line = &*shown(line, false);
     let width = usize::from(WIDTH.load(Ordering::Relaxed));
     if width == 0 || line.width() <= width {
         return line.to_string();
@@ -168,10 +204,10 @@ fn unbreakable(cell: &str) -> usize {
 impl std::fmt::Display for Fitted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let width = WIDTH.load(Ordering::Relaxed);
+        let mut t = escaped(&self.0);
         if width == 0 {
-            return self.0.fmt(f);
+            return t.fmt(f);
         }
-        let mut t = self.0.clone();
         let mut least: Vec<usize> = vec![];
         for row in t.header().into_iter().chain(t.row_iter()) {
             for (i, cell) in row.cell_iter().enumerate() {
@@ -184,7 +220,7 @@ impl std::fmt::Display for Fitted {
         // the narrowest table: each column its least width and one space each side, borders
         let narrowest = least.iter().map(|n| n + 3).sum::<usize>() + 1;
         if narrowest > usize::from(width) {
-            return cards(&self.0, usize::from(width), f);
+            return cards(&t, usize::from(width), f);
         }
         t.set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(width);
@@ -197,6 +233,26 @@ impl std::fmt::Display for Fitted {
         }
         t.fmt(f)
     }
+}
+
+/// The table again with every cell `shown` (the project's tables set no style per cell or
+/// column before printing, so a fresh table of the escaped texts looks the same).
+fn escaped(t: &Table) -> Table {
+    let cells = |row: &comfy_table::Row| -> Vec<String> {
+        (row.cell_iter())
+            .map(|c| shown(&c.content(), true).into_owned())
+            .collect()
+    };
+    let mut out = Table::new();
+    out.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if let Some(h) = t.header() {
+        out.set_header(cells(h));
+    }
+    for row in t.row_iter() {
+        out.add_row(cells(row));
+    }
+    out
 }
 
 /// RFC 3339 in the project zone, to the second.
@@ -290,6 +346,24 @@ mod tests {
         );
         assert_eq!(wrap("R-001 139****0001", 5), ["R-001", "139****0001"]);
         assert!(wrap("", 5).is_empty());
+    }
+
+    #[test]
+    fn table_cells_and_lines_show_control_and_invisible_characters_escaped() {
+        let mut t = table(vec!["名\u{1b}[2J"]);
+        t.add_row(vec!["王\u{1b}[1A五\n第二行\u{202e}"]);
+        let text = t.to_string();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        assert!(
+            text.contains("名\\u{1b}[2J") && text.contains("王\\u{1b}[1A五"),
+            "{text}"
+        );
+        assert!(text.contains("第二行\\u{202e}"), "{text}");
+        assert_eq!(fit_line("a\u{7}b\nc"), "a\\u{7}b\\u{a}c");
+        assert_eq!(shown("张伟 13800138000", false), "张伟 13800138000");
     }
 
     #[test]

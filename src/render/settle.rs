@@ -20,7 +20,7 @@ fn line_row(l: &Line, style: &Style) -> Vec<String> {
         l.booking.as_deref().unwrap_or_default().to_string(),
         l.unit.as_deref().unwrap_or_default().to_string(),
         l.buyer.as_deref().unwrap_or_default().to_string(),
-        l.phone.map(|p| p.to_string()).unwrap_or_default(),
+        l.phone.map(|p| style.data_phone(p)).unwrap_or_default(),
         l.owner.map(|o| o.as_str().to_string()).unwrap_or_default(),
         l.payee.to_string(),
         l.base.map(|b| b.to_string()).unwrap_or_default(),

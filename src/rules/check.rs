@@ -81,7 +81,8 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
             .verdicts
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.phone.is_some_and(|vp| family.contains(&vp)))
+            // sorted members: a binary search per verdict, not a scan
+            .filter(|(_, v)| v.phone.is_some_and(|vp| family.binary_search(&vp).is_ok()))
             .map(|(i, _)| i)
             .collect(),
         booking: b,

@@ -313,7 +313,7 @@ mod properties {
         #[test]
         fn output_is_the_same_every_time(ops in proptest::collection::vec(op(), 1..50)) {
             let l = random_ledger(&ops, false);
-            let style = crate::render::Style { lang: crate::render::Lang::Zh, tz: l.l.config.timezone, reveal: false, sealed: &[] };
+            let style = crate::render::Style { lang: crate::render::Lang::Zh, tz: l.l.config.timezone, reveal: false, mask: false, sealed: &[] };
             let render = || {
                 let e = super::evaluate(&l.l, t("2026-06-01 00:00"));
                 let mut out = crate::render::replay::json(&e.verdicts, &style);

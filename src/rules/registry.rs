@@ -71,6 +71,9 @@ pub struct Registry<'l> {
     pub queries: super::query::Queries,
     /// R12: each booking's effective cancellation as of the as-of time (whole ledger).
     pub cancels: super::cancel::Cancels<'l>,
+    /// Whether any visit has been recorded yet: until one is, a link has no hold to end and
+    /// need not walk the two families (a chain of relations would be quadratic).
+    any_visit: bool,
 }
 
 impl<'l> Registry<'l> {
@@ -115,6 +118,7 @@ impl<'l> Registry<'l> {
             delistings,
             queries,
             cancels,
+            any_visit: false,
         }
     }
 
@@ -152,6 +156,7 @@ impl<'l> Registry<'l> {
             self.known.push(state);
         }
         self.families.absorb(other.families);
+        self.any_visit |= other.any_visit;
     }
 
     // ---- what happened (called by the engine in time order) ----
@@ -176,6 +181,7 @@ impl<'l> Registry<'l> {
                 }
             }
         }
+        self.any_visit |= is_visit;
         let s = self.state(c.phone);
         s.last_contact = Some(i as u32);
         if is_visit {
@@ -188,7 +194,7 @@ impl<'l> Registry<'l> {
     /// sees both histories: a visit of one family made after a report of the other has already
     /// ended that report's hold (R4), though the two were not linked when the visit happened.
     pub fn link(&mut self, a: Phone, b: Phone) {
-        if !self.families.same(a, b) {
+        if self.any_visit && !self.families.same(a, b) {
             let (visit_a, visit_b) = (self.latest_visit_at(a), self.latest_visit_at(b));
             self.end_holds_before(a, visit_b);
             self.end_holds_before(b, visit_a);
