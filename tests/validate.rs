@@ -207,14 +207,15 @@ fn ids_are_unique_across_kinds() {
     );
     assert_error(
         &w,
-        // contacts come before reports in the one kind order: the report's id is the repeat
-        &["reports.csv:2: id 「X-1」 is already used at contacts.csv:2"],
+        // the report (09:00) came first: the later call is the one that used the id again
+        &["contacts.csv:2: id 「X-1」 is already used at reports.csv:2"],
     );
 }
 
 #[test]
 fn duplicate_ids_are_listed_in_file_order() {
-    // ids are checked in two halves by hash; the errors still come in the order of the rows
+    // ids are checked in two halves by hash; the errors still come in the order of the rows, and
+    // the later record in evaluation order (the calls, an hour after the reports) is blamed
     let w = Workdir::new();
     let ids = ["A", "B", "C", "D", "E", "F", "G", "H"];
     let rows: String = ids
@@ -233,9 +234,9 @@ fn duplicate_ids_are_listed_in_file_order() {
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("already used")).collect();
     let expected: Vec<String> = (0..ids.len())
         .map(|n| {
-            let id = ids[n];
+            let id = ids[ids.len() - 1 - n];
             format!(
-                "reports.csv:{}: id 「{id}」 is already used at contacts.csv:{}",
+                "contacts.csv:{}: id 「{id}」 is already used at reports.csv:{}",
                 n + 2,
                 ids.len() - n + 1
             )

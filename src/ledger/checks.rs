@@ -81,6 +81,12 @@ impl Ids {
             .chunk_by(|a, b| a.0 == b.0)
             .filter(|run| run.len() > 1)
         {
+            // the record that came first in evaluation order (time, kind, file order) keeps
+            // the id; every later one is the repeat, so the row a clerk just added is blamed
+            let mut run: Vec<(Time, u32)> = (run.iter())
+                .map(|&(_, p)| (Self::record(l, p).at, p))
+                .collect();
+            run.sort_unstable();
             for (j, &(_, position)) in run.iter().enumerate().skip(1) {
                 let record = Self::record(l, position);
                 let mut earlier = run[..j].iter().map(|&(_, p)| Self::record(l, p));
@@ -322,12 +328,13 @@ mod tests {
             .l;
         let ids = Ids::of(&l);
         let said: Vec<String> = ids.duplicates(&l).iter().map(|e| e.to_string()).collect();
-        // contacts come before reports in Kind::ALL: the report is the one used again
+        // the report (10:00) came before the call (11:00) and the booking (next day): they
+        // are the ones that used the id again
         assert_eq!(
             said,
             [
-                "reports.csv:2: id 「X」 is already used at contacts.csv:3",
-                "bookings.csv:2: id 「X」 is already used at contacts.csv:3",
+                "contacts.csv:3: id 「X」 is already used at reports.csv:2",
+                "bookings.csv:2: id 「X」 is already used at reports.csv:2",
             ]
         );
         assert!(["C1", "X", "R2"].iter().all(|id| ids.contains(&l, id)));
