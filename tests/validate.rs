@@ -523,7 +523,13 @@ fn add_appends_to_a_gb18030_file_in_gb18030() {
 fn bytes_that_are_no_text_are_an_error() {
     let w = Workdir::new();
     w.write_bytes("voids.csv", b"id,at,ref,reason\n\x81\x20\xff,x,y,z\n");
-    assert_error(&w, &["voids.csv: is neither UTF-8 nor GB18030 text"]);
+    // placed at the line and byte of the first byte that is not UTF-8
+    assert_error(
+        &w,
+        &[
+            "voids.csv:2: is neither UTF-8 nor GB18030 text: byte 18 of the file (0x81) is the first that is not UTF-8",
+        ],
+    );
 }
 
 #[test]

@@ -24,8 +24,10 @@ pub enum ErrorKind {
     CellCount { found: usize, expected: usize },
     #[error("both {stem}.csv and {stem}.toml exist; keep one")]
     BothFormats { stem: String },
-    #[error("is neither UTF-8 nor GB18030 text (save it as UTF-8)")]
-    NotUtf8,
+    #[error(
+        "is neither UTF-8 nor GB18030 text: byte {byte} of the file (0x{value:02x}) is the first that is not UTF-8 (save it as UTF-8)"
+    )]
+    NotUtf8 { byte: usize, value: u8 },
     #[error("{0}")]
     Syntax(String),
     #[error("id 「{id}」 is already used at {first}")]

@@ -74,7 +74,18 @@ fn read_kinds(files: &Files, config: &Config) -> Vec<(Ledger, Vec<LedgerError>)>
 
 /// The file's text (UTF-8, or GB18030 as Excel writes it), BOM dropped.
 pub fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Encoding), LedgerError> {
-    decode(bytes).ok_or_else(|| LedgerError::file(name, ErrorKind::NotUtf8))
+    decode(bytes).ok_or_else(|| not_text(name, bytes))
+}
+
+/// A file that is neither UTF-8 nor GB18030, placed at the line and byte (1-based, counted in
+/// the file) of its first byte that is not UTF-8, so a clerk can find the cell Excel mangled.
+fn not_text(name: &str, bytes: &[u8]) -> LedgerError {
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let line = 1 + line_breaks(&bytes[..at]) as u32;
+    let (byte, value) = (at + 1, bytes.get(at).copied().unwrap_or(0));
+    LedgerError::at(name, line, ErrorKind::NotUtf8 { byte, value })
 }
 
 /// Reads `kind`'s file (CSV or TOML; both is an error) into `part`.
