@@ -406,3 +406,33 @@ fn audit_speaks_the_language_of_the_committed_config_unless_told() {
     assert_eq!(code, 0);
     assert!(out.contains("审计通过: 1 次提交"), "{out}");
 }
+
+const BOOKINGS: &str =
+    "id,at,unit,buyer,phone,area,list_price,price,payment,consultant,discount,deposit,note\n";
+
+#[test]
+fn a_back_dated_direct_slip_flips_a_bookings_owner() {
+    let r = Repo::new();
+    r.write(
+        "bookings.csv",
+        &format!("{BOOKINGS}B-1,2026-03-10 10:00,1-1-101,张伟,13800000001,,2000000,2000000,mortgage,,,50000,\n"),
+    );
+    r.commit("2026-03-10T10:30:00+08:00", "认购");
+    r.write(
+        "directs.toml",
+        "[[direct]]\nid = \"D-1\"\npresented_at = \"2026-03-01 10:00\"\nphone = \"13800000001\"\nclient = \"张伟\"\nunit = \"1-1-101\"\narea = \"100\"\nlist_unit_price = \"20000\"\nunit_price = \"20000\"\ntotal = \"2000000\"\nother = \"无\"\nrequest = \"无\"\nclient_signature = \"张伟\"\ndeveloper_signer = \"刘总\"\nagency_signer = \"付总\"\n",
+    );
+    r.commit("2026-03-12T10:30:00+08:00", "补甲方确认单");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert_eq!(
+        kinds(&f),
+        vec![
+            ("back-dated".into(), "D-1".into()),
+            ("flip".into(), "B-1".into())
+        ]
+    );
+    assert_eq!(f[1]["before"], "agency (R7.3)");
+    assert_eq!(f[1]["after"], "developer (R7.1 D-1)");
+    assert_eq!(f[1]["file"], "bookings.csv");
+}

@@ -1,5 +1,5 @@
 //! `attrib audit [--since REV]`: walks the ledger's git history for in-place edits and deletions,
-//! back-dated rows, and verdicts that flipped between consecutive commits (the walk is
+//! back-dated rows, and verdicts (booking owners included) that flipped between consecutive commits (the walk is
 //! `history`). Exit 1 when it found any (corrections by a void are listed but do not count).
 
 use super::Global;

@@ -247,8 +247,12 @@ impl Walk {
 fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
     let show = |s: &audit::Standing| {
         format!(
-            "{} ({}{})",
+            "{}{} ({}{})",
             s.code.as_str(),
+            s.party
+                .as_ref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default(),
             s.rule,
             s.cite.as_ref().map(|c| format!(" {c}")).unwrap_or_default()
         )

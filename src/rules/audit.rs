@@ -16,7 +16,7 @@ pub enum FindingKind {
     Deletion,
     /// 补录: a row committed long after its time.
     BackDated,
-    /// 判定改变: a report, contact or direct slip changed verdict.
+    /// 判定改变: a report, contact or direct slip changed verdict, or a booking its owner.
     Flip,
     /// 更正: a flip that a void of the same commit explains.
     Correction,
@@ -102,20 +102,31 @@ pub struct Standing {
     pub code: Code,
     pub rule: &'static str,
     pub cite: Option<String>,
+    /// For a booking owned by a channel: the channel (a booking that moves from one channel to
+    /// another flips although its code stays `channel`).
+    pub party: Option<String>,
     pub src: Src,
 }
 
-/// The verdicts of reports, contacts and direct slips (R2–R6), by id.
+/// The verdicts of reports, contacts and direct slips (R2–R6) and bookings' owners (R7), by id.
 pub fn standings(e: &Evaluation) -> HashMap<String, Standing> {
     let l = e.registry.ledger;
     e.verdicts
         .iter()
-        .filter(|v| matches!(v.kind, Kind::Report | Kind::Contact | Kind::Direct))
+        .filter(|v| {
+            matches!(
+                v.kind,
+                Kind::Report | Kind::Contact | Kind::Direct | Kind::Booking
+            )
+        })
         .map(|v| {
             let standing = Standing {
                 code: v.code,
                 rule: v.rule,
                 cite: v.cite.as_ref().map(|c| c.id.to_string()),
+                party: (v.kind == Kind::Booking && v.code == Code::Channel)
+                    .then(|| v.channel.as_ref().map(|c| c.to_string()))
+                    .flatten(),
                 src: l.stamp(v.kind, v.index).src,
             };
             (v.id.to_string(), standing)
@@ -145,7 +156,7 @@ pub fn flips(
         .iter()
         .filter_map(|(id, a)| {
             let b = before.get(id)?;
-            if b.code == a.code {
+            if (b.code, &b.party) == (a.code, &a.party) {
                 return None;
             }
             let involved = [Some(id), b.cite.as_ref(), a.cite.as_ref()];
@@ -235,6 +246,7 @@ mod tests {
             code,
             rule: "R2",
             cite: cite.map(String::from),
+            party: None,
             src: Src::new(Kind::Report, true, 3),
         }
     }
