@@ -436,3 +436,80 @@ fn a_back_dated_direct_slip_flips_a_bookings_owner() {
     assert_eq!(f[1]["after"], "developer (R7.1 D-1)");
     assert_eq!(f[1]["file"], "bookings.csv");
 }
+
+fn booked() -> Repo {
+    let r = Repo::new();
+    r.write(
+        "bookings.csv",
+        &format!("{BOOKINGS}B-1,2026-03-10 10:00,1-1-101,张伟,13800000001,,2000000,2000000,mortgage,,,50000,\n"),
+    );
+    r.commit("2026-03-10T10:30:00+08:00", "认购");
+    r
+}
+
+fn money(f: &[serde_json::Value]) -> Vec<(String, String, String, String)> {
+    f.iter()
+        .filter(|x| x["kind"] == "money-moved")
+        .map(|x| {
+            let s = |k: &str| x[k].as_str().unwrap().to_string();
+            (s("commit"), s("id"), s("before"), s("after"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_void_of_a_paid_booking_moves_money_in_a_settled_month() {
+    let r = booked();
+    r.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-04-05 10:00,B-1,退房\n",
+    );
+    r.commit("2026-04-05T10:30:00+08:00", "作废已结算的认购");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1, "a void that moves settled money fails: {f:?}");
+    let m = money(&f);
+    assert_eq!(m.len(), 1, "{f:?}");
+    assert_eq!(m[0].0.len(), 7);
+    assert_eq!(
+        (m[0].1.as_str(), m[0].2.as_str(), m[0].3.as_str()),
+        ("2026-03 伟业", "36000.00", "0.00")
+    );
+    let (_, out, _) = r.attrib(&["--lang", "en", "audit"]);
+    assert!(
+        out.contains("money moved") && out.contains("36000.00"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_void_made_the_morning_after_month_end_moves_no_settled_money() {
+    let r = booked();
+    r.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-03-31 18:00,B-1,录错\n",
+    );
+    r.commit("2026-04-01T09:00:00+08:00", "月底作废");
+    let (code, f) = r.audit();
+    assert!(money(&f).is_empty(), "March is not yet settled: {f:?}");
+    assert_eq!(code, 0, "{f:?}");
+}
+
+#[test]
+fn a_violation_back_dated_into_a_closed_month_is_named_with_its_money() {
+    let r = booked();
+    r.write(
+        "violations.csv",
+        "id,at,kind,channel,broker,persons,phone,damages,evidence\nV-1,2026-03-20 20:00,zone,我爱我家,赵六,,,,派单\n",
+    );
+    r.commit("2026-04-10T09:00:00+08:00", "补罚单");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert!(
+        kinds(&f).contains(&("back-dated".into(), "V-1".into())),
+        "{f:?}"
+    );
+    let m = money(&f);
+    assert_eq!(m.len(), 1, "{f:?}");
+    assert!(m[0].1.starts_with("2026-03 "), "{m:?}");
+    assert_ne!(m[0].2, m[0].3);
+}

@@ -124,10 +124,22 @@ impl State {
     }
 }
 
-/// The R2–R6 verdicts of a state, or None when its ledger does not load.
-fn standings(state: &State, as_of: Time) -> Option<HashMap<String, audit::Standing>> {
+/// What the audit compares between two states: verdicts and settlement totals.
+struct Snapshot {
+    standings: HashMap<String, audit::Standing>,
+    totals: audit::Totals,
+}
+
+/// The R2–R7 verdicts of a state and its money per month and payee, or None when its ledger
+/// does not load.
+fn snapshot(state: &State, as_of: Time) -> Option<Snapshot> {
     let ledger = ledger::load(&state.files).ok()?;
-    Some(audit::standings(&rules::evaluate(&ledger, as_of)))
+    let e = rules::evaluate(&ledger, as_of);
+    let totals = audit::month_totals(&rules::settle::lines(&e), ledger.config.timezone);
+    Some(Snapshot {
+        standings: audit::standings(&e),
+        totals,
+    })
 }
 
 /// The walk through the history: the ledger as it stands, the latest row in evaluation order,
@@ -136,7 +148,7 @@ struct Walk {
     state: State,
     blobs: git::BlobReader,
     latest: Option<(Time, Kind)>,
-    cached: Option<HashMap<String, audit::Standing>>,
+    cached: Option<Snapshot>,
     as_of: Time,
     findings: Vec<Finding>,
 }
@@ -221,22 +233,46 @@ impl Walk {
             }
             let key = order_key(r, tz);
             reaches_back |= key.is_none() || key < latest_before;
+            // a row placed in a settled month may move money there
+            reaches_back |= match (at, committed) {
+                (Some(at), Some(committed)) => {
+                    audit::in_settled_month(at, committed, max_delay, tz)
+                }
+                _ => true,
+            };
             self.latest = self.latest.max(key);
         }
         reaches_back |= !new_voids.is_empty();
         let before = match (reaches_back, self.cached.take()) {
             (false, _) => None,
             (true, Some(s)) => Some(s),
-            (true, None) => standings(&self.state, self.as_of),
+            (true, None) => snapshot(&self.state, self.as_of),
         };
         self.state.apply(after);
         if !reaches_back {
             return Ok(());
         }
-        let now = standings(&self.state, self.as_of);
+        let now = snapshot(&self.state, self.as_of);
         if let (Some(before), Some(now)) = (&before, &now) {
-            for f in audit::flips(before, now, &new_voids) {
+            for f in audit::flips(&before.standings, &now.standings, &new_voids) {
                 self.findings.push(flip_finding(c, f));
+            }
+            if let Some(committed) = committed {
+                let settled = |m: &str| audit::settled(m, committed, max_delay, tz);
+                for (month, payee, b, a) in audit::money_moved(&before.totals, &now.totals, settled)
+                {
+                    self.findings.push(Finding {
+                        kind: FindingKind::MoneyMoved,
+                        commit: c.short.clone(),
+                        author: c.author.clone(),
+                        date: c.date.clone(),
+                        file: String::new(),
+                        line: 0,
+                        id: format!("{month} {payee}"),
+                        before: format!("{b:.2}"),
+                        after: format!("{a:.2}"),
+                    });
+                }
             }
         }
         self.cached = now;

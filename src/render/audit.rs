@@ -11,6 +11,7 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
         FindingKind::BackDated => style.pick("补录", "back-dated"),
         FindingKind::Flip => style.pick("判定改变", "flip"),
         FindingKind::Correction => style.pick("作废更正", "correction"),
+        FindingKind::MoneyMoved => style.pick("已结算月份金额变动", "money moved"),
     }
 }
 

@@ -3,9 +3,11 @@
 //! shell walks the git history and hands the rows and evaluations in.
 
 use super::Evaluation;
+use super::settle::{Line, month_after};
 use super::verdict::Code;
 use crate::model::{Kind, RawRow, Src, Time};
-use std::collections::HashMap;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
 
 /// What the audit found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub enum FindingKind {
     Flip,
     /// 更正: a flip that a void of the same commit explains.
     Correction,
+    /// 已结算月份金额变动: a commit changed a payee's total in a month already settled.
+    MoneyMoved,
 }
 
 impl FindingKind {
@@ -30,6 +34,7 @@ impl FindingKind {
             FindingKind::BackDated => "back-dated",
             FindingKind::Flip => "flip",
             FindingKind::Correction => "correction",
+            FindingKind::MoneyMoved => "money-moved",
         }
     }
 }
@@ -94,6 +99,62 @@ fn sorted(r: &RawRow) -> Vec<(&str, &str)> {
 /// Audit back-dated (补录): committed more than `max_hours` after the row's own time.
 pub fn back_dated(at: Time, committed: Time, max_hours: u32) -> bool {
     committed - at > chrono::Duration::hours(i64::from(max_hours))
+}
+
+/// Settlement totals by (month `YYYY-MM` in the project zone, payee).
+pub type Totals = BTreeMap<(String, String), Decimal>;
+
+/// The settlement lines' totals per month of their due time and payee.
+pub fn month_totals(lines: &[Line], tz: chrono::FixedOffset) -> Totals {
+    let mut out = Totals::new();
+    for l in lines {
+        let month = l.due.with_timezone(&tz).format("%Y-%m").to_string();
+        let t = out.entry((month, l.payee.to_string())).or_default();
+        *t = t.saturating_add(l.amount);
+    }
+    out
+}
+
+/// §5: month `YYYY-MM` is already settled for a commit made at `committed` when it ended, in
+/// the project zone, more than `max_hours` before it.
+pub fn settled(month: &str, committed: Time, max_hours: u32, tz: chrono::FixedOffset) -> bool {
+    let Some((y, m)) = month.split_once('-') else {
+        return false;
+    };
+    let (Ok(y), Ok(m)) = (y.parse(), m.parse()) else {
+        return false;
+    };
+    month_after(y, m, tz)
+        .is_some_and(|end| committed - end > chrono::Duration::hours(i64::from(max_hours)))
+}
+
+/// Whether time `at` falls in a month already settled for a commit made at `committed`.
+pub fn in_settled_month(
+    at: Time,
+    committed: Time,
+    max_hours: u32,
+    tz: chrono::FixedOffset,
+) -> bool {
+    let month = at.with_timezone(&tz).format("%Y-%m").to_string();
+    settled(&month, committed, max_hours, tz)
+}
+
+/// Money moved: (month, payee, before, after) for every settled month whose payee total changed.
+pub fn money_moved(
+    before: &Totals,
+    after: &Totals,
+    is_settled: impl Fn(&str) -> bool,
+) -> Vec<(String, String, Decimal, Decimal)> {
+    let keys: std::collections::BTreeSet<&(String, String)> =
+        before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|(month, _)| is_settled(month))
+        .filter_map(|k| {
+            let b = before.get(k).copied().unwrap_or_default();
+            let a = after.get(k).copied().unwrap_or_default();
+            (b != a).then(|| (k.0.clone(), k.1.clone(), b, a))
+        })
+        .collect()
 }
 
 /// A verdict as the audit compares it.
@@ -223,6 +284,29 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["R-4"],
             "R-3 only moved"
+        );
+    }
+
+    #[test]
+    fn audit_a_month_is_settled_only_after_the_entry_delay() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        assert!(!settled("2026-03", t("2026-04-01T09:00:00+08:00"), 24, tz));
+        assert!(!settled("2026-03", t("2026-04-02T00:00:00+08:00"), 24, tz));
+        assert!(settled("2026-03", t("2026-04-02T00:00:01+08:00"), 24, tz));
+        assert!(!settled("2026-04", t("2026-04-20T00:00:00+08:00"), 24, tz));
+    }
+
+    #[test]
+    fn audit_money_moved_only_in_settled_months() {
+        let d = |n: i64| Decimal::from(n);
+        let k = |m: &str| (m.to_string(), "伟业".to_string());
+        let before = Totals::from([(k("2026-03"), d(36000)), (k("2026-04"), d(1))]);
+        let after = Totals::from([(k("2026-04"), d(2))]);
+        let moved = money_moved(&before, &after, |m| m == "2026-03");
+        assert_eq!(
+            moved,
+            vec![("2026-03".into(), "伟业".into(), d(36000), d(0))]
         );
     }
 
