@@ -513,3 +513,41 @@ fn a_violation_back_dated_into_a_closed_month_is_named_with_its_money() {
     assert!(m[0].1.starts_with("2026-03 "), "{m:?}");
     assert_ne!(m[0].2, m[0].3);
 }
+
+#[test]
+fn exit_codes_for_scripts_0_clean_1_found_2_not_in_git() {
+    let (code, _) = honest().audit();
+    assert_eq!(code, 0, "clean");
+    let r = booked();
+    r.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-04-05 10:00,B-1,退房\n",
+    );
+    r.commit("2026-04-05T10:30:00+08:00", "作废");
+    assert_eq!(r.audit().0, 1, "money moved in a settled month");
+    // a ledger folder that git does not know: said plainly, exit 2, never "clean"
+    let w = common::Workdir::empty();
+    std::fs::create_dir(w.file("ledger")).unwrap();
+    std::fs::write(w.file("ledger/attrib.toml"), common::CONFIG).unwrap();
+    for (lang, said) in [
+        ("zh", "不在 git 仓库中: 没有历史可审计"),
+        (
+            "en",
+            "is not in a git repository: there is no history to audit",
+        ),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("attrib")
+            .unwrap()
+            .env_remove("ATTRIB_LEDGER")
+            .env("GIT_CEILING_DIRECTORIES", w.path())
+            .arg("-C")
+            .arg(w.file("ledger"))
+            .args(["--at", "2026-06-01 00:00", "--lang", lang, "audit"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(said), "{err}");
+        assert!(out.stdout.is_empty(), "nothing passed off as clean");
+    }
+}

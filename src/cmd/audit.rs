@@ -1,6 +1,7 @@
 //! `attrib audit [--since REV]`: walks the ledger's git history for in-place edits and deletions,
 //! back-dated rows, and verdicts (booking owners included) that flipped between consecutive commits (the walk is
-//! `history`). Exit 1 when it found any (corrections by a void are listed but do not count).
+//! `history`). Exit 1 when it found any (corrections by a void are listed but do not count), 2
+//! when the folder is not in a git repository.
 
 use super::Global;
 use crate::history;
@@ -18,6 +19,19 @@ pub struct AuditArgs {
 pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     super::need_ledger(g)?;
     let dir = g.dir();
+    if !crate::ledger::git::in_repository(&dir)? {
+        // exit 2: an audit with no history to read is not a clean audit
+        match g.lang.unwrap_or(crate::render::Lang::Zh) {
+            crate::render::Lang::Zh => anyhow::bail!(
+                "{} 不在 git 仓库中: 没有历史可审计, 什么也没有审计 (先 git init 并提交账本)",
+                dir.display()
+            ),
+            crate::render::Lang::En => anyhow::bail!(
+                "{} is not in a git repository: there is no history to audit, so nothing was audited (git init and commit the ledger first)",
+                dir.display()
+            ),
+        }
+    }
     let config = history::head_config(&dir)?;
     let s = Settings::resolve(&g.asked(), config.as_ref())?;
     let terminal = std::io::stderr().is_terminal();

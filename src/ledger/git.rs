@@ -31,6 +31,15 @@ pub fn output(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Whether `dir` is inside a git work tree (git itself answers; a missing git is an error).
+pub fn in_repository(dir: &Path) -> anyhow::Result<bool> {
+    let out = git(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+        .context("running git (is it installed?)")?;
+    Ok(out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "true")
+}
+
 /// The ledger folder's path inside its repository (`""` at the top, `ledger/` below it).
 pub fn prefix(dir: &Path) -> anyhow::Result<String> {
     Ok(output(dir, &["rev-parse", "--show-prefix"])?
