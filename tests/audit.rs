@@ -551,3 +551,20 @@ fn exit_codes_for_scripts_0_clean_1_found_2_not_in_git() {
         assert!(out.stdout.is_empty(), "nothing passed off as clean");
     }
 }
+
+#[test]
+fn a_row_entered_before_its_time_is_pre_dated() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    // on 03-04 at 10:00 a report is written for a client who has not been reported yet: dated 03-06
+    r.write(
+        "reports.csv",
+        &format!("{text}R-4,2026-03-06 09:00,我爱我家,李四,周杰,13800000009\n"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "预先报备");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1, "{f:?}");
+    assert_eq!(kinds(&f), vec![("pre-dated".into(), "R-4".into())]);
+    assert_eq!(f[0]["before"], "2026-03-06T09:00:00+08:00");
+    assert_eq!(f[0]["after"], "2026-03-04T10:00:00+08:00");
+}

@@ -228,6 +228,16 @@ impl Walk {
                     c.date.clone(),
                 ));
             }
+            if let (Some(at), Some(committed)) = (at, committed)
+                && audit::pre_dated(at, committed)
+            {
+                self.findings.push(found(
+                    FindingKind::PreDated,
+                    r,
+                    at.to_rfc3339(),
+                    c.date.clone(),
+                ));
+            }
             if raw::kind_of(&r.file) == Some(Kind::Void) {
                 new_voids.push((r.key.clone(), r.get("ref").unwrap_or("").to_string()));
             }

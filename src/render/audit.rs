@@ -9,6 +9,7 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
         FindingKind::Edit => style.pick("改动已有行", "edit"),
         FindingKind::Deletion => style.pick("删除已有行", "deletion"),
         FindingKind::BackDated => style.pick("补录", "back-dated"),
+        FindingKind::PreDated => style.pick("预填", "pre-dated"),
         FindingKind::Flip => style.pick("判定改变", "flip"),
         FindingKind::Correction => style.pick("作废更正", "correction"),
         FindingKind::MoneyMoved => style.pick("已结算月份金额变动", "money moved"),

@@ -18,6 +18,8 @@ pub enum FindingKind {
     Deletion,
     /// 补录: a row committed long after its time.
     BackDated,
+    /// 预填: a row committed before its own time (entered ahead of the fact).
+    PreDated,
     /// 判定改变: a report, contact or direct slip changed verdict, or a booking its owner.
     Flip,
     /// 更正: a flip that a void of the same commit explains.
@@ -32,6 +34,7 @@ impl FindingKind {
             FindingKind::Edit => "edit",
             FindingKind::Deletion => "deletion",
             FindingKind::BackDated => "back-dated",
+            FindingKind::PreDated => "pre-dated",
             FindingKind::Flip => "flip",
             FindingKind::Correction => "correction",
             FindingKind::MoneyMoved => "money-moved",
@@ -155,6 +158,12 @@ pub fn money_moved(
             (b != a).then(|| (k.0.clone(), k.1.clone(), b, a))
         })
         .collect()
+}
+
+/// Audit pre-dated (预填): committed before the row's own time, beyond the five minutes of clock
+/// skew that `add` allows.
+pub fn pre_dated(at: Time, committed: Time) -> bool {
+    at - committed > chrono::Duration::minutes(5)
 }
 
 /// A verdict as the audit compares it.
@@ -308,6 +317,14 @@ mod tests {
             moved,
             vec![("2026-03".into(), "伟业".into(), d(36000), d(0))]
         );
+    }
+
+    #[test]
+    fn audit_pre_dated_beyond_five_minutes_only() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let c = t("2026-03-01T09:00:00+08:00");
+        assert!(!pre_dated(t("2026-03-01T09:05:00+08:00"), c));
+        assert!(pre_dated(t("2026-03-01T09:05:01+08:00"), c));
     }
 
     #[test]
