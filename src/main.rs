@@ -3,16 +3,40 @@
 use clap::Parser;
 
 fn main() {
-    let cli = attrib::cmd::Cli::parse();
+    let cli = match attrib::cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => clap_error(e),
+    };
+    attrib::render::errors::set_zh_errors(cli.global.lang == Some(attrib::render::Lang::Zh));
     let code = match attrib::cmd::run(cli) {
         Ok(code) => code,
         Err(e) if closed_stdout(&e) => 0,
+        Err(e) if attrib::render::errors::zh_errors() => {
+            eprintln!("attrib: 错误: {e:#}");
+            2
+        }
         Err(e) => {
             eprintln!("attrib: {e:#}");
             2
         }
     };
     std::process::exit(code);
+}
+
+/// Clap's error: help and version as clap prints them; a parsing error in Chinese when `LANG`
+/// starts with `zh`, else clap's English.
+fn clap_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind as K;
+    let plain = matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let lang = std::env::var("LANG").ok();
+    if plain || !attrib::render::errors::lang_is_zh(lang.as_deref()) {
+        e.exit()
+    }
+    eprint!("{}", attrib::render::errors::clap_zh(&e));
+    std::process::exit(2)
 }
 
 /// The reader of our output went away (`| head`): not an error of ours.

@@ -213,6 +213,9 @@ pub fn open(g: &Global, rev: Option<&str>) -> anyhow::Result<&'static Ledger> {
         }
         Err(errors) => {
             print_errors(&errors);
+            if crate::render::errors::zh_errors() {
+                bail!("账本有 {} 处错误; 改正后运行 attrib validate", errors.len());
+            }
             bail!(
                 "the ledger has {} error(s); run `attrib validate` after fixing them",
                 errors.len()
@@ -264,12 +267,22 @@ pub fn print_errors_capped(errors: &[ledger::LedgerError], all: bool) {
         }
         if all || *n <= SAME_SHOWN {
             // a cell quoted in the message may hold ESC or invisible characters
-            eprintln!("{}", crate::render::shown(&e.to_string(), false));
+            eprintln!(
+                "{}",
+                crate::render::shown(&crate::render::errors::ledger_error(e), false)
+            );
         }
     }
     for (key, first) in order {
         let n = seen[&key];
-        if n > SAME_SHOWN && !all {
+        if n > SAME_SHOWN && !all && crate::render::errors::zh_errors() {
+            eprintln!(
+                "{}: … 另有 {} 处与「{}」相同 (attrib validate --all 逐条列出)",
+                first.file,
+                n - SAME_SHOWN,
+                crate::render::shown(&crate::render::errors::ledger_kind(&first.kind), false)
+            );
+        } else if n > SAME_SHOWN && !all {
             eprintln!(
                 "{}: … and {} more of the same as 「{}」 (attrib validate --all shows each)",
                 first.file,

@@ -22,11 +22,11 @@ pub fn output(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
         .output()
         .context("running git (is it installed?)")?;
     if !out.status.success() {
-        bail!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if crate::render::errors::zh_errors() {
+            bail!("git {} 执行失败: {}", args.join(" "), stderr.trim());
+        }
+        bail!("git {}: {}", args.join(" "), stderr.trim());
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -128,6 +128,9 @@ fn parse_header(line: &str) -> Option<Header<'_>> {
 /// revision to git, and a revision never starts with `-`.
 pub fn check_rev(rev: &str) -> anyhow::Result<()> {
     if rev.starts_with('-') {
+        if crate::render::errors::zh_errors() {
+            bail!("「{rev}」不是版本: 版本不会以 \"-\" 开头 (请给提交、标签或分支, 如 HEAD~3)");
+        }
         bail!(
             "「{rev}」 is not a revision: a revision never starts with \"-\" (give a commit, tag or branch, e.g. HEAD~3)"
         );
@@ -155,6 +158,9 @@ pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
         ],
     )
     .with_context(|| {
+        if crate::render::errors::zh_errors() {
+            return format!("「{rev}」不是 {} 处仓库的版本", dir.display());
+        }
         format!(
             "「{rev}」 is not a revision of the repository at {}",
             dir.display()
@@ -163,6 +169,9 @@ pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
     let prefix = prefix(dir)?;
     let files = BlobReader::new(dir)?.files(commit.trim(), &prefix)?;
     if !files.contains_key(CONFIG_FILE) {
+        if crate::render::errors::zh_errors() {
+            bail!("版本 {rev} 中没有 {prefix}{CONFIG_FILE}");
+        }
         bail!("there is no {prefix}{CONFIG_FILE} at {rev}");
     }
     Ok(files)
@@ -214,6 +223,12 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
         .output()
         .context("running git log")?;
     if !out.status.success() {
+        if crate::render::errors::zh_errors() {
+            bail!(
+                "git log {range} 执行失败: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
         bail!(
             "git log {range}: {}",
             String::from_utf8_lossy(&out.stderr).trim()

@@ -58,7 +58,11 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
             f.author.clone(),
             f.date.clone(),
             format!("{}:{}", f.file, f.line),
-            f.id.clone(),
+            // a slip signature's key names its role: in the reader's words
+            f.id.split(' ')
+                .map(|w| style.role_name(w))
+                .collect::<Vec<_>>()
+                .join(" "),
             f.before.clone(),
             f.after.clone(),
         ]);

@@ -6,6 +6,7 @@ pub mod check;
 pub mod clients;
 pub mod csv_out;
 pub mod deposits;
+pub mod errors;
 pub mod find;
 pub mod messages;
 pub mod replay;

@@ -1,0 +1,153 @@
+//! Issue 14 item 7: in zh every error attrib writes is Chinese (with `file:line`), clap's own
+//! errors are Chinese when `LANG` starts with `zh`, and replay's and audit's human output holds
+//! no English code word.
+
+mod common;
+use common::Workdir;
+
+const AT: &str = "2026-03-19 09:55";
+const REPORTS: &str = "id,at,channel,broker,client,phone\n";
+
+#[test]
+fn bad_time_in_zh_names_file_line_column_in_chinese() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
+    );
+    let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "validate"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("reports.csv:2:2: 「2026-13-45 09:00」不是有效时间"),
+        "{err}"
+    );
+    assert!(!err.contains("is not a valid time"), "{err}");
+    // English stays as it was
+    let (_, _, err) = w.run(&["--lang", "en", "--at", AT, "validate"]);
+    assert!(
+        err.contains("reports.csv:2:2: 「2026-13-45 09:00」 is not a valid time"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_required_column_in_zh() {
+    let w = Workdir::new();
+    w.write("reports.csv", "id,at,channel,broker,client\n");
+    let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "validate"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("reports.csv:1: 缺少必需的列「phone」"),
+        "{err}"
+    );
+    // a command that loads the ledger says how many in Chinese too
+    let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "replay"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("reports.csv:1: 缺少必需的列「phone」"),
+        "{err}"
+    );
+    assert!(err.contains("账本有 1 处错误"), "{err}");
+}
+
+#[test]
+fn clap_errors_are_chinese_when_lang_is_zh() {
+    let w = Workdir::example("lingxiu");
+    let mut c = w.cmd(&["--at", AT, "--format", "xml", "replay"]);
+    c.env("LANG", "zh_CN.UTF-8");
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("参数 --format <FORMAT> 的值「xml」无效"),
+        "{err}"
+    );
+    assert!(err.contains("可选值: table, csv, json"), "{err}");
+    assert!(!err.contains("invalid value"), "{err}");
+
+    let mut c = w.cmd(&["--at", AT, "--bogus", "replay"]);
+    c.env("LANG", "zh_CN.UTF-8");
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("不认识的参数 --bogus"), "{err}");
+
+    // not zh: clap's English
+    let mut c = w.cmd(&["--at", AT, "--bogus", "replay"]);
+    c.env("LANG", "C");
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unexpected argument"), "{err}");
+}
+
+#[test]
+fn git_failure_in_zh() {
+    let w = Workdir::example("lingxiu");
+    // not a repository: git itself fails
+    let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since", "nosuchrev"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("attrib: 错误: "), "{err}");
+    assert!(err.contains("执行失败") || err.contains("不是"), "{err}");
+    // a revision that is an option is refused in Chinese
+    let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since=-x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("attrib: 错误: "), "{err}");
+}
+
+/// Words an ASCII scan may meet in zh output: ids, rule numbers (R4), file names,
+/// hashes and the ledger's own words (authors, channel names).
+fn english_words(text: &str, allowed: &[String]) -> Vec<String> {
+    let mut bad = vec![];
+    for w in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+    {
+        let w = w.trim_matches(|c| c == '-' || c == '.');
+        if !w.chars().any(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let id = w.len() >= 3
+            && w.as_bytes()[0].is_ascii_uppercase()
+            && w.as_bytes()[1] == b'-'
+            && w[2..].chars().all(|c| c.is_ascii_digit());
+        let rule = w.starts_with('R') && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+        let file = w.ends_with(".csv") || w.ends_with(".toml");
+        let hash = w.len() >= 7 && w.chars().all(|c| c.is_ascii_hexdigit());
+        let unit = w
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c.is_ascii_uppercase())
+            && w.chars().any(|c| c.is_ascii_digit());
+        if id || rule || file || hash || unit || allowed.iter().any(|a| a == w) {
+            continue;
+        }
+        bad.push(w.to_string());
+    }
+    bad.sort();
+    bad.dedup();
+    bad
+}
+
+#[test]
+fn zh_replay_and_audit_hold_no_english_code_word() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let ledger = format!("{root}/ledger-examples/lingxiu");
+    // the authors of the example's commits are the ledger's own words
+    let authors = std::process::Command::new("git")
+        .args(["-C", &ledger, "log", "--format=%an"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let allowed: Vec<String> = authors.split_whitespace().map(str::to_string).collect();
+    for cmd in ["replay", "audit"] {
+        let out = assert_cmd::Command::cargo_bin("attrib")
+            .unwrap()
+            .env_remove("ATTRIB_LEDGER")
+            .env_remove("ATTRIB_NOW")
+            .env("COLUMNS", "80")
+            .args(["-C", &ledger, "--lang", "zh", "--at", AT, cmd])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.trim().is_empty(), "{cmd}: no output");
+        let bad = english_words(&text, &allowed);
+        assert!(bad.is_empty(), "{cmd}: English words {bad:?}\n{text}");
+    }
+}
