@@ -87,7 +87,11 @@ fn git_failure_in_zh() {
     let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since", "nosuchrev"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("attrib: 错误: "), "{err}");
-    assert!(err.contains("执行失败") || err.contains("不是"), "{err}");
+    // (audit first says plainly that the folder is not in a repository)
+    assert!(
+        err.contains("执行失败") || err.contains("不是") || err.contains("不在 git 仓库中"),
+        "{err}"
+    );
     // a revision that is an option is refused in Chinese
     let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since=-x"]);
     assert_eq!(code, 2, "{err}");
