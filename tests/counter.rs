@@ -217,7 +217,7 @@ fn a_missing_or_bad_flag_is_named_with_a_correct_example() {
         ],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("a value is required [client]"), "{err}");
+    assert!(err.contains("必须填写 [client]"), "{err}");
     assert!(err.contains("  --client: required 必填"), "{err}");
     assert!(err.contains(example), "{err}");
     let (code, _, err) = w.run_now(
