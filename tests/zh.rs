@@ -150,3 +150,28 @@ fn zh_replay_and_audit_hold_no_english_code_word() {
         assert!(bad.is_empty(), "{cmd}: English words {bad:?}\n{text}");
     }
 }
+
+#[test]
+fn errors_are_chinese_by_default_and_a_bad_at_too() {
+    // the test config names no lang: zh
+    let w = Workdir::new();
+    w.write("reports.csv", "id,at,channel,broker,client\n");
+    let (code, _, err) = w.run(&["--at", AT, "validate"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("reports.csv:1: 缺少必需的列「phone」"),
+        "{err}"
+    );
+    let w = Workdir::example("lingxiu");
+    let (code, _, err) = w.run(&["--at", "2026-13-19 09:55", "replay"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--at: 「2026-13-19 09:55」不是有效时间"),
+        "{err}"
+    );
+    let (_, _, err) = w.run(&["--lang", "en", "--at", "2026-13-19 09:55", "replay"]);
+    assert!(
+        err.contains("--at: 「2026-13-19 09:55」 is not a valid time"),
+        "{err}"
+    );
+}
