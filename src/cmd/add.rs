@@ -229,6 +229,13 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let kind = Kind::from_name(&a.kind).with_context(|| {
+        if crate::render::errors::zh_errors() {
+            return format!(
+                "「{}」不是记录种类 (应为以下之一:\n{})",
+                a.kind,
+                kinds_list()
+            );
+        }
         format!(
             "「{}」 is not a record kind (expected one of:\n{})",
             a.kind,
