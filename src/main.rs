@@ -7,20 +7,36 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => clap_error(e),
     };
-    attrib::render::errors::set_zh_errors(cli.global.lang == Some(attrib::render::Lang::Zh));
+    attrib::render::errors::set_zh_errors(errors_in_zh(&cli.global));
     let code = match attrib::cmd::run(cli) {
         Ok(code) => code,
         Err(e) if closed_stdout(&e) => 0,
-        Err(e) if attrib::render::errors::zh_errors() => {
-            eprintln!("attrib: 错误: {e:#}");
-            2
-        }
         Err(e) => {
             eprintln!("attrib: {e:#}");
             2
         }
     };
     std::process::exit(code);
+}
+
+/// The language errors are written in: `--lang`, else `[project] lang` of the ledger's
+/// attrib.toml (read only for that key: a config with errors still says its language), else zh.
+fn errors_in_zh(g: &attrib::cmd::Global) -> bool {
+    use attrib::render::Lang;
+    if let Some(lang) = g.lang {
+        return lang == Lang::Zh;
+    }
+    let path = g.dir().join(attrib::ledger::config::CONFIG_FILE);
+    let configured = std::fs::read_to_string(path).ok().and_then(|text| {
+        let value: toml::Table = text.parse().ok()?;
+        value
+            .get("project")?
+            .get("lang")?
+            .as_str()?
+            .parse::<Lang>()
+            .ok()
+    });
+    configured.unwrap_or(Lang::Zh) == Lang::Zh
 }
 
 /// Clap's error: help and version as clap prints them; a parsing error in Chinese when `LANG`

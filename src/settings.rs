@@ -5,7 +5,6 @@
 use crate::ledger::{config::DEFAULT_ZONE, fields::parse_time};
 use crate::model::{Config, Time};
 use crate::render::{Format, Lang, Style};
-use anyhow::Context;
 use chrono::FixedOffset;
 
 /// What the global options asked for, before `attrib.toml` is read (None: not given).
@@ -46,8 +45,17 @@ pub const NOW_VAR: &str = "ATTRIB_NOW";
 
 fn now(zone: FixedOffset) -> anyhow::Result<Time> {
     match std::env::var(NOW_VAR) {
-        Ok(s) if !s.trim().is_empty() => parse_time(&s, zone).context(NOW_VAR),
+        Ok(s) if !s.trim().is_empty() => parse_time(&s, zone).map_err(|e| worded(e, NOW_VAR)),
         _ => Ok(chrono::Utc::now().with_timezone(&zone)),
+    }
+}
+
+/// A time that does not parse, named by where it came from, in the language errors are in.
+fn worded(e: crate::model::FieldError, what: &str) -> anyhow::Error {
+    if crate::render::errors::zh_errors() {
+        anyhow::anyhow!("{what}: {}", crate::render::errors::field_zh(&e))
+    } else {
+        anyhow::Error::new(e).context(what.to_string())
     }
 }
 
@@ -72,7 +80,7 @@ impl Settings {
         let zone = config.map_or(DEFAULT_ZONE, |c| c.timezone);
         let configured = config.and_then(|c| c.lang.as_deref()?.parse::<Lang>().ok());
         let as_of = match asked.at {
-            Some(s) => parse_time(s, zone).context("--at")?,
+            Some(s) => parse_time(s, zone).map_err(|e| worded(e, "--at"))?,
             None => now(zone)?,
         };
         let width = terminal_width();

@@ -306,7 +306,7 @@ fn replay_at_two_revisions_gives_the_verdicts_of_each() {
         v["owner"], "agency",
         "R-1's hold has ended by the as-of: {out}"
     );
-    let (code, _, err) = r.attrib(&["replay", "--rev", "nosuchrev"]);
+    let (code, _, err) = r.attrib(&["--lang", "en", "replay", "--rev", "nosuchrev"]);
     assert_eq!(code, 2, "unreadable input: {err}");
     assert!(
         err.contains("「nosuchrev」 is not a revision of the repository"),
@@ -373,13 +373,13 @@ fn a_ledger_folder_with_a_space_in_its_name_is_read_at_revisions_and_audited() {
 fn a_revision_that_starts_with_a_dash_is_refused_with_the_reason() {
     let r = honest();
     let said = "is not a revision: a revision never starts with \"-\"";
-    let (code, _, err) = r.attrib(&["replay", "--rev=--output=/tmp/attrib-x"]);
+    let (code, _, err) = r.attrib(&["--lang", "en", "replay", "--rev=--output=/tmp/attrib-x"]);
     assert_eq!(code, 2);
     assert!(
         err.contains(&format!("「--output=/tmp/attrib-x」 {said}")),
         "{err}"
     );
-    let (code, _, err) = r.attrib(&["audit", "--since=-p"]);
+    let (code, _, err) = r.attrib(&["--lang", "en", "audit", "--since=-p"]);
     assert_eq!(code, 2);
     assert!(err.contains(&format!("「-p」 {said}")), "{err}");
 }

@@ -217,7 +217,7 @@ fn a_missing_or_bad_flag_is_named_with_a_correct_example() {
         ],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("a value is required [client]"), "{err}");
+    assert!(err.contains("必须填写 [client]"), "{err}");
     assert!(err.contains("  --client: required 必填"), "{err}");
     assert!(err.contains(example), "{err}");
     let (code, _, err) = w.run_now(
@@ -242,7 +242,7 @@ fn a_missing_or_bad_flag_is_named_with_a_correct_example() {
     let (code, _, err) = w.run_now(NOW, &["add", "报备单", "--channel", "链家"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("「报备单」 is not a record kind") && err.contains("report     报备"),
+        err.contains("「报备单」不是记录种类") && err.contains("report     报备"),
         "{err}"
     );
     assert_eq!(before, w.snapshot(), "nothing was written");

@@ -9,7 +9,9 @@ const REPORTS: &str = "id,at,channel,broker,client,phone\n";
 /// `attrib ARGS` that must fail with `code` and leave every file as it was; returns stderr.
 fn refused(w: &Workdir, args: &[&str], code: i32) -> String {
     let before = w.snapshot();
-    let (got, out, err) = w.run_now(NOW, args);
+    let mut english = vec!["--lang", "en"];
+    english.extend(args);
+    let (got, out, err) = w.run_now(NOW, &english);
     assert_eq!(got, code, "{args:?}\nstdout: {out}\nstderr: {err}");
     assert_eq!(before, w.snapshot(), "{args:?} changed a file");
     err

@@ -429,7 +429,9 @@ fn every_refused_add_leaves_every_file_byte_identical() {
         ),
     ];
     for (args, reasons) in refusals {
-        let (code, out, err) = w.run(&args);
+        let mut english = vec!["--lang", "en"];
+        english.extend(&args);
+        let (code, out, err) = w.run(&english);
         assert_eq!(code, 2, "{args:?}: {out}{err}");
         for reason in reasons {
             assert!(
@@ -464,7 +466,7 @@ fn a_refused_add_names_the_culprit() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("reports.csv:32:6: 「12345」 is not a mainland mobile number"),
+        err.contains("reports.csv:32:6: 「12345」不是大陆手机号"),
         "{err}"
     );
 }
@@ -599,7 +601,7 @@ fn staff_rows_are_added_and_replayed() {
     let (code, _, err) = w.run_now("2026-04-02 09:00", &args);
     assert_eq!(code, 2);
     assert!(
-        err.contains("staff.csv:4:4: 「quit」 is not one of join, leave"),
+        err.contains("staff.csv:4:4: 「quit」不是可选值之一: join, leave"),
         "{err}"
     );
     assert_eq!(before, w.snapshot(), "a refused row changes nothing");
@@ -652,7 +654,7 @@ fn cancellations_are_added_and_replayed() {
     ];
     let (code, _, err) = w.run_now("2026-04-06 11:05", &args);
     assert_eq!(code, 2);
-    assert!(err.contains("「B-999」 names no booking"), "{err}");
+    assert!(err.contains("「B-999」没有对应的认购"), "{err}");
     assert_eq!(w.snapshot(), before, "nothing was written");
 }
 

@@ -9,7 +9,7 @@ const REPORTS: &str = "id,at,channel,broker,client,phone\n";
 /// Validates and returns (exit code, stderr); asserts nothing on disk changed.
 fn validate(w: &Workdir) -> (i32, String) {
     let before = w.snapshot();
-    let (code, _, err) = w.run(&["validate"]);
+    let (code, _, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(before, w.snapshot(), "validate changed files");
     (code, err)
 }
@@ -368,7 +368,7 @@ fn a_bom_file_loads() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(format!("{REPORTS}R-1,2026-03-01 09:00,链家,王五,张伟,13800138000\n").as_bytes());
     w.write_bytes("reports.csv", &bytes);
-    let (code, _, err) = w.run(&["validate"]);
+    let (code, _, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 0, "{err}");
 }
 
@@ -390,7 +390,7 @@ fn other_commands_refuse_a_broken_ledger_with_exit_2() {
         "reports.csv",
         &format!("{REPORTS}R-1,2026-13-45 09:00,链家,王五,张伟,13800138000\n"),
     );
-    let (code, _, err) = w.run(&["--at", "2026-03-02 00:00", "replay"]);
+    let (code, _, err) = w.run(&["--lang", "en", "--at", "2026-03-02 00:00", "replay"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("reports.csv:2:2: 「2026-13-45 09:00」 is not a valid time"),
@@ -472,7 +472,7 @@ fn a_gb18030_ledger_validates_and_replays_like_its_utf8_twin() {
         std::str::from_utf8(&raw).is_err(),
         "the twin really is not UTF-8"
     );
-    let (code, _, err) = gb.run(&["validate"]);
+    let (code, _, err) = gb.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         err.lines().filter(|l| l.contains("GB18030")).count(),
@@ -516,7 +516,7 @@ fn add_appends_to_a_gb18030_file_in_gb18030() {
         text.ends_with("R-031,2026-05-01 09:00,链家,王五,新客户,13912345678,\n"),
         "{text}"
     );
-    assert_eq!(gb.run(&["validate"]).0, 0);
+    assert_eq!(gb.run(&["--lang", "en", "validate"]).0, 0);
 }
 
 #[test]
@@ -578,7 +578,7 @@ fn a_syntax_error_in_attrib_toml_names_its_own_line() {
         &format!("{}\n[rules]\nprotect = 3\n", common::CONFIG),
     );
     let line = common::CONFIG.lines().count() + 3;
-    let (code, _, err) = w.run(&["validate"]);
+    let (code, _, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(&format!("attrib.toml:{line}: ")) && err.contains("protect"),

@@ -83,19 +83,15 @@ fn clap_errors_are_chinese_when_lang_is_zh() {
 #[test]
 fn git_failure_in_zh() {
     let w = Workdir::example("lingxiu");
-    // not a repository: git itself fails
+    // not a repository: audit says so plainly, in Chinese, before git runs
     let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since", "nosuchrev"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("attrib: 错误: "), "{err}");
-    // (audit first says plainly that the folder is not in a repository)
-    assert!(
-        err.contains("执行失败") || err.contains("不是") || err.contains("不在 git 仓库中"),
-        "{err}"
-    );
+    assert!(err.contains("不在 git 仓库中: 没有历史可审计"), "{err}");
     // a revision that is an option is refused in Chinese
+    // (outside a repository that is what it is told first)
     let (code, _, err) = w.run(&["--lang", "zh", "--at", AT, "audit", "--since=-x"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("attrib: 错误: "), "{err}");
+    assert!(err.contains("不在 git 仓库中"), "{err}");
 }
 
 /// Words an ASCII scan may meet in zh output: ids, rule numbers (R4), file names,
@@ -154,4 +150,29 @@ fn zh_replay_and_audit_hold_no_english_code_word() {
         let bad = english_words(&text, &allowed);
         assert!(bad.is_empty(), "{cmd}: English words {bad:?}\n{text}");
     }
+}
+
+#[test]
+fn errors_are_chinese_by_default_and_a_bad_at_too() {
+    // the test config names no lang: zh
+    let w = Workdir::new();
+    w.write("reports.csv", "id,at,channel,broker,client\n");
+    let (code, _, err) = w.run(&["--at", AT, "validate"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("reports.csv:1: 缺少必需的列「phone」"),
+        "{err}"
+    );
+    let w = Workdir::example("lingxiu");
+    let (code, _, err) = w.run(&["--at", "2026-13-19 09:55", "replay"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--at: 「2026-13-19 09:55」不是有效时间"),
+        "{err}"
+    );
+    let (_, _, err) = w.run(&["--lang", "en", "--at", "2026-13-19 09:55", "replay"]);
+    assert!(
+        err.contains("--at: 「2026-13-19 09:55」 is not a valid time"),
+        "{err}"
+    );
 }

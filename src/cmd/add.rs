@@ -229,6 +229,13 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let kind = Kind::from_name(&a.kind).with_context(|| {
+        if crate::render::errors::zh_errors() {
+            return format!(
+                "「{}」不是记录种类 (应为以下之一:\n{})",
+                a.kind,
+                kinds_list()
+            );
+        }
         format!(
             "「{}」 is not a record kind (expected one of:\n{})",
             a.kind,
@@ -254,6 +261,12 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         Ok(l) => l,
         Err(errors) => {
             print_errors(&errors);
+            if crate::render::errors::zh_errors() {
+                bail!(
+                    "账本已有 {} 处错误; 请先改正 — 未写入任何内容",
+                    errors.len()
+                );
+            }
             bail!(
                 "the ledger already has {} error(s); fix them first — nothing was written",
                 errors.len()
@@ -282,6 +295,9 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
         Err(errors) => {
             print_errors(&errors);
             hint(kind, &errors);
+            if crate::render::errors::zh_errors() {
+                bail!("记录被拒绝; 未写入任何内容");
+            }
             bail!("the record was refused; nothing was written");
         }
     };

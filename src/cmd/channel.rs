@@ -37,6 +37,9 @@ pub fn run(g: &Global, a: ChannelArgs) -> anyhow::Result<i32> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let config = parse_config(&text).map_err(|errors| {
         super::print_errors(&errors);
+        if crate::render::errors::zh_errors() {
+            return anyhow::anyhow!("{CONFIG_FILE} 有 {} 处错误; 未修改", errors.len());
+        }
         anyhow::anyhow!(
             "{CONFIG_FILE} has {} error(s); nothing was changed",
             errors.len()

@@ -190,8 +190,12 @@ pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
     match rev {
         Some(rev) => ledger::git::files_at(&dir, rev),
         None => {
-            let files = ledger::read_dir(&dir)
-                .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+            let files = ledger::read_dir(&dir).with_context(|| {
+                if crate::render::errors::zh_errors() {
+                    return format!("读取 {} 中的账本", dir.display());
+                }
+                format!("reading the ledger in {}", dir.display())
+            })?;
             for stray in ledger::schema::stray_files(&dir) {
                 eprintln!("attrib: warning: {stray}");
             }
