@@ -568,3 +568,25 @@ fn a_row_entered_before_its_time_is_pre_dated() {
     assert_eq!(f[0]["before"], "2026-03-06T09:00:00+08:00");
     assert_eq!(f[0]["after"], "2026-03-04T10:00:00+08:00");
 }
+
+#[test]
+fn uncommitted_ledger_changes_are_reported_as_not_audited_without_failing() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write(
+        "reports.csv",
+        &text.replace("R-2,2026-03-02 09:00,我爱我家", "R-2,2026-03-02 09:00,链家"),
+    );
+    r.write("voids.csv", "id,at,ref,reason\n");
+    std::fs::write(r.w.file("README.txt"), "not the ledger").unwrap();
+    let (code, f) = r.audit();
+    assert_eq!(code, 0, "the exit status is unchanged: {f:?}");
+    assert_eq!(
+        f.iter()
+            .map(|x| (x["kind"].as_str().unwrap(), x["file"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        vec![("not-audited", "reports.csv"), ("not-audited", "voids.csv")]
+    );
+    let (_, out, _) = r.attrib(&["audit"]);
+    assert!(out.contains("未提交, 未审计"), "{out}");
+}

@@ -29,11 +29,12 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Whether anything but corrections was found (edits, deletions, back-dated rows, flips).
+    /// Whether anything but corrections and uncommitted files was found (edits, deletions,
+    /// back-dated or pre-dated rows, flips, money moved in a settled month).
     pub fn tampered(&self) -> bool {
         self.findings
             .iter()
-            .any(|f| f.kind != FindingKind::Correction)
+            .any(|f| !matches!(f.kind, FindingKind::Correction | FindingKind::Uncommitted))
     }
 }
 
@@ -85,6 +86,20 @@ pub fn audit(
     for (n, c) in commits.iter().enumerate() {
         progress(n + 1, commits.len());
         walk.step(c)?;
+    }
+    // the work tree's uncommitted ledger files: reported, never audited
+    for name in git::uncommitted(dir)? {
+        walk.findings.push(Finding {
+            kind: FindingKind::Uncommitted,
+            commit: String::new(),
+            author: String::new(),
+            date: String::new(),
+            file: name,
+            line: 0,
+            id: String::new(),
+            before: String::new(),
+            after: String::new(),
+        });
     }
     Ok(Audit {
         findings: walk.findings,

@@ -40,6 +40,37 @@ pub fn in_repository(dir: &Path) -> anyhow::Result<bool> {
     Ok(out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "true")
 }
 
+/// The ledger files (by name, e.g. `reports.csv`) with changes not committed: modified, added,
+/// deleted or untracked in the work tree or the index.
+pub fn uncommitted(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let prefix = prefix(dir)?;
+    let out = output(
+        dir,
+        &[
+            "-c",
+            "core.quotepath=off",
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+            ".",
+        ],
+    )?;
+    let names = file_names();
+    let mut found: Vec<String> = out
+        .split('\0')
+        .filter_map(|e| e.get(3..))
+        .filter_map(|path| path.strip_prefix(prefix.as_str()))
+        .filter(|name| names.iter().any(|n| n == name))
+        .map(String::from)
+        .collect();
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
 /// The ledger folder's path inside its repository (`""` at the top, `ledger/` below it).
 pub fn prefix(dir: &Path) -> anyhow::Result<String> {
     Ok(output(dir, &["rev-parse", "--show-prefix"])?

@@ -13,6 +13,7 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
         FindingKind::Flip => style.pick("判定改变", "flip"),
         FindingKind::Correction => style.pick("作废更正", "correction"),
         FindingKind::MoneyMoved => style.pick("已结算月份金额变动", "money moved"),
+        FindingKind::Uncommitted => style.pick("未提交, 未审计", "uncommitted, not audited"),
     }
 }
 
@@ -57,7 +58,10 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
             f.commit.clone(),
             f.author.clone(),
             f.date.clone(),
-            format!("{}:{}", f.file, f.line),
+            match f.line {
+                0 => f.file.clone(),
+                n => format!("{}:{n}", f.file),
+            },
             f.id.clone(),
             f.before.clone(),
             f.after.clone(),

@@ -26,6 +26,8 @@ pub enum FindingKind {
     Correction,
     /// 已结算月份金额变动: a commit changed a payee's total in a month already settled.
     MoneyMoved,
+    /// 未提交: a ledger file changed in the work tree but not committed, so not audited.
+    Uncommitted,
 }
 
 impl FindingKind {
@@ -38,6 +40,7 @@ impl FindingKind {
             FindingKind::Flip => "flip",
             FindingKind::Correction => "correction",
             FindingKind::MoneyMoved => "money-moved",
+            FindingKind::Uncommitted => "not-audited",
         }
     }
 }
