@@ -588,5 +588,27 @@ fn uncommitted_ledger_changes_are_reported_as_not_audited_without_failing() {
         vec![("not-audited", "reports.csv"), ("not-audited", "voids.csv")]
     );
     let (_, out, _) = r.attrib(&["audit"]);
-    assert!(out.contains("未提交, 未审计"), "{out}");
+    assert!(
+        out.contains("未提交") && out.contains("reports.csv"),
+        "{out}"
+    );
+}
+
+#[test]
+fn each_finding_names_its_commit_subject_author_and_time_in_the_project_zone() {
+    let r = booked();
+    r.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-04-05 10:00,B-1,退房\n",
+    );
+    // committed from a laptop set to UTC: 02:30Z is 10:30 in the project zone
+    r.commit("2026-04-05T02:30:00+00:00", "作废已结算的认购");
+    let (_, f) = r.audit();
+    let m = f.iter().find(|x| x["kind"] == "money-moved").unwrap();
+    assert_eq!(m["subject"], "作废已结算的认购");
+    assert_eq!(m["author"], "销控小周");
+    assert_eq!(m["date"], "2026-04-05T10:30:00+08:00");
+    let (_, out, _) = r.attrib(&["--format", "csv", "audit"]);
+    assert!(out.lines().next().unwrap().ends_with(",subject"), "{out}");
+    assert!(out.contains(",作废已结算的认购\n"), "{out}");
 }

@@ -92,6 +92,7 @@ pub fn audit(
         walk.findings.push(Finding {
             kind: FindingKind::Uncommitted,
             commit: String::new(),
+            subject: String::new(),
             author: String::new(),
             date: String::new(),
             file: name,
@@ -169,8 +170,22 @@ struct Walk {
 }
 
 impl Walk {
-    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    /// One commit, its findings dated in the project zone (of the ledger after the commit).
     fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
+        let first = self.findings.len();
+        self.step_commit(c)?;
+        let tz = self.state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+        if let Ok(d) = chrono::DateTime::parse_from_rfc3339(&c.date) {
+            let date = d.with_timezone(&tz).to_rfc3339();
+            for f in &mut self.findings[first..] {
+                f.date = date.clone();
+            }
+        }
+        Ok(())
+    }
+
+    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    fn step_commit(&mut self, c: &git::Commit) -> anyhow::Result<()> {
         let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
         for ch in &c.changes {
@@ -199,6 +214,7 @@ impl Walk {
         let found = |kind, r: &RawRow, before: String, after: String| Finding {
             kind,
             commit: c.short.clone(),
+            subject: c.subject.clone(),
             author: c.author.clone(),
             date: c.date.clone(),
             file: r.file.clone(),
@@ -289,6 +305,7 @@ impl Walk {
                     self.findings.push(Finding {
                         kind: FindingKind::MoneyMoved,
                         commit: c.short.clone(),
+                        subject: c.subject.clone(),
                         author: c.author.clone(),
                         date: c.date.clone(),
                         file: String::new(),
@@ -325,6 +342,7 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
             FindingKind::Flip
         },
         commit: c.short.clone(),
+        subject: c.subject.clone(),
         author: c.author.clone(),
         date: c.date.clone(),
         file: f.after.src.file().to_string(),

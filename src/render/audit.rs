@@ -13,7 +13,7 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
         FindingKind::Flip => style.pick("判定改变", "flip"),
         FindingKind::Correction => style.pick("作废更正", "correction"),
         FindingKind::MoneyMoved => style.pick("已结算月份金额变动", "money moved"),
-        FindingKind::Uncommitted => style.pick("未提交, 未审计", "uncommitted, not audited"),
+        FindingKind::Uncommitted => style.pick("未提交未审计", "uncommitted"),
     }
 }
 
@@ -32,6 +32,7 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         vec![
             "类别",
             "提交",
+            "说明",
             "作者",
             "提交时间",
             "位置",
@@ -43,6 +44,7 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         vec![
             "finding",
             "commit",
+            "subject",
             "author",
             "date",
             "file:line",
@@ -56,6 +58,7 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         t.add_row(vec![
             kind_word(f.kind, style).to_string(),
             f.commit.clone(),
+            f.subject.clone(),
             f.author.clone(),
             f.date.clone(),
             match f.line {
@@ -76,8 +79,8 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
     )
 }
 
-const HEADER: [&str; 9] = [
-    "kind", "commit", "author", "date", "file", "line", "id", "before", "after",
+const HEADER: [&str; 10] = [
+    "kind", "commit", "author", "date", "file", "line", "id", "before", "after", "subject",
 ];
 
 fn cells(f: &Finding) -> Vec<String> {
@@ -91,6 +94,7 @@ fn cells(f: &Finding) -> Vec<String> {
         f.id.clone(),
         f.before.clone(),
         f.after.clone(),
+        f.subject.clone(),
     ]
 }
 

@@ -50,7 +50,10 @@ impl FindingKind {
 pub struct Finding {
     pub kind: FindingKind,
     pub commit: String,
+    /// The commit's subject (first line of its message).
+    pub subject: String,
     pub author: String,
+    /// The commit's time in the project zone, RFC 3339.
     pub date: String,
     pub file: String,
     pub line: u32,
