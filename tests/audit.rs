@@ -202,6 +202,11 @@ fn an_in_place_edit_is_reported() {
             .contains("channel=我爱我家")
     );
     assert!(f[0]["after"].as_str().unwrap().contains("channel=链家"));
+    assert_eq!(
+        (f[0]["before"].as_str(), f[0]["after"].as_str()),
+        (Some("channel=我爱我家"), Some("channel=链家")),
+        "the changed cells only"
+    );
     assert_eq!(f[0]["line"], 3);
 }
 

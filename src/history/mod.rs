@@ -224,8 +224,9 @@ impl Walk {
             after,
         };
         for (old, new) in &changes.edits {
+            let (before, after) = audit::changed_cells(old, new);
             self.findings
-                .push(found(FindingKind::Edit, new, old.show(), new.show()));
+                .push(found(FindingKind::Edit, new, before, after));
         }
         for old in &changes.deletions {
             self.findings

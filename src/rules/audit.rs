@@ -93,6 +93,30 @@ pub fn classify<'a>(removed: &'a [RawRow], added: &'a [RawRow]) -> Changes<'a> {
     c
 }
 
+/// An edit's changed cells only, before and after (`channel=我爱我家` → `channel=链家`); a cell
+/// emptied or filled shows as `col=`.
+pub fn changed_cells(old: &RawRow, new: &RawRow) -> (String, String) {
+    let (o, n) = (sorted(old), sorted(new));
+    let get = |v: &[(&str, &str)], c: &str| {
+        v.iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, x)| x.to_string())
+            .unwrap_or_default()
+    };
+    let mut cols: Vec<&str> = o.iter().chain(n.iter()).map(|(c, _)| *c).collect();
+    cols.sort();
+    cols.dedup();
+    let (mut before, mut after) = (vec![], vec![]);
+    for c in cols {
+        let (b, a) = (get(&o, c), get(&n, c));
+        if b != a {
+            before.push(format!("{c}={b}"));
+            after.push(format!("{c}={a}"));
+        }
+    }
+    (before.join(" "), after.join(" "))
+}
+
 /// Cells compared without regard to column order.
 fn sorted(r: &RawRow) -> Vec<(&str, &str)> {
     let mut v: Vec<(&str, &str)> = r
@@ -331,6 +355,19 @@ mod tests {
         let c = t("2026-03-01T09:00:00+08:00");
         assert!(!pre_dated(t("2026-03-01T09:05:00+08:00"), c));
         assert!(pre_dated(t("2026-03-01T09:05:01+08:00"), c));
+    }
+
+    #[test]
+    fn audit_an_edit_shows_the_changed_cells_only() {
+        let old = row("R-1", &[("id", "R-1"), ("at", "1"), ("channel", "甲")]);
+        let new = row(
+            "R-1",
+            &[("id", "R-1"), ("at", "1"), ("channel", "乙"), ("note", "x")],
+        );
+        assert_eq!(
+            changed_cells(&old, &new),
+            ("channel=甲 note=".into(), "channel=乙 note=x".into())
+        );
     }
 
     #[test]
