@@ -617,3 +617,35 @@ fn each_finding_names_its_commit_subject_author_and_time_in_the_project_zone() {
     assert!(out.lines().next().unwrap().ends_with(",subject"), "{out}");
     assert!(out.contains(",作废已结算的认购\n"), "{out}");
 }
+
+#[test]
+fn a_shallow_clone_is_said_plainly_not_passed_as_clean() {
+    let r = honest();
+    let w = common::Workdir::empty();
+    let url = format!("file://{}", r.w.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(w.file("clone"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = assert_cmd::Command::cargo_bin("attrib")
+        .unwrap()
+        .env_remove("ATTRIB_LEDGER")
+        .arg("-C")
+        .arg(w.file("clone/ledger"))
+        .args(["--at", "2026-06-01 00:00", "--lang", "en", "audit"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("is a shallow clone: its earlier commits are missing"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

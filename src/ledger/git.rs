@@ -71,6 +71,11 @@ pub fn uncommitted(dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(found)
 }
 
+/// Whether the repository is a shallow clone (its history cut off).
+pub fn shallow(dir: &Path) -> anyhow::Result<bool> {
+    Ok(output(dir, &["rev-parse", "--is-shallow-repository"])?.trim() == "true")
+}
+
 /// The ledger folder's path inside its repository (`""` at the top, `ledger/` below it).
 pub fn prefix(dir: &Path) -> anyhow::Result<String> {
     Ok(output(dir, &["rev-parse", "--show-prefix"])?
