@@ -649,3 +649,28 @@ fn a_shallow_clone_is_said_plainly_not_passed_as_clean() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn phones_are_masked_in_the_audit_table_unless_revealed() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write(
+        "reports.csv",
+        &text.replace("张伟,13800000001", "张伟,13800000009"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "改号码");
+    let (code, out, _) = r.attrib(&["audit"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("138****0001") && out.contains("138****0009"),
+        "{out}"
+    );
+    assert!(!out.contains("13800000009"), "{out}");
+    let (_, out, _) = r.attrib(&["--reveal", "audit"]);
+    assert!(out.contains("13800000009"), "{out}");
+    let (_, out, _) = r.attrib(&["--format", "json", "audit"]);
+    assert!(
+        out.contains("13800000009"),
+        "scripts see phones whole: {out}"
+    );
+}

@@ -17,6 +17,33 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
     }
 }
 
+/// A finding's text for a person: every phone (a run of exactly 11 digits starting with 1) as
+/// `138****5678` unless `--reveal`.
+fn masked(text: &str, style: &Style) -> String {
+    if style.reveal {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+        if run == 11 && starts && chars[i] == '1' {
+            let s: String = chars[i..i + 11].iter().collect();
+            out.push_str(&format!("{}****{}", &s[..3], &s[7..]));
+            i += 11;
+        } else if run > 0 {
+            out.extend(&chars[i..i + run]);
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String {
     if findings.is_empty() {
         return style
@@ -65,9 +92,9 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
                 0 => f.file.clone(),
                 n => format!("{}:{n}", f.file),
             },
-            f.id.clone(),
-            f.before.clone(),
-            f.after.clone(),
+            masked(&f.id, style),
+            masked(&f.before, style),
+            masked(&f.after, style),
         ]);
     }
     format!(
