@@ -48,9 +48,11 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
     if findings.is_empty() {
         return style
             .pick(
-                &format!("审计通过: {commits} 次提交, 只有追加, 无补录, 判定未变"),
                 &format!(
-                    "clean: {commits} commits, appends only, nothing back-dated, no verdict changed"
+                    "审计通过: {commits} 次提交, 只有追加, 无补录或预填, 判定未变, 已结算月份金额未变"
+                ),
+                &format!(
+                    "clean: {commits} commits, appends only, nothing back-dated or pre-dated, no verdict changed, no settled money moved"
                 ),
             )
             .to_string();
