@@ -202,6 +202,11 @@ fn an_in_place_edit_is_reported() {
             .contains("channel=我爱我家")
     );
     assert!(f[0]["after"].as_str().unwrap().contains("channel=链家"));
+    assert_eq!(
+        (f[0]["before"].as_str(), f[0]["after"].as_str()),
+        (Some("channel=我爱我家"), Some("channel=链家")),
+        "the changed cells only"
+    );
     assert_eq!(f[0]["line"], 3);
 }
 
@@ -567,4 +572,105 @@ fn a_row_entered_before_its_time_is_pre_dated() {
     assert_eq!(kinds(&f), vec![("pre-dated".into(), "R-4".into())]);
     assert_eq!(f[0]["before"], "2026-03-06T09:00:00+08:00");
     assert_eq!(f[0]["after"], "2026-03-04T10:00:00+08:00");
+}
+
+#[test]
+fn uncommitted_ledger_changes_are_reported_as_not_audited_without_failing() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write(
+        "reports.csv",
+        &text.replace("R-2,2026-03-02 09:00,我爱我家", "R-2,2026-03-02 09:00,链家"),
+    );
+    r.write("voids.csv", "id,at,ref,reason\n");
+    std::fs::write(r.w.file("README.txt"), "not the ledger").unwrap();
+    let (code, f) = r.audit();
+    assert_eq!(code, 0, "the exit status is unchanged: {f:?}");
+    assert_eq!(
+        f.iter()
+            .map(|x| (x["kind"].as_str().unwrap(), x["file"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        vec![("not-audited", "reports.csv"), ("not-audited", "voids.csv")]
+    );
+    let (_, out, _) = r.attrib(&["audit"]);
+    assert!(
+        out.contains("未提交") && out.contains("reports.csv"),
+        "{out}"
+    );
+}
+
+#[test]
+fn each_finding_names_its_commit_subject_author_and_time_in_the_project_zone() {
+    let r = booked();
+    r.write(
+        "voids.csv",
+        "id,at,ref,reason\nX-1,2026-04-05 10:00,B-1,退房\n",
+    );
+    // committed from a laptop set to UTC: 02:30Z is 10:30 in the project zone
+    r.commit("2026-04-05T02:30:00+00:00", "作废已结算的认购");
+    let (_, f) = r.audit();
+    let m = f.iter().find(|x| x["kind"] == "money-moved").unwrap();
+    assert_eq!(m["subject"], "作废已结算的认购");
+    assert_eq!(m["author"], "销控小周");
+    assert_eq!(m["date"], "2026-04-05T10:30:00+08:00");
+    let (_, out, _) = r.attrib(&["--format", "csv", "audit"]);
+    assert!(out.lines().next().unwrap().ends_with(",subject"), "{out}");
+    assert!(out.contains(",作废已结算的认购\n"), "{out}");
+}
+
+#[test]
+fn a_shallow_clone_is_said_plainly_not_passed_as_clean() {
+    let r = honest();
+    let w = common::Workdir::empty();
+    let url = format!("file://{}", r.w.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(w.file("clone"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = assert_cmd::Command::cargo_bin("attrib")
+        .unwrap()
+        .env_remove("ATTRIB_LEDGER")
+        .arg("-C")
+        .arg(w.file("clone/ledger"))
+        .args(["--at", "2026-06-01 00:00", "--lang", "en", "audit"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("is a shallow clone: its earlier commits are missing"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn phones_are_masked_in_the_audit_table_unless_revealed() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write(
+        "reports.csv",
+        &text.replace("张伟,13800000001", "张伟,13800000009"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "改号码");
+    let (code, out, _) = r.attrib(&["audit"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("138****0001") && out.contains("138****0009"),
+        "{out}"
+    );
+    assert!(!out.contains("13800000009"), "{out}");
+    let (_, out, _) = r.attrib(&["--reveal", "audit"]);
+    assert!(out.contains("13800000009"), "{out}");
+    let (_, out, _) = r.attrib(&["--format", "json", "audit"]);
+    assert!(
+        out.contains("13800000009"),
+        "scripts see phones whole: {out}"
+    );
 }

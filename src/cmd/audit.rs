@@ -32,6 +32,19 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
             ),
         }
     }
+    if crate::ledger::git::shallow(&dir)? {
+        // exit 2: the commits before the cut were never seen, so the history is not clean
+        match g.lang.unwrap_or(crate::render::Lang::Zh) {
+            crate::render::Lang::Zh => anyhow::bail!(
+                "{} 所在仓库是浅克隆 (shallow clone): 早期提交缺失, 无法审计完整历史 (先 git fetch --unshallow)",
+                dir.display()
+            ),
+            crate::render::Lang::En => anyhow::bail!(
+                "the repository of {} is a shallow clone: its earlier commits are missing, so the history cannot be audited whole (git fetch --unshallow first)",
+                dir.display()
+            ),
+        }
+    }
     let config = history::head_config(&dir)?;
     let s = Settings::resolve(&g.asked(), config.as_ref())?;
     let terminal = std::io::stderr().is_terminal();

@@ -29,11 +29,12 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Whether anything but corrections was found (edits, deletions, back-dated rows, flips).
+    /// Whether anything but corrections and uncommitted files was found (edits, deletions,
+    /// back-dated or pre-dated rows, flips, money moved in a settled month).
     pub fn tampered(&self) -> bool {
         self.findings
             .iter()
-            .any(|f| f.kind != FindingKind::Correction)
+            .any(|f| !matches!(f.kind, FindingKind::Correction | FindingKind::Uncommitted))
     }
 }
 
@@ -85,6 +86,21 @@ pub fn audit(
     for (n, c) in commits.iter().enumerate() {
         progress(n + 1, commits.len());
         walk.step(c)?;
+    }
+    // the work tree's uncommitted ledger files: reported, never audited
+    for name in git::uncommitted(dir)? {
+        walk.findings.push(Finding {
+            kind: FindingKind::Uncommitted,
+            commit: String::new(),
+            subject: String::new(),
+            author: String::new(),
+            date: String::new(),
+            file: name,
+            line: 0,
+            id: String::new(),
+            before: String::new(),
+            after: String::new(),
+        });
     }
     Ok(Audit {
         findings: walk.findings,
@@ -154,8 +170,22 @@ struct Walk {
 }
 
 impl Walk {
-    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    /// One commit, its findings dated in the project zone (of the ledger after the commit).
     fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
+        let first = self.findings.len();
+        self.step_commit(c)?;
+        let tz = self.state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+        if let Ok(d) = chrono::DateTime::parse_from_rfc3339(&c.date) {
+            let date = d.with_timezone(&tz).to_rfc3339();
+            for f in &mut self.findings[first..] {
+                f.date = date.clone();
+            }
+        }
+        Ok(())
+    }
+
+    /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
+    fn step_commit(&mut self, c: &git::Commit) -> anyhow::Result<()> {
         let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
         for ch in &c.changes {
@@ -184,6 +214,7 @@ impl Walk {
         let found = |kind, r: &RawRow, before: String, after: String| Finding {
             kind,
             commit: c.short.clone(),
+            subject: c.subject.clone(),
             author: c.author.clone(),
             date: c.date.clone(),
             file: r.file.clone(),
@@ -193,8 +224,9 @@ impl Walk {
             after,
         };
         for (old, new) in &changes.edits {
+            let (before, after) = audit::changed_cells(old, new);
             self.findings
-                .push(found(FindingKind::Edit, new, old.show(), new.show()));
+                .push(found(FindingKind::Edit, new, before, after));
         }
         for old in &changes.deletions {
             self.findings
@@ -274,6 +306,7 @@ impl Walk {
                     self.findings.push(Finding {
                         kind: FindingKind::MoneyMoved,
                         commit: c.short.clone(),
+                        subject: c.subject.clone(),
                         author: c.author.clone(),
                         date: c.date.clone(),
                         file: String::new(),
@@ -310,6 +343,7 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
             FindingKind::Flip
         },
         commit: c.short.clone(),
+        subject: c.subject.clone(),
         author: c.author.clone(),
         date: c.date.clone(),
         file: f.after.src.file().to_string(),

@@ -40,6 +40,42 @@ pub fn in_repository(dir: &Path) -> anyhow::Result<bool> {
     Ok(out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "true")
 }
 
+/// The ledger files (by name, e.g. `reports.csv`) with changes not committed: modified, added,
+/// deleted or untracked in the work tree or the index.
+pub fn uncommitted(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let prefix = prefix(dir)?;
+    let out = output(
+        dir,
+        &[
+            "-c",
+            "core.quotepath=off",
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+            ".",
+        ],
+    )?;
+    let names = file_names();
+    let mut found: Vec<String> = out
+        .split('\0')
+        .filter_map(|e| e.get(3..))
+        .filter_map(|path| path.strip_prefix(prefix.as_str()))
+        .filter(|name| names.iter().any(|n| n == name))
+        .map(String::from)
+        .collect();
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// Whether the repository is a shallow clone (its history cut off).
+pub fn shallow(dir: &Path) -> anyhow::Result<bool> {
+    Ok(output(dir, &["rev-parse", "--is-shallow-repository"])?.trim() == "true")
+}
+
 /// The ledger folder's path inside its repository (`""` at the top, `ledger/` below it).
 pub fn prefix(dir: &Path) -> anyhow::Result<String> {
     Ok(output(dir, &["rev-parse", "--show-prefix"])?
@@ -183,6 +219,8 @@ pub struct Commit {
     pub hash: String,
     pub short: String,
     pub author: String,
+    /// The first line of the commit message.
+    pub subject: String,
     /// Committer date, RFC 3339.
     pub date: String,
     pub changes: Vec<Change>,
@@ -218,7 +256,7 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
             "--no-abbrev",
             "--no-renames",
         ])
-        .arg("--format=%x1e%H%x1f%an%x1f%cI")
+        .arg("--format=%x1e%H%x1f%an%x1f%cI%x1f%s")
         .args(["--end-of-options", range.as_str(), "--", "."])
         .output()
         .context("running git log")?;
@@ -244,12 +282,13 @@ pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
     for line in text.lines() {
         if let Some(head) = line.strip_prefix('\u{1e}') {
             let f: Vec<&str> = head.split('\u{1f}').collect();
-            if let [hash, author, date] = f[..] {
+            if let [hash, author, date, ref subject @ ..] = f[..] {
                 // `--no-abbrev` (full blob ids) also unabbreviates %h: shorten by hand
                 commits.push(Commit {
                     hash: hash.into(),
                     short: hash.chars().take(7).collect(),
                     author: author.into(),
+                    subject: subject.join("\u{1f}"),
                     date: date.into(),
                     changes: vec![],
                 });
@@ -314,13 +353,17 @@ mod tests {
         let z = "0".repeat(40);
         let (a, b) = ("a".repeat(40), "b".repeat(40));
         let log = format!(
-            "\u{1e}a1b2c3d4e5\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\n\n:000000 100644 {z} {a} A\tl/reports.csv\n:000000 100644 {z} {b} A\tREADME.md\n\u{1e}b2\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\n\n:100644 000000 {a} {z} D\tl/reports.csv\n:100644 100644 {a} {b} M\tl/sub/voids.csv\n"
+            "\u{1e}a1b2c3d4e5\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\u{1f}第一天\n\n:000000 100644 {z} {a} A\tl/reports.csv\n:000000 100644 {z} {b} A\tREADME.md\n\u{1e}b2\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\u{1f}\n\n:100644 000000 {a} {z} D\tl/reports.csv\n:100644 100644 {a} {b} M\tl/sub/voids.csv\n"
         );
         let c = parse_log(&log, "l/");
         assert_eq!(c.len(), 2);
         assert_eq!(
             (c[0].short.as_str(), c[0].author.as_str()),
             ("a1b2c3d", "张三")
+        );
+        assert_eq!(
+            (c[0].subject.as_str(), c[1].subject.as_str()),
+            ("第一天", "")
         );
         assert_eq!(
             c[0].changes,

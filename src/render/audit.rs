@@ -13,16 +13,46 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
         FindingKind::Flip => style.pick("判定改变", "flip"),
         FindingKind::Correction => style.pick("作废更正", "correction"),
         FindingKind::MoneyMoved => style.pick("已结算月份金额变动", "money moved"),
+        FindingKind::Uncommitted => style.pick("未提交未审计", "uncommitted"),
     }
+}
+
+/// A finding's text for a person: every phone (a run of exactly 11 digits starting with 1) as
+/// `138****5678` unless `--reveal`.
+fn masked(text: &str, style: &Style) -> String {
+    if style.reveal {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+        if run == 11 && starts && chars[i] == '1' {
+            let s: String = chars[i..i + 11].iter().collect();
+            out.push_str(&format!("{}****{}", &s[..3], &s[7..]));
+            i += 11;
+        } else if run > 0 {
+            out.extend(&chars[i..i + run]);
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String {
     if findings.is_empty() {
         return style
             .pick(
-                &format!("审计通过: {commits} 次提交, 只有追加, 无补录, 判定未变"),
                 &format!(
-                    "clean: {commits} commits, appends only, nothing back-dated, no verdict changed"
+                    "审计通过: {commits} 次提交, 只有追加, 无补录或预填, 判定未变, 已结算月份金额未变"
+                ),
+                &format!(
+                    "clean: {commits} commits, appends only, nothing back-dated or pre-dated, no verdict changed, no settled money moved"
                 ),
             )
             .to_string();
@@ -31,6 +61,7 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         vec![
             "类别",
             "提交",
+            "说明",
             "作者",
             "提交时间",
             "位置",
@@ -42,6 +73,7 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         vec![
             "finding",
             "commit",
+            "subject",
             "author",
             "date",
             "file:line",
@@ -55,16 +87,21 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
         t.add_row(vec![
             kind_word(f.kind, style).to_string(),
             f.commit.clone(),
+            f.subject.clone(),
             f.author.clone(),
             f.date.clone(),
-            format!("{}:{}", f.file, f.line),
+            match f.line {
+                0 => f.file.clone(),
+                n => format!("{}:{n}", f.file),
+            },
             // a slip signature's key names its role: in the reader's words
-            f.id.split(' ')
+            masked(&f.id, style)
+                .split(' ')
                 .map(|w| style.role_name(w))
                 .collect::<Vec<_>>()
                 .join(" "),
-            f.before.clone(),
-            f.after.clone(),
+            masked(&f.before, style),
+            masked(&f.after, style),
         ]);
     }
     format!(
@@ -76,8 +113,8 @@ pub fn table_text(findings: &[Finding], commits: usize, style: &Style) -> String
     )
 }
 
-const HEADER: [&str; 9] = [
-    "kind", "commit", "author", "date", "file", "line", "id", "before", "after",
+const HEADER: [&str; 10] = [
+    "kind", "commit", "author", "date", "file", "line", "id", "before", "after", "subject",
 ];
 
 fn cells(f: &Finding) -> Vec<String> {
@@ -91,6 +128,7 @@ fn cells(f: &Finding) -> Vec<String> {
         f.id.clone(),
         f.before.clone(),
         f.after.clone(),
+        f.subject.clone(),
     ]
 }
 

@@ -26,6 +26,8 @@ pub enum FindingKind {
     Correction,
     /// 已结算月份金额变动: a commit changed a payee's total in a month already settled.
     MoneyMoved,
+    /// 未提交: a ledger file changed in the work tree but not committed, so not audited.
+    Uncommitted,
 }
 
 impl FindingKind {
@@ -38,6 +40,7 @@ impl FindingKind {
             FindingKind::Flip => "flip",
             FindingKind::Correction => "correction",
             FindingKind::MoneyMoved => "money-moved",
+            FindingKind::Uncommitted => "not-audited",
         }
     }
 }
@@ -47,7 +50,10 @@ impl FindingKind {
 pub struct Finding {
     pub kind: FindingKind,
     pub commit: String,
+    /// The commit's subject (first line of its message).
+    pub subject: String,
     pub author: String,
+    /// The commit's time in the project zone, RFC 3339.
     pub date: String,
     pub file: String,
     pub line: u32,
@@ -85,6 +91,30 @@ pub fn classify<'a>(removed: &'a [RawRow], added: &'a [RawRow]) -> Changes<'a> {
         .filter(|a| !removed_keys.contains_key(a.key.as_str()))
         .collect();
     c
+}
+
+/// An edit's changed cells only, before and after (`channel=我爱我家` → `channel=链家`); a cell
+/// emptied or filled shows as `col=`.
+pub fn changed_cells(old: &RawRow, new: &RawRow) -> (String, String) {
+    let (o, n) = (sorted(old), sorted(new));
+    let get = |v: &[(&str, &str)], c: &str| {
+        v.iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, x)| x.to_string())
+            .unwrap_or_default()
+    };
+    let mut cols: Vec<&str> = o.iter().chain(n.iter()).map(|(c, _)| *c).collect();
+    cols.sort();
+    cols.dedup();
+    let (mut before, mut after) = (vec![], vec![]);
+    for c in cols {
+        let (b, a) = (get(&o, c), get(&n, c));
+        if b != a {
+            before.push(format!("{c}={b}"));
+            after.push(format!("{c}={a}"));
+        }
+    }
+    (before.join(" "), after.join(" "))
 }
 
 /// Cells compared without regard to column order.
@@ -325,6 +355,19 @@ mod tests {
         let c = t("2026-03-01T09:00:00+08:00");
         assert!(!pre_dated(t("2026-03-01T09:05:00+08:00"), c));
         assert!(pre_dated(t("2026-03-01T09:05:01+08:00"), c));
+    }
+
+    #[test]
+    fn audit_an_edit_shows_the_changed_cells_only() {
+        let old = row("R-1", &[("id", "R-1"), ("at", "1"), ("channel", "甲")]);
+        let new = row(
+            "R-1",
+            &[("id", "R-1"), ("at", "1"), ("channel", "乙"), ("note", "x")],
+        );
+        assert_eq!(
+            changed_cells(&old, &new),
+            ("channel=甲 note=".into(), "channel=乙 note=x".into())
+        );
     }
 
     #[test]
