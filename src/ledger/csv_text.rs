@@ -107,26 +107,7 @@ pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
                 i = c + 1;
                 break;
             } else {
-                let rest = &bytes[c + 1..];
-                let end = memchr::memchr2(b',', b'\n', rest)
-                    .unwrap_or(rest.len())
-                    .min(40);
-                let after = String::from_utf8_lossy(&rest[..end]);
-                let whole = if line == opened {
-                    String::new()
-                } else {
-                    format!(", taking the rows of lines {}–{line} into it", opened + 1)
-                };
-                return Some(BadQuote {
-                    record,
-                    line: opened,
-                    message: format!(
-                        "unclosed quote: the quoted cell opened on this line ends on line \
-                         {line} with 「{}」 after its closing quote{whole} (close a quoted \
-                         cell with \" right before a comma or the line's end)",
-                        after.trim_end_matches('\r')
-                    ),
-                });
+                return Some(closed_early(bytes, c, (opened, line), record));
             }
         }
     }
@@ -134,6 +115,32 @@ pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
 }
 
 /// The rows as the csv reader reads them, from byte `body` on.
+/// A quoted cell opened on line `opened` whose closing quote, at byte `quote` on line `line`, is
+/// followed by text (what a later row's quote does to a cell left open): where it opened and what
+/// followed.
+fn closed_early(bytes: &[u8], quote: usize, (opened, line): (u32, u32), record: usize) -> BadQuote {
+    let rest = &bytes[quote + 1..];
+    let end = memchr::memchr2(b',', b'\n', rest)
+        .unwrap_or(rest.len())
+        .min(40);
+    let after = String::from_utf8_lossy(&rest[..end]);
+    let whole = if line == opened {
+        String::new()
+    } else {
+        format!(", taking the rows of lines {}–{line} into it", opened + 1)
+    };
+    BadQuote {
+        record,
+        line: opened,
+        message: format!(
+            "unclosed quote: the quoted cell opened on this line ends on line {line} with 「{}」 \
+             after its closing quote{whole} (close a quoted cell with \" right before a comma or \
+             the line's end)",
+            after.trim_end_matches('\r')
+        ),
+    }
+}
+
 fn reader_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, String)> {
     let bytes = &text.as_bytes()[body..];
     let before = line_breaks(&text.as_bytes()[..body]) as u32;
@@ -397,26 +404,7 @@ mod tests {
                         cell_start = false;
                         break;
                     } else {
-                        let rest = &bytes[q + 1..];
-                        let end = memchr::memchr2(b',', b'\n', rest)
-                            .unwrap_or(rest.len())
-                            .min(40);
-                        let after = String::from_utf8_lossy(&rest[..end]);
-                        let whole = if line == opened {
-                            String::new()
-                        } else {
-                            format!(", taking the rows of lines {}–{line} into it", opened + 1)
-                        };
-                        return Some(BadQuote {
-                            record,
-                            line: opened,
-                            message: format!(
-                                "unclosed quote: the quoted cell opened on this line ends on line \
-                                 {line} with 「{}」 after its closing quote{whole} (close a quoted \
-                                 cell with \" right before a comma or the line's end)",
-                                after.trim_end_matches('\r')
-                            ),
-                        });
+                        return Some(super::closed_early(bytes, q, (opened, line), record));
                     }
                 }
                 continue;
