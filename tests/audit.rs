@@ -674,3 +674,140 @@ fn phones_are_masked_in_the_audit_table_unless_revealed() {
         "scripts see phones whole: {out}"
     );
 }
+
+#[test]
+fn an_edit_made_on_a_side_branch_is_found_at_its_own_commit_once() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side", "HEAD~1"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write("reports.csv", &text.replace("王五,张伟", "王五,张薇"));
+    r.commit("2026-03-03T08:00:00+08:00", "改姓名 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    // the merge takes the side branch's edit and keeps main's R-3
+    r.git(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-X",
+            "theirs",
+            "side",
+            "-m",
+            "merge side",
+        ],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    let merged = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    assert!(merged.contains("张薇") && merged.contains("R-3"));
+    let (code, f) = r.audit();
+    assert_eq!(code, 1, "{f:?}");
+    assert_eq!(f.len(), 1, "nothing else, nothing twice: {f:?}");
+    let edits: Vec<_> = f.iter().filter(|x| x["kind"] == "edit").collect();
+    assert_eq!(edits.len(), 1, "found once, at the side commit: {f:?}");
+    assert_eq!(edits[0]["id"], "R-1");
+    assert_eq!(edits[0]["subject"], "改姓名 (side)");
+    let (_, out, _) = r.attrib(&["audit"]);
+    assert!(out.contains("5 次提交"), "every commit walked: {out}");
+}
+
+#[test]
+fn a_side_branch_merged_whole_is_audited_commit_by_commit() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    // a row back-dated a month on the side branch, then merged into main
+    r.write(
+        "reports.csv",
+        &format!("{text}R-4,2026-02-01 09:00,链家,王五,赵六,13800000009\n"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "补录 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    r.git(
+        &["merge", "-q", "--no-ff", "side", "-m", "merge side"],
+        Some("2026-03-05T10:00:00+08:00"),
+    );
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    let back: Vec<_> = f.iter().filter(|x| x["kind"] == "back-dated").collect();
+    assert_eq!(back.len(), 1, "{f:?}");
+    assert_eq!(
+        (back[0]["id"].as_str(), back[0]["subject"].as_str()),
+        (Some("R-4"), Some("补录 (side)"))
+    );
+}
+
+#[test]
+fn a_renamed_ledger_folder_is_followed() {
+    let r = honest();
+    r.git(&["mv", "ledger", "台账"], None);
+    r.commit("2026-03-03T13:00:00+08:00", "改目录名");
+    let moved = Repo {
+        w: r.w,
+        folder: "台账",
+    };
+    let (code, f) = moved.audit();
+    assert_eq!(code, 0, "a rename alone changes nothing: {f:?}");
+    let (_, out, _) = moved.attrib(&["audit"]);
+    assert!(out.contains("审计通过: 4 次提交"), "{out}");
+    let text = std::fs::read_to_string(moved.dir().join("reports.csv")).unwrap();
+    moved.write(
+        "reports.csv",
+        &text.replace("R-1,2026-03-01 09:00,链家", "R-1,2026-03-01 09:00,我爱我家"),
+    );
+    moved.commit("2026-03-04T10:00:00+08:00", "改渠道");
+    let (code, f) = moved.audit();
+    assert_eq!(code, 1);
+    assert_eq!(kinds(&f)[0], ("edit".into(), "R-1".into()));
+}
+
+#[test]
+fn a_row_a_merge_drops_is_a_deletion_by_the_merge() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side", "HEAD~1"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write("reports.csv", &text.replace("王五,张伟", "王五,张薇"));
+    r.commit("2026-03-03T08:00:00+08:00", "改姓名 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    // the side branch's file taken whole: main's R-3 is lost in the merge
+    r.git(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-s",
+            "ours",
+            "side",
+            "-m",
+            "merge side",
+        ],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    r.git(
+        &["checkout", "-q", "side", "--", "ledger/reports.csv"],
+        None,
+    );
+    r.git(
+        &["commit", "-q", "--amend", "--no-edit"],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    let (_, f) = r.audit();
+    let found: Vec<_> = f
+        .iter()
+        .map(|x| {
+            (
+                x["kind"].as_str().unwrap(),
+                x["id"].as_str().unwrap(),
+                x["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("edit", "R-1", "改姓名 (side)")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("deletion", "R-3", "merge side")),
+        "{found:?}"
+    );
+    assert!(!found.contains(&("edit", "R-1", "merge side")), "{found:?}");
+}
