@@ -879,3 +879,34 @@ fn settle_tables_never_print_escapes_raw_and_csv_keeps_the_text_as_written() {
     let (_, csv, _) = w.run(&[&at[..], &["--format", "csv"]].concat());
     assert_has(&csv, ",王\u{1b}[2J五,");
 }
+
+/// Issue 18: padded ids and phones in quoted CSV cells and in TOML rows are warned about as the
+/// unquoted ones are, naming the row (NBSP shown escaped); the rows still read.
+#[test]
+fn validate_warns_on_padded_keys_in_quoted_cells_and_toml_rows() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}\"R-5 \",2026-03-02 09:00,链家,王五,某,\"\u{a0}13900139005\"\n"),
+    );
+    w.write(
+        "relations.toml",
+        "[[relation]]\nid = \" L-1\"\nat = \"2026-03-02 09:00\"\nphone = \"13900139005\u{3000}\"\nrelation = \"spouse\"\nother_phone = \"13900139006\"\n",
+    );
+    let (code, out, err) = w.run(&["--lang", "en", "validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "ok: 2 records");
+    for expected in [
+        "attrib: warning: reports.csv:2:1: 「R-5 」 has spaces around it in column id (read as 「R-5」; check the row)",
+        "attrib: warning: reports.csv:2:6: 「\\u{a0}13900139005」 has spaces around it in column phone",
+        "attrib: warning: relations.toml:1: 「 L-1」 has spaces around it in column id",
+        "attrib: warning: relations.toml:1: 「13900139005\\u{3000}」 has spaces around it in column phone",
+    ] {
+        assert_has(&err, expected);
+    }
+    let (_, _, err) = w.run(&["validate"]);
+    assert_has(
+        &err,
+        "attrib: 警告: reports.csv:2:1: id 列的「R-5 」前后有空白 (按「R-5」读取; 请检查这一行)",
+    );
+}

@@ -184,7 +184,10 @@ pub fn toml_zh(message: &str) -> String {
         return format!("缺少键「{}」", ticked(rest).concat());
     }
     if let Some(rest) = m.strip_prefix("duplicate key") {
-        return format!("键「{}」写了两次", ticked(rest).concat());
+        return match ticked(rest).concat() {
+            name if name.is_empty() => "同一个键写了两次".to_string(),
+            name => format!("键「{name}」写了两次"),
+        };
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
