@@ -355,7 +355,9 @@ fn clients_expiring_lists_the_periods_ending_soonest_first() {
     // the table, in Chinese, masks phones
     let out = wide(&w, &["--at", "2026-03-02 12:00", "clients", "--expiring"]);
     assert!(
-        out.contains("2026-03-05 ┆ 3 天 ┆ 报备带看期 ┆ 张伟 ┆ 139****0001 ┆ 链家 ┆ 王五   ┆ R-001"),
+        out.contains(
+            "2026-03-05 ┆ 3 天 ┆ 报备带看期 ┆ 张伟 ┆ 139****0001 ┆ 链家 王五 ┆ R-001 R2.4"
+        ),
         "{out}"
     );
     let (_, out, _) = run(
