@@ -12,7 +12,7 @@ fn main() {
         Ok(code) => code,
         Err(e) if closed_stdout(&e) => 0,
         Err(e) => {
-            eprintln!("attrib: {e:#}");
+            eprintln!("attrib: {}", attrib::render::errors::chain(&e));
             2
         }
     };

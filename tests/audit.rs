@@ -811,3 +811,31 @@ fn a_row_a_merge_drops_is_a_deletion_by_the_merge() {
     );
     assert!(!found.contains(&("edit", "R-1", "merge side")), "{found:?}");
 }
+
+/// Issue 18: `--mask` masks the phones inside audit's row texts (id, before, after) in JSON and
+/// CSV too, for exports that leave the office; `check`'s CSV family column as well.
+#[test]
+fn mask_hides_phones_inside_audit_row_text_in_csv_and_json() {
+    let r = honest();
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write(
+        "reports.csv",
+        &text.replace("张伟,13800000001", "张伟,13800000009"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "改号码 13800000009");
+    for format in ["json", "csv"] {
+        let (code, out, err) = r.attrib(&["--mask", "--format", format, "audit"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            out.contains("138****0001") && out.contains("138****0009"),
+            "{format}: {out}"
+        );
+        assert!(
+            !out.contains("13800000009") && !out.contains("13800000001"),
+            "{format}: a whole phone with --mask: {out}"
+        );
+    }
+    let (_, out, _) = r.attrib(&["--mask", "--format", "csv", "check", "13800000009"]);
+    assert!(!out.contains("13800000009"), "{out}");
+    assert!(out.contains("138****0009"), "{out}");
+}

@@ -355,7 +355,9 @@ fn clients_expiring_lists_the_periods_ending_soonest_first() {
     // the table, in Chinese, masks phones
     let out = wide(&w, &["--at", "2026-03-02 12:00", "clients", "--expiring"]);
     assert!(
-        out.contains("2026-03-05 ┆ 3 天 ┆ 报备带看期 ┆ 张伟 ┆ 139****0001 ┆ 链家 ┆ 王五   ┆ R-001"),
+        out.contains(
+            "2026-03-05 ┆ 3 天 ┆ 报备带看期 ┆ 张伟 ┆ 139****0001 ┆ 链家 王五 ┆ R-001 R2.4"
+        ),
         "{out}"
     );
     let (_, out, _) = run(
@@ -363,6 +365,66 @@ fn clients_expiring_lists_the_periods_ending_soonest_first() {
         &["--at", "2026-06-30 12:00", "clients", "--expiring", "1"],
     );
     assert_eq!(out.trim(), "1 天内没有到期的保护期");
+}
+
+/// R17 (RULES-R10.md §1.3): `--expiring` without N reads `[reminders] expiring_days`; N given
+/// wins; a bad value is an error naming the key and its line, in Chinese by default.
+#[test]
+fn clients_expiring_defaults_to_reminders_expiring_days() {
+    let w = Workdir::example("lingxiu");
+    let refs = |w: &Workdir, args: &[&str]| -> Vec<String> {
+        let (_, v) = json(
+            w,
+            &[&["--at", "2026-03-20 09:00", "clients"][..], args].concat(),
+        );
+        (v.as_array().unwrap().iter())
+            .map(|i| i["ref"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let three = refs(&w, &["--expiring"]);
+    let config = w.read("attrib.toml");
+    w.write(
+        "attrib.toml",
+        &format!("{config}\n[reminders]\nexpiring_days = 2\n"),
+    );
+    let two = refs(&w, &["--expiring"]);
+    assert_eq!(two, ["R-017", "C-001"], "two days from 03-20: {two:?}");
+    assert_eq!(refs(&w, &["--expiring", "3"]), three, "N given wins");
+    let (_, out, _) = run(&w, &["--at", "2026-06-30 12:00", "clients", "--expiring"]);
+    assert_eq!(out.trim(), "2 天内没有到期的保护期");
+    // a bad value: the key, its line, in Chinese (and English with --lang en)
+    let line = config.lines().count() + 3;
+    w.write(
+        "attrib.toml",
+        &format!("{config}\n[reminders]\nexpiring_days = -1\n"),
+    );
+    let (code, _, err) = run(&w, &["--at", "2026-03-20 09:00", "clients", "--expiring"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "attrib.toml:{line}: 配置错误: reminders.expiring_days: -1 不是 0 到 366 之间的天数"
+        )),
+        "{err}"
+    );
+    let (_, _, err) = run(&w, &["--lang", "en", "validate"]);
+    assert!(
+        err.contains(&format!(
+            "attrib.toml:{line}: reminders.expiring_days: -1 is not a number of days from 0 to 366"
+        )),
+        "{err}"
+    );
+    w.write(
+        "attrib.toml",
+        &format!("{config}\n[reminders]\nexpiring_days = \"三天\"\n"),
+    );
+    let (code, _, err) = run(&w, &["validate"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "attrib.toml:{line}: 语法错误: 值的类型不对: 写的是文字「三天」, 应为整数"
+        )),
+        "{err}"
+    );
 }
 
 /// Issue 14 item 7 for check: no English code word in its Chinese output (ids, rule numbers

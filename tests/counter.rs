@@ -543,6 +543,11 @@ fn every_table_fits_80_and_60_columns_and_cuts_no_id_phone_or_date() {
         vec!["settle", "--month", "2026-03", "--by", "payee"],
         vec!["channel", "list"],
         vec!["audit"],
+        vec!["clients", "--expiring", "30"],
+        vec!["deposits"],
+        vec!["find", "张"],
+        vec!["find", "0001"],
+        vec!["validate"],
     ];
     for command in &commands {
         let mut args = at.to_vec();
@@ -555,6 +560,26 @@ fn every_table_fits_80_and_60_columns_and_cuts_no_id_phone_or_date() {
                 widest(&out)
             );
         }
+    }
+    // the morning list at 80: a kind of hold is never broken into a line of one character, and
+    // every row's reference, phone and end date stand whole
+    let list = at_width(
+        &w,
+        "80",
+        &["--at", "2026-03-02 12:00", "clients", "--expiring", "30"],
+    );
+    assert!(list.contains("┆ 报备带看期 ┆"), "{list}");
+    for line in list.lines() {
+        for cell in line.split('┆') {
+            let cell = cell.trim_matches(|c: char| c.is_whitespace() || c == '│');
+            assert!(
+                cell.chars().count() != 1 || cell.is_ascii(),
+                "an orphan 「{cell}」:\n{list}"
+            );
+        }
+    }
+    for word in ["R-001", "C-001", "139****0001", "2026-03-22", "20 天"] {
+        assert!(list.contains(word), "{word} whole:\n{list}");
     }
     // every id, masked phone and date of replay's verdicts appears whole, as a word, at 80
     // columns (a table whose cells wrap) and at 60 (one card per record)

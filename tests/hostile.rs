@@ -402,7 +402,7 @@ fn a_ledger_file_over_the_size_cap_is_refused_unread() {
     let f = std::fs::File::create(w.file("reports.csv")).unwrap();
     f.set_len(3 << 30).unwrap(); // sparse: nothing is written
     for args in [&["validate"][..], ADD_REPORT] {
-        let (code, _, err) = w.run(args);
+        let (code, _, err) = w.run(&[&["--lang", "en"][..], args].concat());
         assert_eq!(code, 2, "{err}");
         assert_has(
             &err,
@@ -534,7 +534,7 @@ fn files_a_clerk_meant_to_fill_are_warned_about() {
         let w = Workdir::new();
         w.write(name, &format!("{REPORTS}{row}"));
         for args in [&["validate"][..], &["replay"][..], ADD_REPORT] {
-            let (code, _, err) = w.run_now(NOW, args);
+            let (code, _, err) = w.run_now(NOW, &[&["--lang", "en"][..], args].concat());
             assert_eq!(code, 0, "{name}: {err}");
             assert_has(
                 &err,
@@ -605,7 +605,7 @@ fn a_misnamed_file_with_control_characters_is_named_escaped() {
     let w = Workdir::new();
     w.write("report.csv\u{1b}[2J", REPORTS);
     w.write("reports.CSV", REPORTS);
-    let (code, _, err) = w.run(&["validate"]);
+    let (code, _, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert_has(&err, "attrib: warning: reports.CSV is not read");
@@ -649,9 +649,9 @@ fn validate_warns_on_control_and_invisible_characters_naming_file_line_and_colum
         "reports.csv",
         &format!("{REPORTS}{ESCAPING_REPORT}R-2,2026-03-02 10:00,链家,王五,李\u{0}四\u{202e},13900139001\n"),
     );
-    let (code, out, err) = w.run(&["validate"]);
+    let (code, out, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&out, "2 条记录");
+    assert_has(&out, "ok: 2 records");
     assert!(!err.contains('\u{1b}') && !err.contains('\u{0}'), "{err:?}");
     for expected in [
         "attrib: warning: reports.csv:2:4: control character \\u{1b} in a cell",
@@ -839,9 +839,9 @@ fn validate_warns_on_spaces_around_ids_and_phones_naming_the_row() {
         "reports.csv",
         &format!("{REPORTS}  R-3 ,2026-03-02 09:00,链家,王五,某, 13900139002\nR-4,2026-03-02 09:00,链家,王五,\"多行\n 备注, x\",13900139003\n"),
     );
-    let (code, out, err) = w.run(&["validate"]);
+    let (code, out, err) = w.run(&["--lang", "en", "validate"]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&out, "2 条记录");
+    assert_has(&out, "ok: 2 records");
     assert_has(
         &err,
         "attrib: warning: reports.csv:2:1: 「  R-3 」 has spaces around it in column id (read as 「R-3」; check the row)",
@@ -878,4 +878,35 @@ fn settle_tables_never_print_escapes_raw_and_csv_keeps_the_text_as_written() {
     }
     let (_, csv, _) = w.run(&[&at[..], &["--format", "csv"]].concat());
     assert_has(&csv, ",王\u{1b}[2J五,");
+}
+
+/// Issue 18: padded ids and phones in quoted CSV cells and in TOML rows are warned about as the
+/// unquoted ones are, naming the row (NBSP shown escaped); the rows still read.
+#[test]
+fn validate_warns_on_padded_keys_in_quoted_cells_and_toml_rows() {
+    let w = Workdir::new();
+    w.write(
+        "reports.csv",
+        &format!("{REPORTS}\"R-5 \",2026-03-02 09:00,链家,王五,某,\"\u{a0}13900139005\"\n"),
+    );
+    w.write(
+        "relations.toml",
+        "[[relation]]\nid = \" L-1\"\nat = \"2026-03-02 09:00\"\nphone = \"13900139005\u{3000}\"\nrelation = \"spouse\"\nother_phone = \"13900139006\"\n",
+    );
+    let (code, out, err) = w.run(&["--lang", "en", "validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, "ok: 2 records");
+    for expected in [
+        "attrib: warning: reports.csv:2:1: 「R-5 」 has spaces around it in column id (read as 「R-5」; check the row)",
+        "attrib: warning: reports.csv:2:6: 「\\u{a0}13900139005」 has spaces around it in column phone",
+        "attrib: warning: relations.toml:1: 「 L-1」 has spaces around it in column id",
+        "attrib: warning: relations.toml:1: 「13900139005\\u{3000}」 has spaces around it in column phone",
+    ] {
+        assert_has(&err, expected);
+    }
+    let (_, _, err) = w.run(&["validate"]);
+    assert_has(
+        &err,
+        "attrib: 警告: reports.csv:2:1: id 列的「R-5 」前后有空白 (按「R-5」读取; 请检查这一行)",
+    );
 }

@@ -198,3 +198,203 @@ fn errors_are_chinese_by_default_and_a_bad_at_too() {
         "{err}"
     );
 }
+
+/// A broken copy of the example ledger: `edit` applied to its files.
+fn broken(edit: impl FnOnce(&Workdir)) -> Workdir {
+    let w = Workdir::example("lingxiu");
+    edit(&w);
+    w
+}
+
+/// Appends `text` to the file `name` of `w`.
+fn append(w: &Workdir, name: &str, text: &str) {
+    let old = w.read(name);
+    w.write(name, &format!("{old}{text}"));
+}
+
+/// Issue 14 item 7 and issue 18: the errors and warnings of broken copies of the example ledger
+/// are Chinese by default, every part of them (an ASCII word only as the ledger, a key or a flag
+/// wrote it), and English with `--lang en`.
+#[test]
+fn broken_copies_say_their_errors_in_chinese_and_english() {
+    type Edit = fn(&Workdir);
+    // (edit, command, the Chinese line, its English twin, ASCII words the line may hold)
+    let cases: &[(Edit, &[&str], &str, &str, &[&str])] = &[
+        (
+            |w| {
+                let c = w
+                    .read("attrib.toml")
+                    .replace("timezone = \"+08:00\"", "timezone = \"Beijing\"");
+                w.write("attrib.toml", &c);
+            },
+            &["validate"],
+            "attrib.toml:6: 配置错误: project.timezone: 「Beijing」不是时区偏移 (应写成 +08:00 这样)",
+            "attrib.toml:6: project.timezone: 「Beijing」 is not an offset like +08:00",
+            &["project.timezone", "Beijing"],
+        ),
+        (
+            |w| {
+                let c = w
+                    .read("attrib.toml")
+                    .replace("[rules]", "[rules]\nprotect = 3");
+                w.write("attrib.toml", &c);
+            },
+            &["replay"],
+            "语法错误: 未知的键「protect」(可用的键: ",
+            "unknown field `protect`",
+            &[
+                "protect",
+                "protection_days",
+                "report_lead_hours",
+                "visit_window_days",
+                "channel_hold_days",
+                "day_count",
+            ],
+        ),
+        (
+            |w| append(w, "directs.toml", "\n[[direct]]\nid = \n"),
+            &["validate"],
+            "语法错误: 这一行的写法有误 (检查键名、等号、引号和方括号; 文字值要加双引号)",
+            "directs.toml:",
+            &["directs.toml"],
+        ),
+        (
+            |w| {
+                let c = w
+                    .read("attrib.toml")
+                    .replace("[project]", "[project]\nlang = \"zh\"");
+                w.write("attrib.toml", &c);
+            },
+            &["validate"],
+            "语法错误: 同一个键写了两次",
+            "duplicate key",
+            &[],
+        ),
+        (
+            |w| {
+                append(
+                    w,
+                    "reports.csv",
+                    "R-090,2026-03-02 09:00,链家,王五,\"张伟,13800138000\n",
+                )
+            },
+            &["validate"],
+            "语法错误: 引号没有闭合: 这一行开始的带引号的格一直延续到文件末尾, 吞掉了其后的每一行",
+            "unclosed quote: the quoted cell opened on this line runs to the end of the file",
+            &[],
+        ),
+        (
+            |w| append(w, "attrib.toml", "\n[reminders]\nexpiring_days = 400\n"),
+            &["clients", "--expiring"],
+            "配置错误: reminders.expiring_days: 400 不是 0 到 366 之间的天数",
+            "reminders.expiring_days: 400 is not a number of days from 0 to 366",
+            &["reminders.expiring_days"],
+        ),
+        (
+            |w| w.write("Reports.csv", "id\n"),
+            &["validate"],
+            "attrib: 警告: Reports.csv 不会被读取 (是要写 reports.csv 吗?)",
+            "attrib: warning: Reports.csv is not read (did you mean reports.csv?)",
+            &["Reports.csv"],
+        ),
+        (
+            |w| {
+                append(
+                    w,
+                    "reports.csv",
+                    "\" R-090\",2026-03-02 09:00,链家,王五,某,13800138000\n",
+                )
+            },
+            &["validate"],
+            "id 列的「 R-090」前后有空白 (按「R-090」读取; 请检查这一行)",
+            "「 R-090」 has spaces around it in column id (read as 「R-090」; check the row)",
+            &["id"],
+        ),
+        (
+            |_| {},
+            &["settle", "--month", "2026-13"],
+            "attrib: 「2026-13」不是月份 (应为 YYYY-MM, 如 2026-03)",
+            "attrib: 「2026-13」 is not a month (expected YYYY-MM, e.g. 2026-03)",
+            &["YYYY-MM"],
+        ),
+        (
+            |_| {},
+            &["check", "1390000002"],
+            "attrib: PHONE: 「1390000002」不是大陆手机号",
+            "attrib: PHONE: 「1390000002」 is not a mainland mobile number",
+            &["PHONE", "xxxxxxxxx"],
+        ),
+        (
+            |_| {},
+            &["replay", "--rev", "HEAD"],
+            "不在 git 仓库中 (先 git init 并提交账本)",
+            "is not in a git repository (git init and commit the ledger first)",
+            &["git", "init"],
+        ),
+    ];
+    for (edit, args, zh, en, allowed) in cases {
+        let w = broken(edit);
+        // an error (exit 1 or 2) or a warning (exit 0): the message is what is asserted
+        let (_, _, err) = w.run(&[&["--at", AT][..], args].concat());
+        let line = (err.lines())
+            .find(|l| l.contains(zh))
+            .unwrap_or_else(|| panic!("{args:?}: no 「{zh}」 in\n{err}"));
+        let mut allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+        allowed.push("attrib".into());
+        // the folder's path (a temporary one) may be named
+        let line = line.replace(&w.path().display().to_string(), "");
+        let bad = english_words(&line, &allowed);
+        assert!(bad.is_empty(), "{args:?}: English words {bad:?} in\n{line}");
+        let (_, _, err) = w.run(&[&["--lang", "en", "--at", AT][..], args].concat());
+        assert!(err.contains(en), "{args:?}: no 「{en}」 in\n{err}");
+    }
+    // the count after validate's errors
+    let w = broken(|w| append(w, "attrib.toml", "\n[reminders]\nexpiring_days = 400\n"));
+    let (_, _, err) = w.run(&["validate"]);
+    assert!(err.contains("共 1 处错误"), "{err}");
+}
+
+/// Issue 18: git failures in plain words, in Chinese and English: a revision git does not know,
+/// and git missing from the PATH.
+#[test]
+fn git_failures_are_said_in_plain_words() {
+    let w = example_history();
+    let (code, _, err) = w.run(&["--at", AT, "replay", "--rev", "nosuchrev"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("「nosuchrev」不是")
+            && err
+                .contains("处仓库的版本 (请给存在的提交、标签或分支, 如 HEAD~3; git log 列出提交)"),
+        "{err}"
+    );
+    assert!(!err.contains("fatal"), "git's raw words: {err}");
+    let (code, _, err) = w.run(&["--at", AT, "audit", "--since", "nosuchrev"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("「nosuchrev」不是"), "{err}");
+    assert!(
+        !err.contains("fatal") && !err.contains("bad revision"),
+        "{err}"
+    );
+    let (_, _, err) = w.run(&["--lang", "en", "--at", AT, "audit", "--since", "nosuchrev"]);
+    assert!(
+        err.contains("「nosuchrev」 is not a revision of the repository at"),
+        "{err}"
+    );
+    // git missing: the PATH holds no git
+    for (lang, said) in [
+        ("zh", "找不到 git 程序: 请先安装 git"),
+        ("en", "git was not found: install git first"),
+    ] {
+        for args in [&["audit"][..], &["replay", "--rev", "HEAD"][..]] {
+            let out = w
+                .cmd(&[&["--lang", lang, "--at", AT][..], args].concat())
+                .env("PATH", w.path())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert!(err.contains(said), "{lang} {args:?}: {err}");
+            assert!(!err.contains("os error"), "{err}");
+        }
+    }
+}

@@ -11,6 +11,7 @@ use super::{Global, print_errors};
 use crate::ledger::error::{Col, ErrorKind};
 use crate::ledger::{self, append, fields::parse_time};
 use crate::model::{ColumnType, Config, Kind, Role, Time};
+use crate::render::errors::pick;
 use crate::render::{self, Format, Lang, Style};
 use crate::rules;
 use crate::settings::{Asked, Settings};
@@ -195,10 +196,12 @@ fn kind_command(kind: Kind) -> clap::Command {
 fn lock_timeout(fields: &mut Vec<String>) -> anyhow::Result<std::time::Duration> {
     let mut secs = "30".to_string();
     if let Some(i) = fields.iter().position(|f| f == "--lock-timeout") {
-        secs = fields
-            .get(i + 1)
-            .cloned()
-            .context("--lock-timeout needs SECONDS")?;
+        secs = fields.get(i + 1).cloned().with_context(|| {
+            pick(
+                "--lock-timeout 后要写秒数".into(),
+                "--lock-timeout needs SECONDS".into(),
+            )
+        })?;
         fields.drain(i..i + 2);
     } else if let Some(i) = (fields.iter()).position(|f| f.starts_with("--lock-timeout=")) {
         secs = fields.remove(i)["--lock-timeout=".len()..].to_string();
@@ -207,7 +210,12 @@ fn lock_timeout(fields: &mut Vec<String>) -> anyhow::Result<std::time::Duration>
         .parse::<f64>()
         .ok()
         .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
-        .with_context(|| format!("--lock-timeout: 「{secs}」 is not a number of seconds"))
+        .with_context(|| {
+            pick(
+                format!("--lock-timeout: 「{secs}」不是秒数"),
+                format!("--lock-timeout: 「{secs}」 is not a number of seconds"),
+            )
+        })
 }
 
 /// One kind per line with its Chinese name, in the kind order.
@@ -252,10 +260,15 @@ pub fn run(g: &Global, a: AddArgs) -> anyhow::Result<i32> {
     super::need_ledger(&g)?;
     let dir = g.dir();
     let _lock = append::lock(&dir, timeout)?;
-    let files = ledger::read_dir(&dir)
-        .with_context(|| format!("reading the ledger in {}", dir.display()))?;
+    let files = ledger::read_dir(&dir).with_context(|| {
+        let d = dir.display();
+        pick(
+            format!("读取 {d} 中的账本"),
+            format!("reading the ledger in {d}"),
+        )
+    })?;
     for stray in ledger::schema::stray_files(&dir) {
-        eprintln!("attrib: warning: {stray}");
+        super::warn(&stray);
     }
     let before = match ledger::load(&files) {
         Ok(l) => l,

@@ -60,8 +60,8 @@ pub fn run(g: &Global, a: AuditArgs) -> anyhow::Result<i32> {
     }
     let out = &mut std::io::stdout().lock();
     match s.format {
-        Format::Json => writeln!(out, "{}", render::audit::json(&audit.findings))?,
-        Format::Csv => render::audit::csv(&audit.findings, out)?,
+        Format::Json => writeln!(out, "{}", render::audit::json(&audit.findings, &s.style()))?,
+        Format::Csv => render::audit::csv(&audit.findings, &s.style(), out)?,
         Format::Table => writeln!(
             out,
             "{}",

@@ -3,9 +3,10 @@
 
 use super::{Global, open};
 use crate::ledger::fields::{parse_decimal, parse_phone};
+use crate::render::errors::{field_error, pick};
 use crate::render::{self, Format};
 use crate::rules::{self, Scope, check::Prospect};
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -29,14 +30,17 @@ pub struct CheckArgs {
 }
 
 pub fn run(g: &Global, a: CheckArgs) -> anyhow::Result<i32> {
-    let phone = parse_phone(&a.phone).with_context(|| "PHONE".to_string())?;
+    let phone = parse_phone(&a.phone).map_err(|e| field_error(e, "PHONE"))?;
     let price = match (&a.price, &a.list_price) {
         (Some(p), Some(l)) => Some((
-            parse_decimal(p).with_context(|| "--price".to_string())?,
-            parse_decimal(l).with_context(|| "--list-price".to_string())?,
+            parse_decimal(p).map_err(|e| field_error(e, "--price"))?,
+            parse_decimal(l).map_err(|e| field_error(e, "--list-price"))?,
         )),
         (None, None) => None,
-        _ => bail!("--price and --list-price go together"),
+        _ => bail!(pick(
+            "--price 和 --list-price 要一起给".into(),
+            "--price and --list-price go together".into()
+        )),
     };
     let ledger = open(g, a.rev.as_deref())?;
     let settings = g.settings(&ledger.config)?;

@@ -5,22 +5,20 @@ use super::{Global, open};
 use crate::render::{self, Format};
 use crate::rules::{self, reminders};
 
-/// R17's default N (`reminders.expiring_days`).
-pub const EXPIRING_DAYS: u32 = 3;
-
 #[derive(clap::Args, Debug)]
 pub struct ClientsArgs {
-    /// Holds and protections ending within N days (default 3).
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3")]
-    pub expiring: Option<u32>,
+    /// Holds and protections ending within N days (default: `[reminders] expiring_days` of
+    /// attrib.toml, else 3).
+    #[arg(long, value_name = "N", num_args = 0..=1)]
+    pub expiring: Option<Option<u32>>,
     /// Read the ledger as it stood at this git revision.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
 }
 
 pub fn run(g: &Global, a: ClientsArgs) -> anyhow::Result<i32> {
-    let days = a.expiring.unwrap_or(EXPIRING_DAYS);
     let ledger = open(g, a.rev.as_deref())?;
+    let days = a.expiring.flatten().unwrap_or(ledger.config.expiring_days);
     let settings = g.settings(&ledger.config)?;
     let style = settings.style();
     let e = rules::evaluate(ledger, settings.as_of);

@@ -31,7 +31,12 @@ pub fn run(g: &Global, a: DepositsArgs) -> anyhow::Result<i32> {
             let (year, month) = super::settle::parse_month(m)?;
             let range = (settle::month_start(year, month, s.zone))
                 .zip(settle::month_after(year, month, s.zone))
-                .with_context(|| format!("--month {m} is out of range"))?;
+                .with_context(|| {
+                    crate::render::errors::pick(
+                        format!("--month {m} 超出范围"),
+                        format!("--month {m} is out of range"),
+                    )
+                })?;
             Some(range)
         }
     };

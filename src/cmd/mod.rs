@@ -197,7 +197,7 @@ pub fn read_files(g: &Global, rev: Option<&str>) -> anyhow::Result<Files> {
                 format!("reading the ledger in {}", dir.display())
             })?;
             for stray in ledger::schema::stray_files(&dir) {
-                eprintln!("attrib: warning: {stray}");
+                warn(&stray);
             }
             Ok(files)
         }
@@ -226,6 +226,15 @@ pub fn open(g: &Global, rev: Option<&str>) -> anyhow::Result<&'static Ledger> {
             )
         }
     }
+}
+
+/// A warning on stderr, `attrib: 警告: …` in Chinese, `attrib: warning: …` in English.
+pub fn warn(w: &ledger::error::Said) {
+    let (label, text) = match crate::render::errors::zh_errors() {
+        true => ("警告", &w.zh),
+        false => ("warning", &w.en),
+    };
+    eprintln!("attrib: {label}: {text}");
 }
 
 /// Says once on stderr which files were read as GB18030.

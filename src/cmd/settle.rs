@@ -2,6 +2,7 @@
 //! settlement of a month, or of a run of months such as a quarter or a year (R9).
 
 use super::{Global, open};
+use crate::render::errors::pick;
 use crate::render::{self, Format};
 use crate::rules::{self, Scope, settle};
 use anyhow::{Context, bail};
@@ -49,16 +50,17 @@ pub struct SettleArgs {
 }
 
 pub fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
-    let (y, m) = s
-        .split_once('-')
-        .context("--month is YYYY-MM, e.g. 2026-03")?;
-    let (y, m): (i32, u32) = (
-        y.parse().context("--month year")?,
-        m.parse().context("--month month")?,
-    );
-    if !(1..=12).contains(&m) || y < 1000 {
-        bail!("--month 「{s}」 is not a month (expected e.g. 2026-03)");
-    }
+    let not_a_month = || {
+        anyhow::anyhow!(pick(
+            format!("「{s}」不是月份 (应为 YYYY-MM, 如 2026-03)"),
+            format!("「{s}」 is not a month (expected YYYY-MM, e.g. 2026-03)"),
+        ))
+    };
+    let (y, m) = s.split_once('-').ok_or_else(not_a_month)?;
+    let (y, m): (i32, u32) = match (y.parse(), m.parse()) {
+        (Ok(y), Ok(m)) if (1..=12).contains(&m) && y >= 1000 => (y, m),
+        _ => return Err(not_a_month()),
+    };
     Ok((y, m))
 }
 
@@ -72,11 +74,17 @@ fn months(a: &SettleArgs) -> anyhow::Result<((i32, u32), (i32, u32))> {
         (None, Some(from), Some(to)) => {
             let (first, last) = (parse_month(from)?, parse_month(to)?);
             if last < first {
-                bail!("--to {to} is before --from {from}");
+                bail!(pick(
+                    format!("--to {to} 早于 --from {from}"),
+                    format!("--to {to} is before --from {from}")
+                ));
             }
             Ok((first, last))
         }
-        _ => bail!("settle needs --month YYYY-MM, or --from YYYY-MM --to YYYY-MM"),
+        _ => bail!(pick(
+            "settle 需要 --month YYYY-MM, 或 --from YYYY-MM --to YYYY-MM".into(),
+            "settle needs --month YYYY-MM, or --from YYYY-MM --to YYYY-MM".into()
+        )),
     }
 }
 
@@ -88,7 +96,12 @@ pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
     let tz = s.zone;
     let (from, before) = (settle::month_start(y1, m1, tz))
         .zip(settle::month_after(y2, m2, tz))
-        .context("the months asked for are out of range")?;
+        .with_context(|| {
+            pick(
+                "所给月份超出范围".into(),
+                "the months asked for are out of range".into(),
+            )
+        })?;
     let e = rules::evaluate_scoped(ledger, s.as_of, Scope::Settlement { from, before });
     let lines = settle::range_lines(&e, from, before);
     if let Some(path) = &a.xlsx {

@@ -16,7 +16,7 @@ pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
     let files = read_files(g, None)?;
     let warnings = ledger::schema::invisible_chars(&files);
     for w in warnings.iter().chain(&ledger::schema::padded_keys(&files)) {
-        eprintln!("attrib: warning: {w}");
+        super::warn(w);
     }
     match ledger::load(&files) {
         Ok(l) => {
@@ -39,7 +39,10 @@ pub fn run(g: &Global, a: ValidateArgs) -> anyhow::Result<i32> {
         }
         Err(errors) => {
             print_errors_capped(&errors, a.all);
-            eprintln!("{} error(s)", errors.len());
+            let n = errors.len();
+            let said =
+                crate::render::errors::pick(format!("共 {n} 处错误"), format!("{n} error(s)"));
+            eprintln!("{said}");
             Ok(1)
         }
     }

@@ -6,6 +6,7 @@ use super::csv_text;
 use super::encoding::{Encoding, decode, encode};
 use super::schema::Files;
 use crate::model::Kind;
+use crate::render::errors::{pick, said};
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 use std::fs::TryLockError;
@@ -34,15 +35,21 @@ const SAY_AFTER: Duration = Duration::from_secs(1);
 /// lock file belongs (dangling or not) is not attrib's: it is replaced by a plain file.
 pub fn lock(dir: &Path, timeout: Duration) -> anyhow::Result<Lock> {
     if !dir.join(CONFIG_FILE).exists() {
-        bail!(
-            "{} has no {CONFIG_FILE}; is it a ledger? (attrib init creates one)",
-            dir.display()
-        );
+        let d = dir.display();
+        bail!(pick(
+            format!("{d} 中没有 {CONFIG_FILE}; 这是账本目录吗? (attrib init 可以新建一个)"),
+            format!("{d} has no {CONFIG_FILE}; is it a ledger? (attrib init creates one)"),
+        ));
     }
     let path = dir.join(LOCK_FILE);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-        std::fs::remove_file(&path)
-            .with_context(|| format!("removing the symbolic link {}", path.display()))?;
+        std::fs::remove_file(&path).with_context(|| {
+            let p = path.display();
+            pick(
+                format!("删除符号链接 {p}"),
+                format!("removing the symbolic link {p}"),
+            )
+        })?;
     }
     let mut f = OpenOptions::new()
         .create(true)
@@ -50,29 +57,43 @@ pub fn lock(dir: &Path, timeout: Duration) -> anyhow::Result<Lock> {
         .read(true)
         .write(true)
         .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .with_context(|| {
+            let p = path.display();
+            pick(format!("打开 {p}"), format!("opening {p}"))
+        })?;
     let start = Instant::now();
     let mut said = false;
     loop {
         match f.try_lock() {
             Ok(()) => break,
             Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(e)) => return Err(e).context("locking the ledger"),
+            Err(TryLockError::Error(e)) => {
+                let what = pick("给账本加锁".into(), "locking the ledger".into());
+                return Err(e).context(what);
+            }
         }
         let waited = start.elapsed();
         if waited >= timeout {
-            bail!(
-                "{}: the ledger is locked by {}; gave up after {} s (--lock-timeout) — nothing was written",
-                path.display(),
-                holder(&path),
-                timeout.as_secs_f64()
-            );
+            let (p, who, secs) = (path.display(), holder(&path), timeout.as_secs_f64());
+            bail!(pick(
+                format!(
+                    "{p}: 账本被 {who} 锁住; 等了 {secs} 秒后放弃 (--lock-timeout) — 未写入任何内容"
+                ),
+                format!(
+                    "{p}: the ledger is locked by {who}; gave up after {secs} s (--lock-timeout) — nothing was written"
+                ),
+            ));
         }
         if !said && waited >= SAY_AFTER {
+            let (who, secs) = (holder(&path), timeout.as_secs_f64());
             eprintln!(
-                "attrib: waiting for the ledger's lock, held by {} (giving up after {} s)",
-                holder(&path),
-                timeout.as_secs_f64()
+                "attrib: {}",
+                pick(
+                    format!("正在等待账本的锁, 持有者: {who} ({secs} 秒后放弃)"),
+                    format!(
+                        "waiting for the ledger's lock, held by {who} (giving up after {secs} s)"
+                    ),
+                )
             );
             said = true;
         }
@@ -95,7 +116,10 @@ fn holder(path: &Path) -> String {
     let line = String::from_utf8_lossy(&text);
     let line = line.lines().next().unwrap_or("").trim();
     if line.is_empty() {
-        return "another process (it wrote no process id)".to_string();
+        return pick(
+            "另一个进程 (它没有写进程号)".into(),
+            "another process (it wrote no process id)".into(),
+        );
     }
     (line.chars().take(120))
         .flat_map(|c| match c.is_control() {
@@ -131,7 +155,10 @@ pub fn plan(
     let csv_name = kind.file_name(true).to_string();
     let toml_name = kind.file_name(false).to_string();
     let (file, bytes, create) = match (files.get(&csv_name), files.get(&toml_name)) {
-        (Some(_), Some(_)) => bail!("both {csv_name} and {toml_name} exist; keep one"),
+        (Some(_), Some(_)) => bail!(pick(
+            format!("{csv_name} 和 {toml_name} 同时存在; 只保留一个"),
+            format!("both {csv_name} and {toml_name} exist; keep one"),
+        )),
         (Some(old), None) if !is_blank(old) => {
             let (text, enc) = readable(&csv_name, old)?;
             let row = csv_row(&csv_name, text.as_bytes(), values)?;
@@ -169,8 +196,12 @@ fn readable<'a>(
     name: &str,
     bytes: &'a [u8],
 ) -> anyhow::Result<(std::borrow::Cow<'a, str>, Encoding)> {
-    decode(bytes)
-        .with_context(|| format!("{name} is neither UTF-8 nor GB18030 text; nothing was written"))
+    decode(bytes).with_context(|| {
+        pick(
+            format!("{name} 既不是 UTF-8 也不是 GB18030 文本; 未写入任何内容"),
+            format!("{name} is neither UTF-8 nor GB18030 text; nothing was written"),
+        )
+    })
 }
 
 /// UTF-8 bytes made by this module, re-encoded in the file's own encoding.
@@ -191,14 +222,17 @@ fn csv_row(
     let text = old.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(old);
     let header = std::str::from_utf8(text)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .and_then(|t| csv_text::header(t).map_err(|(_, e)| anyhow::anyhow!("{e}")))
+        .and_then(|t| csv_text::header(t).map_err(|(_, e)| anyhow::anyhow!("{}", said(&e))))
         .with_context(|| format!("{name}:1"))?
         .0;
     for col in values.keys() {
         if !header.iter().any(|h| h == col) {
-            bail!(
-                "{name}:1: the header has no column 「{col}」; add it to the header first — nothing was written"
-            );
+            bail!(pick(
+                format!("{name}:1: 表头没有「{col}」列; 请先把它加到表头 — 未写入任何内容"),
+                format!(
+                    "{name}:1: the header has no column 「{col}」; add it to the header first — nothing was written"
+                ),
+            ));
         }
     }
     let crlf = text.windows(2).any(|w| w == b"\r\n");
@@ -245,17 +279,26 @@ fn toml_table(old: &[u8], kind: Kind, values: &BTreeMap<&'static str, String>) -
 pub fn commit(dir: &Path, plan: &Plan) -> anyhow::Result<()> {
     let path = dir.join(&plan.file);
     if plan.create {
-        return replace(dir, &plan.file, &plan.bytes)
-            .with_context(|| format!("writing {}; nothing was written", path.display()));
+        return replace(dir, &plan.file, &plan.bytes).with_context(|| {
+            let p = path.display();
+            pick(
+                format!("写入 {p} 失败; 未写入任何内容"),
+                format!("writing {p}; nothing was written"),
+            )
+        });
     }
     let mut f = OpenOptions::new()
         .append(true)
         .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .with_context(|| {
+            let p = path.display();
+            pick(format!("打开 {p}"), format!("opening {p}"))
+        })?;
     let len = f.metadata()?.len();
     if let Err(e) = f.write_all(&plan.bytes).and_then(|_| f.sync_all()) {
         let _ = f.set_len(len);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
+        let p = path.display();
+        return Err(e).with_context(|| pick(format!("写入 {p} 失败"), format!("writing {p}")));
     }
     Ok(())
 }

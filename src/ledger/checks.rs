@@ -26,9 +26,10 @@ pub fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     if zone_without_fee {
         errors.push(LedgerError::file(
             CONFIG_FILE,
-            ErrorKind::Config(
-                "penalties.unit_agency_fee: a zone violation needs one unit's agency fee".into(),
-            ),
+            ErrorKind::Config(super::error::Said::new(
+                "penalties.unit_agency_fee: a zone violation needs one unit's agency fee",
+                "penalties.unit_agency_fee: 跨区违规需要一套房的代理费 (请在 [penalties] 写 unit_agency_fee)",
+            )),
         ));
     }
 }
@@ -199,32 +200,44 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
 fn delisting_rows(l: &Ledger) -> Vec<LedgerError> {
     let mut errors = vec![];
     for d in &l.delistings {
-        let mut fail = |what: String| {
+        let mut fail = |en: String, zh: String| {
+            let said = super::error::Said::new(en, zh);
             errors.push(LedgerError::at(
                 d.src.file(),
                 d.src.line,
-                ErrorKind::Row(what),
+                ErrorKind::Row(said),
             ));
         };
         if d.phone.is_some() == d.channel.is_some() {
-            fail("a delisting names exactly one of 「phone」 and 「channel」".into());
+            fail(
+                "a delisting names exactly one of 「phone」 and 「channel」".into(),
+                "除名要在「phone」和「channel」中只填一个".into(),
+            );
         }
         if d.leaders == 0 {
-            fail("「leaders」 must be at least 1".into());
+            fail(
+                "「leaders」 must be at least 1".into(),
+                "「leaders」至少为 1".into(),
+            );
         }
         if d.votes_for > d.leaders {
-            fail(format!(
-                "「votes_for」 {} is more than 「leaders」 {}",
-                d.votes_for, d.leaders
-            ));
+            let (v, n) = (d.votes_for, d.leaders);
+            fail(
+                format!("「votes_for」 {v} is more than 「leaders」 {n}"),
+                format!("「votes_for」{v} 多于「leaders」{n}"),
+            );
         }
         if d.action() == DelistAction::Delist {
+            let names = DelistReason::NAMES.join(", ");
             match d.reason.as_deref() {
-                None => fail("a delisting needs a 「reason」".into()),
-                Some(r) if DelistReason::CHOICES.iter().all(|(w, _)| *w != r) => fail(format!(
-                    "「{r}」 is not one of {} [reason]",
-                    DelistReason::NAMES.join(", ")
-                )),
+                None => fail(
+                    "a delisting needs a 「reason」".into(),
+                    "除名要写「reason」(理由)".into(),
+                ),
+                Some(r) if DelistReason::CHOICES.iter().all(|(w, _)| *w != r) => fail(
+                    format!("「{r}」 is not one of {names} [reason]"),
+                    format!("「{r}」不是可选值之一: {names} [reason]"),
+                ),
                 Some(_) => {}
             }
         }

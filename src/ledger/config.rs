@@ -1,6 +1,6 @@
 //! Reads `attrib.toml` into `Config`, with the defaults of RULES.md section 2.
 
-use super::error::{ErrorKind, LedgerError};
+use super::error::{ErrorKind, LedgerError, Said};
 use super::fields::{parse_money, parse_rate};
 use crate::model::{Channel, Commission, Config, DayCount};
 use chrono::FixedOffset;
@@ -39,7 +39,25 @@ struct RawConfig {
     #[serde(default)]
     delisting: RawDelisting,
     deposit: Option<RawDeposit>,
+    #[serde(default)]
+    reminders: RawReminders,
 }
+
+/// R17 `[reminders]` (RULES-R10.md §1.3).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawReminders {
+    expiring_days: i64,
+}
+
+impl Default for RawReminders {
+    fn default() -> Self {
+        RawReminders { expiring_days: 3 }
+    }
+}
+
+/// The longest `[reminders] expiring_days` accepted: a year.
+pub const MAX_EXPIRING_DAYS: i64 = 366;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,31 +204,39 @@ pub fn value_text(v: &toml::Value) -> Option<String> {
     }
 }
 
-/// Collects config errors, each naming its key.
-struct Check {
+/// Collects config errors, each naming its key and, when the key is written, its line.
+struct Check<'t> {
+    text: &'t str,
     errors: Vec<LedgerError>,
 }
 
-impl Check {
-    fn fail(&mut self, key: &str, msg: String) {
-        self.errors.push(LedgerError::file(
-            CONFIG_FILE,
-            ErrorKind::Config(format!("{key}: {msg}")),
-        ));
+impl Check<'_> {
+    /// A bad value under `key` (`table.key`, or a plain word), in both languages
+    /// (`Said::new(en, zh)`; a `String` is English only).
+    fn fail(&mut self, key: &str, msg: impl Into<Said>) {
+        let msg = msg.into();
+        let said = Said::new(format!("{key}: {}", msg.en), format!("{key}: {}", msg.zh));
+        let line = key_line(self.text, key);
+        (self.errors).push(LedgerError::at(CONFIG_FILE, line, ErrorKind::Config(said)));
+    }
+
+    fn value(&mut self, key: &str, error: crate::model::FieldError) {
+        let line = key_line(self.text, key);
+        let kind = ErrorKind::ConfigValue {
+            key: key.to_string(),
+            error,
+        };
+        self.errors.push(LedgerError::at(CONFIG_FILE, line, kind));
     }
 
     fn rate(&mut self, key: &str, v: &toml::Value) -> Option<crate::model::Rate> {
         let text = value_text(v).unwrap_or_default();
-        parse_rate(&text)
-            .map_err(|e| self.fail(key, e.to_string()))
-            .ok()
+        parse_rate(&text).map_err(|e| self.value(key, e)).ok()
     }
 
     fn money(&mut self, key: &str, v: Option<&toml::Value>, default: &str) -> Decimal {
         let text = v.and_then(value_text).unwrap_or_else(|| default.into());
-        parse_money(&text)
-            .map_err(|e| self.fail(key, e.to_string()))
-            .unwrap_or_default()
+        (parse_money(&text).map_err(|e| self.value(key, e))).unwrap_or_default()
     }
 
     fn ratio(&mut self, key: &str, v: Option<&toml::Value>) -> Option<Decimal> {
@@ -222,13 +248,19 @@ impl Check {
 pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
     let raw: RawConfig =
         toml::from_str(text).map_err(|e| vec![LedgerError::toml(CONFIG_FILE, text, &e)])?;
-    let mut c = Check { errors: vec![] };
+    let mut c = Check {
+        text,
+        errors: vec![],
+    };
     let timezone = match raw.project.timezone.as_deref() {
         None => DEFAULT_ZONE,
         Some(tz) => tz.parse::<FixedOffset>().unwrap_or_else(|_| {
             c.fail(
                 "project.timezone",
-                format!("「{tz}」 is not an offset like {DEFAULT_ZONE}"),
+                Said::new(
+                    format!("「{tz}」 is not an offset like {DEFAULT_ZONE}"),
+                    format!("「{tz}」不是时区偏移 (应写成 {DEFAULT_ZONE} 这样)"),
+                ),
             );
             DEFAULT_ZONE
         }),
@@ -237,7 +269,13 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         && lang != "zh"
         && lang != "en"
     {
-        c.fail("project.lang", format!("「{lang}」 is not zh or en"));
+        c.fail(
+            "project.lang",
+            Said::new(
+                format!("「{lang}」 is not zh or en"),
+                format!("「{lang}」不是 zh 或 en"),
+            ),
+        );
     }
     let day_count = match raw.rules.day_count.as_str() {
         "calendar" => DayCount::Calendar,
@@ -245,14 +283,23 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         other => {
             c.fail(
                 "rules.day_count",
-                format!("「{other}」 is not calendar or elapsed"),
+                Said::new(
+                    format!("「{other}」 is not calendar or elapsed"),
+                    format!("「{other}」不是 calendar (自然日) 或 elapsed (满 24 小时)"),
+                ),
             );
             DayCount::Calendar
         }
     };
     for role in raw.slip.deferrable.iter().chain(raw.slip.signers.keys()) {
         if !raw.slip.roles.contains(role) {
-            c.fail("slip", format!("role 「{role}」 is not in slip.roles"));
+            c.fail(
+                "slip",
+                Said::new(
+                    format!("role 「{role}」 is not in slip.roles"),
+                    format!("角色「{role}」不在 slip.roles 中"),
+                ),
+            );
         }
     }
     for line in &raw.query.required {
@@ -260,7 +307,10 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             let known = crate::model::QUERY_SIGNATURES.join(", ");
             c.fail(
                 "query.required",
-                format!("「{line}」 is not a signature line of a query slip ({known})"),
+                Said::new(
+                    format!("「{line}」 is not a signature line of a query slip ({known})"),
+                    format!("「{line}」不是客户属别查询单的签字栏 ({known})"),
+                ),
             );
         }
     }
@@ -280,7 +330,13 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
     let mut channels: Vec<Channel> = vec![];
     for ch in &raw.channel {
         if channels.iter().any(|c| c.name == ch.name) {
-            c.fail("channel", format!("「{}」 is listed twice", ch.name));
+            c.fail(
+                "channel",
+                Said::new(
+                    format!("「{}」 is listed twice", ch.name),
+                    format!("「{}」写了两次", ch.name),
+                ),
+            );
         }
         if let Some(commission) = parse_commission(&mut c, &ch.name, &ch.commission) {
             channels.push(Channel {
@@ -302,6 +358,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         deposit.termination_fee = (d.termination_fee.as_ref())
             .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
     }
+    let expiring_days = expiring_days(&mut c, raw.reminders.expiring_days);
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -335,7 +392,49 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         query_required: raw.query.required,
         delisting_seal: raw.delisting.seal,
         deposit,
+        expiring_days,
     })
+}
+
+/// R17 `[reminders] expiring_days`: a whole number of days, 0 (today's ends) to a year.
+fn expiring_days(c: &mut Check, days: i64) -> u32 {
+    if (0..=MAX_EXPIRING_DAYS).contains(&days) {
+        return days as u32;
+    }
+    c.fail(
+        "reminders.expiring_days",
+        Said::new(
+            format!("{days} is not a number of days from 0 to {MAX_EXPIRING_DAYS}"),
+            format!("{days} 不是 0 到 {MAX_EXPIRING_DAYS} 之间的天数"),
+        ),
+    );
+    3
+}
+
+/// The line where `key` (`table.key`) is written in a TOML text, 0 when it is not (a default,
+/// or a key that names no single line).
+fn key_line(text: &str, key: &str) -> u32 {
+    let Some((table, name)) = key.rsplit_once('.') else {
+        return 0;
+    };
+    let mut current = "";
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix('[') {
+            current = h
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            continue;
+        }
+        let written = l.strip_prefix(name).map(str::trim_start);
+        if current == table && written.is_some_and(|rest| rest.starts_with('=')) {
+            return i as u32 + 1;
+        }
+    }
+    0
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
@@ -356,7 +455,7 @@ fn money_or_rate(c: &mut Check, key: &str, v: &toml::Value) -> Option<Commission
             amount,
         }),
         Err(e) => {
-            c.fail(key, e.to_string());
+            c.value(key, e);
             None
         }
     }

@@ -3,12 +3,13 @@
 //! `encoding::decode`. Rows without quotes (nearly all) are cut at newlines and commas without the
 //! csv reader's state machine (`is_plain`); the property tests below hold them to the reader.
 
+use super::error::Said;
 use std::borrow::Cow;
 
 /// A CSV text's header, each cell trimmed, and the byte where the rows after it start; a file
 /// that is empty (or blank) has an empty header. An unreadable header is returned as
 /// (line, message).
-pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
+pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, Said)> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -17,7 +18,7 @@ pub fn header(text: &str) -> Result<(Vec<String>, usize), (u32, String)> {
     match rdr.read_byte_record(&mut record) {
         Ok(true) => {}
         Ok(false) => return Ok((vec![], text.len())),
-        Err(e) => return Err((1, e.to_string())),
+        Err(e) => return Err((1, Said::new(e.to_string(), "表头不能按 CSV 读取"))),
     }
     let end = rdr.position().byte() as usize;
     // a quote in the header may have swallowed the rows after it
@@ -41,7 +42,7 @@ pub type Take<'f, 't> = &'f mut dyn FnMut(u32, &[Cow<'t, str>]);
 /// and commas; others are read by the csv reader, after a check that every quoted cell is closed
 /// (`bad_quote`): the records before a bad quote are taken, and the error is returned at the line
 /// where its quote opened (an unclosed quote would otherwise swallow the rows after it).
-pub fn rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, String)> {
+pub fn rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, Said)> {
     let bytes = &text.as_bytes()[body..];
     if is_plain(bytes) {
         plain_rows(text, body, take);
@@ -67,7 +68,7 @@ pub struct BadQuote {
     pub record: usize,
     /// The line where the quote opened.
     pub line: u32,
-    pub message: String,
+    pub message: Said,
 }
 
 /// The first badly closed quoted cell of CSV bytes whose first line is `first_line`, scanning as
@@ -93,9 +94,7 @@ pub fn bad_quote(bytes: &[u8], first_line: u32) -> Option<BadQuote> {
                 return Some(BadQuote {
                     record,
                     line: opened,
-                    message: "unclosed quote: the quoted cell opened on this line runs to the \
-                              end of the file, taking every row after it (close it with \")"
-                        .into(),
+                    message: quote_to_the_end(),
                 });
             };
             if bytes[c] == b'\n' {
@@ -124,24 +123,42 @@ fn closed_early(bytes: &[u8], quote: usize, (opened, line): (u32, u32), record: 
         .unwrap_or(rest.len())
         .min(40);
     let after = String::from_utf8_lossy(&rest[..end]);
-    let whole = if line == opened {
-        String::new()
+    let after = after.trim_end_matches('\r');
+    let (whole, whole_zh) = if line == opened {
+        (String::new(), String::new())
     } else {
-        format!(", taking the rows of lines {}–{line} into it", opened + 1)
+        let lines = format!("{}–{line}", opened + 1);
+        (
+            format!(", taking the rows of lines {lines} into it"),
+            format!(", 把第 {lines} 行都并进了这一格"),
+        )
     };
+    let en = format!(
+        "unclosed quote: the quoted cell opened on this line ends on line {line} with 「{after}」 \
+         after its closing quote{whole} (close a quoted cell with \" right before a comma or the \
+         line's end)"
+    );
+    let zh = format!(
+        "引号没有闭合: 这一行开始的带引号的格在第 {line} 行结束, 结束引号后还有「{after}」{whole_zh} \
+         (带引号的格要在逗号或行尾之前紧接着用 \" 结束)"
+    );
     BadQuote {
         record,
         line: opened,
-        message: format!(
-            "unclosed quote: the quoted cell opened on this line ends on line {line} with 「{}」 \
-             after its closing quote{whole} (close a quoted cell with \" right before a comma or \
-             the line's end)",
-            after.trim_end_matches('\r')
-        ),
+        message: Said::new(en, zh),
     }
 }
 
-fn reader_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, String)> {
+/// A quoted cell that runs to the end of the file.
+fn quote_to_the_end() -> Said {
+    Said::new(
+        "unclosed quote: the quoted cell opened on this line runs to the end of the file, taking \
+         every row after it (close it with \")",
+        "引号没有闭合: 这一行开始的带引号的格一直延续到文件末尾, 吞掉了其后的每一行 (请用 \" 结束它)",
+    )
+}
+
+fn reader_rows<'t>(text: &'t str, body: usize, take: Take<'_, 't>) -> Option<(u32, Said)> {
     let bytes = &text.as_bytes()[body..];
     let before = line_breaks(&text.as_bytes()[..body]) as u32;
     let mut rdr = csv::ReaderBuilder::new()
@@ -184,7 +201,7 @@ fn csv_rows<'t>(
     text: &'t str,
     rdr: &mut csv::Reader<&[u8]>,
     take: Take<'_, 't>,
-) -> Option<(u32, String)> {
+) -> Option<(u32, Said)> {
     let mut record = csv::ByteRecord::new();
     let mut cells = vec![];
     let mut lines = LineCounter::new(text.as_bytes());
@@ -192,7 +209,10 @@ fn csv_rows<'t>(
         match rdr.read_byte_record(&mut record) {
             Ok(false) => return None,
             Ok(true) => {}
-            Err(e) => return Some((e.position().map_or(0, |p| p.line() as u32), e.to_string())),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as u32);
+                return Some((line, Said::new(e.to_string(), "这一行不能按 CSV 读取")));
+            }
         }
         let line = record
             .position()
@@ -388,10 +408,7 @@ mod tests {
                         return Some(BadQuote {
                             record,
                             line: opened,
-                            message:
-                                "unclosed quote: the quoted cell opened on this line runs to the \
-                                      end of the file, taking every row after it (close it with \")"
-                                    .into(),
+                            message: super::quote_to_the_end(),
                         });
                     };
                     if bytes[q] == b'\n' {
@@ -456,7 +473,7 @@ mod tests {
         let text = "id\nR1\n\"R2\nR3\n";
         let err = rows(text, 3, &mut |line, _| taken.push(line));
         assert_eq!(taken, vec![2], "the rows before the quote are read");
-        assert!(err.is_some_and(|(line, m)| line == 3 && m.contains("unclosed quote")));
+        assert!(err.is_some_and(|(line, m)| line == 3 && m.en.contains("unclosed quote")));
     }
 
     #[test]

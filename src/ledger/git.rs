@@ -4,7 +4,8 @@
 
 use super::config::CONFIG_FILE;
 use super::schema::{Files, file_names};
-use anyhow::{Context, bail};
+use crate::render::errors::pick;
+use anyhow::bail;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,20 +16,90 @@ fn git(dir: &Path) -> Command {
     c
 }
 
-/// Runs git and returns its standard output, or fails with its standard error.
+/// Runs git and returns its standard output, or fails saying in plain words what went wrong
+/// (`failure`).
 pub fn output(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let out = git(dir)
-        .args(args)
-        .output()
-        .context("running git (is it installed?)")?;
+    let out = git(dir).args(args).output().map_err(missing)?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if crate::render::errors::zh_errors() {
-            bail!("git {} 执行失败: {}", args.join(" "), stderr.trim());
-        }
-        bail!("git {}: {}", args.join(" "), stderr.trim());
+        bail!(failure(dir, &String::from_utf8_lossy(&out.stderr)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// git could not be started: not installed (or not on the PATH), in plain words.
+pub fn missing(e: std::io::Error) -> anyhow::Error {
+    let said = match e.kind() {
+        std::io::ErrorKind::NotFound => pick(
+            "找不到 git 程序: 请先安装 git (audit 和 --rev 要用它读取历史)".into(),
+            "git was not found: install git first (audit and --rev read the history with it)"
+                .into(),
+        ),
+        _ => pick(
+            format!("无法运行 git: {e}"),
+            format!("could not run git: {e}"),
+        ),
+    };
+    anyhow::anyhow!(said)
+}
+
+/// What git's standard error means, in plain words: not a repository, an unknown revision, a
+/// repository without commits; any other failure keeps git's first line after the sentence.
+pub fn failure(dir: &Path, stderr: &str) -> String {
+    let d = dir.display();
+    let has = |w: &str| stderr.contains(w);
+    if has("not a git repository") {
+        return pick(
+            format!("{d} 不在 git 仓库中 (先 git init 并提交账本)"),
+            format!("{d} is not in a git repository (git init and commit the ledger first)"),
+        );
+    }
+    if has("does not have any commits") || has("bad default revision") {
+        return pick(
+            format!("{d} 所在仓库还没有任何提交 (先提交账本)"),
+            format!("the repository of {d} has no commits yet (commit the ledger first)"),
+        );
+    }
+    if unknown_revision(stderr) {
+        return pick(
+            "git 找不到这个版本 (请给存在的提交、标签或分支, 如 HEAD~3; git log 列出提交)".into(),
+            "git knows no such revision (give an existing commit, tag or branch, e.g. HEAD~3; git log lists the commits)".into(),
+        );
+    }
+    let first = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let first = first.strip_prefix("fatal: ").unwrap_or(first);
+    pick(
+        format!("git 执行失败 ({first})"),
+        format!("git failed ({first})"),
+    )
+}
+
+/// Whether git's standard error says a revision it was given does not exist.
+fn unknown_revision(stderr: &str) -> bool {
+    let said = [
+        "bad revision",
+        "unknown revision",
+        "Needed a single revision",
+        "invalid object name",
+        "bad object",
+    ];
+    said.iter().any(|w| stderr.contains(w))
+}
+
+/// `rev` names nothing in the repository of `dir`, in plain words.
+fn not_a_revision(dir: &Path, rev: &str) -> String {
+    let d = dir.display();
+    pick(
+        format!(
+            "「{rev}」不是 {d} 处仓库的版本 (请给存在的提交、标签或分支, 如 HEAD~3; git log 列出提交)"
+        ),
+        format!(
+            "「{rev}」 is not a revision of the repository at {d} (give an existing commit, tag or branch, e.g. HEAD~3; git log lists the commits)"
+        ),
+    )
 }
 
 /// Whether `dir` is inside a git work tree (git itself answers; a missing git is an error).
@@ -36,7 +107,7 @@ pub fn in_repository(dir: &Path) -> anyhow::Result<bool> {
     let out = git(dir)
         .args(["rev-parse", "--is-inside-work-tree"])
         .output()
-        .context("running git (is it installed?)")?;
+        .map_err(missing)?;
     Ok(out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "true")
 }
 
@@ -97,7 +168,7 @@ impl BlobReader {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .context("running git cat-file")?;
+            .map_err(missing)?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = BufReader::new(child.stdout.take().expect("piped"));
         Ok(BlobReader {
@@ -184,6 +255,9 @@ impl Drop for BlobReader {
 /// The ledger's files as they stood at `rev`.
 pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
     check_rev(rev)?;
+    if !in_repository(dir)? {
+        bail!(failure(dir, "not a git repository"));
+    }
     let commit = output(
         dir,
         &[
@@ -193,15 +267,7 @@ pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
             &format!("{rev}^{{commit}}"),
         ],
     )
-    .with_context(|| {
-        if crate::render::errors::zh_errors() {
-            return format!("「{rev}」不是 {} 处仓库的版本", dir.display());
-        }
-        format!(
-            "「{rev}」 is not a revision of the repository at {}",
-            dir.display()
-        )
-    })?;
+    .map_err(|_| anyhow::anyhow!(not_a_revision(dir, rev)))?;
     let prefix = prefix(dir)?;
     let files = BlobReader::new(dir)?.files(commit.trim(), &prefix)?;
     if !files.contains_key(CONFIG_FILE) {
@@ -271,18 +337,13 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
         .arg("--format=%x1e%H%x1f%P%x1f%an%x1f%cI%x1f%s")
         .args(["--end-of-options", range.as_str()])
         .output()
-        .context("running git log")?;
+        .map_err(missing)?;
     if !out.status.success() {
-        if crate::render::errors::zh_errors() {
-            bail!(
-                "git log {range} 执行失败: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match since {
+            Some(rev) if unknown_revision(&stderr) => bail!(not_a_revision(dir, rev)),
+            _ => bail!(failure(dir, &stderr)),
         }
-        bail!(
-            "git log {range}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
     }
     Ok(parse_log(
         &String::from_utf8_lossy(&out.stdout),

@@ -2,8 +2,9 @@
 //! matched against a kind's columns.
 
 use super::config::CONFIG_FILE;
-use super::error::{ErrorKind, LedgerError};
+use super::error::{ErrorKind, LedgerError, Said};
 use crate::model::Kind;
+use crate::render::errors::pick;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -31,37 +32,47 @@ pub const MAX_FILE_BYTES: u64 = 2 << 30;
 pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind::InvalidData, Read};
     let path = dir.join(name);
-    let refuse = |why: String| Error::new(InvalidData, format!("{name}: {why}; refused"));
+    let refuse = |(en, zh): (String, String)| {
+        let said = pick(
+            format!("{name}: {zh}; 拒绝读取"),
+            format!("{name}: {en}; refused"),
+        );
+        Error::new(InvalidData, said)
+    };
     let link = std::fs::symlink_metadata(&path)?;
     if link.file_type().is_symlink() {
         let target = std::fs::canonicalize(&path)?;
         let folder = std::fs::canonicalize(dir)?;
         if !target.starts_with(&folder) {
-            return Err(refuse(format!(
-                "is a symbolic link to {}, outside the ledger folder",
-                shown(&target.display().to_string())
+            let target = shown(&target.display().to_string());
+            return Err(refuse((
+                format!("is a symbolic link to {target}, outside the ledger folder"),
+                format!("是指向账本目录之外 {target} 的符号链接"),
             )));
         }
     }
     let meta = std::fs::metadata(&path)?;
     if !meta.is_file() {
-        return Err(refuse(format!(
-            "is not a regular file (a {})",
-            file_type_name(&meta.file_type())
+        let (en, zh) = file_type_name(&meta.file_type());
+        return Err(refuse((
+            format!("is not a regular file (a {en})"),
+            format!("不是普通文件 (是{zh})"),
         )));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(refuse(format!(
-            "is {} bytes, more than the {MAX_FILE_BYTES} a ledger file may hold",
-            meta.len()
+        let n = meta.len();
+        return Err(refuse((
+            format!("is {n} bytes, more than the {MAX_FILE_BYTES} a ledger file may hold"),
+            format!("有 {n} 字节, 超过账本文件的上限 {MAX_FILE_BYTES} 字节"),
         )));
     }
     let f = std::fs::File::open(&path)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(refuse(format!(
-            "holds more than the {MAX_FILE_BYTES} bytes a ledger file may hold"
+        return Err(refuse((
+            format!("holds more than the {MAX_FILE_BYTES} bytes a ledger file may hold"),
+            format!("超过账本文件的上限 {MAX_FILE_BYTES} 字节"),
         )));
     }
     Ok(bytes)
@@ -70,16 +81,18 @@ pub fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
 /// How many invisible-character warnings one file gets before the rest are counted.
 const INVISIBLE_SHOWN: usize = 20;
 
-/// What an invisible character in a cell is, in words, or None for a character that may stand
-/// in a cell (tab, the line ends, everything visible).
-fn invisible_name(c: char) -> Option<&'static str> {
+/// What an invisible character in a cell is, in words (English, Chinese), or None for a
+/// character that may stand in a cell (tab, the line ends, everything visible).
+fn invisible_name(c: char) -> Option<(&'static str, &'static str)> {
     match c {
-        '\0' => Some("NUL"),
+        '\0' => Some(("NUL", "空")),
         '\t' | '\r' | '\n' => None,
-        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Some("zero-width"),
-        '\u{200e}' | '\u{200f}' | '\u{061c}' => Some("bidi mark"),
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some("bidi override"),
-        c if c.is_control() => Some("control"),
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {
+            Some(("zero-width", "零宽"))
+        }
+        '\u{200e}' | '\u{200f}' | '\u{061c}' => Some(("bidi mark", "双向标记")),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some(("bidi override", "双向覆盖")),
+        c if c.is_control() => Some(("control", "控制")),
         _ => None,
     }
 }
@@ -89,7 +102,7 @@ fn invisible_name(c: char) -> Option<&'static str> {
 /// character's column) and the character escaped. They are accepted (a name may hold one by
 /// accident) but look like something else on screen: `validate` says where they are. A leading
 /// byte-order mark is not a warning.
-pub fn invisible_chars(files: &Files) -> Vec<String> {
+pub fn invisible_chars(files: &Files) -> Vec<Said> {
     let mut out = vec![];
     for (name, bytes) in files {
         let Some((text, _)) = super::encoding::decode(bytes) else {
@@ -113,23 +126,25 @@ pub fn invisible_chars(files: &Files) -> Vec<String> {
             if !csv && c != '\n' {
                 col += 1;
             }
-            if let Some(what) = invisible_name(c) {
+            if let Some((what, what_zh)) = invisible_name(c) {
                 found += 1;
                 if found <= INVISIBLE_SHOWN {
                     let at = if csv { col } else { col - 1 };
-                    out.push(format!(
-                        "{}:{line}:{at}: {what} character {} in a cell (shown escaped; check the row)",
-                        shown(name),
-                        c.escape_unicode()
+                    let (place, c) = (format!("{}:{line}:{at}", shown(name)), c.escape_unicode());
+                    out.push(Said::new(
+                        format!(
+                            "{place}: {what} character {c} in a cell (shown escaped; check the row)"
+                        ),
+                        format!("{place}: 格中有{what_zh}字符 {c} (已转义显示; 请检查这一行)"),
                     ));
                 }
             }
         }
         if found > INVISIBLE_SHOWN {
-            out.push(format!(
-                "{}: … and {} more invisible characters",
-                shown(name),
-                found - INVISIBLE_SHOWN
+            let (name, more) = (shown(name), found - INVISIBLE_SHOWN);
+            out.push(Said::new(
+                format!("{name}: … and {more} more invisible characters"),
+                format!("{name}: … 另有 {more} 个看不见的字符"),
             ));
         }
     }
@@ -140,59 +155,99 @@ pub fn invisible_chars(files: &Files) -> Vec<String> {
 /// read away, but are most often a paste gone wrong, so `validate` says where they are.
 const KEY_COLUMNS: [&str; 5] = ["id", "phone", "other_phone", "ref", "slip"];
 
-/// Warnings for key cells (`KEY_COLUMNS`) with spaces around them, in CSV rows without quotes,
-/// each naming `file:line:col` and the cell as read; at most `INVISIBLE_SHOWN` a file, then
-/// counted.
-pub fn padded_keys(files: &Files) -> Vec<String> {
+/// Warnings for key cells (`KEY_COLUMNS`) with spaces around them (NBSP and ideographic
+/// spaces too), in CSV rows, quoted or not, and TOML rows, each naming `file:line:col` (in TOML
+/// `file:line` of the row's `[[table]]` and the key) and the cell as read; at most
+/// `INVISIBLE_SHOWN` a file, then counted.
+pub fn padded_keys(files: &Files) -> Vec<Said> {
     let mut out = vec![];
-    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+    for (name, bytes) in files {
+        let Some(kind) = (Kind::ALL.iter()).find(|k| k.file_name(true) == name.as_str()) else {
+            if let Some(kind) = (Kind::ALL.iter()).find(|k| k.file_name(false) == name.as_str())
+                && let Some((text, _)) = super::encoding::decode(bytes)
+            {
+                out.append(&mut padded_toml(name, &text, *kind));
+            }
+            continue;
+        };
         let Some((text, _)) = super::encoding::decode(bytes) else {
             continue;
         };
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        let Some(header) = lines.next() else {
+        let Ok((header, body)) = super::csv_text::header(&text) else {
             continue;
         };
-        let keys: Vec<(usize, &str)> = (header.split(',').enumerate())
-            .filter(|(_, h)| KEY_COLUMNS.contains(&h.trim()))
-            .map(|(i, h)| (i, h.trim()))
+        let keys: Vec<(usize, &str)> = (header.iter().enumerate())
+            .filter(|(_, h)| {
+                KEY_COLUMNS.contains(&h.as_str())
+                    && kind.columns().iter().any(|c| c.name == h.as_str())
+            })
+            .map(|(i, h)| (i, h.as_str()))
             .collect();
-        let (mut found, mut inside) = (0usize, false);
-        for (n, row) in lines.enumerate() {
-            // rows with quotes, and lines inside a quoted cell, are left alone
-            let was_inside = inside;
-            inside ^= row.matches('"').count() % 2 == 1;
-            if was_inside || row.contains('"') {
-                continue;
-            }
-            let cells: Vec<&str> = row.split(',').collect();
+        let mut found = 0usize;
+        super::csv_text::rows(&text, body, &mut |line, cells| {
             for &(i, column) in &keys {
-                let Some(cell) = cells.get(i) else { continue };
-                if cell.trim().is_empty() || cell.trim() == *cell {
-                    continue;
-                }
-                found += 1;
-                if found <= INVISIBLE_SHOWN {
-                    out.push(format!(
-                        "{}:{}:{}: 「{}」 has spaces around it in column {column} (read as 「{}」; check the row)",
-                        shown(name),
-                        n + 2,
-                        i + 1,
-                        shown(cell),
-                        shown(cell.trim())
-                    ));
+                if let Some(cell) = cells.get(i) {
+                    let place = format!("{}:{line}:{}", shown(name), i + 1);
+                    found += padded(&mut out, found, &place, column, cell) as usize;
                 }
             }
-        }
-        if found > INVISIBLE_SHOWN {
-            out.push(format!(
-                "{}: … and {} more key cells with spaces around them",
-                shown(name),
-                found - INVISIBLE_SHOWN
-            ));
-        }
+        });
+        more_padded(&mut out, name, found);
     }
     out
+}
+
+/// `padded_keys` of a kind's TOML file.
+fn padded_toml(name: &str, text: &str, kind: Kind) -> Vec<Said> {
+    let (mut out, mut found) = (vec![], 0usize);
+    let columns = kind.columns();
+    super::toml_text::rows(name, text, kind, &mut vec![], &mut |line, cells, _| {
+        for (column, cell) in columns.iter().zip(cells) {
+            if KEY_COLUMNS.contains(&column.name) {
+                let place = format!("{}:{line}", shown(name));
+                found += padded(&mut out, found, &place, column.name, cell) as usize;
+            }
+        }
+    });
+    more_padded(&mut out, name, found);
+    out
+}
+
+/// A warning for a key cell with spaces around it (unless `found` are already said); whether the
+/// cell is padded.
+fn padded(out: &mut Vec<Said>, found: usize, place: &str, column: &str, cell: &str) -> bool {
+    let read = super::csv_text::trim(cell);
+    if read.is_empty() || read == cell {
+        return false;
+    }
+    if found < INVISIBLE_SHOWN {
+        // spaces other than the plain one (NBSP, ideographic) are shown escaped: they look alike
+        let spaces = |s: &str| -> String {
+            (s.chars())
+                .map(|c| match c.is_whitespace() && c != ' ' {
+                    true => c.escape_unicode().to_string(),
+                    false => c.to_string(),
+                })
+                .collect()
+        };
+        let (cell, read) = (spaces(&shown(cell)), shown(read));
+        out.push(Said::new(
+            format!("{place}: 「{cell}」 has spaces around it in column {column} (read as 「{read}」; check the row)"),
+            format!("{place}: {column} 列的「{cell}」前后有空白 (按「{read}」读取; 请检查这一行)"),
+        ));
+    }
+    true
+}
+
+/// The count of padded key cells not said, if any.
+fn more_padded(out: &mut Vec<Said>, name: &str, found: usize) {
+    if found > INVISIBLE_SHOWN {
+        let (name, more) = (shown(name), found - INVISIBLE_SHOWN);
+        out.push(Said::new(
+            format!("{name}: … and {more} more key cells with spaces around them"),
+            format!("{name}: … 另有 {more} 个键值前后有空白"),
+        ));
+    }
 }
 
 /// A file name or path for a message, its control characters escaped (`\u{1b}`): names come
@@ -207,21 +262,25 @@ fn shown(name: &str) -> String {
 }
 
 /// What a file that is not a regular file is, in words.
-fn file_type_name(t: &std::fs::FileType) -> &'static str {
+fn file_type_name(t: &std::fs::FileType) -> (&'static str, &'static str) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         if t.is_fifo() {
-            return "FIFO";
+            return ("FIFO", "命名管道");
         }
         if t.is_char_device() || t.is_block_device() {
-            return "device";
+            return ("device", "设备");
         }
         if t.is_socket() {
-            return "socket";
+            return ("socket", "套接字");
         }
     }
-    if t.is_dir() { "folder" } else { "special file" }
+    if t.is_dir() {
+        ("folder", "文件夹")
+    } else {
+        ("special file", "特殊文件")
+    }
 }
 
 /// Reads the config and every kind's file from a folder (on two threads: the large files take a
@@ -237,7 +296,11 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => (name, Err(e)),
                 Err(e) => {
-                    let message = format!("{}: {e}", dir.join(&name).display());
+                    let path = dir.join(&name);
+                    let message = pick(
+                        format!("{}: {}", path.display(), crate::render::errors::io_zh(&e)),
+                        format!("{}: {e}", path.display()),
+                    );
                     (name, Err(std::io::Error::new(e.kind(), message)))
                 }
             })
@@ -261,18 +324,24 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
 /// or the config's name in other letter case (`Reports.csv`, `reports.CSV`), a kind's singular
 /// (`report.csv`) or another extension (`reports.txt`). Hidden files are skipped. An unreadable
 /// folder has none (reading the ledger reports it).
-pub fn stray_files(dir: &Path) -> Vec<String> {
+pub fn stray_files(dir: &Path) -> Vec<Said> {
     let names = file_names();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return vec![];
     };
-    let mut found: Vec<String> = entries
+    let mut found: Vec<Said> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| !n.starts_with('.') && !names.contains(n))
         .filter_map(|name| {
             let lower = name.to_lowercase();
             let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
-            let meant = |want: &str| format!("{} is not read (did you mean {want}?)", shown(&name));
+            let meant = |want: &str| {
+                let name = shown(&name);
+                Said::new(
+                    format!("{name} is not read (did you mean {want}?)"),
+                    format!("{name} 不会被读取 (是要写 {want} 吗?)"),
+                )
+            };
             if let Some(known) = names.iter().find(|n| n.to_lowercase() == lower) {
                 return Some(meant(known));
             }
@@ -285,7 +354,7 @@ pub fn stray_files(dir: &Path) -> Vec<String> {
             Some(meant(&format!("{}.{ext}", kind.file_stem())))
         })
         .collect();
-    found.sort();
+    found.sort_by(|a, b| a.en.cmp(&b.en));
     found
 }
 

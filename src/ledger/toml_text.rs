@@ -1,7 +1,7 @@
 //! A kind's TOML file: `[[table]]`s read into cells in schema order, each with its line.
 
 use super::config::value_text;
-use super::error::{Col, ErrorKind, LedgerError};
+use super::error::{Col, ErrorKind, LedgerError, Said};
 use super::schema::unknown_column;
 use crate::model::Kind;
 use std::borrow::Cow;
@@ -22,8 +22,11 @@ pub fn rows(name: &str, text: &str, kind: Kind, errors: &mut Vec<LedgerError>, t
     for key in table.keys().filter(|k| *k != singular) {
         errors.push(LedgerError::file(
             name,
-            ErrorKind::Syntax(format!(
-                "「{key}」 is not [[{singular}]]; this file holds only [[{singular}]] tables"
+            ErrorKind::Syntax(Said::new(
+                format!(
+                    "「{key}」 is not [[{singular}]]; this file holds only [[{singular}]] tables"
+                ),
+                format!("「{key}」不是 [[{singular}]]; 这个文件只放 [[{singular}]] 表"),
             )),
         ));
     }
@@ -33,8 +36,9 @@ pub fn rows(name: &str, text: &str, kind: Kind, errors: &mut Vec<LedgerError>, t
     let Some(items) = items.as_array() else {
         return errors.push(LedgerError::file(
             name,
-            ErrorKind::Syntax(format!(
-                "{singular} must be written as [[{singular}]] tables"
+            ErrorKind::Syntax(Said::new(
+                format!("{singular} must be written as [[{singular}]] tables"),
+                format!("{singular} 要写成 [[{singular}]] 表"),
             )),
         ));
     };
@@ -54,7 +58,10 @@ pub fn rows(name: &str, text: &str, kind: Kind, errors: &mut Vec<LedgerError>, t
                             file: name.into(),
                             line,
                             col: Some(Col::Key(k.clone())),
-                            kind: ErrorKind::Syntax("must be a string or a number".into()),
+                            kind: ErrorKind::Syntax(Said::new(
+                                "must be a string or a number",
+                                "要写成文字或数字",
+                            )),
                         });
                     }
                 },

@@ -97,6 +97,8 @@ pub struct Config {
     pub delisting_seal: bool,
     /// R12: deposits and cancellations.
     pub deposit: Deposit,
+    /// R17 `[reminders] expiring_days`: the default N of `attrib clients --expiring` (3).
+    pub expiring_days: u32,
 }
 
 /// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.

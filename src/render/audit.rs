@@ -17,12 +17,16 @@ fn kind_word(k: FindingKind, style: &Style) -> &'static str {
     }
 }
 
-/// A finding's text for a person: every phone (a run of exactly 11 digits starting with 1) as
-/// `138****5678` unless `--reveal`.
+/// A finding's text for a person: every phone masked (`mask_phones`) unless `--reveal`.
 fn masked(text: &str, style: &Style) -> String {
     if style.reveal {
         return text.to_string();
     }
+    mask_phones(text)
+}
+
+/// Every phone in a text (a run of exactly 11 digits starting with 1) as `138****5678`.
+fn mask_phones(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -117,27 +121,33 @@ const HEADER: [&str; 10] = [
     "kind", "commit", "author", "date", "file", "line", "id", "before", "after", "subject",
 ];
 
-fn cells(f: &Finding) -> Vec<String> {
+/// A finding's cells for scripts: whole, or with every phone in the id, the row texts and the
+/// subject masked with `--mask` (exports that leave the office).
+fn cells(f: &Finding, style: &Style) -> Vec<String> {
+    let text = |t: &str| match style.mask {
+        true => mask_phones(t),
+        false => t.to_string(),
+    };
     vec![
         f.kind.as_str().to_string(),
         f.commit.clone(),
-        f.author.clone(),
+        text(&f.author),
         f.date.clone(),
         f.file.clone(),
         f.line.to_string(),
-        f.id.clone(),
-        f.before.clone(),
-        f.after.clone(),
-        f.subject.clone(),
+        text(&f.id),
+        text(&f.before),
+        text(&f.after),
+        text(&f.subject),
     ]
 }
 
-pub fn json(findings: &[Finding]) -> String {
+pub fn json(findings: &[Finding], style: &Style) -> String {
     let v: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
             let mut o = serde_json::Map::new();
-            for (k, v) in HEADER.iter().zip(cells(f)) {
+            for (k, v) in HEADER.iter().zip(cells(f, style)) {
                 o.insert(k.to_string(), json!(v));
             }
             o.insert("line".into(), json!(f.line));
@@ -147,7 +157,11 @@ pub fn json(findings: &[Finding]) -> String {
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 
-pub fn csv(findings: &[Finding], out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = findings.iter().map(cells).collect();
+pub fn csv(
+    findings: &[Finding],
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = findings.iter().map(|f| cells(f, style)).collect();
     csv_out::write(out, false, &HEADER, &rows)
 }

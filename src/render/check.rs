@@ -70,7 +70,7 @@ pub fn csv(s: &ClientStatus, style: &Style, out: &mut dyn std::io::Write) -> any
         rfc3339(s.as_of, tz),
         s.family
             .iter()
-            .map(|p| p.to_string())
+            .map(|p| style.data_phone(*p))
             .collect::<Vec<_>>()
             .join(" "),
         s.owner.map(|c| c.as_str()).unwrap_or("none").to_string(),

@@ -79,10 +79,10 @@ pub fn text(items: &[Item], days: u32, style: &Style) -> String {
         &p("类别", "kind"),
         &p("客户", "client"),
         &p("电话", "phone"),
-        &p("归属", "holder"),
-        &p("联系人", "contact"),
-        &p("编号", "ref"),
-        &p("规则", "rule"),
+        // the holder and whom to call in one column, as the clerk says it: 链家 王五
+        &p("联系", "call"),
+        // the record and its rule in one column: nine columns did not fit 80 (issue 14 item 6)
+        &p("依据", "ref"),
     ]);
     for i in items {
         let left = match (style.lang, i.days_left) {
@@ -97,10 +97,11 @@ pub fn text(items: &[Item], days: u32, style: &Style) -> String {
             kind_word(i.kind, style).to_string(),
             i.client.to_string(),
             style.phone(i.phone),
-            i.holder.to_string(),
-            i.contact.as_deref().unwrap_or("-").to_string(),
-            i.reference.to_string(),
-            i.kind.rule().to_string(),
+            match &i.contact {
+                Some(c) => format!("{} {c}", i.holder),
+                None => i.holder.to_string(),
+            },
+            format!("{} {}", i.reference, i.kind.rule()),
         ]);
     }
     t.to_string()

@@ -17,6 +17,62 @@ pub fn zh_errors() -> bool {
     ZH_ERRORS.load(Ordering::Relaxed)
 }
 
+/// A complaint in the language errors are written in.
+pub fn said(s: &crate::ledger::error::Said) -> &str {
+    if zh_errors() { &s.zh } else { &s.en }
+}
+
+/// `zh` when errors are written in Chinese, else `en`.
+pub fn pick(zh: String, en: String) -> String {
+    if zh_errors() { zh } else { en }
+}
+
+/// A value's error under what it came from (a flag, an argument), in the language errors are in.
+pub fn field_error(e: FieldError, what: &str) -> anyhow::Error {
+    if zh_errors() {
+        anyhow::anyhow!("{what}: {}", field_zh(&e))
+    } else {
+        anyhow::Error::new(e).context(what.to_string())
+    }
+}
+
+/// An operating-system error in Chinese (its kind; the OS's own words stay in English errors).
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "文件或目录不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::IsADirectory => "这是一个目录",
+        K::NotADirectory => "不是目录",
+        K::InvalidData => "内容无效",
+        K::TimedOut => "超时",
+        K::Interrupted => "被中断",
+        _ => "读写失败",
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{what} (系统错误 {n})"),
+        None => what.to_string(),
+    }
+}
+
+/// An error and its causes as `attrib: …` writes them: in Chinese, operating-system causes are
+/// worded by `io_zh`.
+pub fn chain(e: &anyhow::Error) -> String {
+    if !zh_errors() {
+        return format!("{e:#}");
+    }
+    let parts: Vec<String> = (e.chain())
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io_zh(io),
+            None => c.to_string(),
+        })
+        .collect();
+    parts.join(": ")
+}
+
 const TIME_EG: &str = "应为 2026-03-01 09:30 或 2026-03-01T09:30:00+08:00";
 
 /// A cell's error in Chinese.
@@ -64,7 +120,7 @@ pub fn kind_zh(k: &ErrorKind) -> String {
         NotUtf8 { byte, value } => format!(
             "既不是 UTF-8 也不是 GB18030 文本: 文件第 {byte} 字节 (0x{value:02x}) 是第一个非 UTF-8 字节 (请另存为 UTF-8)"
         ),
-        Syntax(s) => format!("语法错误: {s}"),
+        Syntax(s) => format!("语法错误: {}", s.zh),
         DuplicateId { id, first } => format!("编号「{id}」已在 {first} 使用"),
         UnknownReference(r) => format!("「{r}」在账本中没有对应记录"),
         UnknownDiscount(r) => format!("「{r}」没有对应的特殊优惠审批"),
@@ -82,8 +138,9 @@ pub fn kind_zh(k: &ErrorKind) -> String {
         SelfRelation(p) => {
             format!("关系把「{p}」连到了自己; 关系连接两个不同的电话 (R1): 请写另一位成员的电话")
         }
-        Config(s) => format!("配置错误: {s}"),
-        Row(s) => s.clone(),
+        Config(s) => format!("配置错误: {}", s.zh),
+        ConfigValue { key, error } => format!("配置错误: {key}: {}", field_zh(error)),
+        Row(s) => s.zh.clone(),
         Unreadable(s) => format!("无法读取: {s}"),
     }
 }

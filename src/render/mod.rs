@@ -193,13 +193,21 @@ impl std::ops::DerefMut for Fitted {
 /// Chinese character whole (ids, phones, dates, amounts are never cut), and two Chinese
 /// characters of any other word (`报备` / `有效`, not one character a line).
 fn unbreakable(cell: &str) -> usize {
-    (cell.split_whitespace())
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    let word = (words.iter())
         .map(|w| match w.chars().all(|c| c.is_ascii() || c == '…') {
             true => w.width(),
             false => w.width().min(4),
         })
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0);
+    // a number and its one-character unit (`21 天`) stay on one line
+    let counted = (words.windows(2))
+        .filter(|p| p[0].chars().all(|c| c.is_ascii_digit()) && p[1].chars().count() == 1)
+        .map(|p| p[0].width() + 1 + p[1].width())
+        .max()
+        .unwrap_or(0);
+    word.max(counted)
 }
 
 impl std::fmt::Display for Fitted {
