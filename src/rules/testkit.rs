@@ -67,6 +67,7 @@ pub fn config() -> Config {
         query_required: crate::model::QUERY_SIGNATURES.map(String::from).to_vec(),
         delisting_seal: true,
         deposit: Default::default(),
+        resale: Default::default(),
     }
 }
 
