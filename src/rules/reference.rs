@@ -1,7 +1,8 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
 //! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R10
+//! resale viewings, deals and their lines)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -26,7 +27,10 @@
 //! - the approval `check` names is the earliest (by time, then id) of the family's approvals for
 //!   the unit that covers the prospective booking;
 //! - `unit-taken` names the earliest (by time, then file order) of the other families' live
-//!   bookings of the unit.
+//!   bookings of the unit;
+//! - R10: a deal's `until` (its cite's) is the end of the window that counted (the agency window
+//!   for `via = other`, else the bypass window); a resale line's `detail` and `broker` are the
+//!   named viewing's id and broker.
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
@@ -1817,7 +1821,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..29, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..32, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1837,9 +1841,9 @@ mod properties {
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 29] = [
+        const KINDS: [u8; 32] = [
             0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
-            16, 16, 17, 17,
+            16, 16, 17, 17, 18, 19, 19,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1928,9 +1932,64 @@ mod properties {
                     }
                     l
                 }
+                // an agent link (R10.2), which joins no family
+                8 if x == 3 => {
+                    let (a, b) = (ph.0.to_string(), phone((p + 1) % 5).0.to_string());
+                    l.row(
+                        Kind::Relation,
+                        &[
+                            ("id", &id),
+                            ("at", &at),
+                            ("phone", &a),
+                            ("relation", "agent"),
+                            ("other_phone", &b),
+                        ],
+                    )
+                }
                 8 | 9 => {
                     // at any time: often after a report of one of the two families
                     l.relation(&id, &at, ph, phone((p + 1 + u64::from(x % 2)) % 5))
+                }
+                // a resale viewing (R10) of one of two properties (written two ways), signed
+                // or not, declared first or not
+                18 => {
+                    let property = ["海湖路88号1-1", "海湖路８８号 1-1", "海湖路9号2-2"][c];
+                    let phone_text = ph.0.to_string();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("client", "王强"),
+                        ("phone", phone_text.as_str()),
+                        ("broker", "李四"),
+                    ];
+                    if x != 0 {
+                        cells.push(("client_signature", "王强"));
+                    }
+                    if x == 1 {
+                        cells.push(("first_viewing", "no"));
+                    }
+                    l.row(Kind::Viewing, &cells)
+                }
+                // a deal (R10) of one of the properties, by us, with the owner or through
+                // another agency, learned of at once or ten days later
+                19 => {
+                    let property = ["海湖路88号1-1", "海湖路9号2-2", "海湖路88号1-1"][c];
+                    let phone_text = ph.0.to_string();
+                    let known = (at_t + chrono::Duration::days(10)).to_rfc3339();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("buyer", "赵敏"),
+                        ("phone", phone_text.as_str()),
+                        ("price", "980000.50"),
+                        ("via", ["us", "owner", "other", "owner"][usize::from(x)]),
+                    ];
+                    if slot0 % 2 == 0 {
+                        cells.push(("known_at", known.as_str()));
+                    }
+                    l.row(Kind::Deal, &cells)
                 }
                 10 => {
                     let kind = if x < 3 {
@@ -2068,6 +2127,11 @@ mod properties {
                 }
                 _ => l.call(&id, &at, ph),
             };
+        }
+        // R10: short windows in some ledgers (a deal outside the window: the same day, a month)
+        if ops.len() % 4 == 3 {
+            l.l.config.resale.bypass_months = 0;
+            l.l.config.resale.other_agency_months = 1;
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers
