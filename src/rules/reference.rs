@@ -1358,6 +1358,7 @@ impl<'l> Walk<'l> {
             booking: b,
             approval,
             timeline: vec![],
+            viewings: super::check::viewing_windows(self.l, timeline.iter()),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);

@@ -15,6 +15,38 @@ use crate::model::*;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+/// R17 `bypass-window`: the valid viewings (not voided, at ≤ T) with no deal (not voided, at ≤
+/// T) of their property by a phone related to theirs as of T, with their bypass window's end.
+pub fn open_windows<'l>(
+    l: &'l Ledger,
+    as_of: Time,
+    voided: &HashSet<&str>,
+) -> Vec<(&'l Viewing, Time)> {
+    if l.viewings.is_empty() {
+        return vec![];
+    }
+    let links = Links::as_of(l, as_of, voided);
+    let live = |at: Time, id: &str| at <= as_of && !voided.contains(id);
+    let deals: Vec<(String, Phone)> = (l.deals.iter())
+        .filter(|d| live(d.at, &d.id))
+        .map(|d| (property_key(&d.property), d.phone))
+        .collect();
+    (l.viewings.iter())
+        .filter(|v| live(v.at, &v.id) && v.client_signature.is_some())
+        .filter(|v| {
+            let key = property_key(&v.property);
+            !(deals.iter()).any(|(k, p)| *k == key && links.related(v.phone, *p))
+        })
+        .map(|v| (v, bypass_end(&l.config, v)))
+        .collect()
+}
+
+/// R10 switch: on when `attrib.toml` has `[resale]` or a viewings or deals file holds a row
+/// (RULES-R10 §7.1 S11). Off, nothing of R10 shows.
+pub fn is_on(l: &Ledger) -> bool {
+    l.config.resale.table || !l.viewings.is_empty() || !l.deals.is_empty()
+}
+
 /// R10.3 / R10.5: a deal's verdict as of T, the viewing it names and what it is owed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealOutcome {
