@@ -296,6 +296,12 @@ impl Style {
             (Code::Accepted, _) => format!("accepted: bring the client by {}", until()),
             (Code::Recorded, Kind::Contact) if zh => format!("已登记, 保护期至 {}", until()),
             (Code::Recorded, Kind::Contact) => format!("recorded, protected until {}", until()),
+            (Code::Recorded, Kind::Relation) if v.rule == "R10.2" => self
+                .pick(
+                    "代理人: 不合并家庭, 仅作看房确认单的关联方",
+                    "agent link: joins no family; a related party of resale viewings only",
+                )
+                .into(),
             (Code::Recorded, Kind::Relation) => self
                 .pick(
                     "家庭关系: 按同一客户判定",
@@ -345,13 +351,13 @@ impl Style {
             (Code::Valid, Kind::Contact) => {
                 format!("valid visit: per {}, channel hold until {}", c(), until())
             }
-            (Code::Valid, Kind::Viewing) if zh => format!("甲方已签字, 跳单保护至 {}", until()),
+            (Code::Valid, Kind::Viewing) if zh => format!("客户已签字, 跳单保护至 {}", until()),
             (Code::Valid, Kind::Viewing) => {
                 format!("signed by the client: bypass window until {}", until())
             }
             (Code::Unsigned, Kind::Viewing) => self
                 .pick(
-                    "甲方未签字, 不约束客户",
+                    "客户未签字, 不约束客户",
                     "not signed by the client: binds nothing",
                 )
                 .into(),
@@ -476,7 +482,7 @@ impl Style {
             Code::BypassAgency => format!(
                 "bypass: bought through another agency after a first viewing ({cite}, until {until}); claim {amount}"
             ),
-            Code::PriorViewing if zh => format!("甲方声明非首次看房 ({cite}), 不索赔"),
+            Code::PriorViewing if zh => format!("客户声明非首次看房 ({cite}), 不索赔"),
             Code::PriorViewing => {
                 format!("the client declared an earlier viewing ({cite}): no claim")
             }
@@ -484,7 +490,7 @@ impl Style {
             Code::OutsideWindow => format!("after the window ({cite}, until {until}): no claim"),
             Code::UnsignedViewing => self
                 .pick(
-                    "看房确认单均未经甲方签字, 不索赔",
+                    "看房确认单均未经客户签字, 不索赔",
                     "every viewing is unsigned: no claim",
                 )
                 .into(),

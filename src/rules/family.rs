@@ -121,13 +121,15 @@ pub fn step(reg: &mut super::registry::Registry, i: usize) -> super::verdict::Ve
     if r.joins_family() {
         reg.link(r.phone, r.other_phone);
     }
+    // an agent link is R10.2's, not R1's
+    let rule = if r.joins_family() { "R1" } else { "R10.2" };
     let mut v = Verdict::new(
         crate::model::Kind::Relation,
         i,
         &r.id,
         r.at,
         Code::Recorded,
-        "R1",
+        rule,
     );
     v.phone = Some(r.phone);
     v

@@ -363,8 +363,13 @@ impl<'l> Walk<'l> {
             Kind::Delisting => self.delisting(pos, i),
             Kind::Query => self.query(pos, i),
             Kind::Relation => {
-                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
-                v.phone = Some(self.l.relations[i].phone);
+                let r = &self.l.relations[i];
+                let rule = match r.relation {
+                    RelationKind::Agent => "R10.2",
+                    _ => "R1",
+                };
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, rule);
+                v.phone = Some(r.phone);
                 v
             }
             Kind::Direct => self.direct(pos, i),
