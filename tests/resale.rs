@@ -165,3 +165,61 @@ fn clients_expiring_lists_the_open_bypass_window() {
     assert!(rows[0].contains(",2,13800000007,周杰,安居地产,"), "{out}");
     assert!(rows[0].ends_with(",VW-006,R10.1,李四"), "{out}");
 }
+
+/// `settle` shows the two resale line kinds in every format: the table (cards at 80 columns),
+/// JSON, and the workbook.
+#[test]
+fn settle_shows_the_resale_lines_in_every_format() {
+    let w = example();
+    let range = ["--from", "2023-04", "--to", "2024-04"];
+    let (code, table, err) = w.run(&[&["--at", AS_OF, "settle"][..], &range].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        table.contains("二手佣金") && table.contains("跳单索赔"),
+        "{table}"
+    );
+    insta::assert_snapshot!("settle_resale_table", table);
+    let args = [&["--at", AS_OF, "--format", "json", "settle"][..], &range].concat();
+    let (code, out, _) = w.run(&args);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let text = v.to_string();
+    for expected in [
+        "resale_commission",
+        "bypass_claim",
+        "18518.51",
+        "29400.00",
+        "36000.00",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let book = w.file("resale.xlsx");
+    let book_arg = book.to_str().unwrap();
+    let args = [
+        &["--at", AS_OF, "settle"][..],
+        &range,
+        &["--xlsx", book_arg],
+    ]
+    .concat();
+    let (code, _, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("a workbook");
+    use calamine::Reader;
+    let names = workbook.sheet_names().to_vec();
+    let cells: Vec<String> = (names.iter())
+        .flat_map(|n| {
+            workbook
+                .worksheet_range(n)
+                .unwrap()
+                .cells()
+                .map(|(_, _, c)| c.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("跳单索赔") || c == "bypass_claim"),
+        "{cells:?}"
+    );
+}
