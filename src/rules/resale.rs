@@ -85,6 +85,8 @@ impl Resale {
         for views in by_key.values_mut() {
             views.sort_by_key(|&i| (l.viewings[i as usize].at, i));
         }
+        // the relations in evaluation order, once, when a claim needs its linked_at
+        let mut relations: Option<Vec<&Relation>> = None;
         for (i, d) in l.deals.iter().enumerate() {
             if d.at > as_of || voided.contains(d.id.as_str()) {
                 continue;
@@ -98,7 +100,8 @@ impl Resale {
             if let Some(v) = outcome.viewing.map(|j| &l.viewings[j as usize])
                 && matches!(outcome.code, Code::BypassOwner | Code::BypassAgency)
             {
-                outcome.due = Some(claim_due(l, as_of, voided, d, v));
+                let relations = relations.get_or_insert_with(|| live_relations(l, as_of, voided));
+                outcome.due = Some(claim_due(relations, d, v));
             }
             out.deals.insert(i as u32, outcome);
         }
@@ -240,32 +243,31 @@ fn deal_outcome(cfg: &Config, d: &Deal, binding: &[Indexed]) -> DealOutcome {
 
 /// R10.5: a claim falls due at max(d.at, d.known_at, linked_at): once every fact it rests on is
 /// in the ledger.
-fn claim_due(l: &Ledger, as_of: Time, voided: &HashSet<&str>, d: &Deal, v: &Viewing) -> Time {
+fn claim_due(relations: &[&Relation], d: &Deal, v: &Viewing) -> Time {
     let due = d.at.max(d.known());
-    linked_at(l, as_of, voided, v.phone, d.phone).map_or(due, |t| due.max(t))
+    linked_at(relations, v.phone, d.phone).map_or(due, |t| due.max(t))
 }
 
-/// R10.5 linked_at: the time of the first relation (non-voided, at ≤ T, in evaluation order)
-/// after which `buyer` is related to `client`; `None` (−∞) when they are the same phone.
-fn linked_at(
-    l: &Ledger,
-    as_of: Time,
-    voided: &HashSet<&str>,
-    client: Phone,
-    buyer: Phone,
-) -> Option<Time> {
-    if client == buyer {
-        return None;
-    }
+/// The non-voided relations at or before T, in evaluation order (time, then file order).
+fn live_relations<'l>(l: &'l Ledger, as_of: Time, voided: &HashSet<&str>) -> Vec<&'l Relation> {
     let mut order: Vec<&Relation> = (l.relations.iter())
         .filter(|r| r.at <= as_of && !voided.contains(r.id.as_str()))
         .collect();
     order.sort_by_key(|r| r.at); // stable: file order at equal times
+    order
+}
+
+/// R10.5 linked_at: the time of the first of `relations` (in evaluation order) after which
+/// `buyer` is related to `client`; `None` (−∞) when they are the same phone.
+fn linked_at(relations: &[&Relation], client: Phone, buyer: Phone) -> Option<Time> {
+    if client == buyer {
+        return None;
+    }
     let mut links = Links {
         families: Default::default(),
         agents: vec![],
     };
-    for r in order {
+    for r in relations {
         links.add(r);
         if links.related(client, buyer) {
             return Some(r.at);
