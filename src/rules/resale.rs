@@ -27,15 +27,18 @@ pub fn open_windows<'l>(
     }
     let links = Links::as_of(l, as_of, voided);
     let live = |at: Time, id: &str| at <= as_of && !voided.contains(id);
-    let deals: Vec<(String, Phone)> = (l.deals.iter())
-        .filter(|d| live(d.at, &d.id))
-        .map(|d| (property_key(&d.property), d.phone))
-        .collect();
+    let mut buyers: HashMap<String, Vec<Phone>> = HashMap::default();
+    for d in l.deals.iter().filter(|d| live(d.at, &d.id)) {
+        buyers
+            .entry(property_key(&d.property))
+            .or_default()
+            .push(d.phone);
+    }
     (l.viewings.iter())
         .filter(|v| live(v.at, &v.id) && v.client_signature.is_some())
         .filter(|v| {
-            let key = property_key(&v.property);
-            !(deals.iter()).any(|(k, p)| *k == key && links.related(v.phone, *p))
+            let bought = buyers.get(&property_key(&v.property));
+            !(bought.into_iter().flatten()).any(|&p| links.related(v.phone, p))
         })
         .map(|v| (v, bypass_end(&l.config, v)))
         .collect()
@@ -117,18 +120,19 @@ impl Resale {
 /// R1 families and R10.2 agent links as of a time.
 struct Links {
     families: super::family::Families,
-    agents: Vec<(Phone, Phone)>,
+    /// Each phone's agent links, both ways.
+    agents: HashMap<Phone, Vec<Phone>>,
 }
 
 impl Links {
     fn as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> Links {
         let mut links = Links {
             families: super::engine::families_as_of(l, as_of, voided),
-            agents: vec![],
+            agents: HashMap::default(),
         };
         for r in &l.relations {
             if r.at <= as_of && !r.joins_family() && !voided.contains(r.id.as_str()) {
-                links.agents.push((r.phone, r.other_phone));
+                links.add(r);
             }
         }
         links
@@ -137,7 +141,10 @@ impl Links {
     fn add(&mut self, r: &Relation) {
         match r.joins_family() {
             true => self.families.link(r.phone, r.other_phone),
-            false => self.agents.push((r.phone, r.other_phone)),
+            false => {
+                self.agents.entry(r.phone).or_default().push(r.other_phone);
+                self.agents.entry(r.other_phone).or_default().push(r.phone);
+            }
         }
     }
 
@@ -146,8 +153,7 @@ impl Links {
     fn related(&self, p: Phone, q: Phone) -> bool {
         let family = self.families.members(p);
         let member = |x: &Phone| family.binary_search(x).is_ok();
-        member(&q)
-            || (self.agents.iter()).any(|(a, b)| (member(a) && *b == q) || (member(b) && *a == q))
+        member(&q) || (self.agents.get(&q)).is_some_and(|ends| ends.iter().any(member))
     }
 }
 
@@ -265,7 +271,7 @@ fn linked_at(relations: &[&Relation], client: Phone, buyer: Phone) -> Option<Tim
     }
     let mut links = Links {
         families: Default::default(),
-        agents: vec![],
+        agents: HashMap::default(),
     };
     for r in relations {
         links.add(r);
