@@ -663,6 +663,16 @@ fn viewings_and_deals_are_added_and_replayed() {
     assert!(w.read("deals.csv").contains(
         "DE-001,2026-04-10 16:00,城西区海湖路８８号 3-1-1201,王强,13800000001,1200000,owner,"
     ));
+    // R10.6: a deal through another agency signed in January and learned of today is on time
+    // (measured from --known-at); without it, it needs --late
+    let mut outside = deal;
+    (outside[3], outside[11], outside[13]) = ("别的某小区1-101", "别的中介", "2026-01-10 10:00");
+    let (code, _, err) = w.run_now("2026-04-10 16:10", &outside);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--late"), "{err}");
+    let known = [&outside[..], &["--known-at", "2026-04-10 15:00"]].concat();
+    let (code, _, err) = w.run_now("2026-04-10 16:10", &known);
+    assert_eq!(code, 0, "{err}");
     let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -679,6 +689,7 @@ fn viewings_and_deals_are_added_and_replayed() {
     assert_eq!(
         judged,
         [
+            ("DE-002", "not-viewed", "R10.3"),
             ("VW-001", "valid", "R10.1"),
             ("DE-001", "bypass-owner", "R10.3")
         ]

@@ -487,6 +487,17 @@ fn canonical(kind: Kind, config: &Config, values: &mut BTreeMap<&'static str, St
     }
 }
 
+/// The column a new row's entry delay is measured from: its time, except for a deal closed around
+/// us (`via` ≠ `us`) with a `known_at` (R10.6).
+fn entry_column(kind: Kind, values: &BTreeMap<&'static str, String>) -> &'static str {
+    let filled = |c: &str| values.get(c).is_some_and(|v| !v.trim().is_empty());
+    let outside = values.get("via").is_some_and(|v| v.trim() != "us");
+    match kind == Kind::Deal && outside && filled("known_at") {
+        true => "known_at",
+        false => kind.time_column(),
+    }
+}
+
 /// RULES.md §5: a record's time later than now (+5 min) is refused; one more than
 /// `max_entry_delay_hours` before now is refused unless `--late REASON` is given, whose reason
 /// goes into the record's `note`. A time that does not parse is left for the loader to refuse.
@@ -518,6 +529,10 @@ fn on_time(
                 ),
             }
         }
+    }
+    // R10.6: an outside deal is late against when it was learned (`known_at`), not its signing
+    let col = entry_column(kind, values);
+    if let Ok(t) = parse_time(&values[col], settings.zone) {
         let delay = i64::from(config.max_entry_delay_hours);
         if late.is_none() && t < now - chrono::Duration::hours(delay) {
             match zh {
