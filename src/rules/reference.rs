@@ -466,7 +466,8 @@ impl<'l> Walk<'l> {
         let mut v = Verdict::new(Kind::Viewing, i, &w.id, w.at, code, "R10.1");
         v.phone = Some(w.phone);
         v.broker = Some(w.broker.clone());
-        v.until = Some(self.months_end(w.at, self.cfg.resale.bypass_months));
+        v.until =
+            (code == Code::Valid).then(|| self.months_end(w.at, self.cfg.resale.bypass_months));
         v
     }
 

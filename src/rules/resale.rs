@@ -157,8 +157,8 @@ impl Links {
     }
 }
 
-/// R10.1: a viewing signed by the client (甲方予以确认, l163) is `valid`, else `unsigned`; its
-/// bypass window is the `bypass_months` period from its time.
+/// R10.1: a viewing signed by the client (甲方予以确认, l163) is `valid`, else `unsigned`; a valid
+/// one's `until` is the end of its bypass window, the `bypass_months` period from its time.
 pub fn viewing_verdict(reg: &Registry, i: usize) -> Verdict {
     let v = &reg.ledger.viewings[i];
     let code = match v.client_signature {
@@ -168,7 +168,8 @@ pub fn viewing_verdict(reg: &Registry, i: usize) -> Verdict {
     let mut verdict = Verdict::new(Kind::Viewing, i, &v.id, v.at, code, "R10.1");
     verdict.phone = Some(v.phone);
     verdict.broker = Some(v.broker.clone());
-    verdict.until = Some(bypass_end(reg.config, v));
+    // an unsigned viewing binds nothing: it has no window
+    verdict.until = (code == Code::Valid).then(|| bypass_end(reg.config, v));
     verdict
 }
 
