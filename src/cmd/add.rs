@@ -512,22 +512,22 @@ fn on_time(
     let zh = settings.lang == Lang::Zh;
     let now = settings.as_of;
     let shown = |t: Time| t.format("%Y-%m-%d %H:%M").to_string();
-    if let Ok(t) = parse_time(&values[col], settings.zone) {
-        if t > now + chrono::Duration::minutes(AHEAD_MINUTES) {
-            match zh {
-                true => bail!(
-                    "--{}: {} 晚于现在 ({}); 记录只能在发生之后录入 — 未写入",
-                    flag(col),
-                    shown(t),
-                    shown(now)
-                ),
-                false => bail!(
-                    "--{}: {} is later than now ({}); a record is entered after it happens — nothing was written",
-                    flag(col),
-                    shown(t),
-                    shown(now)
-                ),
-            }
+    if let Ok(t) = parse_time(&values[col], settings.zone)
+        && t > now + chrono::Duration::minutes(AHEAD_MINUTES)
+    {
+        match zh {
+            true => bail!(
+                "--{}: {} 晚于现在 ({}); 记录只能在发生之后录入 — 未写入",
+                flag(col),
+                shown(t),
+                shown(now)
+            ),
+            false => bail!(
+                "--{}: {} is later than now ({}); a record is entered after it happens — nothing was written",
+                flag(col),
+                shown(t),
+                shown(now)
+            ),
         }
     }
     // R10.6: an outside deal is late against when it was learned (`known_at`), not its signing
