@@ -839,3 +839,35 @@ fn mask_hides_phones_inside_audit_row_text_in_csv_and_json() {
     assert!(!out.contains("13800000009"), "{out}");
     assert!(out.contains("138****0009"), "{out}");
 }
+
+/// R10.6: an outside deal (`via` ≠ `us`) is measured for back-dating from its `known_at`: a
+/// bypass learned of weeks after the sale and entered that day is honest; one entered days after
+/// it was learned is back-dated, and so is our own deal entered weeks after its signing (whose
+/// commission lands in a settled month).
+#[test]
+fn an_outside_deal_is_back_dated_only_against_when_it_was_learned() {
+    let r = honest();
+    let head = "id,at,property,buyer,phone,price,via,known_at\n";
+    let de1 = "DE-1,2026-02-01 10:00,海湖路88号,王强,13800000009,1000000,owner,2026-03-05 09:00\n";
+    r.write("deals.csv", &format!("{head}{de1}"));
+    r.commit("2026-03-05T10:00:00+08:00", "跳单 learned today");
+    let (code, f) = r.audit();
+    assert_eq!(code, 0, "{f:?}");
+    let de2 = "DE-2,2026-02-01 10:00,海湖路9号,李娜,13800000008,900000,other,2026-03-01 09:00\n";
+    let de3 = "DE-3,2026-02-01 10:00,海湖路7号,张伟,13800000007,800000,us,2026-03-06 09:00\n";
+    r.write("deals.csv", &format!("{head}{de1}{de2}{de3}"));
+    r.commit("2026-03-06T10:00:00+08:00", "补录");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert_eq!(
+        kinds(&f),
+        vec![
+            ("back-dated".into(), "DE-2".into()),
+            ("back-dated".into(), "DE-3".into()),
+            // our commission on DE-3 is due at its signing, in February, already settled (DE-2
+            // is not-viewed: no claim; DE-1's claim fell due in March, when it was learned)
+            ("money-moved".into(), "2026-02 伟业".into())
+        ]
+    );
+    assert_eq!(f[0]["before"], "2026-03-01T09:00:00+08:00", "{}", f[0]);
+}

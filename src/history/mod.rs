@@ -16,7 +16,7 @@ use crate::rules::{
     self,
     audit::{self, Finding, FindingKind},
 };
-use rows::{changed_rows, order_key, row_time, text};
+use rows::{changed_rows, entry_time, order_key, row_time, text};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -332,13 +332,14 @@ impl Walk {
         let latest_before = node.latest;
         for r in &changes.appended {
             let at = row_time(r, tz);
-            if let (Some(at), Some(committed)) = (at, committed)
-                && audit::back_dated(at, committed, max_delay)
+            // R10.6: an outside deal's delay counts from when it was learned (known_at)
+            if let (Some(entered), Some(committed)) = (entry_time(r, tz), committed)
+                && audit::back_dated(entered, committed, max_delay)
             {
                 self.findings.push(found(
                     FindingKind::BackDated,
                     r,
-                    at.to_rfc3339(),
+                    entered.to_rfc3339(),
                     c.date.clone(),
                 ));
             }

@@ -41,6 +41,18 @@ struct RawConfig {
     deposit: Option<RawDeposit>,
     #[serde(default)]
     reminders: RawReminders,
+    resale: Option<RawResale>,
+}
+
+/// R10 `[resale]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResale {
+    commission_rate: Option<toml::Value>,
+    bypass_rate: Option<toml::Value>,
+    bypass_months: Option<u32>,
+    other_agency_months: Option<u32>,
+    payee: Option<String>,
 }
 
 /// R17 `[reminders]` (RULES-R10.md §1.3).
@@ -359,6 +371,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
     }
     let expiring_days = expiring_days(&mut c, raw.reminders.expiring_days);
+    let resale = parse_resale(&mut c, raw.resale.as_ref());
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -393,6 +406,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         delisting_seal: raw.delisting.seal,
         deposit,
         expiring_days,
+        resale,
     })
 }
 
@@ -435,6 +449,27 @@ fn key_line(text: &str, key: &str) -> u32 {
         }
     }
     0
+}
+
+/// R10 `[resale]`: its presence switches R10 on; each key has the default of RULES-R10 §1.3.
+fn parse_resale(c: &mut Check, raw: Option<&RawResale>) -> crate::model::Resale {
+    let mut resale = crate::model::Resale::default();
+    let Some(r) = raw else { return resale };
+    resale.table = true;
+    if let Some(v) = &r.commission_rate
+        && let Some(rate) = c.rate("resale.commission_rate", v)
+    {
+        resale.commission_rate = rate;
+    }
+    if let Some(v) = &r.bypass_rate
+        && let Some(rate) = c.rate("resale.bypass_rate", v)
+    {
+        resale.bypass_rate = rate;
+    }
+    resale.bypass_months = r.bypass_months.unwrap_or(resale.bypass_months);
+    resale.other_agency_months = (r.other_agency_months).unwrap_or(resale.other_agency_months);
+    resale.payee = r.payee.clone();
+    resale
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
@@ -526,6 +561,34 @@ agency_rate = "1.8%"
         ));
         let bad = format!("{MINIMAL}\n[deposit]\ncap = \"lots\"\nextra = 1\n");
         assert!(parse_config(&bad).is_err());
+    }
+
+    #[test]
+    fn the_resale_table_switches_r10_on_with_the_seed_defaults() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.resale.table);
+        assert_eq!(c.resale_payee(), "A");
+        let c = parse_config(&format!("{MINIMAL}\n[resale]\n")).unwrap();
+        assert!(c.resale.table);
+        assert_eq!(c.resale.commission_rate.value, Decimal::new(15, 3));
+        assert_eq!(c.resale.bypass_rate.value, Decimal::new(3, 2));
+        assert_eq!(
+            (c.resale.bypass_months, c.resale.other_agency_months),
+            (12, 12)
+        );
+        let text = format!(
+            "{MINIMAL}\n[resale]\ncommission_rate = \"0.02\"\nother_agency_months = 6\npayee = \"某某地产\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.resale.commission_rate.value, Decimal::new(2, 2));
+        assert_eq!(c.resale.other_agency_months, 6);
+        assert_eq!(c.resale_payee(), "某某地产");
+        let bad = format!("{MINIMAL}\n[resale]\nbypass_rate = \"much\"\n");
+        let errors = parse_config(&bad).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("resale.bypass_rate"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -55,6 +55,43 @@ impl Default for Deposit {
     }
 }
 
+/// R10 `[resale]` (RULES-R10 §1.3): resale viewings and anti-bypass (看房确认单).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resale {
+    /// Whether `attrib.toml` has a `[resale]` table (it switches R10 on, as a viewing or deal
+    /// row does).
+    pub table: bool,
+    /// seed l169: 中介佣金为房屋买卖合同成交价的1.5%.
+    pub commission_rate: Rate,
+    /// seed l165, l167: 全额支付成交价3%的中介佣金.
+    pub bypass_rate: Rate,
+    /// seed l165: 自看房之日起十二个月内.
+    pub bypass_months: u32,
+    /// seed l167 states no limit; 12 is the contract's reading (A2).
+    pub other_agency_months: u32,
+    /// Who is owed the resale lines; `None`: `[project] agency`.
+    pub payee: Option<String>,
+}
+
+impl Default for Resale {
+    fn default() -> Self {
+        Resale {
+            table: false,
+            commission_rate: Rate {
+                text: "1.5%".into(),
+                value: Decimal::new(15, 3),
+            },
+            bypass_rate: Rate {
+                text: "3%".into(),
+                value: Decimal::new(3, 2),
+            },
+            bypass_months: 12,
+            other_agency_months: 12,
+            payee: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Channel {
     pub name: String,
@@ -99,6 +136,8 @@ pub struct Config {
     pub deposit: Deposit,
     /// R17 `[reminders] expiring_days`: the default N of `attrib clients --expiring` (3).
     pub expiring_days: u32,
+    /// R10: resale viewings and deals.
+    pub resale: Resale,
 }
 
 /// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.
@@ -115,5 +154,13 @@ pub const QUERY_SIGNATURES: [&str; 7] = [
 impl Config {
     pub fn channel(&self, name: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.name == name)
+    }
+
+    /// R10.5: who is owed resale lines (`[resale] payee`, else the agency).
+    pub fn resale_payee(&self) -> &str {
+        match self.resale.payee.as_deref() {
+            Some(p) if !p.trim().is_empty() => p,
+            _ => &self.agency,
+        }
     }
 }

@@ -425,6 +425,8 @@ choices! {
         Child = "child" | "子女",
         Sibling = "sibling" | "兄弟姐妹",
         SamePerson = "same_person" | "本人换号",
+        /// R10.2: 代理人/代表人/承办人 of the other phone; never joins families (R1).
+        Agent = "agent" | "代理人" | "代表人" | "承办人",
     }
 }
 
@@ -449,6 +451,16 @@ choices! {
         Attack = "attack" | "恶意攻击",
         /// 违约或其他严重不良行为 breach or other serious misconduct.
         Breach = "breach" | "违约",
+    }
+}
+
+choices! {
+    /// Who closed a resale deal 成交 (R10): this brokerage (我方), the client directly with the
+    /// owner (业主自行交易, 第四条), or another intermediary (别的中介, 第五条).
+    DealVia {
+        Us = "us" | "我方" | "本公司",
+        Owner = "owner" | "业主自行交易" | "业主",
+        Other = "other" | "别的中介" | "其他中介",
     }
 }
 
@@ -576,6 +588,25 @@ kinds! {
         note: Option<Text>,
     }
 
+    /// A resale viewing slip 客户看房确认单 (R10, seed l156–l172): the client (甲方) viewed
+    /// `property` with this brokerage's broker 经纪人; signed by the client when `client_signature`
+    /// is filled. `first_viewing` is the pre-printed 第五条 declaration (default yes).
+    Viewing => viewings: Viewing {
+        stem: "viewings", table: "viewing", zh: "看房确认单", prefix: "VW-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        property: Text,
+        client: Text,
+        phone: Phone,
+        broker: Text,
+        client_signature: Option<Text>,
+        first_viewing: Option<YesNo>,
+        no: Option<Text>,
+        note: Option<Text>,
+    }
+
     /// A channel report 报备: "I will bring client X".
     Report => reports: Report {
         stem: "reports", table: "report", zh: "报备", prefix: "R-",
@@ -676,6 +707,25 @@ kinds! {
         note: Option<Text>,
     }
 
+    /// A closed sale 成交 of a viewed property (R10): who closed it (`via`), the price 成交价, and
+    /// when this brokerage learned of an outside deal (`known_at`, default `at`).
+    Deal => deals: Deal {
+        stem: "deals", table: "deal", zh: "成交", prefix: "DE-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        property: Text,
+        buyer: Text,
+        phone: Phone,
+        price: Decimal,
+        via: DealVia,
+        known_at: Option<Time>,
+        other_agency: Option<Text>,
+        contract: Option<Text>,
+        note: Option<Text>,
+    }
+
     /// A penalty notice 处罚通知书.
     Violation => violations: Violation {
         stem: "violations", table: "violation", zh: "处罚", prefix: "V-",
@@ -719,6 +769,37 @@ impl Contact {
     pub fn is_channel_visit(&self) -> bool {
         self.kind == ContactKind::Visit && self.channel.is_some()
     }
+}
+
+impl Relation {
+    /// R1: whether the link joins two families (an `agent` link never does; only R10 reads it).
+    pub fn joins_family(&self) -> bool {
+        self.relation != RelationKind::Agent
+    }
+}
+
+impl Viewing {
+    /// R10.3.5: the client's 第五条 declaration that this is the first viewing (default yes).
+    pub fn is_first(&self) -> bool {
+        self.first_viewing != Some(YesNo::No)
+    }
+}
+
+impl Deal {
+    /// R10.5: when the brokerage learned of the deal (`known_at`, default `at`).
+    pub fn known(&self) -> Time {
+        self.known_at.unwrap_or(self.at)
+    }
+}
+
+/// R10 property key (RULES-R10 §1.2): NFKC, every whitespace character removed (U+3000
+/// included), ASCII lower-cased: 「城西区海湖路８８号 3-1-1201」 is 「城西区海湖路88号3-1-1201」.
+pub fn property_key(property: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    (property.nfkc())
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 impl Discount {

@@ -46,7 +46,36 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         // R14.3: the query slip used for the buyer's name (only when there is one)
         v["query"] = json!(q);
     }
+    if let Some(views) = &s.viewings {
+        // R10 (§4.3): only when R10 is on
+        v["viewings"] = viewings_json(views, style);
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
+}
+
+/// R10 (§4.3): `[{viewing, property, until}]`.
+pub fn viewings_json(views: &[crate::rules::check::ViewingWindow], style: &Style) -> Value {
+    (views.iter())
+        .map(|w| json!({"viewing": w.viewing, "property": w.property, "until": rfc3339(w.until, style.tz)}))
+        .collect()
+}
+
+/// R10 (§4.3, S12): one line per valid viewing with the end of its bypass window, for people:
+/// `看房: VW1 城西区海湖路88号3-1-1201 跳单保护至 2024-03-15, 剩 5 天`.
+pub fn viewing_lines(s: &ClientStatus, style: &Style) -> Vec<String> {
+    let views = s.viewings.as_deref().unwrap_or_default();
+    (views.iter())
+        .map(|w| {
+            format!(
+                "{}{} {} {}{}",
+                style.pick("看房: ", "viewing: "),
+                w.viewing,
+                w.property,
+                style.pick("跳单保护", "bypass window"),
+                period(style, s.as_of, w.until)
+            )
+        })
+        .collect()
 }
 
 /// CSV: one row of the client's standing, findings joined by spaces.
@@ -316,6 +345,7 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
             style.time(b.at)
         ));
     }
+    out.extend(viewing_lines(s, style));
     for r in &c.other_reports {
         out.push(format!(
             "{}{} {} {} {} ({}, {}{})",

@@ -61,6 +61,7 @@ fn kind_word(k: ItemKind, style: &Style) -> &'static str {
         ItemKind::ReportWindow => style.pick("报备带看期", "report window"),
         ItemKind::ChannelHold => style.pick("渠道保护", "channel hold"),
         ItemKind::Protection => style.pick("来电来访保护期", "contact protection"),
+        ItemKind::BypassWindow => style.pick("看房跳单保护", "resale bypass window"),
     }
 }
 

@@ -103,6 +103,8 @@ impl Style {
             Kind::Relation => ("家庭关系", "relation"),
             Kind::Void => ("作废", "void"),
             Kind::Cancellation => ("退订", "cancellation"),
+            Kind::Viewing => ("看房确认单", "viewing"),
+            Kind::Deal => ("成交", "deal"),
         };
         if self.zh() { zh } else { en }
     }
@@ -152,6 +154,13 @@ impl Style {
             Code::Forfeit => "定金不予退还",
             Code::RefundDouble => "双倍返还定金",
             Code::NoBooking => "认购已作废",
+            Code::Brokered => "我方成交",
+            Code::BypassOwner => "跳单(业主自行交易)",
+            Code::BypassAgency => "跳单(别的中介)",
+            Code::PriorViewing => "非首次看房",
+            Code::OutsideWindow => "已过十二个月",
+            Code::UnsignedViewing => "看房单未签字",
+            Code::NotViewed => "未经我方带看",
         }
     }
 
@@ -287,6 +296,12 @@ impl Style {
             (Code::Accepted, _) => format!("accepted: bring the client by {}", until()),
             (Code::Recorded, Kind::Contact) if zh => format!("已登记, 保护期至 {}", until()),
             (Code::Recorded, Kind::Contact) => format!("recorded, protected until {}", until()),
+            (Code::Recorded, Kind::Relation) if v.rule == "R10.2" => self
+                .pick(
+                    "代理人: 不合并家庭, 仅作看房确认单的关联方",
+                    "agent link: joins no family; a related party of resale viewings only",
+                )
+                .into(),
             (Code::Recorded, Kind::Relation) => self
                 .pick(
                     "家庭关系: 按同一客户判定",
@@ -336,6 +351,26 @@ impl Style {
             (Code::Valid, Kind::Contact) => {
                 format!("valid visit: per {}, channel hold until {}", c(), until())
             }
+            (Code::Valid, Kind::Viewing) if zh => format!("客户已签字, 跳单保护至 {}", until()),
+            (Code::Valid, Kind::Viewing) => {
+                format!("signed by the client: bypass window until {}", until())
+            }
+            (Code::Unsigned, Kind::Viewing) => self
+                .pick(
+                    "客户未签字, 不约束客户",
+                    "not signed by the client: binds nothing",
+                )
+                .into(),
+            (
+                Code::Brokered
+                | Code::BypassOwner
+                | Code::BypassAgency
+                | Code::PriorViewing
+                | Code::OutsideWindow
+                | Code::UnsignedViewing
+                | Code::NotViewed,
+                _,
+            ) => self.deal(v),
             (Code::Valid, _) => self.pick("确认单有效", "slip valid").into(),
             (Code::Effective, _) if zh => format!("已生效于 {}", until()),
             (Code::Effective, _) => format!("effective since {}", until()),
@@ -423,6 +458,51 @@ impl Style {
     }
 
     /// R12.3: the booking a cancellation names.
+    /// R10.3: why a deal owes what it owes.
+    fn deal(&self, v: &Verdict) -> String {
+        let c = v.cite.as_deref();
+        let cite = c.map(|c| self.cite(c)).unwrap_or_default();
+        let until = self.cite_until(c);
+        let amount = v.amount.unwrap_or_default();
+        let zh = self.zh();
+        match v.code {
+            Code::Brokered if zh => format!("我方成交, 佣金 {amount} (签约当日付清)"),
+            Code::Brokered => {
+                format!("brokered by us: commission {amount}, due the day of signing")
+            }
+            Code::BypassOwner if zh => {
+                format!("跳单: 看房后十二个月内与业主自行交易 ({cite}, 至 {until}), 索赔 {amount}")
+            }
+            Code::BypassOwner => format!(
+                "bypass: bought from the owner within the window ({cite}, until {until}); claim {amount}"
+            ),
+            Code::BypassAgency if zh => {
+                format!("跳单: 首次看房后经别的中介成交 ({cite}, 至 {until}), 索赔 {amount}")
+            }
+            Code::BypassAgency => format!(
+                "bypass: bought through another agency after a first viewing ({cite}, until {until}); claim {amount}"
+            ),
+            Code::PriorViewing if zh => format!("客户声明非首次看房 ({cite}), 不索赔"),
+            Code::PriorViewing => {
+                format!("the client declared an earlier viewing ({cite}): no claim")
+            }
+            Code::OutsideWindow if zh => format!("成交已过约定期限 ({cite}, 至 {until}), 不索赔"),
+            Code::OutsideWindow => format!("after the window ({cite}, until {until}): no claim"),
+            Code::UnsignedViewing => self
+                .pick(
+                    "看房确认单均未经客户签字, 不索赔",
+                    "every viewing is unsigned: no claim",
+                )
+                .into(),
+            _ => self
+                .pick(
+                    "无我方带看记录 (含关联方), 不索赔",
+                    "not viewed with us (nor by a related party): no claim",
+                )
+                .into(),
+        }
+    }
+
     fn of_booking(&self, d: &Detail) -> String {
         match d {
             Detail::OfBooking { booking } | Detail::Refund { booking, .. } => booking.to_string(),

@@ -4,7 +4,9 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, cancel, delist, direct, family, penalty, query, report, staff, visit};
+use super::{
+    booking, cancel, delist, direct, family, penalty, query, report, resale, staff, visit,
+};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -105,7 +107,7 @@ pub(super) fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<V
 pub(super) fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Families {
     let mut families = family::Families::default();
     for r in &l.relations {
-        if r.at <= as_of && !voided.contains(r.id.as_str()) {
+        if r.at <= as_of && r.joins_family() && !voided.contains(r.id.as_str()) {
             families.link(r.phone, r.other_phone);
         }
     }
@@ -255,6 +257,8 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
             cancel::booking_findings(reg, i, v)
         }
         Kind::Cancellation => cancel::verdict(reg, i),
+        Kind::Viewing => resale::viewing_verdict(reg, i),
+        Kind::Deal => resale::deal_verdict(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
     }
 }

@@ -1,7 +1,8 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
 //! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R10
+//! resale viewings, deals and their lines)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -26,7 +27,10 @@
 //! - the approval `check` names is the earliest (by time, then id) of the family's approvals for
 //!   the unit that covers the prospective booking;
 //! - `unit-taken` names the earliest (by time, then file order) of the other families' live
-//!   bookings of the unit.
+//!   bookings of the unit;
+//! - R10: a deal's `until` (its cite's) is the end of the window that counted (the agency window
+//!   for `via = other`, else the bypass window); a resale line's `detail` and `broker` are the
+//!   named viewing's id and broker.
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
@@ -88,12 +92,14 @@ impl<'l> Walk<'l> {
             Kind::Delisting,
             Kind::Direct,
             Kind::Contact,
+            Kind::Viewing,
             Kind::Report,
             Kind::Slip,
             Kind::Discount,
             Kind::Query,
             Kind::Booking,
             Kind::Cancellation,
+            Kind::Deal,
             Kind::Violation,
         ];
         let mut order = vec![];
@@ -135,6 +141,7 @@ impl<'l> Walk<'l> {
     fn family(&self, phone: Phone, pos: usize) -> Vec<Phone> {
         let links: Vec<(Phone, Phone)> = (self.order[..pos].iter())
             .filter(|(k, i)| *k == Kind::Relation && !self.is_voided(*k, *i))
+            .filter(|(_, i)| self.l.relations[*i].joins_family())
             .map(|(_, i)| (self.l.relations[*i].phone, self.l.relations[*i].other_phone))
             .collect();
         let mut family = BTreeSet::from([phone]);
@@ -356,8 +363,13 @@ impl<'l> Walk<'l> {
             Kind::Delisting => self.delisting(pos, i),
             Kind::Query => self.query(pos, i),
             Kind::Relation => {
-                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
-                v.phone = Some(self.l.relations[i].phone);
+                let r = &self.l.relations[i];
+                let rule = match r.relation {
+                    RelationKind::Agent => "R10.2",
+                    _ => "R1",
+                };
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, rule);
+                v.phone = Some(r.phone);
                 v
             }
             Kind::Direct => self.direct(pos, i),
@@ -408,6 +420,8 @@ impl<'l> Walk<'l> {
                 v
             }
             Kind::Cancellation => self.cancellation(pos, i),
+            Kind::Viewing => self.viewing(i),
+            Kind::Deal => self.deal(i),
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -417,6 +431,202 @@ impl<'l> Walk<'l> {
                 v.amount = Some(fine(self.cfg, x));
                 v
             }
+        })
+    }
+
+    // ---- R10: resale viewings and deals ----
+
+    /// R10.1: an N-month period from `start` (RULES-R10 §2.1), inclusive end.
+    fn months_end(&self, start: Time, months: u32) -> Time {
+        let tz = self.cfg.timezone;
+        let local = start.with_timezone(&tz);
+        // the corresponding day: chrono keeps the day, clamped to the month's last day
+        let day = (local.date_naive()).checked_add_months(chrono::Months::new(months));
+        let end = match self.cfg.day_count {
+            DayCount::Elapsed => day
+                .map(|d| d.and_time(local.time()))
+                .and_then(|m| tz.from_local_datetime(&m).single()),
+            DayCount::Calendar => day
+                .and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|m| tz.from_local_datetime(&m).single())
+                .map(|m| m - Duration::nanoseconds(1)),
+        };
+        end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
+    }
+
+    /// R10.1: signed by the client → valid, else unsigned; `until` = the bypass window's end.
+    fn viewing(&self, i: usize) -> Verdict {
+        let w = &self.l.viewings[i];
+        let code = if w.client_signature.is_some() {
+            Code::Valid
+        } else {
+            Code::Unsigned
+        };
+        let mut v = Verdict::new(Kind::Viewing, i, &w.id, w.at, code, "R10.1");
+        v.phone = Some(w.phone);
+        v.broker = Some(w.broker.clone());
+        v.until =
+            (code == Code::Valid).then(|| self.months_end(w.at, self.cfg.resale.bypass_months));
+        v
+    }
+
+    /// R10.2: whether `q` is related to `p` counting the relations at positions before `end`:
+    /// `p`'s family then, or one `agent` link from a member of it.
+    fn related(&self, p: Phone, q: Phone, end: usize) -> bool {
+        let family = self.family(p, end);
+        let agent_link = (self.order[..end].iter())
+            .filter(|(k, j)| *k == Kind::Relation && !self.is_voided(*k, *j))
+            .map(|(_, j)| &self.l.relations[*j])
+            .filter(|r| r.relation == RelationKind::Agent)
+            .any(|r| {
+                (family.contains(&r.phone) && r.other_phone == q)
+                    || (family.contains(&r.other_phone) && r.phone == q)
+            });
+        family.contains(&q) || agent_link
+    }
+
+    /// R10.3, R10.4: a deal's verdict with the relations as of T.
+    fn deal(&self, i: usize) -> Verdict {
+        let d = &self.l.deals[i];
+        let cfg = &self.cfg.resale;
+        let mut v = Verdict::new(Kind::Deal, i, &d.id, d.at, Code::NotViewed, "R10.3");
+        v.phone = Some(d.phone);
+        let round =
+            |x: Decimal| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        if d.via == DealVia::Us {
+            v.code = Code::Brokered;
+            v.amount = Some(round(d.price * cfg.commission_rate.value));
+            return v;
+        }
+        let key = property_key(&d.property);
+        let end = self.order.len();
+        // the binding viewings, in evaluation order
+        let binding: Vec<usize> = (0..end)
+            .filter(|&j| self.order[j].0 == Kind::Viewing)
+            .map(|j| self.order[j].1)
+            .filter(|&j| !self.is_voided(Kind::Viewing, j))
+            .filter(|&j| {
+                let w = &self.l.viewings[j];
+                property_key(&w.property) == key
+                    && w.at <= d.at
+                    && self.related(w.phone, d.phone, end)
+            })
+            .collect();
+        let valid: Vec<usize> = (binding.iter().copied())
+            .filter(|&j| self.l.viewings[j].client_signature.is_some())
+            .collect();
+        let window = |j: usize| {
+            let w = &self.l.viewings[j];
+            let months = match d.via {
+                DealVia::Other => cfg.other_agency_months,
+                _ => cfg.bypass_months,
+            };
+            self.months_end(w.at, months)
+        };
+        let covering: Vec<usize> = (valid.iter().copied())
+            .filter(|&j| d.at <= window(j))
+            .collect();
+        let (code, named) = if binding.is_empty() {
+            (Code::NotViewed, None)
+        } else if valid.is_empty() {
+            (Code::UnsignedViewing, None)
+        } else if d.via == DealVia::Owner {
+            match covering.last() {
+                Some(&j) => (Code::BypassOwner, Some(j)),
+                None => (Code::OutsideWindow, valid.last().copied()),
+            }
+        } else {
+            let first = (covering.iter().rev()).find(|&&j| self.l.viewings[j].is_first());
+            match (first, covering.last()) {
+                (Some(&j), _) => (Code::BypassAgency, Some(j)),
+                (None, Some(&j)) => (Code::PriorViewing, Some(j)),
+                (None, None) => (Code::OutsideWindow, valid.last().copied()),
+            }
+        };
+        v.code = code;
+        if matches!(code, Code::BypassOwner | Code::BypassAgency) {
+            v.amount = Some(round(d.price * cfg.bypass_rate.value));
+        }
+        if let Some(j) = named {
+            let w = &self.l.viewings[j];
+            v.broker = Some(w.broker.clone());
+            v.cite = Some(Box::new(Cite {
+                kind: Kind::Viewing,
+                contact: None,
+                id: w.id.clone(),
+                at: w.at,
+                until: Some(window(j)),
+                channel: None,
+                slip: None,
+            }));
+        }
+        v
+    }
+
+    /// R10.5 linked_at: the first relation (in evaluation order) after which `buyer` is related
+    /// to `client`; `None` when they are one phone.
+    fn linked_at(&self, client: Phone, buyer: Phone) -> Option<Time> {
+        if client == buyer {
+            return None;
+        }
+        (0..self.order.len())
+            .filter(|&k| self.order[k].0 == Kind::Relation)
+            .find(|&k| self.related(client, buyer, k + 1))
+            .map(|k| self.l.relations[self.order[k].1].at)
+    }
+
+    /// R10.5: the line of a deal's verdict.
+    fn deal_line(&self, v: &Verdict) -> Option<Line> {
+        let d = &self.l.deals[v.index];
+        let cfg = &self.cfg.resale;
+        let viewing = (v.cite.as_ref()).and_then(|c| self.l.viewings.iter().find(|w| w.id == c.id));
+        let (kind, rate, due, buyer, phone) = match (v.code, viewing) {
+            (Code::Brokered, _) => (
+                LineKind::ResaleCommission,
+                &cfg.commission_rate,
+                d.at,
+                &d.buyer,
+                d.phone,
+            ),
+            (Code::BypassOwner | Code::BypassAgency, Some(w)) => {
+                let known = d.known_at.unwrap_or(d.at);
+                let mut due = d.at.max(known);
+                if let Some(linked) = self.linked_at(w.phone, d.phone) {
+                    due = due.max(linked);
+                }
+                (
+                    LineKind::BypassClaim,
+                    &cfg.bypass_rate,
+                    due,
+                    &w.client,
+                    w.phone,
+                )
+            }
+            _ => return None,
+        };
+        let payee = match cfg.payee.as_deref() {
+            Some(p) if !p.trim().is_empty() => p,
+            _ => self.cfg.agency.as_str(),
+        };
+        Some(Line {
+            kind,
+            due,
+            reference: d.id.clone(),
+            booking: None,
+            unit: Some(d.property.clone()),
+            buyer: Some(buyer.clone()),
+            phone: Some(phone),
+            owner: Some(v.code),
+            payee: payee.into(),
+            base: Some(d.price),
+            rate: rate.text.as_str().into(),
+            amount: v.amount?,
+            flagged: false,
+            rule: "R10.5",
+            detail: viewing.map(|w| w.id.clone()).unwrap_or_default(),
+            broker: viewing.map(|w| w.broker.clone()),
+            flags: vec![],
         })
     }
 
@@ -1154,6 +1364,7 @@ impl<'l> Walk<'l> {
             booking: b,
             approval,
             timeline: vec![],
+            viewings: super::check::viewing_windows(self.l, timeline.iter()),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
@@ -1265,6 +1476,9 @@ impl<'l> Walk<'l> {
                             out.push(line);
                         }
                     }
+                }
+                (Kind::Deal, _) => {
+                    out.extend(self.deal_line(v).filter(|line| wanted(line.due)));
                 }
                 (Kind::Violation, _) => {
                     let x = &self.l.violations[v.index];
@@ -1614,7 +1828,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..29, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..32, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1634,9 +1848,9 @@ mod properties {
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 29] = [
+        const KINDS: [u8; 32] = [
             0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
-            16, 16, 17, 17,
+            16, 16, 17, 17, 18, 19, 19,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1725,9 +1939,64 @@ mod properties {
                     }
                     l
                 }
+                // an agent link (R10.2), which joins no family
+                8 if x == 3 => {
+                    let (a, b) = (ph.0.to_string(), phone((p + 1) % 5).0.to_string());
+                    l.row(
+                        Kind::Relation,
+                        &[
+                            ("id", &id),
+                            ("at", &at),
+                            ("phone", &a),
+                            ("relation", "agent"),
+                            ("other_phone", &b),
+                        ],
+                    )
+                }
                 8 | 9 => {
                     // at any time: often after a report of one of the two families
                     l.relation(&id, &at, ph, phone((p + 1 + u64::from(x % 2)) % 5))
+                }
+                // a resale viewing (R10) of one of two properties (written two ways), signed
+                // or not, declared first or not
+                18 => {
+                    let property = ["海湖路88号1-1", "海湖路８８号 1-1", "海湖路9号2-2"][c];
+                    let phone_text = ph.0.to_string();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("client", "王强"),
+                        ("phone", phone_text.as_str()),
+                        ("broker", "李四"),
+                    ];
+                    if x != 0 {
+                        cells.push(("client_signature", "王强"));
+                    }
+                    if x == 1 {
+                        cells.push(("first_viewing", "no"));
+                    }
+                    l.row(Kind::Viewing, &cells)
+                }
+                // a deal (R10) of one of the properties, by us, with the owner or through
+                // another agency, learned of at once or ten days later
+                19 => {
+                    let property = ["海湖路88号1-1", "海湖路9号2-2", "海湖路88号1-1"][c];
+                    let phone_text = ph.0.to_string();
+                    let known = (at_t + chrono::Duration::days(10)).to_rfc3339();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("buyer", "赵敏"),
+                        ("phone", phone_text.as_str()),
+                        ("price", "980000.50"),
+                        ("via", ["us", "owner", "other", "owner"][usize::from(x)]),
+                    ];
+                    if slot0 % 2 == 0 {
+                        cells.push(("known_at", known.as_str()));
+                    }
+                    l.row(Kind::Deal, &cells)
                 }
                 10 => {
                     let kind = if x < 3 {
@@ -1865,6 +2134,11 @@ mod properties {
                 }
                 _ => l.call(&id, &at, ph),
             };
+        }
+        // R10: short windows in some ledgers (a deal outside the window: the same day, a month)
+        if ops.len() % 4 == 3 {
+            l.l.config.resale.bypass_months = 0;
+            l.l.config.resale.other_agency_months = 1;
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

@@ -71,6 +71,9 @@ pub struct Registry<'l> {
     pub queries: super::query::Queries,
     /// R12: each booking's effective cancellation as of the as-of time (whole ledger).
     pub cancels: super::cancel::Cancels<'l>,
+    /// R10: every deal's outcome as of the as-of time (whole ledger: relations as of T, agent
+    /// links across families).
+    pub resale: super::resale::Resale,
     /// Whether any visit has been recorded yet: until one is, a link has no hold to end and
     /// need not walk the two families (a chain of relations would be quadratic).
     any_visit: bool,
@@ -102,6 +105,7 @@ impl<'l> Registry<'l> {
         let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
         let queries = super::query::Queries::of(ledger, as_of, &voided);
         let cancels = super::cancel::Cancels::new(ledger, as_of, &voided);
+        let resale = super::resale::Resale::of(ledger, as_of, &voided);
         Registry {
             ledger,
             config: &ledger.config,
@@ -118,6 +122,7 @@ impl<'l> Registry<'l> {
             delistings,
             queries,
             cancels,
+            resale,
             any_visit: false,
         }
     }

@@ -15,6 +15,8 @@ pub enum ItemKind {
     ChannelHold,
     /// The protection of the family's latest contact (R3).
     Protection,
+    /// R10: the bypass window of a valid viewing whose property no related phone has bought.
+    BypassWindow,
 }
 
 impl ItemKind {
@@ -23,6 +25,7 @@ impl ItemKind {
             ItemKind::ReportWindow => "report-window",
             ItemKind::ChannelHold => "channel-hold",
             ItemKind::Protection => "protection",
+            ItemKind::BypassWindow => "bypass-window",
         }
     }
 
@@ -31,6 +34,7 @@ impl ItemKind {
             ItemKind::ReportWindow => "R2.4",
             ItemKind::ChannelHold => "R4",
             ItemKind::Protection => "R3",
+            ItemKind::BypassWindow => "R10.1",
         }
     }
 }
@@ -137,6 +141,21 @@ pub fn expiring(e: &Evaluation, days: u32) -> Vec<Item> {
             );
         }
     }
+    // R10: open bypass windows, held by the resale payee; call the viewing's broker
+    for (v, end) in super::resale::open_windows(l, t, &reg.voided) {
+        let holder = cfg.resale_payee().into();
+        let broker = Some(v.broker.clone());
+        let (client, id) = (v.client.clone(), v.id.clone());
+        push(
+            ItemKind::BypassWindow,
+            end,
+            v.phone,
+            client,
+            holder,
+            broker,
+            id,
+        );
+    }
     out.sort_by(|a, b| (a.ends, a.kind, &a.reference).cmp(&(b.ends, b.kind, &b.reference)));
     out
 }
@@ -174,6 +193,46 @@ mod tests {
         // with 5 days the visit's hold (03-07) is in, soonest first
         let five = items(&l, "2026-03-02 12:00", 5);
         assert_eq!(five.last(), Some(&("channel-hold", "C3".to_string(), 5)));
+    }
+
+    #[test]
+    fn r17_a_viewing_lists_its_bypass_window_until_a_related_phone_buys() {
+        // R10.1: VW1 2025-03-05 10:00 → window ends 2026-03-05 23:59:59, 3 days after T
+        let viewing = [
+            ("id", "VW1"),
+            ("at", "2025-03-05 10:00"),
+            ("property", "海湖路88号1-1"),
+            ("client", "王强"),
+            ("phone", "13800000001"),
+            ("broker", "李四"),
+            ("client_signature", "王强"),
+        ];
+        let l = Lb::new().row(crate::model::Kind::Viewing, &viewing);
+        let listed = expiring(&l.eval("2026-03-02 12:00"), 3);
+        assert_eq!(
+            items(&l, "2026-03-02 12:00", 3),
+            vec![("bypass-window", "VW1".to_string(), 3)]
+        );
+        assert_eq!(
+            (listed[0].holder.as_str(), listed[0].kind.rule()),
+            (l.l.config.agency.as_str(), "R10.1")
+        );
+        let l = l.relation("F1", "2026-01-01 10:00", P1, P2).row(
+            crate::model::Kind::Deal,
+            &[
+                ("id", "DE1"),
+                ("at", "2026-02-01 10:00"),
+                ("property", "海湖路８８号 1-1"),
+                ("buyer", "赵敏"),
+                ("phone", "13800000002"),
+                ("via", "owner"),
+                ("price", "100"),
+            ],
+        );
+        assert!(
+            items(&l, "2026-03-02 12:00", 3).is_empty(),
+            "bought by the spouse"
+        );
     }
 
     #[test]

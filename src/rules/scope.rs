@@ -45,7 +45,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
         Scope::Settlement { from, before } => {
             let judged = settlement_records(ledger, as_of, &families, (from, before));
-            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation);
+            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
             judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
         }
     }
@@ -141,6 +141,8 @@ fn settlement_records<'a>(
         at < before
             && match kind {
                 Kind::Violation => at >= from,
+                // R10.5: a deal's line is due at or after it; its verdict is computed whole
+                Kind::Deal => true,
                 Kind::Booking
                 | Kind::Relation
                 | Kind::Direct
@@ -155,7 +157,8 @@ fn settlement_records<'a>(
                 | Kind::Void
                 | Kind::Staff
                 | Kind::Delisting
-                | Kind::Cancellation => false,
+                | Kind::Cancellation
+                | Kind::Viewing => false,
             }
     }
 }

@@ -14,6 +14,10 @@ pub enum LineKind {
     AgencyFeeReversal,
     /// R12.5: the reversal of a channel commission of a cancelled booking.
     ChannelCommissionReversal,
+    /// R10.5: the 1.5 % commission of a resale deal we brokered.
+    ResaleCommission,
+    /// R10.5: the 3 % claim on a client who bypassed us (第四条 / 第五条).
+    BypassClaim,
     Penalty,
 }
 
@@ -24,6 +28,8 @@ impl LineKind {
             LineKind::ChannelCommission => "channel_commission",
             LineKind::AgencyFeeReversal => "agency_fee_reversal",
             LineKind::ChannelCommissionReversal => "channel_commission_reversal",
+            LineKind::ResaleCommission => "resale_commission",
+            LineKind::BypassClaim => "bypass_claim",
             LineKind::Penalty => "penalty",
         }
     }
@@ -175,6 +181,7 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                     out.push(line);
                 }
             }
+            Kind::Deal => out.extend(super::resale::line(&e.registry, v, wanted)),
             Kind::Violation if wanted(l.violations[v.index].at) => {
                 let x = &l.violations[v.index];
                 out.push(Line {

@@ -68,6 +68,7 @@ pub fn config() -> Config {
         delisting_seal: true,
         deposit: Default::default(),
         expiring_days: 3,
+        resale: Default::default(),
     }
 }
 

@@ -22,6 +22,31 @@ pub fn period_end(start: Time, days: u32, count: DayCount, tz: FixedOffset) -> T
     end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
 }
 
+/// RULES-R10 §2.1 `add_months`: the calendar month moved by `months`, the day kept and clamped
+/// to the target month's last day (2024-01-31 + 1 = 2024-02-29; 2024-02-29 + 12 = 2025-02-28).
+pub fn add_months(date: chrono::NaiveDate, months: u32) -> Option<chrono::NaiveDate> {
+    date.checked_add_months(chrono::Months::new(months))
+}
+
+/// RULES-R10 §2.1: the inclusive end of an N-month period starting at `start` (R10's windows).
+///
+/// - `Calendar`: the end of calendar day `add_months(date(start), N)` in the zone `tz`;
+/// - `Elapsed`: the wall-clock time of `start` on that day, in the zone `tz`.
+pub fn months_end(start: Time, months: u32, count: DayCount, tz: FixedOffset) -> Time {
+    let local = start.with_timezone(&tz);
+    let day = add_months(local.date_naive(), months);
+    let end = match count {
+        DayCount::Calendar => day
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .and_then(|d| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single())
+            .map(|next_midnight| next_midnight - Duration::nanoseconds(1)),
+        DayCount::Elapsed => {
+            day.and_then(|d| tz.from_local_datetime(&d.and_time(local.time())).single())
+        }
+    };
+    end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
+}
+
 /// Whether `t` falls in the period that starts at `start` and ends (inclusive) at `end`.
 pub fn covers(start: Time, end: Time, t: Time) -> bool {
     start <= t && t <= end
@@ -101,6 +126,28 @@ mod tests {
             let end = period_end(start, u32::MAX, count, cst());
             assert!(covers(start, end, t("9999-12-31T23:59:59+08:00")));
         }
+    }
+
+    #[test]
+    fn months_keep_the_day_and_clamp_to_the_month_end() {
+        // RULES-R10 §2.1
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(add_months(d("2024-01-31"), 1), Some(d("2024-02-29")));
+        assert_eq!(add_months(d("2024-02-29"), 12), Some(d("2025-02-28")));
+        assert_eq!(add_months(d("2023-03-15"), 12), Some(d("2024-03-15")));
+    }
+
+    #[test]
+    fn a_month_period_ends_at_the_corresponding_day() {
+        // R10 example 6: a viewing on the leap day; calendar ends at the day's end, elapsed at
+        // the viewing's wall-clock time
+        let start = t("2024-02-29T10:00:00+08:00");
+        let end = months_end(start, 12, DayCount::Calendar, cst());
+        assert_eq!(end, t("2025-02-28T23:59:59.999999999+08:00"));
+        let end = months_end(start, 12, DayCount::Elapsed, cst());
+        assert_eq!(end, t("2025-02-28T10:00:00+08:00"));
+        let end = months_end(start, u32::MAX, DayCount::Calendar, cst());
+        assert!(covers(start, end, t("9999-12-31T23:59:59+08:00")));
     }
 
     #[test]

@@ -59,6 +59,14 @@ pub enum Code {
     Forfeit,
     RefundDouble,
     NoBooking,
+    // R10.3 resale deals 成交 (viewings: Valid, Unsigned)
+    Brokered,
+    BypassOwner,
+    BypassAgency,
+    PriorViewing,
+    OutsideWindow,
+    UnsignedViewing,
+    NotViewed,
 }
 
 impl Code {
@@ -103,6 +111,13 @@ impl Code {
             Code::Forfeit => "forfeit",
             Code::RefundDouble => "refund-double",
             Code::NoBooking => "no-booking",
+            Code::Brokered => "brokered",
+            Code::BypassOwner => "bypass-owner",
+            Code::BypassAgency => "bypass-agency",
+            Code::PriorViewing => "prior-viewing",
+            Code::OutsideWindow => "outside-window",
+            Code::UnsignedViewing => "unsigned-viewing",
+            Code::NotViewed => "not-viewed",
         }
     }
 }
