@@ -39,6 +39,19 @@ struct RawConfig {
     #[serde(default)]
     delisting: RawDelisting,
     deposit: Option<RawDeposit>,
+    consultants: Option<RawConsultants>,
+}
+
+/// R11 `[consultants]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsultants {
+    rate: Option<toml::Value>,
+    departed_years: Option<u32>,
+    departed_share: Option<toml::Value>,
+    departed_pay_days: Option<u32>,
+    departed_scope: Option<String>,
+    recycle_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +315,11 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         deposit.termination_fee = (d.termination_fee.as_ref())
             .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
     }
+    let consultants = raw
+        .consultants
+        .as_ref()
+        .map(|r| consultants(&mut c, r))
+        .unwrap_or_default();
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -335,7 +353,44 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         query_required: raw.query.required,
         delisting_seal: raw.delisting.seal,
         deposit,
+        consultants,
     })
+}
+
+/// R11 `[consultants]`: the table switches R11 on; absent keys keep their defaults.
+fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
+    use crate::model::DepartedScope;
+    let mut out = crate::model::Consultants {
+        table: true,
+        ..Default::default()
+    };
+    out.rate = (r.rate.as_ref()).and_then(|v| c.rate("consultants.rate", v));
+    if let Some(v) = &r.departed_share
+        && let Some(share) = c.rate("consultants.departed_share", v)
+    {
+        if share.value > Decimal::ONE {
+            c.fail(
+                "consultants.departed_share",
+                format!("「{}」 is more than 100%", share.text),
+            );
+        }
+        out.departed_share = share;
+    }
+    out.departed_years = r.departed_years.unwrap_or(out.departed_years);
+    out.departed_pay_days = r.departed_pay_days.unwrap_or(out.departed_pay_days);
+    out.recycle_days = r.recycle_days.unwrap_or(out.recycle_days);
+    out.departed_scope = match r.departed_scope.as_deref() {
+        None | Some("registered") => DepartedScope::Registered,
+        Some("dealt") => DepartedScope::Dealt,
+        Some(other) => {
+            c.fail(
+                "consultants.departed_scope",
+                format!("「{other}」 is not registered or dealt"),
+            );
+            DepartedScope::Registered
+        }
+    };
+    out
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
