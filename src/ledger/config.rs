@@ -485,6 +485,36 @@ agency_rate = "1.8%"
     }
 
     #[test]
+    fn the_consultants_table_switches_r11_on_with_the_defaults_of_1_3() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.consultants.table);
+        let c = parse_config(&format!("{MINIMAL}\n[consultants]\n")).unwrap();
+        assert!(c.consultants.table && c.consultants.rate.is_none());
+        assert_eq!(c.consultants.departed_years, 1);
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(5, 1));
+        assert_eq!(c.consultants.departed_pay_days, 30);
+        assert_eq!(c.consultants.recycle_days, 0);
+        let text = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"0.2%\"\ndeparted_share = \"0.4\"\ndeparted_scope = \"dealt\"\nrecycle_days = 30\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.consultants.rate.unwrap().value, Decimal::new(2, 3));
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(4, 1));
+        assert_eq!(
+            c.consultants.departed_scope,
+            crate::model::DepartedScope::Dealt
+        );
+        assert_eq!(c.consultants.recycle_days, 30);
+        let bad = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"lots\"\ndeparted_share = \"150%\"\ndeparted_scope = \"all\"\n"
+        );
+        let errors = parse_config(&bad).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(errors.len(), 3, "{text:?}");
+        assert!(parse_config(&format!("{MINIMAL}\n[consultants]\nextra = 1\n")).is_err());
+    }
+
+    #[test]
     fn every_bad_key_is_reported() {
         let text = MINIMAL
             .replace("\"1.0%\"", "\"ten\"")
