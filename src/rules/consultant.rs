@@ -489,6 +489,75 @@ pub fn departed_due(cfg: &Config, t: Time) -> Time {
     quarter_end_plus(t, cfg.consultants.departed_pay_days, cfg.timezone)
 }
 
+/// `attrib consultants`: one consultant's figures over a run of months.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Standing {
+    pub consultant: Text,
+    /// Families whose consultant of record this is at the evaluation's as-of time.
+    pub clients: usize,
+    /// Non-voided bookings in the months credited to this consultant (R11.6).
+    pub bookings: usize,
+    /// R11.8 consultant commission lines due in the months, reversals included.
+    pub commission: rust_decimal::Decimal,
+    /// R11.8 departed-share lines due in the months, reversals included.
+    pub departed_share: rust_decimal::Decimal,
+}
+
+/// Every consultant's standing: clients held at the as-of time (the consultant of record of each
+/// family), bookings in `[from, before)` credited to them, and their consultant lines due in it
+/// (`lines`, as `settle::range_lines` gives them). Sorted by name.
+pub fn standings(
+    e: &super::Evaluation,
+    lines: &[super::settle::Line],
+    (from, before): (Time, Time),
+) -> Vec<Standing> {
+    use super::settle::LineKind;
+    let reg = &e.registry;
+    let mut out: std::collections::BTreeMap<Text, Standing> = Default::default();
+    fn row<'a>(
+        out: &'a mut std::collections::BTreeMap<Text, Standing>,
+        name: &Text,
+    ) -> &'a mut Standing {
+        out.entry(name.clone()).or_insert_with(|| Standing {
+            consultant: name.clone(),
+            ..Default::default()
+        })
+    }
+    let mut seen: HashSet<Phone> = HashSet::default();
+    let l = reg.ledger;
+    let phones = (l.contacts.iter().map(|c| (c.phone, c.at)))
+        .chain(l.handovers.iter().map(|h| (h.phone, h.at)))
+        .chain(l.bookings.iter().map(|b| (b.phone, b.at)));
+    for (p, at) in phones {
+        if at > reg.as_of || !seen.insert(reg.families.members(p)[0]) {
+            continue;
+        }
+        if let Some((Some(h), _, _)) = status_at(reg, p) {
+            row(&mut out, &h.name).clients += 1;
+        }
+    }
+    for v in e.verdicts.iter().filter(|v| v.kind == Kind::Booking) {
+        if let Some(s) = v.credit.as_deref().and_then(|c| c.serving.as_ref())
+            && from <= v.at
+            && v.at < before
+        {
+            row(&mut out, s).bookings += 1;
+        }
+    }
+    for x in lines {
+        match x.kind {
+            LineKind::ConsultantCommission | LineKind::ConsultantCommissionReversal => {
+                row(&mut out, &x.payee).commission += x.amount
+            }
+            LineKind::DepartedShare | LineKind::DepartedShareReversal => {
+                row(&mut out, &x.payee).departed_share += x.amount
+            }
+            _ => {}
+        }
+    }
+    out.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::settle::{Line, LineKind, lines};
@@ -879,6 +948,37 @@ mod tests {
                 ),
             ],
             "the departed share, due after the cancellation, is never due"
+        );
+    }
+
+    #[test]
+    fn standings_count_clients_bookings_and_lines_per_consultant() {
+        let l = example()
+            .handover("HO1", "2026-04-01 09:00", PHONE, "张三", "李四")
+            .booked("B1", "2026-05-10 15:00", "2000000.00", "李四");
+        let e = l.eval("2026-07-31 00:00");
+        let (from, before) = (t("2026-05-01 00:00"), t("2026-08-01 00:00"));
+        let lines = super::super::settle::range_lines(&e, from, before);
+        let rows = super::standings(&e, &lines, (from, before));
+        let got: Vec<(String, usize, usize, String, String)> = (rows.iter())
+            .map(|r| {
+                let s = |d: rust_decimal::Decimal| d.to_string();
+                (
+                    r.consultant.to_string(),
+                    r.clients,
+                    r.bookings,
+                    s(r.commission),
+                    s(r.departed_share),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("张三".into(), 0, 0, "0".into(), "2000.00".into()),
+                ("李四".into(), 1, 1, "2000.00".into(), "0".into()),
+            ],
+            "sorted by name as text"
         );
     }
 

@@ -1590,6 +1590,7 @@ impl<'l> Walk<'l> {
                                 payee: d.clone(),
                                 rate: pct(rate.value * share).into(),
                                 amount: round(k * share),
+                                rule: "R11.8",
                                 ..base.clone()
                             });
                             rest = Some(Decimal::ONE - share);
@@ -1603,6 +1604,7 @@ impl<'l> Walk<'l> {
                                     None => rate.text.as_str().into(),
                                 },
                                 amount: round(rest.map_or(k, |r| k * r)),
+                                rule: "R11.8",
                                 ..base.clone()
                             });
                         }

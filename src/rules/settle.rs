@@ -272,6 +272,7 @@ fn consultant_lines(
             None => rate.text.as_str().into(),
         },
         amount: round_money(part.map_or(k, |p| k * p)),
+        rule: "R11.8",
         ..base.clone()
     };
     let mut out = vec![];
