@@ -125,3 +125,26 @@ fn without_r11_there_are_no_consultants_and_no_consultant_lines() {
         "consultant,clients,bookings,commission,departed_share\n"
     );
 }
+
+/// R17: the end of 张三's departed period (one year from his leave) is on the morning list, as
+/// the family's smallest phone with no client, the leave row as `ref`.
+#[test]
+fn clients_expiring_lists_the_end_of_a_departed_period() {
+    let w = ledger();
+    let args = [
+        "--at",
+        "2027-03-30 12:00",
+        "--format",
+        "csv",
+        "clients",
+        "--expiring",
+        "3",
+    ];
+    let (code, out, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "kind,ends,days_left,phone,client,holder,ref,rule,contact\n\
+         departed-share,2027-03-31T23:59:59+08:00,1,13600000001,,张三,ST-001,R11.5,\n"
+    );
+}
