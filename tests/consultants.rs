@@ -148,3 +148,37 @@ fn clients_expiring_lists_the_end_of_a_departed_period() {
          departed-share,2027-03-31T23:59:59+08:00,1,13600000001,,张三,ST-001,R11.5,\n"
     );
 }
+
+/// RULES-R10 §4.3: `check --format json` adds the consultant of record, the developing
+/// consultant and the departed claim while R11 is on, and nothing without it.
+#[test]
+fn check_json_names_the_consultants() {
+    let w = ledger();
+    let args = [
+        "--at",
+        "2026-05-01 12:00",
+        "--format",
+        "json",
+        "check",
+        "13600000001",
+    ];
+    let (code, out, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["consultant_of_record"], "李四");
+    assert_eq!(v["developing_consultant"], "张三");
+    assert_eq!(
+        v["departed_claim"],
+        serde_json::json!({"consultant": "张三", "until": "2027-03-31T23:59:59+08:00"})
+    );
+    let w = Workdir::example("lingxiu");
+    let (_, out, _) = w.run(&[
+        "--at",
+        "2026-04-30 18:00",
+        "--format",
+        "json",
+        "check",
+        "13800000001",
+    ]);
+    assert!(!out.contains("consultant_of_record"), "{out}");
+}

@@ -46,6 +46,17 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         // R14.3: the query slip used for the buyer's name (only when there is one)
         v["query"] = json!(q);
     }
+    if let Some(c) = &s.consultants {
+        // R11 (RULES-R10 §4.3), only when R11 is on
+        v["consultant_of_record"] = json!(c.of_record);
+        v["developing_consultant"] = json!(c.developing);
+        v["departed_claim"] = match &c.departed_claim {
+            Some((consultant, until)) => {
+                json!({"consultant": consultant, "until": rfc3339(*until, tz)})
+            }
+            None => Value::Null,
+        };
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 

@@ -38,6 +38,9 @@ pub struct ClientStatus {
     pub approval: Option<Text>,
     /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
     pub timeline: Vec<usize>,
+    /// R11 (RULES-R10 §4.3), when R11 is on: the consultant of record, the developing
+    /// consultant and the departed claim at T.
+    pub consultants: Option<super::consultant::CheckStatus>,
 }
 
 /// Who owns `phone` now: R7 for a booking made now; while a channel's report hold is open
@@ -87,6 +90,7 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
             .collect(),
         booking: b,
         approval,
+        consultants: super::consultant::check_status(reg, phone),
     };
     if s.owner == Some(Code::Agency) {
         // a cancelled channel's report holds nothing: `report_holds_at` leaves it out

@@ -489,6 +489,41 @@ pub fn departed_due(cfg: &Config, t: Time) -> Time {
     quarter_end_plus(t, cfg.consultants.departed_pay_days, cfg.timezone)
 }
 
+/// R11 in `check` (RULES-R10 §4.3): the family's consultant of record and developing
+/// consultant over every record at ≤ T, and the departed claim a booking at T would carry (the
+/// claimant and the end of their departed period).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckStatus {
+    pub of_record: Option<Text>,
+    pub developing: Option<Text>,
+    pub departed_claim: Option<(Text, Time)>,
+}
+
+/// `check`'s R11 facts for `phone`'s family as of T; `None` while R11 is off.
+pub fn check_status(reg: &Registry, phone: Phone) -> Option<CheckStatus> {
+    let a = reg.attribution.as_deref()?;
+    let ctx = Ctx {
+        l: reg.ledger,
+        employment: &a.employment,
+    };
+    let events = a.family(reg, phone);
+    let t = reg.as_of;
+    let cancels = &reg.cancels;
+    let departed_claim = ctx
+        .departed(&events, t, &|id| cancels.of(id).is_some())
+        .and_then(|d| {
+            let leave = a.employment.leave_at(&d, t)?;
+            let cfg = reg.config;
+            let years = 12 * cfg.consultants.departed_years;
+            Some((d, months_end(leave.at, years, cfg.day_count, cfg.timezone)))
+        });
+    Some(CheckStatus {
+        of_record: ctx.fold(&events, t).map(|h| h.name),
+        developing: ctx.developing(&events),
+        departed_claim,
+    })
+}
+
 /// `attrib consultants`: one consultant's figures over a run of months.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Standing {

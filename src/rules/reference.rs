@@ -811,12 +811,9 @@ impl<'l> Walk<'l> {
         (s, findings)
     }
 
-    /// R11.5: the departed claimant of the booking at position `pos`.
-    fn departed(&self, pos: usize) -> Option<String> {
-        let b = &self.l.bookings[self.order[pos].1];
-        let family = self.family(b.phone, pos);
-        let records = self.r11_records(&family, pos + 1);
-        // R11.4: the earliest visit naming a consultant, else the earliest booking naming one
+    /// R11.4: the consultant of the earliest visit naming one, else of the earliest booking
+    /// naming one, among `records`.
+    fn developing(&self, records: &[usize]) -> Option<&'l str> {
         let naming = |kind: Kind| {
             records.iter().find_map(|&j| {
                 let (k, i) = self.order[j];
@@ -831,8 +828,22 @@ impl<'l> Walk<'l> {
                 name.filter(|_| k == kind)
             })
         };
-        let d = naming(Kind::Contact).or_else(|| naming(Kind::Booking))?;
-        let leave = self.leave_in_force(d, b.at)?;
+        naming(Kind::Contact).or_else(|| naming(Kind::Booking))
+    }
+
+    /// R11.5: the departed claimant of the booking at position `pos`.
+    fn departed(&self, pos: usize) -> Option<String> {
+        let b = &self.l.bookings[self.order[pos].1];
+        let family = self.family(b.phone, pos);
+        let records = self.r11_records(&family, pos + 1);
+        self.departed_of(&records, b.at).map(|(d, _)| d)
+    }
+
+    /// R11.5 at time `t` over the family's `records`: the claimant and the end of the departed
+    /// period.
+    fn departed_of(&self, records: &[usize], t: Time) -> Option<(String, Time)> {
+        let d = self.developing(records)?;
+        let leave = self.leave_in_force(d, t)?;
         // the departed period: departed_years × 12 months from the leave (§2.1)
         let tz = self.cfg.timezone;
         let local = leave.at.with_timezone(&tz);
@@ -848,11 +859,10 @@ impl<'l> Walk<'l> {
                 .from_local_datetime(&day.and_time(local.time()))
                 .single()?,
         };
-        if b.at > end {
+        if t > end {
             return None;
         }
-        let before: Vec<usize> = records
-            .into_iter()
+        let before: Vec<usize> = (records.iter().copied())
             .filter(|&j| {
                 let (k, i) = self.order[j];
                 time_of(self.l, k, i) < leave.at
@@ -874,7 +884,7 @@ impl<'l> Walk<'l> {
                 return None;
             }
         }
-        Some(d.to_string())
+        Some((d.to_string(), end))
     }
 
     /// R11.5/R11.6 on a booking: its credit and findings.
@@ -1478,6 +1488,16 @@ impl<'l> Walk<'l> {
             booking: b,
             approval,
             timeline: vec![],
+            consultants: self.r11_on().then(|| {
+                let records = self.r11_records(&family, end);
+                super::consultant::CheckStatus {
+                    of_record: self.of_record(&records, t).map(|r| r.0.into()),
+                    developing: self.developing(&records).map(Text::from),
+                    departed_claim: self
+                        .departed_of(&records, t)
+                        .map(|(d, until)| (d.into(), until)),
+                }
+            }),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
