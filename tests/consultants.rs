@@ -182,3 +182,21 @@ fn check_json_names_the_consultants() {
     ]);
     assert!(!out.contains("consultant_of_record"), "{out}");
 }
+
+/// `check` in a clerk's words: the consultant of record and the departed consultant's claim.
+#[test]
+fn check_says_who_is_in_charge() {
+    let w = ledger();
+    let (code, out, err) = w.run(&[
+        "--at",
+        "2026-05-01 12:00",
+        "--reveal",
+        "check",
+        "13600000001",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("归属置业顾问: 李四 · 离职顾问权益: 张三 至 2027-03-31"),
+        "{out}"
+    );
+}

@@ -291,6 +291,24 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         "{}{names}{phones}{consultant}",
         p("家庭: ", "family: ")
     ));
+    if let Some(r11) = &s.consultants {
+        // R11: the consultant in charge now, and a departed consultant's claim
+        let none = p("无", "none");
+        let mut line = format!(
+            "{}{}",
+            p("归属置业顾问: ", "consultant of record: "),
+            r11.of_record.as_deref().unwrap_or(&none)
+        );
+        if let Some((d, until)) = &r11.departed_claim {
+            line.push_str(&format!(
+                " · {}{d} {}{} (R11.5)",
+                p("离职顾问权益: ", "departed consultant: "),
+                p("至 ", "until "),
+                style.until(*until)
+            ));
+        }
+        out.push(line);
+    }
     if let Some(q) = &s.booking.query {
         // R14.3: the query slip that confirms the buyer's name
         out.push(format!(
