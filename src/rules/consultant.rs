@@ -1018,6 +1018,79 @@ mod tests {
     }
 
     #[test]
+    fn r11_2_3_equal_times_staff_then_contacts_then_handovers_then_bookings() {
+        // a first visit at t gives the consultant a handover at t transfers; a leave at t is
+        // already in force for a handover at t
+        let l = r11()
+            .seen("C1", "2026-02-01 10:00", "visit", "张三")
+            .handover("HO1", "2026-02-01 10:00", PHONE, "张三", "李四")
+            .staff("ST1", "2026-02-01 10:00", "王五", "leave")
+            .handover("HO2", "2026-02-01 10:00", PHONE, "李四", "王五")
+            .booked("B1", "2026-02-01 10:00", "2000000.00", "");
+        assert_eq!(l.verdict("HO1", T), ("applied", "R11.3"));
+        assert_eq!(l.verdict("HO2", T), ("to-departed", "R11.3"));
+        assert_eq!(credited(&l, "B1", T).as_deref(), Some("李四"));
+    }
+
+    #[test]
+    fn r11_a15_a_union_family_refolds_its_handovers() {
+        // P2's family had 王五 and a handover from 王五 to 赵六; joined to PHONE's family, whose
+        // first visit (张三) is earlier, the handover no longer applies
+        let p2 = P2.to_string();
+        let l = r11()
+            .seen("C1", "2026-01-05 10:00", "visit", "张三")
+            .row(
+                Kind::Contact,
+                &[
+                    ("id", "C2"),
+                    ("at", "2026-01-06 10:00"),
+                    ("kind", "visit"),
+                    ("phone", &p2),
+                    ("consultant", "王五"),
+                ],
+            )
+            .handover("HO1", "2026-01-07 10:00", &p2, "王五", "赵六")
+            .row(
+                Kind::Relation,
+                &[
+                    ("id", "F1"),
+                    ("at", "2026-01-08 10:00"),
+                    ("phone", PHONE),
+                    ("relation", "spouse"),
+                    ("other_phone", &p2),
+                ],
+            )
+            .booked("B1", "2026-01-09 10:00", "2000000.00", "");
+        assert_eq!(
+            l.verdict("HO1", T),
+            ("applied", "R11.3"),
+            "judged at its time"
+        );
+        assert_eq!(credited(&l, "B1", T).as_deref(), Some("张三"));
+    }
+
+    #[test]
+    fn r11_5_elapsed_mode_ends_the_departed_period_at_the_leave_s_wall_clock_time() {
+        let mut l = example()
+            .handover("HO1", "2026-04-01 09:00", PHONE, "张三", "李四")
+            .booked("B1", "2027-03-31 18:00", "2000000.00", "李四")
+            .booked("B2", "2027-03-31 18:01", "2000000.00", "李四");
+        l.l.config.day_count = crate::model::DayCount::Elapsed;
+        let e = l.eval(T);
+        let departed = |id: &str| {
+            e.verdict(id)
+                .unwrap()
+                .credit
+                .as_ref()
+                .unwrap()
+                .departed
+                .clone()
+        };
+        assert_eq!(departed("B1").as_deref(), Some("张三"), "inclusive end");
+        assert_eq!(departed("B2"), None);
+    }
+
+    #[test]
     fn r11_is_off_without_the_table_or_rows() {
         let l = Lb::new()
             .seen("C1", "2026-01-05 10:00", "visit", "张三")
