@@ -873,6 +873,15 @@ mod tests {
             .booked("B1", "2026-05-10 15:00", "2000000.00", "");
         assert_eq!(l.verdict("HO2", T), ("from-mismatch", "R11.3"));
         assert_eq!(credited(&l, "B1", T).as_deref(), Some("张三"));
+        assert_eq!(
+            consultant_lines(&l, T),
+            [line(
+                LineKind::ConsultantCommission,
+                "张三",
+                "4000.00",
+                "2026-05-10 15:00:00"
+            )]
+        );
     }
 
     #[test]
@@ -893,6 +902,15 @@ mod tests {
             "张三 lost F after the deadline"
         );
         assert_eq!(credited(&l, "B1", T).as_deref(), Some("李四"));
+        assert_eq!(
+            consultant_lines(&l, T),
+            [line(
+                LineKind::ConsultantCommission,
+                "李四",
+                "4000.00",
+                "2026-02-11 10:00:00"
+            )]
+        );
         // without recycle 张三 keeps the client
         l.l.config.consultants.recycle_days = 0;
         assert_eq!(credited(&l, "B1", T).as_deref(), Some("张三"));
