@@ -536,7 +536,7 @@ fn add_kind_help_lists_its_columns() {
     let (code, out, _) = Workdir::new().run(&["add", "--help"]);
     assert_eq!(code, 0);
     // every kind, in the one kind order (equal-time order, RULES-R10.md §2.3)
-    let kinds = "void, relation, staff, delisting, direct, contact, viewing, report, slip, discount, query, booking, cancellation, deal, violation";
+    let kinds = "void, relation, staff, delisting, direct, contact, handover, viewing, report, slip, discount, query, booking, cancellation, deal, violation";
     assert!(out.contains(kinds), "{out}");
 }
 
@@ -709,6 +709,91 @@ fn viewings_and_deals_are_added_and_replayed() {
     assert!(err.contains("viewings.csv:3:8"), "{err}");
     assert!(err.contains("yes, no"), "{err}");
     assert_eq!(before, w.snapshot(), "a refused row changes nothing");
+}
+
+/// R11's handovers file, added through the kinds table with its Chinese names (`add 归属交接
+/// --reason 离职`): the handover is applied, and the booking after it is credited to the new
+/// consultant (replay's `credited_consultant`).
+#[test]
+fn handovers_are_added_in_chinese_and_credit_the_new_consultant() {
+    let w = Workdir::new();
+    assert!(!w.file("handovers.csv").exists());
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone,client,consultant\nC-001,2026-03-02 10:00,visit,13600000001,王强,张三\n",
+    );
+    w.write(
+        "bookings.csv",
+        "id,at,unit,buyer,phone,list_price,price\nB-001,2026-04-10 15:00,1-1-101,王强,13600000001,2000000,2000000\n",
+    );
+    let at = "2026-04-01 09:00";
+    let args = [
+        "add",
+        "归属交接",
+        "--phone",
+        "13600000001",
+        "--from",
+        "张三",
+        "--to",
+        "李四",
+        "--reason",
+        "离职",
+        "--at",
+        at,
+    ];
+    let (code, _, err) = w.run_now(at, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("handovers.csv"),
+        "id,at,phone,to,reason,from,by,note\nHO-001,2026-04-01 09:00,13600000001,李四,departure,张三,,\n"
+    );
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    let of = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(of("HO-001")["verdict"], "applied");
+    assert_eq!(
+        of("HO-001")["consultant"],
+        "张三",
+        "the consultant of record before it"
+    );
+    assert_eq!(of("B-001")["credited_consultant"], "李四");
+    assert_eq!(
+        of("B-001")["consultant"],
+        "张三",
+        "R7's consultant is unchanged"
+    );
+    // a wrong reason is refused with the choices
+    let before = w.snapshot();
+    let args = [
+        "add",
+        "handover",
+        "--phone",
+        "13600000001",
+        "--to",
+        "王五",
+        "--reason",
+        "quit",
+        "--at",
+        "2026-04-02 09:00",
+    ];
+    let (code, _, err) = w.run_now("2026-04-02 09:00", &args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("departure, reassign, request, assign"),
+        "{err}"
+    );
+    assert_eq!(w.snapshot(), before);
+}
+
+/// Without staff, handovers or `[consultants]`, replay has no `credited_consultant` (§0.1).
+#[test]
+fn without_r11_replay_has_no_credited_consultant() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("credited_consultant"));
 }
 
 /// R12's cancellations file, added through the kinds table: `add cancellation` writes it (not

@@ -629,3 +629,30 @@ fn the_resale_example_validates() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("账本无误"), "{out}");
 }
+
+/// R11: a handover's reason must be one of the four words, its phone a phone; `[consultants]`
+/// keys are checked.
+#[test]
+fn bad_handover_cells_and_consultants_keys_are_named() {
+    let w = Workdir::new();
+    w.write(
+        "handovers.csv",
+        "id,at,phone,to,reason,from\nHO-1,2026-04-01 09:00,13600000001,李四,quit,张三\nHO-2,2026-04-01 10:00,123,李四,assign,\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "handovers.csv:2:5",
+            "quit",
+            "departure, reassign, request, assign",
+            "handovers.csv:3:3",
+        ],
+    );
+    let w = Workdir::new();
+    let config = w.read("attrib.toml");
+    w.write(
+        "attrib.toml",
+        &format!("{config}\n[consultants]\ndeparted_scope = \"all\"\n"),
+    );
+    assert_error(&w, &["consultants.departed_scope", "all"]);
+}

@@ -18,6 +18,7 @@ pub mod channel;
 pub mod check;
 pub mod clients;
 pub mod completions;
+pub mod consultants;
 pub mod deposits;
 pub mod find;
 pub mod init;
@@ -107,6 +108,8 @@ pub enum Command {
     Settle(settle::SettleArgs),
     /// Holds and protections ending within N days, soonest first (R17).
     Clients(clients::ClientsArgs),
+    /// Per consultant: clients held, bookings credited, commission and departed share (R11).
+    Consultants(consultants::ConsultantsArgs),
     /// The deposit account 定金账户明细: each booking's deposit, held or cancelled (R12).
     Deposits(deposits::DepositsArgs),
     /// Validate one record, print its verdict and append it.
@@ -131,6 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Find(a) => find::run(g, a),
         Command::Settle(a) => settle::run(g, a),
         Command::Clients(a) => clients::run(g, a),
+        Command::Consultants(a) => consultants::run(g, a),
         Command::Deposits(a) => deposits::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),

@@ -42,6 +42,19 @@ struct RawConfig {
     #[serde(default)]
     reminders: RawReminders,
     resale: Option<RawResale>,
+    consultants: Option<RawConsultants>,
+}
+
+/// R11 `[consultants]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsultants {
+    rate: Option<toml::Value>,
+    departed_years: Option<u32>,
+    departed_share: Option<toml::Value>,
+    departed_pay_days: Option<u32>,
+    departed_scope: Option<String>,
+    recycle_days: Option<u32>,
 }
 
 /// R10 `[resale]`.
@@ -372,6 +385,11 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
     }
     let expiring_days = expiring_days(&mut c, raw.reminders.expiring_days);
     let resale = parse_resale(&mut c, raw.resale.as_ref());
+    let consultants = raw
+        .consultants
+        .as_ref()
+        .map(|r| consultants(&mut c, r))
+        .unwrap_or_default();
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -407,6 +425,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         deposit,
         expiring_days,
         resale,
+        consultants,
     })
 }
 
@@ -470,6 +489,42 @@ fn parse_resale(c: &mut Check, raw: Option<&RawResale>) -> crate::model::Resale 
     resale.other_agency_months = (r.other_agency_months).unwrap_or(resale.other_agency_months);
     resale.payee = r.payee.clone();
     resale
+}
+
+/// R11 `[consultants]`: the table switches R11 on; absent keys keep their defaults.
+fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
+    use crate::model::DepartedScope;
+    let mut out = crate::model::Consultants {
+        table: true,
+        ..Default::default()
+    };
+    out.rate = (r.rate.as_ref()).and_then(|v| c.rate("consultants.rate", v));
+    if let Some(v) = &r.departed_share
+        && let Some(share) = c.rate("consultants.departed_share", v)
+    {
+        if share.value > Decimal::ONE {
+            c.fail(
+                "consultants.departed_share",
+                format!("「{}」 is more than 100%", share.text),
+            );
+        }
+        out.departed_share = share;
+    }
+    out.departed_years = r.departed_years.unwrap_or(out.departed_years);
+    out.departed_pay_days = r.departed_pay_days.unwrap_or(out.departed_pay_days);
+    out.recycle_days = r.recycle_days.unwrap_or(out.recycle_days);
+    out.departed_scope = match r.departed_scope.as_deref() {
+        None | Some("registered") => DepartedScope::Registered,
+        Some("dealt") => DepartedScope::Dealt,
+        Some(other) => {
+            c.fail(
+                "consultants.departed_scope",
+                format!("「{other}」 is not registered or dealt"),
+            );
+            DepartedScope::Registered
+        }
+    };
+    out
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
@@ -589,6 +644,36 @@ agency_rate = "1.8%"
             errors[0].to_string().contains("resale.bypass_rate"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn the_consultants_table_switches_r11_on_with_the_defaults_of_1_3() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.consultants.table);
+        let c = parse_config(&format!("{MINIMAL}\n[consultants]\n")).unwrap();
+        assert!(c.consultants.table && c.consultants.rate.is_none());
+        assert_eq!(c.consultants.departed_years, 1);
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(5, 1));
+        assert_eq!(c.consultants.departed_pay_days, 30);
+        assert_eq!(c.consultants.recycle_days, 0);
+        let text = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"0.2%\"\ndeparted_share = \"0.4\"\ndeparted_scope = \"dealt\"\nrecycle_days = 30\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.consultants.rate.unwrap().value, Decimal::new(2, 3));
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(4, 1));
+        assert_eq!(
+            c.consultants.departed_scope,
+            crate::model::DepartedScope::Dealt
+        );
+        assert_eq!(c.consultants.recycle_days, 30);
+        let bad = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"lots\"\ndeparted_share = \"150%\"\ndeparted_scope = \"all\"\n"
+        );
+        let errors = parse_config(&bad).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(errors.len(), 3, "{text:?}");
+        assert!(parse_config(&format!("{MINIMAL}\n[consultants]\nextra = 1\n")).is_err());
     }
 
     #[test]

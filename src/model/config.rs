@@ -92,6 +92,52 @@ impl Default for Resale {
     }
 }
 
+/// R11.5(3) `[consultants] departed_scope`: which developed clients a departed consultant keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DepartedScope {
+    /// Registered clients (seed l103/l105/l107): the developing consultant held the family.
+    #[default]
+    Registered,
+    /// Dealt clients (seed l102 促成交易): also a booking served by the consultant before leaving.
+    Dealt,
+}
+
+/// R11 `[consultants]` (RULES-R10 §1.3): the table switches R11 on (as a staff or handovers row
+/// does); consultant money lines need `rate`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consultants {
+    /// Whether `attrib.toml` has a `[consultants]` table.
+    pub table: bool,
+    /// 业绩提成 (seed-blank l104): unset = no consultant lines.
+    pub rate: Option<Rate>,
+    /// 期限为____年 (seed-blank l106).
+    pub departed_years: u32,
+    /// 公司规定的比例 (seed-blank l107).
+    pub departed_share: Rate,
+    /// 每季度结束后的____天内 (seed-blank l108).
+    pub departed_pay_days: u32,
+    pub departed_scope: DepartedScope,
+    /// 公客回收 (practice): 0 = never.
+    pub recycle_days: u32,
+}
+
+impl Default for Consultants {
+    fn default() -> Self {
+        Consultants {
+            table: false,
+            rate: None,
+            departed_years: 1,
+            departed_share: Rate {
+                text: "50%".into(),
+                value: Decimal::new(50, 2),
+            },
+            departed_pay_days: 30,
+            departed_scope: DepartedScope::Registered,
+            recycle_days: 0,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Channel {
     pub name: String,
@@ -138,6 +184,8 @@ pub struct Config {
     pub expiring_days: u32,
     /// R10: resale viewings and deals.
     pub resale: Resale,
+    /// R11: consultant attribution.
+    pub consultants: Consultants,
 }
 
 /// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.

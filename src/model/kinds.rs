@@ -436,6 +436,17 @@ choices! {
 }
 
 choices! {
+    /// Why a client's consultant changes 归属交接 (R11): the consultant left 离职, a manager
+    /// reassigned 调配, the client asked 客户申请, or a first assignment 指派.
+    HandoverReason {
+        Departure = "departure" | "离职",
+        Reassign = "reassign" | "调配",
+        Request = "request" | "客户申请",
+        Assign = "assign" | "指派",
+    }
+}
+
+choices! {
     /// A delisting decision 摘牌 or its reversal 恢复 (R13).
     DelistAction { Delist = "delist" | "摘牌", Relist = "relist" | "恢复", }
 }
@@ -585,6 +596,22 @@ kinds! {
         broker: Option<Text>,
         slip: Option<Text>,
         confirmed_by: Option<Text>,
+        note: Option<Text>,
+    }
+
+    /// A transfer of a client between consultants 归属交接 (R11.2b, R11.3): `from` is the
+    /// consultant of record it takes the client from (empty: the family has none).
+    Handover => handovers: Handover {
+        stem: "handovers", table: "handover", zh: "归属交接", prefix: "HO-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Phone,
+        to: Text,
+        reason: HandoverReason,
+        from: Option<Text>,
+        by: Option<Text>,
         note: Option<Text>,
     }
 

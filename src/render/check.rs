@@ -50,6 +50,17 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         // R10 (§4.3): only when R10 is on
         v["viewings"] = viewings_json(views, style);
     }
+    if let Some(c) = &s.consultants {
+        // R11 (RULES-R10 §4.3), only when R11 is on
+        v["consultant_of_record"] = json!(c.of_record);
+        v["developing_consultant"] = json!(c.developing);
+        v["departed_claim"] = match &c.departed_claim {
+            Some((consultant, until)) => {
+                json!({"consultant": consultant, "until": rfc3339(*until, tz)})
+            }
+            None => Value::Null,
+        };
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 
@@ -309,6 +320,24 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         "{}{names}{phones}{consultant}",
         p("家庭: ", "family: ")
     ));
+    if let Some(r11) = &s.consultants {
+        // R11: the consultant in charge now, and a departed consultant's claim
+        let none = p("无", "none");
+        let mut line = format!(
+            "{}{}",
+            p("归属置业顾问: ", "consultant of record: "),
+            r11.of_record.as_deref().unwrap_or(&none)
+        );
+        if let Some((d, until)) = &r11.departed_claim {
+            line.push_str(&format!(
+                " · {}{d} {}{} (R11.5)",
+                p("离职顾问权益: ", "departed consultant: "),
+                p("至 ", "until "),
+                style.until(*until)
+            ));
+        }
+        out.push(line);
+    }
     if let Some(q) = &s.booking.query {
         // R14.3: the query slip that confirms the buyer's name
         out.push(format!(

@@ -105,6 +105,7 @@ impl Style {
             Kind::Cancellation => ("退订", "cancellation"),
             Kind::Viewing => ("看房确认单", "viewing"),
             Kind::Deal => ("成交", "deal"),
+            Kind::Handover => ("归属交接", "handover"),
         };
         if self.zh() { zh } else { en }
     }
@@ -161,6 +162,10 @@ impl Style {
             Code::OutsideWindow => "已过十二个月",
             Code::UnsignedViewing => "看房单未签字",
             Code::NotViewed => "未经我方带看",
+            Code::Applied => "交接生效",
+            Code::FromMismatch => "原顾问不符",
+            Code::ToDeparted => "接手顾问已离职",
+            Code::NoChange => "未变更",
         }
     }
 
@@ -435,6 +440,9 @@ impl Style {
                 .into(),
             (Code::ChannelDelisted, _) => {
                 format!("channel delisted ({}): cooperation suspended, refused", c())
+            }
+            (Code::Applied | Code::FromMismatch | Code::ToDeparted | Code::NoChange, _) => {
+                self.handover(v)
             }
         }
     }
@@ -732,6 +740,54 @@ impl Style {
             FindingDetail::DepositOverCap { deposit, cap } => {
                 format!("deposit {deposit} is over the cap {cap}: the excess is a prepayment")
             }
+            FindingDetail::ConsultantMismatch { record } if zh => {
+                format!("撞客: 该客户归属置业顾问 {record}")
+            }
+            FindingDetail::ConsultantMismatch { record } => {
+                format!("consultant differs: the client is {record}'s")
+            }
+            FindingDetail::ConsultantDeparted { consultant } if zh => {
+                format!("置业顾问 {consultant} 已离职")
+            }
+            FindingDetail::ConsultantDeparted { consultant } => {
+                format!("consultant {consultant} has left")
+            }
+            FindingDetail::OrphanClient { record } if zh => {
+                format!("归属顾问 {record} 已离职, 未办理归属交接")
+            }
+            FindingDetail::OrphanClient { record } => {
+                format!("the client's consultant {record} has left and no handover was made")
+            }
+            FindingDetail::NoConsultant => self
+                .pick(
+                    "无归属置业顾问",
+                    "no consultant: none of record and none employed named",
+                )
+                .into(),
+        }
+    }
+
+    /// R11.3: a handover's verdict; `v.consultant` is the consultant of record before it.
+    fn handover(&self, v: &Verdict) -> String {
+        let record = v
+            .consultant
+            .as_deref()
+            .unwrap_or(if self.zh() { "无" } else { "none" });
+        match (v.code, self.zh()) {
+            (Code::Applied, true) => format!("交接生效 (原归属 {record})"),
+            (Code::Applied, false) => format!("applied (the client was {record}'s)"),
+            (Code::FromMismatch, true) => {
+                format!("原顾问与归属不符 (归属 {record}): 不生效, 请作废后重录")
+            }
+            (Code::FromMismatch, false) => {
+                format!("from-mismatch: the client is {record}'s; no effect, void and re-enter")
+            }
+            (Code::ToDeparted, true) => "接手顾问已离职: 不生效".into(),
+            (Code::ToDeparted, false) => {
+                "to-departed: the new consultant has left; no effect".into()
+            }
+            (_, true) => "接手顾问即原顾问: 未变更".into(),
+            (_, false) => "no change: the new consultant is the same".into(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod clients;
+pub mod consultants;
 pub mod csv_out;
 pub mod deposits;
 pub mod errors;

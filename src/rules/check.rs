@@ -38,6 +38,9 @@ pub struct ClientStatus {
     pub approval: Option<Text>,
     /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
     pub timeline: Vec<usize>,
+    /// R11 (RULES-R10 §4.3), when R11 is on: the consultant of record, the developing
+    /// consultant and the departed claim at T.
+    pub consultants: Option<super::consultant::CheckStatus>,
     /// R10 (RULES-R10 §4.3, S12): the family's valid viewings with the end of their bypass
     /// windows; `None` while R10 is off.
     pub viewings: Option<Vec<ViewingWindow>>,
@@ -117,6 +120,7 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         booking: b,
         approval,
         viewings: None,
+        consultants: super::consultant::check_status(reg, phone),
     };
     s.viewings = viewing_windows(reg.ledger, s.timeline.iter().map(|&i| &e.verdicts[i]));
     if s.owner == Some(Code::Agency) {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod booking;
 pub mod cancel;
 pub mod check;
+pub mod consultant;
 pub mod delist;
 pub mod direct;
 pub mod family;

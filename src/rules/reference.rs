@@ -1,8 +1,9 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
-//! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R10
-//! resale viewings, deals and their lines)
+//! families joined after a report) and of RULES-R10.md so far (R10 resale viewings, deals and
+//! their lines; R11 staff rows, the consultant of record, handovers, contact and booking
+//! findings, the credited consultant, the departed claimant and consultant lines; R12
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -38,7 +39,7 @@ use super::verdict::{
     Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
 };
 use crate::model::*;
-use chrono::{Duration, TimeZone};
+use chrono::{Datelike, Duration, TimeZone};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
 
@@ -92,6 +93,7 @@ impl<'l> Walk<'l> {
             Kind::Delisting,
             Kind::Direct,
             Kind::Contact,
+            Kind::Handover,
             Kind::Viewing,
             Kind::Report,
             Kind::Slip,
@@ -376,8 +378,11 @@ impl<'l> Walk<'l> {
             Kind::Contact => {
                 let c = &self.l.contacts[i];
                 let v = self.contact_verdict(pos, i);
-                self.delisted_client_finding(v, c.phone, pos, c.at, false)
+                let mut v = self.delisted_client_finding(v, c.phone, pos, c.at, false);
+                self.r11_contact(pos, i, &mut v);
+                v
             }
+            Kind::Handover => self.handover(pos, i),
             Kind::Report => {
                 let r = &self.l.reports[i];
                 let v = self.determine(pos, i);
@@ -417,6 +422,7 @@ impl<'l> Walk<'l> {
                 };
                 let mut v = self.booking(pos, &input);
                 self.deposit_findings(b, &mut v);
+                self.r11_booking(pos, i, &mut v);
                 v
             }
             Kind::Cancellation => self.cancellation(pos, i),
@@ -774,6 +780,333 @@ impl<'l> Walk<'l> {
                 .push(Finding::warning(FindingDetail::AlreadyLeft, "R11.1"));
         }
         v
+    }
+
+    // ---- R11 consultant attribution ----
+
+    /// R11 is on with a `[consultants]` table or a staff or handovers row.
+    fn r11_on(&self) -> bool {
+        self.cfg.consultants.table || !self.l.staff.is_empty() || !self.l.handovers.is_empty()
+    }
+
+    /// R11.1: the non-voided staff rows of `name` at or before `t` (they come first at equal
+    /// times), in evaluation order.
+    fn staff_rows(&self, name: &str, t: Time) -> Vec<&'l crate::model::Staff> {
+        (self.order.iter())
+            .filter(|&&(k, j)| k == Kind::Staff && !self.is_voided(k, j))
+            .map(|&(_, j)| &self.l.staff[j])
+            .filter(|s| s.at <= t && s.consultant.trim() == name.trim())
+            .collect()
+    }
+
+    /// R11.1: `name` has left at `t` when their latest staff row by then is a leave.
+    fn left(&self, name: &str, t: Time) -> bool {
+        (self.staff_rows(name, t).last()).is_some_and(|s| s.event == StaffEvent::Leave)
+    }
+
+    /// R11.5(1): the leave in force at `t`: the first leave after the latest join (later
+    /// leaves are ignored).
+    fn leave_in_force(&self, name: &str, t: Time) -> Option<&'l crate::model::Staff> {
+        if !self.left(name, t) {
+            return None;
+        }
+        let rows = self.staff_rows(name, t);
+        let after_join = rows
+            .iter()
+            .rposition(|s| s.event == StaffEvent::Join)
+            .map_or(0, |j| j + 1);
+        rows.get(after_join).copied()
+    }
+
+    /// The positions before `end` of the family's contacts, handovers and bookings, not voided.
+    fn r11_records(&self, family: &[Phone], end: usize) -> Vec<usize> {
+        (0..end)
+            .filter(|&j| {
+                matches!(
+                    self.order[j].0,
+                    Kind::Contact | Kind::Handover | Kind::Booking
+                )
+            })
+            .filter(|&j| !self.is_voided(self.order[j].0, self.order[j].1))
+            .filter(|&j| {
+                let (k, i) = self.order[j];
+                phone_of(self.l, k, i).is_some_and(|p| family.contains(&p))
+            })
+            .collect()
+    }
+
+    /// R11.3 in S5's order against the consultant of record `current`.
+    fn handover_code(&self, current: Option<&str>, h: &Handover) -> Code {
+        let from = h.from.as_deref().map(str::trim).filter(|f| !f.is_empty());
+        if from != current {
+            Code::FromMismatch
+        } else if self.left(&h.to, h.at) {
+            Code::ToDeparted
+        } else if from == Some(h.to.trim()) {
+            Code::NoChange
+        } else {
+            Code::Applied
+        }
+    }
+
+    /// R11.2: the consultant of record (name, since) after the records at `records`, asked at
+    /// `question`: a. first visit naming one, b. an applied handover, c. a booking naming one,
+    /// d. recycle before each record and at the question.
+    fn of_record(&self, records: &[usize], question: Time) -> Option<(String, Time)> {
+        fn named(c: &Contact) -> Option<&str> {
+            c.consultant
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+        }
+        let mut holder: Option<(String, Time)> = None;
+        let recycle = |holder: &mut Option<(String, Time)>, done: &[usize], s: Time| {
+            let days = self.cfg.consultants.recycle_days;
+            let Some((name, since)) = holder.clone() else {
+                return;
+            };
+            let last_named = (done.iter())
+                .filter(|&&j| self.order[j].0 == Kind::Contact)
+                .map(|&j| self.contact(j))
+                .filter(|c| named(c) == Some(name.as_str()))
+                .map(|c| c.at)
+                .max();
+            let from = last_named.map_or(since, |n| n.max(since));
+            if days > 0 && self.period_end(from, days) < s {
+                *holder = None;
+            }
+        };
+        for (n, &j) in records.iter().enumerate() {
+            let (kind, i) = self.order[j];
+            let s = time_of(self.l, kind, i);
+            recycle(&mut holder, &records[..n], s);
+            match kind {
+                Kind::Contact => {
+                    let c = &self.l.contacts[i];
+                    if c.kind == ContactKind::Visit
+                        && holder.is_none()
+                        && let Some(x) = named(c)
+                    {
+                        holder = Some((x.to_string(), s));
+                    }
+                }
+                Kind::Handover => {
+                    let h = &self.l.handovers[i];
+                    let current = holder.as_ref().map(|h| h.0.as_str());
+                    if self.handover_code(current, h) == Code::Applied {
+                        holder = Some((h.to.trim().to_string(), s));
+                    }
+                }
+                _ => {
+                    let b = &self.l.bookings[i];
+                    let x = b
+                        .consultant
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty());
+                    if holder.is_none()
+                        && let Some(x) = x
+                    {
+                        holder = Some((x.to_string(), s));
+                    }
+                }
+            }
+        }
+        recycle(&mut holder, records, question);
+        holder
+    }
+
+    /// R11.3: a handover against the consultant of record before it, F as of h.at.
+    fn handover(&self, pos: usize, i: usize) -> Verdict {
+        let h = &self.l.handovers[i];
+        let family = self.family(h.phone, pos);
+        let current = self
+            .of_record(&self.r11_records(&family, pos), h.at)
+            .map(|r| r.0);
+        let code = self.handover_code(current.as_deref(), h);
+        let mut v = Verdict::new(Kind::Handover, i, &h.id, h.at, code, "R11.3");
+        v.phone = Some(h.phone);
+        v.consultant = current.map(crate::model::Text::from);
+        v
+    }
+
+    /// R11.7: a contact's findings against the consultant of record before it.
+    fn r11_contact(&self, pos: usize, i: usize, v: &mut Verdict) {
+        if !self.r11_on() {
+            return;
+        }
+        let c = &self.l.contacts[i];
+        let family = self.family(c.phone, pos);
+        let record = self
+            .of_record(&self.r11_records(&family, pos), c.at)
+            .map(|r| r.0);
+        let visit = c.kind == ContactKind::Visit;
+        let x = c
+            .consultant
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
+        if let (true, Some(r), Some(x)) = (visit, &record, x)
+            && !self.left(r, c.at)
+            && r != x
+        {
+            let detail = FindingDetail::ConsultantMismatch {
+                record: r.as_str().into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+        if let Some(x) = x
+            && self.left(x, c.at)
+        {
+            let detail = FindingDetail::ConsultantDeparted {
+                consultant: x.into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+        if let (true, Some(r)) = (visit, &record)
+            && self.left(r, c.at)
+        {
+            let detail = FindingDetail::OrphanClient {
+                record: r.as_str().into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+    }
+
+    /// R11.6: the serving consultant of the booking at position `pos` (F as of then, its own
+    /// naming counted), with its findings.
+    fn serving(&self, pos: usize) -> (Option<String>, Vec<Finding>) {
+        let b = &self.l.bookings[self.order[pos].1];
+        let family = self.family(b.phone, pos);
+        let r = self
+            .of_record(&self.r11_records(&family, pos + 1), b.at)
+            .map(|r| r.0);
+        let x = b
+            .consultant
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
+        let mut findings = vec![];
+        let s = match (&r, x) {
+            (Some(r), _) if !self.left(r, b.at) => Some(r.clone()),
+            (Some(r), Some(x)) if !self.left(x, b.at) => {
+                let detail = FindingDetail::OrphanClient {
+                    record: r.as_str().into(),
+                };
+                findings.push(Finding::warning(detail, "R11.6"));
+                Some(x.to_string())
+            }
+            (Some(r), _) => {
+                let detail = FindingDetail::OrphanClient {
+                    record: r.as_str().into(),
+                };
+                findings.push(Finding::warning(detail, "R11.6"));
+                None
+            }
+            (None, Some(x)) if !self.left(x, b.at) => Some(x.to_string()),
+            (None, _) => {
+                findings.push(Finding::warning(FindingDetail::NoConsultant, "R11.6"));
+                None
+            }
+        };
+        if let (Some(s), Some(x)) = (&s, x)
+            && s != x
+        {
+            let detail = FindingDetail::ConsultantMismatch {
+                record: s.as_str().into(),
+            };
+            findings.push(Finding::warning(detail, "R11.6"));
+        }
+        (s, findings)
+    }
+
+    /// R11.4: the consultant of the earliest visit naming one, else of the earliest booking
+    /// naming one, among `records`.
+    fn developing(&self, records: &[usize]) -> Option<&'l str> {
+        let naming = |kind: Kind| {
+            records.iter().find_map(|&j| {
+                let (k, i) = self.order[j];
+                let name = match k {
+                    Kind::Contact if self.l.contacts[i].kind == ContactKind::Visit => {
+                        self.l.contacts[i].consultant.as_deref()
+                    }
+                    Kind::Booking => self.l.bookings[i].consultant.as_deref(),
+                    _ => None,
+                };
+                let name = name.map(str::trim).filter(|n| !n.is_empty());
+                name.filter(|_| k == kind)
+            })
+        };
+        naming(Kind::Contact).or_else(|| naming(Kind::Booking))
+    }
+
+    /// R11.5: the departed claimant of the booking at position `pos`.
+    fn departed(&self, pos: usize) -> Option<String> {
+        let b = &self.l.bookings[self.order[pos].1];
+        let family = self.family(b.phone, pos);
+        let records = self.r11_records(&family, pos + 1);
+        self.departed_of(&records, b.at).map(|(d, _)| d)
+    }
+
+    /// R11.5 at time `t` over the family's `records`: the claimant and the end of the departed
+    /// period.
+    fn departed_of(&self, records: &[usize], t: Time) -> Option<(String, Time)> {
+        let d = self.developing(records)?;
+        let leave = self.leave_in_force(d, t)?;
+        // the departed period: departed_years × 12 months from the leave (§2.1)
+        let tz = self.cfg.timezone;
+        let local = leave.at.with_timezone(&tz);
+        let months = chrono::Months::new(12 * self.cfg.consultants.departed_years);
+        let day = local.date_naive().checked_add_months(months)?;
+        let end = match self.cfg.day_count {
+            DayCount::Calendar => self.period_end(
+                tz.from_local_datetime(&day.and_hms_opt(12, 0, 0)?)
+                    .single()?,
+                0,
+            ),
+            DayCount::Elapsed => tz
+                .from_local_datetime(&day.and_time(local.time()))
+                .single()?,
+        };
+        if t > end {
+            return None;
+        }
+        let before: Vec<usize> = (records.iter().copied())
+            .filter(|&j| {
+                let (k, i) = self.order[j];
+                time_of(self.l, k, i) < leave.at
+            })
+            .collect();
+        if self.of_record(&before, leave.at).is_none_or(|r| r.0 != d) {
+            return None;
+        }
+        if self.cfg.consultants.departed_scope == DepartedScope::Dealt {
+            let dealt = before.iter().any(|&j| {
+                let (k, i) = self.order[j];
+                k == Kind::Booking
+                    && self
+                        .effective_cancellation(&self.l.bookings[i].id)
+                        .is_none()
+                    && self.serving(j).0.as_deref() == Some(d)
+            });
+            if !dealt {
+                return None;
+            }
+        }
+        Some((d.to_string(), end))
+    }
+
+    /// R11.5/R11.6 on a booking: its credit and findings.
+    fn r11_booking(&self, pos: usize, _i: usize, v: &mut Verdict) {
+        if !self.r11_on() {
+            return;
+        }
+        let (serving, findings) = self.serving(pos);
+        v.findings.extend(findings);
+        v.credit = Some(Box::new(super::consultant::Credit {
+            serving: serving.map(Text::from),
+            departed: self.departed(pos).map(Text::from),
+        }));
     }
 
     /// R13: the carried, non-voided decisions existing as of T that `about` picks, ordered
@@ -1365,6 +1698,16 @@ impl<'l> Walk<'l> {
             approval,
             timeline: vec![],
             viewings: super::check::viewing_windows(self.l, timeline.iter()),
+            consultants: self.r11_on().then(|| {
+                let records = self.r11_records(&family, end);
+                super::consultant::CheckStatus {
+                    of_record: self.of_record(&records, t).map(|r| r.0.into()),
+                    developing: self.developing(&records).map(Text::from),
+                    departed_claim: self
+                        .departed_of(&records, t)
+                        .map(|(d, until)| (d.into(), until)),
+                }
+            }),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
@@ -1446,8 +1789,57 @@ impl<'l> Walk<'l> {
                             payee: name.into(),
                             rate: rate.into(),
                             amount: round(amount),
-                            ..base
+                            ..base.clone()
                         });
+                    }
+                    // R11.8: K = price × rate; a departed claimant's share at the quarter's end +
+                    // pay days, the serving consultant the rest at the booking
+                    if let (Some(rate), Some(credit)) = (&cfg.consultants.rate, v.credit.as_deref())
+                    {
+                        let k = b.price * rate.value;
+                        let share = cfg.consultants.departed_share.value;
+                        let pct = |r: Decimal| format!("{}%", (r * Decimal::from(100)).normalize());
+                        let mut rest = None;
+                        if let Some(d) = &credit.departed {
+                            let tz = cfg.timezone;
+                            let day = b.at.with_timezone(&tz).date_naive();
+                            let q0 = chrono::NaiveDate::from_ymd_opt(
+                                day.year(),
+                                (day.month() - 1) / 3 * 3 + 1,
+                                1,
+                            )
+                            .unwrap();
+                            let last = q0.checked_add_months(chrono::Months::new(3)).unwrap()
+                                - chrono::Days::new(1);
+                            let pay = last
+                                + chrono::Days::new(u64::from(cfg.consultants.departed_pay_days));
+                            let noon = tz
+                                .from_local_datetime(&pay.and_hms_opt(12, 0, 0).unwrap())
+                                .unwrap();
+                            own.push(Line {
+                                kind: LineKind::DepartedShare,
+                                due: self.period_end(noon, 0),
+                                payee: d.clone(),
+                                rate: pct(rate.value * share).into(),
+                                amount: round(k * share),
+                                rule: "R11.8",
+                                ..base.clone()
+                            });
+                            rest = Some(Decimal::ONE - share);
+                        }
+                        if let Some(s) = &credit.serving {
+                            own.push(Line {
+                                kind: LineKind::ConsultantCommission,
+                                payee: s.clone(),
+                                rate: match rest {
+                                    Some(r) => pct(rate.value * r).into(),
+                                    None => rate.text.as_str().into(),
+                                },
+                                amount: round(rest.map_or(k, |r| k * r)),
+                                rule: "R11.8",
+                                ..base.clone()
+                            });
+                        }
                     }
                     // R12.5: once cancelled, a line due after the cancellation is never due;
                     // every other line is reversed at the cancellation
@@ -1462,6 +1854,10 @@ impl<'l> Walk<'l> {
                             out.push(Line {
                                 kind: match line.kind {
                                     LineKind::AgencyFee => LineKind::AgencyFeeReversal,
+                                    LineKind::ConsultantCommission => {
+                                        LineKind::ConsultantCommissionReversal
+                                    }
+                                    LineKind::DepartedShare => LineKind::DepartedShareReversal,
                                     _ => LineKind::ChannelCommissionReversal,
                                 },
                                 due: c.at,
@@ -1925,7 +2321,14 @@ mod properties {
                         _ => v,
                     }
                 }
-                4 => l.walk_in(&id, &at, ph),
+                // walk-ins received by one consultant or another (R11.2a, R11.7)
+                4 => {
+                    let mut l = l.walk_in(&id, &at, ph);
+                    l.l.contacts.last_mut().unwrap().consultant =
+                        [Some("小李"), Some("张三"), Some(" 李四"), None][usize::from(x)]
+                            .map(crate::model::Text::from);
+                    l
+                }
                 5 => l.call(&id, &at, ph),
                 6 => l.followup(&id, &at, ph, (x < 2).then_some("孙睿")),
                 7 => {
@@ -2035,6 +2438,10 @@ mod properties {
                         b.unit = "1-1-102".into();
                     }
                     // deposits: none, small (short of 20000), usual, over the 20 % cap
+                    // the consultant named (R11.2c, R11.6)
+                    b.consultant = [None, Some("张三"), Some("小李"), Some("李四")]
+                        [(slot0 % 4) as usize]
+                        .map(crate::model::Text::from);
                     b.deposit = [None, Some(10_000), Some(50_000), Some(450_000)]
                         [usize::from((x + slot0 as u8) % 4)]
                     .map(Decimal::from);
@@ -2075,10 +2482,22 @@ mod properties {
                         )
                     }
                 },
+                // a handover of a client (R11.3) from the consultant of record, someone else
+                // or nobody, to a consultant who may have left
+                14 if slot0 % 3 == 0 => {
+                    let from = ["小李", "张三", "", " 李四"][usize::from(x)];
+                    l.handover(
+                        &id,
+                        &at,
+                        &ph.0.to_string(),
+                        from,
+                        ["张三", "李四", "小李"][c],
+                    )
+                }
                 // a consultant leaving (often twice) or joining (R11.1)
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
-                    l.staff(&id, &at, ["张三", " 张三", "李四"][c], event)
+                    l.staff(&id, &at, ["张三", " 小李", "李四"][c], event)
                 }
                 // a delisting (R13) of a client or a channel, carried or not, or a relisting
                 15 => {
@@ -2139,6 +2558,32 @@ mod properties {
         if ops.len() % 4 == 3 {
             l.l.config.resale.bypass_months = 0;
             l.l.config.resale.other_agency_months = 1;
+        }
+        // R11: consultant lines, recycling and the dealt scope in some ledgers
+        match ops.len() % 4 {
+            0 => {}
+            1 => {
+                l.l.config.consultants.table = true;
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.2%".into(),
+                    value: Decimal::new(2, 3),
+                });
+            }
+            2 => {
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.3%".into(),
+                    value: Decimal::new(3, 3),
+                });
+                l.l.config.consultants.recycle_days = 5;
+            }
+            _ => {
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.2%".into(),
+                    value: Decimal::new(2, 3),
+                });
+                l.l.config.consultants.departed_scope = crate::model::DepartedScope::Dealt;
+                l.l.config.consultants.departed_years = 0;
+            }
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

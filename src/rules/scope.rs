@@ -121,12 +121,21 @@ fn settlement_records<'a>(
         .collect();
     // the families that booked in the month, or before it and had a slip signed in it or a
     // booking cancelled in it, with their last booking
+    // R11.8: a departed share of a booking before the month may fall due in it
+    let shares = ledger.config.consultants.rate.is_some() && super::consultant::is_on(ledger);
+    let share_due_in_month = |b: &Booking| {
+        shares && {
+            let due = super::consultant::departed_due(&ledger.config, b.at);
+            from <= due && due < before
+        }
+    };
     let mut last: HashMap<Phone, Time> = HashMap::default();
     for b in ledger.bookings.iter().filter(|b| by_the_end(b.at)) {
         let family = root(b.phone);
         if b.at >= from
             || signed_families.contains(&family)
             || cancelled_in_month.contains(b.id.as_str())
+            || share_due_in_month(b)
         {
             let t = last.entry(family).or_insert(b.at);
             *t = (*t).max(b.at);
@@ -148,6 +157,7 @@ fn settlement_records<'a>(
                 | Kind::Direct
                 | Kind::Contact
                 | Kind::Report
+                | Kind::Handover
                 | Kind::Query => ledger
                     .phone(kind, i)
                     .and_then(|p| booked.get(&p))

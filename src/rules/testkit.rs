@@ -69,6 +69,7 @@ pub fn config() -> Config {
         deposit: Default::default(),
         expiring_days: 3,
         resale: Default::default(),
+        consultants: Default::default(),
     }
 }
 
@@ -284,6 +285,20 @@ impl Lb {
             ("event", event),
         ];
         self.row(Kind::Staff, &cells)
+    }
+
+    /// R11: a handover 归属交接 of `phone`'s family from `from` (empty: none) to `to`.
+    pub fn handover(self, id: &str, at: &str, phone: &str, from: &str, to: &str) -> Lb {
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("phone", phone),
+            ("from", from),
+            ("to", to),
+            ("reason", "reassign"),
+        ];
+        let cells: Vec<(&str, &str)> = cells.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        self.row(Kind::Handover, &cells)
     }
 
     /// A record of any kind from (column, cell) pairs, read as the loader reads a CSV row
