@@ -103,6 +103,7 @@ impl Style {
             Kind::Relation => ("家庭关系", "relation"),
             Kind::Void => ("作废", "void"),
             Kind::Cancellation => ("退订", "cancellation"),
+            Kind::Grade => ("等级评审", "grade decision"),
         };
         if self.zh() { zh } else { en }
     }
@@ -584,6 +585,10 @@ impl Style {
             }
             FindingDetail::Unnotified if zh => "摘牌决定尚未书面通知客户".into(),
             FindingDetail::Unnotified => "the delisting has not been notified in writing".into(),
+            FindingDetail::GradeUnnotified if zh => "等级调整尚未书面告知渠道".into(),
+            FindingDetail::GradeUnnotified => {
+                "the grade has not been notified to the channel in writing".into()
+            }
             FindingDetail::DelistedClient
                 if f.severity == crate::rules::verdict::Severity::Error && zh =>
             {

@@ -4,7 +4,9 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, cancel, delist, direct, family, penalty, query, report, staff, visit};
+use super::{
+    booking, cancel, delist, direct, family, grading, penalty, query, report, staff, visit,
+};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -256,6 +258,7 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         }
         Kind::Cancellation => cancel::verdict(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
+        Kind::Grade => grading::verdict(reg, i),
     }
 }
 

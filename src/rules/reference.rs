@@ -95,6 +95,7 @@ impl<'l> Walk<'l> {
             Kind::Booking,
             Kind::Cancellation,
             Kind::Violation,
+            Kind::Grade,
         ];
         let mut order = vec![];
         for (rank, &kind) in kind_order.iter().enumerate() {
@@ -408,6 +409,17 @@ impl<'l> Walk<'l> {
                 v
             }
             Kind::Cancellation => self.cancellation(pos, i),
+            Kind::Grade => {
+                // R18: a committee decision is recorded; unnotified without a written notice
+                let g = &self.l.grades[i];
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R18");
+                v.channel = Some(g.channel.clone());
+                if g.notified_at.is_none() {
+                    let f = Finding::warning(FindingDetail::GradeUnnotified, "R18");
+                    v.findings.push(f);
+                }
+                v
+            }
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -1865,6 +1877,20 @@ mod properties {
                 }
                 _ => l.call(&id, &at, ph),
             };
+        }
+        // a committee grade decision (R18) in some ledgers, notified or not
+        if let Some(&(_, slot, _, c, x)) = ops.first().filter(|_| ops.len() % 2 == 1) {
+            let at = time(slot).to_rfc3339();
+            let mut cells = vec![
+                ("id", "G1"),
+                ("at", at.as_str()),
+                ("channel", CHANNELS[c]),
+                ("grade", ["A", "B", "C", "D"][usize::from(x)]),
+            ];
+            if x % 2 == 0 {
+                cells.push(("notified_at", "2026-04-01 00:00"));
+            }
+            l = l.row(crate::model::Kind::Grade, &cells);
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

@@ -155,7 +155,8 @@ fn settlement_records<'a>(
                 | Kind::Void
                 | Kind::Staff
                 | Kind::Delisting
-                | Kind::Cancellation => false,
+                | Kind::Cancellation
+                | Kind::Grade => false,
             }
     }
 }

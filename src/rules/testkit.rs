@@ -60,6 +60,7 @@ pub fn config() -> Config {
             .map(|n| Channel {
                 name: n.into(),
                 commission: Commission::Rate(rate("1.0%", "0.01")),
+                reputation: None,
             })
             .to_vec(),
         reserved_units: vec!["3-1-1201".into()],
@@ -67,6 +68,7 @@ pub fn config() -> Config {
         query_required: crate::model::QUERY_SIGNATURES.map(String::from).to_vec(),
         delisting_seal: true,
         deposit: Default::default(),
+        grading: Default::default(),
     }
 }
 

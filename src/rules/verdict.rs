@@ -259,6 +259,8 @@ pub enum FindingDetail {
     DepositShort { deposit: Decimal, required: Decimal },
     /// R12.2: the deposit paid and the cap (cap rate × price).
     DepositOverCap { deposit: Decimal, cap: Decimal },
+    /// R18: a committee grade decision with no written notice recorded (l88 书面告知).
+    GradeUnnotified,
 }
 
 impl FindingDetail {
@@ -285,6 +287,7 @@ impl FindingDetail {
             FindingDetail::Cancelled { .. } => FindingCode::Cancelled,
             FindingDetail::DepositShort { .. } => FindingCode::DepositShort,
             FindingDetail::DepositOverCap { .. } => FindingCode::DepositOverCap,
+            FindingDetail::GradeUnnotified => FindingCode::Unnotified,
         }
     }
 }
