@@ -128,8 +128,8 @@ pub fn table_of(grades: &[ChannelGrade], style: &Style, as_of: Time, from: Time)
             "history",
             "integrity",
             "volume",
-            "reputation",
-            "suggested",
+            "rep.",
+            "sugg.",
             "decided",
         ]
     };
@@ -138,7 +138,7 @@ pub fn table_of(grades: &[ChannelGrade], style: &Style, as_of: Time, from: Time)
         let f = &g.figures;
         let history = match zh {
             true => format!("{} {}个月", level(g.history), f.active_months),
-            false => format!("{} {} months", level(g.history), f.active_months),
+            false => format!("{} {} mo.", level(g.history), f.active_months),
         };
         let integrity = match (&f.major, &f.delisted, zh) {
             (_, Some(d), true) => format!("{} 摘牌 {d}", level(g.integrity)),
@@ -150,7 +150,7 @@ pub fn table_of(grades: &[ChannelGrade], style: &Style, as_of: Time, from: Time)
         };
         let volume = match zh {
             true => format!("{} {}套", level(g.volume), f.bookings),
-            false => format!("{} {} bookings", level(g.volume), f.bookings),
+            false => format!("{} {} booked", level(g.volume), f.bookings),
         };
         let decided = match &g.decided {
             None => "—".to_string(),
@@ -188,8 +188,8 @@ pub fn table_of(grades: &[ChannelGrade], style: &Style, as_of: Time, from: Time)
     };
     let note = style.pick(
         "建议 = 各项最低等级; 付款情况不评 (账本无渠道付款记录); ≠ 评审决定与建议不同",
-        "suggested = the lowest level; payment not assessed (no payments in the ledger); \
-         ≠ the decision differs from the suggestion",
+        "sugg. = the lowest level; rep. = reputation; payment not assessed (no payments \
+         in the ledger); ≠ the decision differs from the suggestion",
     );
     format!(
         "{}\n{t}\n{}",

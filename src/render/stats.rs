@@ -64,6 +64,12 @@ fn rates(f: &Funnel) -> [Option<Decimal>; 3] {
     ]
 }
 
+/// `d` with `dp` decimals, half away from zero (Decimal's `{:.n}` cuts instead).
+fn round(d: Decimal, dp: u32) -> String {
+    let r = d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{r:.0$}", dp as usize)
+}
+
 fn count(n: Option<u32>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
@@ -73,7 +79,7 @@ fn money(d: Option<Decimal>) -> String {
 }
 
 fn cells(period: String, source: &Source, f: &Funnel) -> Vec<String> {
-    let [a, v, b] = rates(f).map(|r| r.map(|r| r.to_string()).unwrap_or_default());
+    let [a, v, b] = rates(f).map(|r| r.map(|r| format!("{r:.1}")).unwrap_or_default());
     vec![
         period,
         source_key(source),
@@ -111,7 +117,7 @@ pub fn csv(
 }
 
 fn funnel_json(f: &Funnel) -> serde_json::Value {
-    let [a, v, b] = rates(f).map(|r| r.map(|r| r.to_string()));
+    let [a, v, b] = rates(f).map(|r| r.map(|r| format!("{r:.1}")));
     json!({
         "reports": f.reports,
         "accepted": f.accepted,
@@ -154,11 +160,12 @@ pub fn json(st: &Stats, _style: &Style) -> String {
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
 }
 
-/// `n (r%)`: a count and the conversion into it; `—` when the step does not apply.
+/// `n (r%)`: a count and the conversion into it in whole percent (CSV and JSON carry one
+/// decimal); `—` when the step does not apply.
 fn step(n: Option<u32>, rate: Option<Decimal>) -> String {
     match (n, rate) {
         (None, _) => "—".into(),
-        (Some(n), Some(r)) => format!("{n} ({r}%)"),
+        (Some(n), Some(r)) => format!("{n} ({}%)", round(r, 0)),
         (Some(n), None) => n.to_string(),
     }
 }
@@ -168,22 +175,14 @@ fn step(n: Option<u32>, rate: Option<Decimal>) -> String {
 pub fn table_of(st: &Stats, style: &Style) -> String {
     let zh = style.lang == Lang::Zh;
     let header = match zh {
-        true => vec![
-            "来源",
-            "报备",
-            "有效报备",
-            "有效到访",
-            "认购",
-            "成交额",
-            "佣金",
-        ],
+        true => vec!["来源", "报备", "有效", "到访", "认购", "成交(万)", "佣金"],
         false => vec![
             "source",
             "reports",
             "accepted",
             "visits",
             "bookings",
-            "sales",
+            "sales 10k",
             "commission",
         ],
     };
@@ -196,7 +195,7 @@ pub fn table_of(st: &Stats, style: &Style) -> String {
             step(f.accepted, a),
             step(Some(f.visits), v),
             step(Some(f.bookings), b),
-            format!("{:.2}", f.sales),
+            round(f.sales / Decimal::from(10_000), 2).to_string(),
             f.commission.map_or("—".into(), |c| format!("{c:.2}")),
         ]);
     }
@@ -221,6 +220,10 @@ pub fn table_of(st: &Stats, style: &Style) -> String {
     }
     out
 }
+
+/// The picture's fonts: the usual Chinese UI fonts of Windows, macOS and Linux first, so the
+/// labels render wherever the SVG is opened.
+const FAMILY: &str = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif";
 
 /// The colours of the sources, in order (the agency and the developer last, in grey tones).
 const PALETTE: [(u8, u8, u8); 6] = [
@@ -269,7 +272,8 @@ pub fn svg(st: &Stats, style: &Style, project: &str) -> anyhow::Result<String> {
     let chart_top = funnel_bottom + 50;
     let chart_h = 220;
     let height = chart_top + chart_h + 90;
-    let font = |size: i32| ("sans-serif", size).into_font();
+    // plotters writes a text's size divided by 1.24 into the SVG
+    let font = |size: i32| (FAMILY, f64::from(size) * 1.24).into_font();
     let centred = |size: i32| {
         TextStyle::from(font(size))
             .color(&BLACK)
@@ -307,7 +311,7 @@ pub fn svg(st: &Stats, style: &Style, project: &str) -> anyhow::Result<String> {
                 if j > 0
                     && let Some(r) = conversion(*value, steps[j - 1].1)
                 {
-                    let pct = format!("↓ {r}%");
+                    let pct = format!("↓ {r:.1}%");
                     (root.draw(&Text::new(pct, (mid, y - gap / 2), centred(11))))
                         .map_err(|e| err(&e))?;
                 }
