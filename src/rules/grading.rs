@@ -134,8 +134,8 @@ pub fn verdict(reg: &Registry, i: usize) -> Verdict {
     v
 }
 
-/// R18: every channel named in the config or in a report, sorted by name, graded as of
-/// `as_of` from the evaluation `e` of the whole ledger (`Scope::All`) at that instant.
+/// R18: every channel named in the config or in a report at or before T, sorted by name,
+/// graded as of `as_of` from the evaluation `e` of the whole ledger (`Scope::All`) then.
 pub fn grades(l: &Ledger, e: &Evaluation, as_of: Time) -> Vec<ChannelGrade> {
     let g = &l.config.grading;
     let start = window_start(as_of, g.months);
@@ -143,7 +143,11 @@ pub fn grades(l: &Ledger, e: &Evaluation, as_of: Time) -> Vec<ChannelGrade> {
     let mut names: BTreeSet<Text> = (l.config.channels.iter())
         .map(|c| Text::from(c.name.as_str()))
         .collect();
-    names.extend(l.reports.iter().map(|r| r.channel.clone()));
+    names.extend(
+        (l.reports.iter())
+            .filter(|r| r.at <= as_of)
+            .map(|r| r.channel.clone()),
+    );
     let mut figures: BTreeMap<Text, Figures> =
         names.into_iter().map(|n| (n, Figures::default())).collect();
     let mut months: BTreeMap<&str, BTreeSet<(i32, u32)>> = BTreeMap::new();
