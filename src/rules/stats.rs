@@ -8,6 +8,7 @@ use super::settle::{self, LineKind};
 use super::verdict::{Code, FindingCode, Verdict};
 use crate::model::{ContactKind, Kind, Text, Time};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Where the clients of a row come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,11 +44,12 @@ impl Funnel {
         self.visits += other.visits;
         self.bookings += other.bookings;
         self.sales += other.sales;
-        self.commission = match (self.commission, other.commission) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        };
+        self.commission = sum_money(self.commission, other.commission);
     }
+}
+
+fn sum_money(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    a.zip(b).map(|(a, b)| a + b).or(a).or(b)
 }
 
 /// A conversion `to / from` in percent with one decimal (`None` when `from` is 0).
@@ -75,7 +77,8 @@ pub struct Stats {
     pub rows: Vec<(Source, Funnel, Vec<Funnel>)>,
 }
 
-/// The stats of `months` from `e`, the evaluation of the whole ledger (`Scope::All`) as of T.
+/// The stats of `months` from `e`, the evaluation of the whole ledger (`Scope::All`) as of T:
+/// one pass over the verdicts and one over the period's settlement lines.
 pub fn stats(e: &Evaluation, months: Vec<Month>) -> Stats {
     let l = e.registry.ledger;
     let mut sources: Vec<Source> = (l.config.channels.iter())
@@ -87,23 +90,81 @@ pub fn stats(e: &Evaluation, months: Vec<Month>) -> Stats {
         }
     }
     sources.extend([Source::Agency, Source::Developer]);
-    let lines: Vec<Vec<settle::Line>> = (months.iter())
-        .map(|m| settle::range_lines(e, m.from, m.before))
+    let (agency, developer) = (sources.len() - 2, sources.len() - 1);
+    let channel: HashMap<&str, usize> = (sources.iter().enumerate())
+        .filter_map(|(k, s)| match s {
+            Source::Channel(c) => Some((c.as_str(), k)),
+            _ => None,
+        })
         .collect();
-    let rows = (sources.into_iter())
-        .map(|source| {
-            let monthly: Vec<Funnel> = (months.iter().zip(&lines))
-                .map(|(m, lines)| funnel(e, &source, m, lines))
-                .collect();
-            let mut total = Funnel::default();
-            monthly.iter().for_each(|f| total.add(f));
-            if monthly.is_empty() {
-                total = funnel_shape(&source);
+    let mut cells: Vec<Vec<Funnel>> = (sources.iter())
+        .map(|s| vec![funnel_shape(s); months.len()])
+        .collect();
+    for v in e.verdicts.iter().filter(|v| v.code != Code::Voided) {
+        let Some(m) = month_of(&months, v.at) else {
+            continue;
+        };
+        match v.kind {
+            Kind::Report => {
+                let k = channel.get(l.reports[v.index].channel.as_str());
+                if let Some(f) = k.map(|&k| &mut cells[k][m]) {
+                    *f.reports.get_or_insert(0) += 1;
+                    *f.accepted.get_or_insert(0) += u32::from(v.code == Code::Accepted);
+                }
             }
+            Kind::Contact => {
+                let c = &l.contacts[v.index];
+                let k = match &c.channel {
+                    Some(ch) if v.code == Code::Valid => channel.get(ch.as_str()).copied(),
+                    None if c.kind == ContactKind::Visit => Some(agency),
+                    _ => None,
+                };
+                if let Some(f) = k.map(|k| &mut cells[k][m]) {
+                    f.visits += 1;
+                }
+            }
+            Kind::Direct if v.code == Code::Valid => cells[developer][m].visits += 1,
+            Kind::Booking if !is_cancelled(v) => {
+                let k = match v.code {
+                    Code::Channel => v.channel.as_deref().and_then(|c| channel.get(c).copied()),
+                    Code::Agency => Some(agency),
+                    Code::Developer => Some(developer),
+                    _ => None,
+                };
+                if let Some(f) = k.map(|k| &mut cells[k][m]) {
+                    f.bookings += 1;
+                    f.sales += l.bookings[v.index].price;
+                }
+            }
+            _ => {}
+        }
+    }
+    if let (Some(first), Some(last)) = (months.first(), months.last()) {
+        for line in settle::range_lines(e, first.from, last.before) {
+            let commission = matches!(
+                line.kind,
+                LineKind::ChannelCommission | LineKind::ChannelCommissionReversal
+            );
+            let k = channel.get(line.payee.as_str()).copied();
+            if let (true, Some(k), Some(m)) = (commission, k, month_of(&months, line.due)) {
+                *cells[k][m].commission.get_or_insert(Decimal::ZERO) += line.amount;
+            }
+        }
+    }
+    let rows = (sources.into_iter().zip(cells))
+        .map(|(source, monthly)| {
+            let mut total = funnel_shape(&source);
+            monthly.iter().for_each(|f| total.add(f));
             (source, total, monthly)
         })
         .collect();
     Stats { months, rows }
+}
+
+/// The month of `months` that holds `t`.
+fn month_of(months: &[Month], t: Time) -> Option<usize> {
+    let k = months.partition_point(|m| m.before <= t);
+    (k < months.len() && months[k].from <= t).then_some(k)
 }
 
 /// An empty funnel of the source's shape (reports and commission only for channels).
@@ -119,62 +180,9 @@ fn funnel_shape(source: &Source) -> Funnel {
     }
 }
 
-/// One source's funnel in month `m`: its verdicts with `at` in the month, its commission lines
-/// due in it.
-fn funnel(e: &Evaluation, source: &Source, m: &Month, lines: &[settle::Line]) -> Funnel {
-    let l = e.registry.ledger;
-    let mut f = funnel_shape(source);
-    let in_month = |v: &&Verdict| m.from <= v.at && v.at < m.before && v.code != Code::Voided;
-    for v in e.verdicts.iter().filter(in_month) {
-        let channel = v.channel.as_deref();
-        let mine = |c: &str| matches!(source, Source::Channel(s) if s == c);
-        match (v.kind, source) {
-            (Kind::Report, Source::Channel(c)) if l.reports[v.index].channel == *c => {
-                *f.reports.get_or_insert(0) += 1;
-                if v.code == Code::Accepted {
-                    *f.accepted.get_or_insert(0) += 1;
-                }
-            }
-            (Kind::Contact, Source::Channel(_)) if channel.is_some_and(mine) => {
-                f.visits += u32::from(v.code == Code::Valid);
-            }
-            (Kind::Contact, Source::Agency) => {
-                let c = &l.contacts[v.index];
-                f.visits += u32::from(c.kind == ContactKind::Visit && c.channel.is_none());
-            }
-            (Kind::Direct, Source::Developer) => f.visits += u32::from(v.code == Code::Valid),
-            (Kind::Booking, _) if owned(v, source) => {
-                f.bookings += 1;
-                f.sales += l.bookings[v.index].price;
-            }
-            _ => {}
-        }
-    }
-    if let Source::Channel(c) = source {
-        let commission = (lines.iter())
-            .filter(|line| line.payee == *c)
-            .filter(|line| {
-                matches!(
-                    line.kind,
-                    LineKind::ChannelCommission | LineKind::ChannelCommissionReversal
-                )
-            })
-            .map(|line| line.amount)
-            .sum();
-        f.commission = Some(commission);
-    }
-    f
-}
-
-/// A booking verdict counted for `source`: its R7 owner, not cancelled as of T.
-fn owned(v: &Verdict, source: &Source) -> bool {
-    let cancelled = v.findings.iter().any(|f| f.code == FindingCode::Cancelled);
-    !cancelled
-        && match source {
-            Source::Channel(c) => v.code == Code::Channel && v.channel.as_deref() == Some(c),
-            Source::Agency => v.code == Code::Agency,
-            Source::Developer => v.code == Code::Developer,
-        }
+/// A booking cancelled as of T (R12).
+fn is_cancelled(v: &Verdict) -> bool {
+    v.findings.iter().any(|f| f.code == FindingCode::Cancelled)
 }
 
 /// The calendar months from `first` to `last` (included) in zone `tz`; `None` outside the
