@@ -264,6 +264,56 @@ mod tests {
     }
 
     #[test]
+    fn a_valid_direct_slip_and_its_booking_are_the_developers() {
+        let l = Lb::new()
+            .direct("D1", "2026-03-01 09:00", P1)
+            .walk_in("C1", "2026-03-01 10:00", P1)
+            .booking("B1", "2026-03-02 10:00", P1);
+        let e = l.eval("2026-04-30 18:00");
+        let s = stats(&e, month(2026, 3));
+        let developer = row(&s, &Source::Developer);
+        assert_eq!((developer.visits, developer.bookings), (1, 1));
+        let agency = row(&s, &Source::Agency);
+        assert_eq!(
+            (agency.visits, agency.bookings),
+            (1, 0),
+            "the walk-in counts, not the booking"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+        /// Every live booking of the period is counted once, for its owner, and the channels'
+        /// commissions are settle's channel lines of the period.
+        #[test]
+        fn stats_count_every_booking_once_and_settles_commissions(
+            ops in proptest::collection::vec(op(), 1..40)
+        ) {
+            let l = random_ledger(&ops, false);
+            let e = l.eval("2026-06-01 00:00");
+            let months = months((2026, 3), (2026, 5), config().timezone).unwrap();
+            let (from, before) = (months[0].from, months[2].before);
+            let s = stats(&e, months);
+            let live = (e.verdicts.iter())
+                .filter(|v| v.kind == Kind::Booking && v.code != Code::Voided)
+                .filter(|v| from <= v.at && v.at < before && !is_cancelled(v))
+                .count() as u32;
+            let counted: u32 = s.rows.iter().map(|r| r.1.bookings).sum();
+            proptest::prop_assert_eq!(counted, live);
+            let paid: Decimal = (settle::range_lines(&e, from, before).iter())
+                .filter(|l| matches!(l.kind, LineKind::ChannelCommission | LineKind::ChannelCommissionReversal))
+                .map(|l| l.amount)
+                .sum();
+            let commission: Decimal = s.rows.iter().filter_map(|r| r.1.commission).sum();
+            proptest::prop_assert_eq!(commission, paid);
+            for (_, total, monthly) in &s.rows {
+                let visits: u32 = monthly.iter().map(|f| f.visits).sum();
+                proptest::prop_assert_eq!(total.visits, visits);
+            }
+        }
+    }
+
+    #[test]
     fn a_run_of_months_sums_its_months_and_voided_or_cancelled_records_do_not_count() {
         let l = Lb::new()
             .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
