@@ -282,3 +282,28 @@ fn the_svg_is_xml_and_carries_every_channel_and_figure() {
     }
     assert!(texts.iter().any(|t| t.contains("渠道漏斗")), "{texts:?}");
 }
+
+/// docs/stats.md shows the example's picture: the committed SVG is what the command draws.
+#[test]
+fn the_picture_in_the_docs_is_the_examples() {
+    let w = Workdir::example("lingxiu");
+    let svg = w.file("funnel.svg");
+    let args = [
+        "--at",
+        AS_OF,
+        "stats",
+        "--from",
+        "2026-03",
+        "--to",
+        "2026-04",
+        "--svg",
+        svg.to_str().unwrap(),
+    ];
+    let (code, _, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/stats-lingxiu.svg");
+    assert!(
+        std::fs::read_to_string(svg).unwrap() == std::fs::read_to_string(docs).unwrap(),
+        "docs/stats-lingxiu.svg is stale: regenerate it with the command in docs/stats.md"
+    );
+}
