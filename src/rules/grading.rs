@@ -389,8 +389,17 @@ mod tests {
         use Level::*;
         assert_eq!((graded.history, graded.integrity, graded.volume), (A, D, A));
         assert_eq!((graded.suggested, graded.differs()), (D, None));
-        // and from a ledger: a cutting violation in W makes integrity D
-        let l = sale(Lb::new(), 1, "2026-02-01 10:00", "我爱我家");
+        // and from a ledger: 15 sales over 11 months, one cutting violation in W
+        let mut l = Lb::new();
+        for n in 0..15u32 {
+            let day = months_back(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), n % 11);
+            l = sale(
+                l,
+                u64::from(n),
+                &format!("{day} 1{}:00", n / 11),
+                "我爱我家",
+            );
+        }
         let l = l.violation(
             "V9",
             "2026-03-01 10:00",
@@ -399,10 +408,10 @@ mod tests {
             None,
         );
         let graded = grade_of(&l, "我爱我家");
-        assert_eq!(
-            (graded.figures.major.as_deref(), graded.integrity),
-            (Some("V9"), D)
-        );
+        let f = &graded.figures;
+        assert_eq!((f.active_months, f.bookings, f.minor), (11, 15, 0));
+        assert_eq!((f.major.as_deref(), graded.integrity), (Some("V9"), D));
+        assert_eq!((graded.history, graded.volume, graded.suggested), (A, A, D));
     }
 
     #[test]
