@@ -1,7 +1,8 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
 //! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R18
+//! committee grade rows)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
