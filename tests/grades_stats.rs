@@ -158,7 +158,7 @@ fn grades_show_the_figures_that_made_them() {
 }
 
 #[test]
-fn a_ledger_without_grades_judges_as_before() {
+fn grades_change_no_other_verdict_or_line() {
     let plain = Workdir::example("lingxiu");
     let w = graded();
     for args in [
@@ -171,6 +171,19 @@ fn a_ledger_without_grades_judges_as_before() {
     ] {
         assert_eq!(w.run(args).1, plain.run(args).1, "{args:?}");
     }
+    let replay = |w: &Workdir| {
+        let (code, out, err) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let rows: Vec<serde_json::Value> = (v.as_array().unwrap().iter())
+            .filter(|r| r["kind"] != "grade")
+            .cloned()
+            .collect();
+        rows
+    };
+    let (with, without) = (replay(&w), replay(&plain));
+    assert!(with.len() > 100, "{}", with.len());
+    assert_eq!(with, without);
 }
 
 #[test]
