@@ -536,7 +536,7 @@ fn add_kind_help_lists_its_columns() {
     let (code, out, _) = Workdir::new().run(&["add", "--help"]);
     assert_eq!(code, 0);
     // every kind, in the one kind order (equal-time order, RULES-R10.md §2.3)
-    let kinds = "void, relation, staff, delisting, direct, contact, handover, viewing, report, slip, discount, query, booking, cancellation, deal, violation";
+    let kinds = "void, relation, staff, delisting, direct, contact, handover, viewing, report, slip, discount, query, booking, cancellation, deal, violation, grade";
     assert!(out.contains(kinds), "{out}");
 }
 

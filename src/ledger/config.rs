@@ -43,6 +43,30 @@ struct RawConfig {
     reminders: RawReminders,
     resale: Option<RawResale>,
     consultants: Option<RawConsultants>,
+    #[serde(default)]
+    grading: RawGrading,
+}
+
+/// R18 `[grading]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawGrading {
+    months: u32,
+    history: Vec<u32>,
+    volume: Vec<u32>,
+    integrity: Vec<u32>,
+}
+
+impl Default for RawGrading {
+    fn default() -> Self {
+        let g = crate::model::Grading::default();
+        RawGrading {
+            months: g.months,
+            history: g.history.to_vec(),
+            volume: g.volume.to_vec(),
+            integrity: g.integrity.to_vec(),
+        }
+    }
 }
 
 /// R11 `[consultants]`.
@@ -195,6 +219,7 @@ struct RawPenalties {
 struct RawChannel {
     name: String,
     commission: toml::Value,
+    reputation: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -363,10 +388,25 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
                 ),
             );
         }
+        let reputation = ch.reputation.as_deref().and_then(|r| {
+            let level = level(r);
+            if level.is_none() {
+                let key = format!("channel 「{}」 reputation", ch.name);
+                c.fail(
+                    &key,
+                    Said::new(
+                        format!("「{r}」 is not one of A, B, C, D"),
+                        format!("「{r}」不是可选值之一: A, B, C, D"),
+                    ),
+                );
+            }
+            level
+        });
         if let Some(commission) = parse_commission(&mut c, &ch.name, &ch.commission) {
             channels.push(Channel {
                 name: ch.name.clone(),
                 commission,
+                reputation,
             });
         }
     }
@@ -390,6 +430,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         .as_ref()
         .map(|r| consultants(&mut c, r))
         .unwrap_or_default();
+    let grading = grading(&mut c, &raw.grading);
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -426,6 +467,7 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         expiring_days,
         resale,
         consultants,
+        grading,
     })
 }
 
@@ -525,6 +567,71 @@ fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
         }
     };
     out
+}
+
+/// R18 `reputation`: a grade word `A`–`D` (the Chinese `A级` too).
+fn level(word: &str) -> Option<crate::model::Level> {
+    use crate::model::{Choice, Level};
+    let word = word.trim();
+    let word = (Level::ALIASES.iter())
+        .find(|(alias, _)| *alias == word)
+        .map_or(word, |(_, w)| *w);
+    (Level::CHOICES.iter())
+        .find(|(w, _)| *w == word)
+        .map(|(_, l)| *l)
+}
+
+/// R18 `[grading]`: `months` ≥ 1; each list three numbers for A, B, C, from the hardest to the
+/// easiest (history and volume not increasing, integrity not decreasing).
+fn grading(c: &mut Check, raw: &RawGrading) -> crate::model::Grading {
+    let mut g = crate::model::Grading::default();
+    if raw.months == 0 {
+        c.fail(
+            "grading.months",
+            Said::new("must be at least 1", "至少为 1"),
+        );
+    } else {
+        g.months = raw.months;
+    }
+    let lists = [
+        ("grading.history", &raw.history, &mut g.history, false),
+        ("grading.volume", &raw.volume, &mut g.volume, false),
+        ("grading.integrity", &raw.integrity, &mut g.integrity, true),
+    ];
+    for (key, list, out, rising) in lists {
+        let Ok(three) = <[u32; 3]>::try_from(list.as_slice()) else {
+            let n = list.len();
+            c.fail(
+                key,
+                Said::new(
+                    format!("needs three numbers (for A, B, C), not {n}"),
+                    format!("需要三个数 (依次对应 A、B、C), 而不是 {n} 个"),
+                ),
+            );
+            continue;
+        };
+        let ordered = match rising {
+            true => three[0] <= three[1] && three[1] <= three[2],
+            false => three[0] >= three[1] && three[1] >= three[2],
+        };
+        if !ordered {
+            let (order, zh) = if rising {
+                ("rise", "递增")
+            } else {
+                ("fall", "递减")
+            };
+            c.fail(
+                key,
+                Said::new(
+                    format!("{three:?}: the numbers for A, B, C must {order} (or stay)"),
+                    format!("{three:?}: A、B、C 的数必须{zh} (或相等)"),
+                ),
+            );
+            continue;
+        }
+        *out = three;
+    }
+    g
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
@@ -700,6 +807,36 @@ agency_rate = "1.8%"
         assert_eq!(errs[0].line, 10, "{}", errs[0]);
         let errs = parse_config("[project]\nname = ").unwrap_err();
         assert_eq!(errs[0].line, 2, "{}", errs[0]);
+    }
+
+    #[test]
+    fn grading_defaults_and_bad_keys() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert_eq!(c.grading, crate::model::Grading::default());
+        assert_eq!(c.grading.history, [9, 6, 3]);
+        let text = format!(
+            "{MINIMAL}[grading]\nmonths = 6\nvolume = [3, 2, 1]\n[[channel]]\nname = \"a\"\ncommission = \"1%\"\nreputation = \"B级\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!((c.grading.months, c.grading.volume), (6, [3, 2, 1]));
+        assert_eq!(c.channels[0].reputation, Some(crate::model::Level::B));
+        let bad = format!(
+            "{MINIMAL}[grading]\nmonths = 0\nhistory = [3, 6, 9]\nintegrity = [0, 1]\n[[channel]]\nname = \"a\"\ncommission = \"1%\"\nreputation = \"E\"\n"
+        );
+        let errors: Vec<String> = (parse_config(&bad).unwrap_err().iter())
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        for key in [
+            "grading.months: must be at least 1",
+            "grading.history: [3, 6, 9]",
+            "grading.integrity: needs three numbers",
+            "channel 「a」 reputation: 「E」 is not one of A, B, C, D",
+        ] {
+            assert!(errors.iter().any(|e| e.contains(key)), "{key}: {errors:?}");
+        }
+        let unknown = format!("{MINIMAL}[grading]\nweeks = 3\n");
+        assert!(parse_config(&unknown).is_err());
     }
 
     #[test]

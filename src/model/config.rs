@@ -142,6 +142,33 @@ impl Default for Consultants {
 pub struct Channel {
     pub name: String,
     pub commission: Commission,
+    /// R18.4 `reputation` 信誉度: a grade the ledger cannot derive; `None` = not assessed.
+    pub reputation: Option<super::Level>,
+}
+
+/// R18 `[grading]` (RULES-R10 §1.3): the look-back window and the thresholds for A, B and C
+/// (fewer, or for integrity more, is D).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grading {
+    /// The window W: this many months back from T.
+    pub months: u32,
+    /// Active months needed for A, B, C.
+    pub history: [u32; 3],
+    /// Channel bookings needed for A, B, C.
+    pub volume: [u32; 3],
+    /// Most minor violations allowed for A, B, C.
+    pub integrity: [u32; 3],
+}
+
+impl Default for Grading {
+    fn default() -> Self {
+        Grading {
+            months: 12,
+            history: [9, 6, 3],
+            volume: [12, 6, 1],
+            integrity: [0, 1, 2],
+        }
+    }
 }
 
 /// The project configuration `attrib.toml`.
@@ -186,6 +213,8 @@ pub struct Config {
     pub resale: Resale,
     /// R11: consultant attribution.
     pub consultants: Consultants,
+    /// R18: channel grading.
+    pub grading: Grading,
 }
 
 /// R14: the seven signature lines of the 客户属别查询单 (seed l359–l365), in the form's order.

@@ -499,6 +499,11 @@ choices! {
     }
 }
 
+choices! {
+    /// A channel grade 渠道等级 (R18, seed l81–l84): A best, D worst.
+    Level { A = "A" | "A级", B = "B" | "B级", C = "C" | "C级", D = "D" | "D级", }
+}
+
 kinds! {
     /// A correction: the record `target` is ignored from `at` on.
     Void => voids: Void {
@@ -767,6 +772,21 @@ kinds! {
         phone: Option<Phone>,
         damages: Option<Decimal>,
         evidence: Option<Text>,
+    }
+
+    /// A committee grade decision 等级评审 (R18, seed l86/l88): the channel's grade from `at`
+    /// on, written notice to the channel at `notified_at` (书面告知).
+    Grade => grades: GradeDecision {
+        stem: "grades", table: "grade", zh: "等级评审", prefix: "G-",
+        unique: true, init: false, at: at, id: id, phone: none,
+    } {
+        id: Text,
+        at: Time,
+        channel: Text,
+        grade: Level,
+        by: Option<Text>,
+        notified_at: Option<Time>,
+        note: Option<Text>,
     }
 }
 

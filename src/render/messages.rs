@@ -106,6 +106,7 @@ impl Style {
             Kind::Viewing => ("看房确认单", "viewing"),
             Kind::Deal => ("成交", "deal"),
             Kind::Handover => ("归属交接", "handover"),
+            Kind::Grade => ("等级评审", "grade decision"),
         };
         if self.zh() { zh } else { en }
     }
@@ -672,6 +673,10 @@ impl Style {
             }
             FindingDetail::Unnotified if zh => "摘牌决定尚未书面通知客户".into(),
             FindingDetail::Unnotified => "the delisting has not been notified in writing".into(),
+            FindingDetail::GradeUnnotified if zh => "等级调整尚未书面告知渠道".into(),
+            FindingDetail::GradeUnnotified => {
+                "the grade has not been notified to the channel in writing".into()
+            }
             FindingDetail::DelistedClient
                 if f.severity == crate::rules::verdict::Severity::Error && zh =>
             {

@@ -9,9 +9,11 @@ pub mod csv_out;
 pub mod deposits;
 pub mod errors;
 pub mod find;
+pub mod grades;
 pub mod messages;
 pub mod replay;
 pub mod settle;
+pub mod stats;
 
 pub use messages::{Lang, Style};
 

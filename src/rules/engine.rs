@@ -5,8 +5,8 @@ use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
 use super::{
-    booking, cancel, consultant, delist, direct, family, penalty, query, report, resale, staff,
-    visit,
+    booking, cancel, consultant, delist, direct, family, grading, penalty, query, report, resale,
+    staff, visit,
 };
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -266,6 +266,7 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Viewing => resale::viewing_verdict(reg, i),
         Kind::Deal => resale::deal_verdict(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
+        Kind::Grade => grading::verdict(reg, i),
     }
 }
 

@@ -3,7 +3,8 @@
 //! families joined after a report) and of RULES-R10.md so far (R10 resale viewings, deals and
 //! their lines; R11 staff rows, the consultant of record, handovers, contact and booking
 //! findings, the credited consultant, the departed claimant and consultant lines; R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R18 committee
+//! grade rows)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -103,6 +104,7 @@ impl<'l> Walk<'l> {
             Kind::Cancellation,
             Kind::Deal,
             Kind::Violation,
+            Kind::Grade,
         ];
         let mut order = vec![];
         for (rank, &kind) in kind_order.iter().enumerate() {
@@ -428,6 +430,17 @@ impl<'l> Walk<'l> {
             Kind::Cancellation => self.cancellation(pos, i),
             Kind::Viewing => self.viewing(i),
             Kind::Deal => self.deal(i),
+            Kind::Grade => {
+                // R18: a committee decision is recorded; unnotified without a written notice
+                let g = &self.l.grades[i];
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R18");
+                v.channel = Some(g.channel.clone());
+                if g.notified_at.is_none() {
+                    let f = Finding::warning(FindingDetail::GradeUnnotified, "R18");
+                    v.findings.push(f);
+                }
+                v
+            }
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -2584,6 +2597,20 @@ mod properties {
                 l.l.config.consultants.departed_scope = crate::model::DepartedScope::Dealt;
                 l.l.config.consultants.departed_years = 0;
             }
+        }
+        // a committee grade decision (R18) in some ledgers, notified or not
+        if let Some(&(_, slot, _, c, x)) = ops.first().filter(|_| ops.len() % 2 == 1) {
+            let at = time(slot).to_rfc3339();
+            let mut cells = vec![
+                ("id", "G1"),
+                ("at", at.as_str()),
+                ("channel", CHANNELS[c]),
+                ("grade", ["A", "B", "C", "D"][usize::from(x)]),
+            ];
+            if x % 2 == 0 {
+                cells.push(("notified_at", "2026-04-01 00:00"));
+            }
+            l = l.row(crate::model::Kind::Grade, &cells);
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

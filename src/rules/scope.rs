@@ -169,6 +169,7 @@ fn settlement_records<'a>(
                 | Kind::Delisting
                 | Kind::Cancellation
                 | Kind::Viewing => false,
+                Kind::Grade => false,
             }
     }
 }

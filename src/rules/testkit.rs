@@ -60,6 +60,7 @@ pub fn config() -> Config {
             .map(|n| Channel {
                 name: n.into(),
                 commission: Commission::Rate(rate("1.0%", "0.01")),
+                reputation: None,
             })
             .to_vec(),
         reserved_units: vec!["3-1-1201".into()],
@@ -70,6 +71,7 @@ pub fn config() -> Config {
         expiring_days: 3,
         resale: Default::default(),
         consultants: Default::default(),
+        grading: Default::default(),
     }
 }
 

@@ -300,6 +300,8 @@ pub enum FindingDetail {
     OrphanClient { record: Text },
     /// R11.6: no consultant of record and none named who is employed.
     NoConsultant,
+    /// R18: a committee grade decision with no written notice recorded (l88 书面告知).
+    GradeUnnotified,
 }
 
 impl FindingDetail {
@@ -330,6 +332,7 @@ impl FindingDetail {
             FindingDetail::ConsultantDeparted { .. } => FindingCode::ConsultantDeparted,
             FindingDetail::OrphanClient { .. } => FindingCode::OrphanClient,
             FindingDetail::NoConsultant => FindingCode::NoConsultant,
+            FindingDetail::GradeUnnotified => FindingCode::Unnotified,
         }
     }
 }
