@@ -62,7 +62,6 @@ measure() { # command… -> seconds
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "relations 5000 check"
   "relations 20000 replay" "relations 20000 check" "merges 5000 replay" "merges 5000 check"
-  "merges 20000 replay" "merges 20000 check"
   "columns 100000 validate")
 printf '%-10s %-9s %8s %9s %8s %9s %6s\n' input command n seconds 4n seconds ratio
 for c in "${cases[@]}"; do
