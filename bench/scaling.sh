@@ -37,6 +37,15 @@ ledger() { # shape n -> folder
       relations)
         awk -v n="$2" 'BEGIN { print "id,at,phone,relation,other_phone"
           for (i = 1; i <= n; i++) printf "F-%d,2026-03-02 09:00,139%08d,spouse,139%08d\n", i, i, i + 1 }' >"$d/relations.csv" ;;
+      merges) # one family grown from its top: each new phone sorts below every member, and a
+        # visit by it stands between each merge (families merging mid-way, visits in between)
+        awk -v n="$2" 'BEGIN { print "id,at,kind,phone,client,consultant" >"'"$d"'/contacts.csv"
+          print "id,at,phone,relation,other_phone"
+          for (i = 1; i <= n; i++) {
+            t = 2 * i; c = sprintf("2026-03-%02d %02d:%02d:%02d", 1 + int(t / 86400), int(t % 86400 / 3600), int(t % 3600 / 60), t % 60)
+            t++; r = sprintf("2026-03-%02d %02d:%02d:%02d", 1 + int(t / 86400), int(t % 86400 / 3600), int(t % 3600 / 60), t % 60)
+            printf "C-%d,%s,visit,139%08d,客户%d,王丽\n", i, c, n - i, i >>"'"$d"'/contacts.csv"
+            printf "F-%d,%s,139%08d,spouse,139%08d\n", i, r, n - i, n - i + 1 } }' >"$d/relations.csv" ;;
       columns)
         awk -v n="$2" 'BEGIN { printf "id,at,channel,broker,client,phone"
           for (i = 1; i <= n; i++) printf ",extra%d", i; print "" }' >"$d/reports.csv" ;;
@@ -52,7 +61,7 @@ measure() { # command… -> seconds
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "relations 5000 check"
-  "relations 20000 replay" "relations 20000 check"
+  "relations 20000 replay" "relations 20000 check" "merges 5000 replay" "merges 5000 check"
   "columns 100000 validate")
 printf '%-10s %-9s %8s %9s %8s %9s %6s\n' input command n seconds 4n seconds ratio
 for c in "${cases[@]}"; do

@@ -234,7 +234,7 @@ fn check_names_a_renamed_buyer() {
 
 #[test]
 fn a_bad_phone_is_a_usage_error() {
-    let (code, _, err) = Workdir::example("lingxiu").run(&["check", "12345"]);
+    let (code, _, err) = Workdir::example("lingxiu").run(&["--lang", "en", "check", "12345"]);
     assert_eq!(code, 2, "usage error: {err}");
     assert!(
         err.contains("「12345」 is not a mainland mobile number"),

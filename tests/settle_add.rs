@@ -128,7 +128,8 @@ fn bom_for_excel() {
 
 #[test]
 fn a_bad_month_is_a_usage_error() {
-    let (code, _, err) = Workdir::example("lingxiu").run(&["settle", "--month", "2026-13"]);
+    let (code, _, err) =
+        Workdir::example("lingxiu").run(&["--lang", "en", "settle", "--month", "2026-13"]);
     assert_eq!(code, 2, "usage error: {err}");
     assert!(err.contains("「2026-13」 is not a month"), "{err}");
 }
@@ -1051,7 +1052,7 @@ fn a_run_of_months_needs_both_ends_in_order_and_not_with_month() {
             "is not a month",
         ),
     ] {
-        let mut all = vec!["--at", AS_OF, "settle"];
+        let mut all = vec!["--lang", "en", "--at", AS_OF, "settle"];
         all.extend(args);
         let (code, out, err) = w.run(&all);
         assert_eq!(code, 2, "{args:?} is a usage error: {out}");

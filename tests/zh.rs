@@ -217,9 +217,15 @@ fn append(w: &Workdir, name: &str, text: &str) {
 /// wrote it), and English with `--lang en`.
 #[test]
 fn broken_copies_say_their_errors_in_chinese_and_english() {
-    type Edit = fn(&Workdir);
     // (edit, command, the Chinese line, its English twin, ASCII words the line may hold)
-    let cases: &[(Edit, &[&str], &str, &str, &[&str])] = &[
+    type Case = (
+        fn(&Workdir),
+        &'static [&'static str],
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+    );
+    let cases: &[Case] = &[
         (
             |w| {
                 let c = w

@@ -252,9 +252,13 @@ pub fn warn(w: &ledger::error::Said) {
 /// Says once on stderr which files were read as GB18030.
 pub fn note_encodings(l: &Ledger) {
     if !l.decoded_gb18030.is_empty() {
+        let files = l.decoded_gb18030.join(", ");
         eprintln!(
-            "attrib: {} 不是 UTF-8, 已按 GB18030 读取 (not UTF-8: read as GB18030)",
-            l.decoded_gb18030.join(", ")
+            "attrib: {}",
+            crate::render::errors::pick(
+                format!("{files} 不是 UTF-8, 已按 GB18030 读取"),
+                format!("{files}: not UTF-8, read as GB18030")
+            )
         );
     }
 }

@@ -274,7 +274,7 @@ impl Check<'_> {
         let line = key_line(self.text, key);
         let kind = ErrorKind::ConfigValue {
             key: key.to_string(),
-            error,
+            error: Box::new(error),
         };
         self.errors.push(LedgerError::at(CONFIG_FILE, line, kind));
     }

@@ -58,7 +58,7 @@ pub enum ErrorKind {
     Config(Said),
     /// A config value that does not read (a rate, an amount), under its key.
     #[error("{key}: {error}")]
-    ConfigValue { key: String, error: FieldError },
+    ConfigValue { key: String, error: Box<FieldError> },
     /// A rule across the cells of one row (R13's delistings, RULES-R10.md §1.2).
     #[error("{0}")]
     Row(Said),
@@ -68,27 +68,25 @@ pub enum ErrorKind {
 
 /// A complaint built as text, in both languages: `Display` is the English, `zh` the Chinese.
 /// A plain `String` converts to a complaint not yet translated (the same text in both).
+/// (Boxed text: a ledger error stays small, it is returned in `Result`s.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Said {
-    pub en: String,
-    pub zh: String,
+    pub en: Box<str>,
+    pub zh: Box<str>,
 }
 
 impl Said {
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Said {
         Said {
-            en: en.into(),
-            zh: zh.into(),
+            en: en.into().into_boxed_str(),
+            zh: zh.into().into_boxed_str(),
         }
     }
 }
 
 impl From<String> for Said {
     fn from(s: String) -> Said {
-        Said {
-            en: s.clone(),
-            zh: s,
-        }
+        Said::new(s.clone(), s)
     }
 }
 

@@ -140,7 +140,7 @@ pub fn kind_zh(k: &ErrorKind) -> String {
         }
         Config(s) => format!("配置错误: {}", s.zh),
         ConfigValue { key, error } => format!("配置错误: {key}: {}", field_zh(error)),
-        Row(s) => s.zh.clone(),
+        Row(s) => s.zh.to_string(),
         Unreadable(s) => format!("无法读取: {s}"),
     }
 }

@@ -11,8 +11,7 @@ pub fn text(found: &[Found], verdicts: &[Verdict], style: &Style) -> String {
         return style.pick("没有找到", "nothing found").to_string();
     }
     let lines: Vec<String> = (found.iter())
-        // fitted to the width: a line too long breaks before a ` · ` (issue 14 item 6)
-        .map(|f| super::fit_line(&line(f, verdicts, style)))
+        .map(|f| super::shown(&line(f, verdicts, style), false).into_owned())
         .collect();
     lines.join("\n")
 }

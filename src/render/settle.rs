@@ -210,7 +210,12 @@ pub fn write_workbook(
         }
         let total = s.total.iter().map(|t| (t, true));
         for (r, (row, is_total)) in (s.rows.iter().map(|r| (r, false))).chain(total).enumerate() {
-            let r = u32::try_from(r + 1).context("too many rows for a sheet")?;
+            let r = u32::try_from(r + 1).with_context(|| {
+                super::errors::pick(
+                    "行数超出工作表上限".into(),
+                    "too many rows for a sheet".into(),
+                )
+            })?;
             for (c, cell) in row.iter().enumerate() {
                 let c = col(c)?;
                 match cell {
@@ -233,12 +238,23 @@ pub fn write_workbook(
         ws.autofilter(0, 0, u32::try_from(s.rows.len()).unwrap_or(u32::MAX), last)?;
         ws.autofit();
     }
-    book.save(path)
-        .with_context(|| format!("cannot write the workbook {}", path.display()))
+    book.save(path).with_context(|| {
+        let p = path.display();
+        super::errors::pick(
+            format!("无法写入工作簿 {p}"),
+            format!("cannot write the workbook {p}"),
+        )
+    })
 }
 
 fn col(c: usize) -> anyhow::Result<u16> {
-    u16::try_from(c).map_err(|_| anyhow::anyhow!("too many columns for a sheet"))
+    u16::try_from(c).map_err(|_| {
+        let said = super::errors::pick(
+            "列数超出工作表上限".into(),
+            "too many columns for a sheet".into(),
+        );
+        anyhow::anyhow!(said)
+    })
 }
 
 /// Money as an Excel number (a double: exact to the cent for any amount under 10¹³).
