@@ -3,7 +3,10 @@
 //!
 //! The rows of all files are split, in time order, into N commits of about equal size; each
 //! commit appends its rows to the files and is committed an hour after its latest row, so the
-//! history is append-only and nothing is back-dated.
+//! history is append-only and nothing is back-dated. `--corrections K` (default 0) spreads K
+//! honest corrections over the history: a commit that also voids an earlier contact, which
+//! reaches back, so the audit judges the ledger before and after it (verdicts and the money of
+//! settled months).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,6 +42,9 @@ fn main() {
     let commits: usize = arg("--commits")
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
+    let corrections: usize = arg("--corrections")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     std::fs::create_dir_all(&out).unwrap();
     git(&out, &["init", "-q", "-b", "main"], None);
     std::fs::copy(from.join("attrib.toml"), out.join("attrib.toml")).unwrap();
@@ -94,12 +100,34 @@ fn main() {
             start = i;
         }
     }
+    let every = chunks.len().div_ceil(corrections.max(1));
+    // ids the generated ledger voids itself, and ids voided here: never voided twice
+    let mut voided: std::collections::HashSet<String> = rows
+        .iter()
+        .filter(|(_, name, _)| name.starts_with("voids"))
+        .filter_map(|(_, _, line)| line.split(',').nth(2).map(String::from))
+        .collect();
+    let mut contacts: Vec<String> = vec![];
     for (k, chunk) in chunks.iter().enumerate() {
         let mut files: std::collections::BTreeMap<&str, String> = Default::default();
         for (_, name, line) in chunk.iter() {
             let f = files.entry(name).or_default();
             f.push_str(line);
             f.push('\n');
+            if name.starts_with("contacts") {
+                contacts.push(line.split(',').next().unwrap().to_string());
+            }
+        }
+        if corrections > 0 && k > 0 && k % every == 0 {
+            let target = contacts[contacts.len() / 2..]
+                .iter()
+                .find(|id| !voided.contains(*id))
+                .cloned()
+                .unwrap_or_default();
+            voided.insert(target.clone());
+            let at = &chunk.last().unwrap().0;
+            let f = files.entry("voids.csv").or_default();
+            f.push_str(&format!("XB-{k},{at},{target},录入错误,内勤\n"));
         }
         for (name, text) in files {
             use std::io::Write;

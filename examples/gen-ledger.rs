@@ -308,6 +308,15 @@ fn main() -> std::io::Result<()> {
         .expect("--rows N");
     let out = PathBuf::from(arg("--out").expect("--out DIR"));
     let seed: u64 = arg("--seed").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let (total, clients) = generate(rows, &out, seed)?;
+    eprintln!("{total} rows, {clients} clients in {}", out.display());
+    Ok(())
+}
+
+/// Writes a ledger of about `rows` rows into `out` (also used by `tests/compat.rs`); returns the
+/// rows and clients written.
+pub fn generate(rows: usize, out: &std::path::Path, seed: u64) -> std::io::Result<(usize, u64)> {
+    let out = out.to_path_buf();
     std::fs::create_dir_all(&out)?;
     let mut rng = Rng(seed);
     let mut o = Out::default();
@@ -393,6 +402,5 @@ fn main() -> std::io::Result<()> {
         o.relations,
     )?;
     write(&out, "voids.csv", "id,at,ref,reason,by\n", o.voids)?;
-    eprintln!("{total} rows, {n} clients in {}", out.display());
-    Ok(())
+    Ok((total, n))
 }

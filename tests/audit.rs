@@ -675,6 +675,143 @@ fn phones_are_masked_in_the_audit_table_unless_revealed() {
     );
 }
 
+#[test]
+fn an_edit_made_on_a_side_branch_is_found_at_its_own_commit_once() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side", "HEAD~1"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write("reports.csv", &text.replace("王五,张伟", "王五,张薇"));
+    r.commit("2026-03-03T08:00:00+08:00", "改姓名 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    // the merge takes the side branch's edit and keeps main's R-3
+    r.git(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-X",
+            "theirs",
+            "side",
+            "-m",
+            "merge side",
+        ],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    let merged = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    assert!(merged.contains("张薇") && merged.contains("R-3"));
+    let (code, f) = r.audit();
+    assert_eq!(code, 1, "{f:?}");
+    assert_eq!(f.len(), 1, "nothing else, nothing twice: {f:?}");
+    let edits: Vec<_> = f.iter().filter(|x| x["kind"] == "edit").collect();
+    assert_eq!(edits.len(), 1, "found once, at the side commit: {f:?}");
+    assert_eq!(edits[0]["id"], "R-1");
+    assert_eq!(edits[0]["subject"], "改姓名 (side)");
+    let (_, out, _) = r.attrib(&["audit"]);
+    assert!(out.contains("5 次提交"), "every commit walked: {out}");
+}
+
+#[test]
+fn a_side_branch_merged_whole_is_audited_commit_by_commit() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    // a row back-dated a month on the side branch, then merged into main
+    r.write(
+        "reports.csv",
+        &format!("{text}R-4,2026-02-01 09:00,链家,王五,赵六,13800000009\n"),
+    );
+    r.commit("2026-03-04T10:00:00+08:00", "补录 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    r.git(
+        &["merge", "-q", "--no-ff", "side", "-m", "merge side"],
+        Some("2026-03-05T10:00:00+08:00"),
+    );
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    let back: Vec<_> = f.iter().filter(|x| x["kind"] == "back-dated").collect();
+    assert_eq!(back.len(), 1, "{f:?}");
+    assert_eq!(
+        (back[0]["id"].as_str(), back[0]["subject"].as_str()),
+        (Some("R-4"), Some("补录 (side)"))
+    );
+}
+
+#[test]
+fn a_renamed_ledger_folder_is_followed() {
+    let r = honest();
+    r.git(&["mv", "ledger", "台账"], None);
+    r.commit("2026-03-03T13:00:00+08:00", "改目录名");
+    let moved = Repo {
+        w: r.w,
+        folder: "台账",
+    };
+    let (code, f) = moved.audit();
+    assert_eq!(code, 0, "a rename alone changes nothing: {f:?}");
+    let (_, out, _) = moved.attrib(&["audit"]);
+    assert!(out.contains("审计通过: 4 次提交"), "{out}");
+    let text = std::fs::read_to_string(moved.dir().join("reports.csv")).unwrap();
+    moved.write(
+        "reports.csv",
+        &text.replace("R-1,2026-03-01 09:00,链家", "R-1,2026-03-01 09:00,我爱我家"),
+    );
+    moved.commit("2026-03-04T10:00:00+08:00", "改渠道");
+    let (code, f) = moved.audit();
+    assert_eq!(code, 1);
+    assert_eq!(kinds(&f)[0], ("edit".into(), "R-1".into()));
+}
+
+#[test]
+fn a_row_a_merge_drops_is_a_deletion_by_the_merge() {
+    let r = honest();
+    r.git(&["checkout", "-q", "-b", "side", "HEAD~1"], None);
+    let text = std::fs::read_to_string(r.dir().join("reports.csv")).unwrap();
+    r.write("reports.csv", &text.replace("王五,张伟", "王五,张薇"));
+    r.commit("2026-03-03T08:00:00+08:00", "改姓名 (side)");
+    r.git(&["checkout", "-q", "main"], None);
+    // the side branch's file taken whole: main's R-3 is lost in the merge
+    r.git(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-s",
+            "ours",
+            "side",
+            "-m",
+            "merge side",
+        ],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    r.git(
+        &["checkout", "-q", "side", "--", "ledger/reports.csv"],
+        None,
+    );
+    r.git(
+        &["commit", "-q", "--amend", "--no-edit"],
+        Some("2026-03-03T20:00:00+08:00"),
+    );
+    let (_, f) = r.audit();
+    let found: Vec<_> = f
+        .iter()
+        .map(|x| {
+            (
+                x["kind"].as_str().unwrap(),
+                x["id"].as_str().unwrap(),
+                x["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("edit", "R-1", "改姓名 (side)")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("deletion", "R-3", "merge side")),
+        "{found:?}"
+    );
+    assert!(!found.contains(&("edit", "R-1", "merge side")), "{found:?}");
+}
+
 /// Issue 18: `--mask` masks the phones inside audit's row texts (id, before, after) in JSON and
 /// CSV too, for exports that leave the office; `check`'s CSV family column as well.
 #[test]
@@ -701,4 +838,36 @@ fn mask_hides_phones_inside_audit_row_text_in_csv_and_json() {
     let (_, out, _) = r.attrib(&["--mask", "--format", "csv", "check", "13800000009"]);
     assert!(!out.contains("13800000009"), "{out}");
     assert!(out.contains("138****0009"), "{out}");
+}
+
+/// R10.6: an outside deal (`via` ≠ `us`) is measured for back-dating from its `known_at`: a
+/// bypass learned of weeks after the sale and entered that day is honest; one entered days after
+/// it was learned is back-dated, and so is our own deal entered weeks after its signing (whose
+/// commission lands in a settled month).
+#[test]
+fn an_outside_deal_is_back_dated_only_against_when_it_was_learned() {
+    let r = honest();
+    let head = "id,at,property,buyer,phone,price,via,known_at\n";
+    let de1 = "DE-1,2026-02-01 10:00,海湖路88号,王强,13800000009,1000000,owner,2026-03-05 09:00\n";
+    r.write("deals.csv", &format!("{head}{de1}"));
+    r.commit("2026-03-05T10:00:00+08:00", "跳单 learned today");
+    let (code, f) = r.audit();
+    assert_eq!(code, 0, "{f:?}");
+    let de2 = "DE-2,2026-02-01 10:00,海湖路9号,李娜,13800000008,900000,other,2026-03-01 09:00\n";
+    let de3 = "DE-3,2026-02-01 10:00,海湖路7号,张伟,13800000007,800000,us,2026-03-06 09:00\n";
+    r.write("deals.csv", &format!("{head}{de1}{de2}{de3}"));
+    r.commit("2026-03-06T10:00:00+08:00", "补录");
+    let (code, f) = r.audit();
+    assert_eq!(code, 1);
+    assert_eq!(
+        kinds(&f),
+        vec![
+            ("back-dated".into(), "DE-2".into()),
+            ("back-dated".into(), "DE-3".into()),
+            // our commission on DE-3 is due at its signing, in February, already settled (DE-2
+            // is not-viewed: no claim; DE-1's claim fell due in March, when it was learned)
+            ("money-moved".into(), "2026-02 伟业".into())
+        ]
+    );
+    assert_eq!(f[0]["before"], "2026-03-01T09:00:00+08:00", "{}", f[0]);
 }

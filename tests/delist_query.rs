@@ -70,8 +70,6 @@ fn a_delisted_client_is_refused_and_sealed() {
     // a delisting needs one of the four grounds: nothing is written otherwise
     let before = w.read("delistings.csv");
     let (code, _, err) = w.run(&[
-        "--lang",
-        "en",
         "add",
         "delisting",
         "--phone",
@@ -85,7 +83,7 @@ fn a_delisted_client_is_refused_and_sealed() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("「rude」 is not one of credit, brand_misuse, attack, breach"),
+        err.contains("「rude」不是可选值之一: credit, brand_misuse, attack, breach"),
         "{err}"
     );
     assert_eq!(w.read("delistings.csv"), before);

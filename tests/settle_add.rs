@@ -537,7 +537,7 @@ fn add_kind_help_lists_its_columns() {
     let (code, out, _) = Workdir::new().run(&["add", "--help"]);
     assert_eq!(code, 0);
     // every kind, in the one kind order (equal-time order, RULES-R10.md §2.3)
-    let kinds = "void, relation, staff, delisting, direct, contact, report, slip, discount, query, booking, cancellation, violation";
+    let kinds = "void, relation, staff, delisting, direct, contact, handover, viewing, report, slip, discount, query, booking, cancellation, deal, violation, grade";
     assert!(out.contains(kinds), "{out}");
 }
 
@@ -606,6 +606,195 @@ fn staff_rows_are_added_and_replayed() {
         "{err}"
     );
     assert_eq!(before, w.snapshot(), "a refused row changes nothing");
+}
+
+/// R10's viewings and deals, added through the kinds table with Chinese words: `add 看房确认单`
+/// and `add 成交 --via 业主自行交易` write their files (not `init`'s), replay judges them, settle
+/// owes the claim, a wrong yes/no is refused naming the row.
+#[test]
+fn viewings_and_deals_are_added_and_replayed() {
+    let w = Workdir::new();
+    assert!(
+        !w.file("viewings.csv").exists(),
+        "init writes only R1–R9 files"
+    );
+    let viewing = [
+        "add",
+        "看房确认单",
+        "--property",
+        "城西区海湖路88号3-1-1201",
+        "--client",
+        "王强",
+        "--phone",
+        "13800000001",
+        "--broker",
+        "李四",
+        "--client-signature",
+        "王强",
+        "--first-viewing",
+        "是",
+        "--at",
+        "2026-03-15 10:00",
+    ];
+    let (code, _, err) = w.run_now("2026-03-15 10:05", &viewing);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("viewings.csv"),
+        "id,at,property,client,phone,broker,client_signature,first_viewing,no,note\n\
+         VW-001,2026-03-15 10:00,城西区海湖路88号3-1-1201,王强,13800000001,李四,王强,yes,,\n"
+    );
+    let deal = [
+        "add",
+        "成交",
+        "--property",
+        "城西区海湖路８８号 3-1-1201",
+        "--buyer",
+        "王强",
+        "--phone",
+        "13800000001",
+        "--price",
+        "1200000",
+        "--via",
+        "业主自行交易",
+        "--at",
+        "2026-04-10 16:00",
+    ];
+    let (code, _, err) = w.run_now("2026-04-10 16:05", &deal);
+    assert_eq!(code, 0, "{err}");
+    assert!(w.read("deals.csv").contains(
+        "DE-001,2026-04-10 16:00,城西区海湖路８８号 3-1-1201,王强,13800000001,1200000,owner,"
+    ));
+    // R10.6: a deal through another agency signed in January and learned of today is on time
+    // (measured from --known-at); without it, it needs --late
+    let mut outside = deal;
+    (outside[3], outside[11], outside[13]) = ("别的某小区1-101", "别的中介", "2026-01-10 10:00");
+    let (code, _, err) = w.run_now("2026-04-10 16:10", &outside);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--late"), "{err}");
+    let known = [&outside[..], &["--known-at", "2026-04-10 15:00"]].concat();
+    let (code, _, err) = w.run_now("2026-04-10 16:10", &known);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let judged: Vec<_> = (v.as_array().unwrap().iter())
+        .filter(|r| r["kind"] == "viewing" || r["kind"] == "deal")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["verdict"].as_str().unwrap(),
+                r["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            ("DE-002", "not-viewed", "R10.3"),
+            ("VW-001", "valid", "R10.1"),
+            ("DE-001", "bypass-owner", "R10.3")
+        ]
+    );
+    let (code, out, err) = w.run(&[
+        "--at", AS_OF, "--format", "csv", "settle", "--month", "2026-04",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("bypass_claim"), "{out}");
+    assert!(out.contains("36000.00"), "{out}");
+    let before = w.snapshot();
+    let mut wrong = viewing;
+    wrong[13] = "maybe";
+    wrong[15] = "2026-04-11 10:00";
+    let (code, _, err) = w.run_now("2026-04-11 10:05", &wrong);
+    assert_eq!(code, 2);
+    assert!(err.contains("viewings.csv:3:8"), "{err}");
+    assert!(err.contains("yes, no"), "{err}");
+    assert_eq!(before, w.snapshot(), "a refused row changes nothing");
+}
+
+/// R11's handovers file, added through the kinds table with its Chinese names (`add 归属交接
+/// --reason 离职`): the handover is applied, and the booking after it is credited to the new
+/// consultant (replay's `credited_consultant`).
+#[test]
+fn handovers_are_added_in_chinese_and_credit_the_new_consultant() {
+    let w = Workdir::new();
+    assert!(!w.file("handovers.csv").exists());
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone,client,consultant\nC-001,2026-03-02 10:00,visit,13600000001,王强,张三\n",
+    );
+    w.write(
+        "bookings.csv",
+        "id,at,unit,buyer,phone,list_price,price\nB-001,2026-04-10 15:00,1-1-101,王强,13600000001,2000000,2000000\n",
+    );
+    let at = "2026-04-01 09:00";
+    let args = [
+        "add",
+        "归属交接",
+        "--phone",
+        "13600000001",
+        "--from",
+        "张三",
+        "--to",
+        "李四",
+        "--reason",
+        "离职",
+        "--at",
+        at,
+    ];
+    let (code, _, err) = w.run_now(at, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.read("handovers.csv"),
+        "id,at,phone,to,reason,from,by,note\nHO-001,2026-04-01 09:00,13600000001,李四,departure,张三,,\n"
+    );
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    let of = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(of("HO-001")["verdict"], "applied");
+    assert_eq!(
+        of("HO-001")["consultant"],
+        "张三",
+        "the consultant of record before it"
+    );
+    assert_eq!(of("B-001")["credited_consultant"], "李四");
+    assert_eq!(
+        of("B-001")["consultant"],
+        "张三",
+        "R7's consultant is unchanged"
+    );
+    // a wrong reason is refused with the choices
+    let before = w.snapshot();
+    let args = [
+        "add",
+        "handover",
+        "--phone",
+        "13600000001",
+        "--to",
+        "王五",
+        "--reason",
+        "quit",
+        "--at",
+        "2026-04-02 09:00",
+    ];
+    let (code, _, err) = w.run_now("2026-04-02 09:00", &args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("departure, reassign, request, assign"),
+        "{err}"
+    );
+    assert_eq!(w.snapshot(), before);
+}
+
+/// Without staff, handovers or `[consultants]`, replay has no `credited_consultant` (§0.1).
+#[test]
+fn without_r11_replay_has_no_credited_consultant() {
+    let w = Workdir::example("lingxiu");
+    let (code, out, _) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("credited_consultant"));
 }
 
 /// R12's cancellations file, added through the kinds table: `add cancellation` writes it (not

@@ -585,3 +585,74 @@ fn a_syntax_error_in_attrib_toml_names_its_own_line() {
         "expected attrib.toml:{line} in:\n{err}"
     );
 }
+
+/// R10: every new field format of `viewings` and `deals` is checked, each error naming its row
+/// and column: yes/no, phone, money, `via`, `known_at`, `agent` relations.
+#[test]
+fn viewing_and_deal_fields_are_checked() {
+    let w = Workdir::new();
+    w.write(
+        "viewings.csv",
+        "id,at,property,client,phone,broker,client_signature,first_viewing,no,note\n\
+         VW-1,2023-03-15 10:00,海湖路88号,王强,13800000001,李四,王强,maybe,,\n\
+         VW-2,2023-03-15 10:00,海湖路88号,王强,1380000,李四,王强,yes,,\n\
+         VW-3,2023-03-15 10:00,,王强,13800000001,李四,王强,no,,\n",
+    );
+    w.write(
+        "deals.csv",
+        "id,at,property,buyer,phone,price,via,known_at,other_agency,contract,note\n\
+         DE-1,2024-03-15 16:00,海湖路88号,王强,13800000001,1200000,broker,,,,\n\
+         DE-2,2024-03-15 16:00,海湖路88号,王强,13800000001,1,200,000,owner,,,,\n\
+         DE-3,2024-03-15 16:00,海湖路88号,王强,13800000001,1200000,owner,2024-04-31 09:00,,,\n",
+    );
+    w.write(
+        "relations.csv",
+        "id,at,phone,relation,other_phone,note\nF-1,2023-01-01 10:00,13800000001,agent,13800000001,\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "viewings.csv:2:8: 「maybe」 is not one of yes, no",
+            "viewings.csv:3:5:",
+            "viewings.csv:4:3:",
+            "deals.csv:2:7: 「broker」 is not one of us, owner, other",
+            "deals.csv:3:",
+            "deals.csv:4:8: 「2024-04-31 09:00」 is not a valid time",
+            "relations.csv:2:",
+        ],
+    );
+}
+
+#[test]
+fn the_resale_example_validates() {
+    let (code, out, err) = Workdir::example("resale").run(&["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("账本无误"), "{out}");
+}
+
+/// R11: a handover's reason must be one of the four words, its phone a phone; `[consultants]`
+/// keys are checked.
+#[test]
+fn bad_handover_cells_and_consultants_keys_are_named() {
+    let w = Workdir::new();
+    w.write(
+        "handovers.csv",
+        "id,at,phone,to,reason,from\nHO-1,2026-04-01 09:00,13600000001,李四,quit,张三\nHO-2,2026-04-01 10:00,123,李四,assign,\n",
+    );
+    assert_error(
+        &w,
+        &[
+            "handovers.csv:2:5",
+            "quit",
+            "departure, reassign, request, assign",
+            "handovers.csv:3:3",
+        ],
+    );
+    let w = Workdir::new();
+    let config = w.read("attrib.toml");
+    w.write(
+        "attrib.toml",
+        &format!("{config}\n[consultants]\ndeparted_scope = \"all\"\n"),
+    );
+    assert_error(&w, &["consultants.departed_scope", "all"]);
+}

@@ -500,6 +500,17 @@ fn canonical(kind: Kind, config: &Config, values: &mut BTreeMap<&'static str, St
     }
 }
 
+/// The column a new row's entry delay is measured from: its time, except for a deal closed around
+/// us (`via` ≠ `us`) with a `known_at` (R10.6).
+fn entry_column(kind: Kind, values: &BTreeMap<&'static str, String>) -> &'static str {
+    let filled = |c: &str| values.get(c).is_some_and(|v| !v.trim().is_empty());
+    let outside = values.get("via").is_some_and(|v| v.trim() != "us");
+    match kind == Kind::Deal && outside && filled("known_at") {
+        true => "known_at",
+        false => kind.time_column(),
+    }
+}
+
 /// RULES.md §5: a record's time later than now (+5 min) is refused; one more than
 /// `max_entry_delay_hours` before now is refused unless `--late REASON` is given, whose reason
 /// goes into the record's `note`. A time that does not parse is left for the loader to refuse.
@@ -514,23 +525,27 @@ fn on_time(
     let zh = settings.lang == Lang::Zh;
     let now = settings.as_of;
     let shown = |t: Time| t.format("%Y-%m-%d %H:%M").to_string();
-    if let Ok(t) = parse_time(&values[col], settings.zone) {
-        if t > now + chrono::Duration::minutes(AHEAD_MINUTES) {
-            match zh {
-                true => bail!(
-                    "--{}: {} 晚于现在 ({}); 记录只能在发生之后录入 — 未写入",
-                    flag(col),
-                    shown(t),
-                    shown(now)
-                ),
-                false => bail!(
-                    "--{}: {} is later than now ({}); a record is entered after it happens — nothing was written",
-                    flag(col),
-                    shown(t),
-                    shown(now)
-                ),
-            }
+    if let Ok(t) = parse_time(&values[col], settings.zone)
+        && t > now + chrono::Duration::minutes(AHEAD_MINUTES)
+    {
+        match zh {
+            true => bail!(
+                "--{}: {} 晚于现在 ({}); 记录只能在发生之后录入 — 未写入",
+                flag(col),
+                shown(t),
+                shown(now)
+            ),
+            false => bail!(
+                "--{}: {} is later than now ({}); a record is entered after it happens — nothing was written",
+                flag(col),
+                shown(t),
+                shown(now)
+            ),
         }
+    }
+    // R10.6: an outside deal is late against when it was learned (`known_at`), not its signing
+    let col = entry_column(kind, values);
+    if let Ok(t) = parse_time(&values[col], settings.zone) {
         let delay = i64::from(config.max_entry_delay_hours);
         if late.is_none() && t < now - chrono::Duration::hours(delay) {
             match zh {

@@ -21,13 +21,18 @@ pub fn run(g: &Global, a: FindArgs) -> anyhow::Result<i32> {
         Format::Json => {
             let families: Vec<serde_json::Value> = (found.iter())
                 .map(|f| {
-                    serde_json::json!({
+                    let mut v = serde_json::json!({
                         "phones": f.status.family.iter().map(|p| style.data_phone(*p)).collect::<Vec<_>>(),
                         "names": f.names,
                         "owner": f.status.owner.map(|c| c.as_str()),
                         "rule": f.status.rule,
                         "bookings": f.bookings.iter().map(|(i, u)| serde_json::json!({"id": e.verdicts[*i].id, "unit": u, "owner": e.verdicts[*i].code.as_str()})).collect::<Vec<_>>(),
-                    })
+                    });
+                    if let Some(views) = &f.status.viewings {
+                        // R10 (§4.3): only when R10 is on
+                        v["viewings"] = render::check::viewings_json(views, &style);
+                    }
+                    v
                 })
                 .collect();
             say!("{}", serde_json::to_string_pretty(&families)?)?;

@@ -18,11 +18,14 @@ pub mod channel;
 pub mod check;
 pub mod clients;
 pub mod completions;
+pub mod consultants;
 pub mod deposits;
 pub mod find;
+pub mod grades;
 pub mod init;
 pub mod replay;
 pub mod settle;
+pub mod stats;
 pub mod validate;
 
 use crate::ledger::{self, Files};
@@ -107,8 +110,14 @@ pub enum Command {
     Settle(settle::SettleArgs),
     /// Holds and protections ending within N days, soonest first (R17).
     Clients(clients::ClientsArgs),
+    /// Per consultant: clients held, bookings credited, commission and departed share (R11).
+    Consultants(consultants::ConsultantsArgs),
     /// The deposit account 定金账户明细: each booking's deposit, held or cancelled (R12).
     Deposits(deposits::DepositsArgs),
+    /// Each channel's grade A–D with the figures that made it (R18).
+    Grades(grades::GradesArgs),
+    /// Per channel the funnel reports → accepted → visits → bookings → commission; --svg draws it.
+    Stats(stats::StatsArgs),
     /// Validate one record, print its verdict and append it.
     Add(add::AddArgs),
     /// Walk the ledger's git history for edits, back-dated rows and flipped verdicts.
@@ -131,7 +140,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Find(a) => find::run(g, a),
         Command::Settle(a) => settle::run(g, a),
         Command::Clients(a) => clients::run(g, a),
+        Command::Consultants(a) => consultants::run(g, a),
         Command::Deposits(a) => deposits::run(g, a),
+        Command::Grades(a) => grades::run(g, a),
+        Command::Stats(a) => stats::run(g, a),
         Command::Add(a) => add::run(g, a),
         Command::Audit(a) => audit::run(g, a),
         Command::Channel(a) => channel::run(g, a),

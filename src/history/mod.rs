@@ -16,7 +16,7 @@ use crate::rules::{
     self,
     audit::{self, Finding, FindingKind},
 };
-use rows::{changed_rows, order_key, row_time, text};
+use rows::{changed_rows, entry_time, order_key, row_time, text};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -47,7 +47,9 @@ pub fn head_config(dir: &Path) -> anyhow::Result<Option<Config>> {
 }
 
 /// Walks the history of the ledger in `dir` (after `since`, whose state is the starting point),
-/// comparing verdicts as of `as_of`. `progress(n, total)` is called before the n-th commit.
+/// comparing verdicts as of `as_of`. Every commit reachable from HEAD is walked, side branches
+/// of merges included, each compared with its first parent. `progress(n, total)` is called
+/// before the n-th commit that changed the ledger.
 pub fn audit(
     dir: &Path,
     since: Option<&str>,
@@ -55,37 +57,48 @@ pub fn audit(
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<Audit> {
     let commits = git::history(dir, since)?;
-    let mut state = State::default();
-    if let Some(rev) = since {
-        let base = git::files_at(dir, rev)?;
-        state.apply(
-            base.into_iter()
-                .map(|(n, b)| {
-                    let k = line_breaks(&b) as u32;
-                    (n, b, k)
-                })
-                .collect(),
-        );
+    let changing = commits.iter().filter(|c| changes_ledger(c)).count();
+    // how many walked commits still start from each commit's state (as their first parent)
+    let mut children: HashMap<&str, usize> = HashMap::new();
+    for c in &commits {
+        if let Some(p) = c.parents.first() {
+            *children.entry(p.as_str()).or_default() += 1;
+        }
     }
-    // the rows' zone at the start: the base's config, else the default
-    let tz = state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
-    let latest = state
-        .files
-        .keys()
-        .flat_map(|n| raw::rows(n, &state.text(n)))
-        .filter_map(|r| order_key(&r, tz))
-        .max();
+    let mut nodes: HashMap<&str, Node> = HashMap::new();
     let mut walk = Walk {
-        state,
+        dir: dir.to_path_buf(),
         blobs: git::BlobReader::new(dir)?,
-        latest,
-        cached: None,
         as_of,
         findings: vec![],
     };
-    for (n, c) in commits.iter().enumerate() {
-        progress(n + 1, commits.len());
-        walk.step(c)?;
+    let mut n = 0;
+    for c in &commits {
+        let mut node = match c.parents.first() {
+            None => Node::default(),
+            Some(p) => {
+                let left = children.get_mut(p.as_str()).expect("counted");
+                *left -= 1;
+                match (*left, nodes.remove(p.as_str())) {
+                    (0, Some(node)) => node,
+                    (_, Some(node)) => {
+                        let copy = node.fork();
+                        nodes.insert(p.as_str(), node);
+                        copy
+                    }
+                    // the base: `since` or a side branch's fork point before it
+                    (_, None) => Node::new(walk.blobs.files(p, &c.before)?),
+                }
+            }
+        };
+        if changes_ledger(c) {
+            n += 1;
+            progress(n, changing);
+            walk.step(&mut node, c)?;
+        }
+        if children.get(c.hash.as_str()).is_some_and(|&k| k > 0) {
+            nodes.insert(c.hash.as_str(), node);
+        }
     }
     // the work tree's uncommitted ledger files: reported, never audited
     for name in git::uncommitted(dir)? {
@@ -104,8 +117,13 @@ pub fn audit(
     }
     Ok(Audit {
         findings: walk.findings,
-        commits: commits.len(),
+        commits: changing,
     })
+}
+
+/// Whether a commit changed a ledger file or moved the folder.
+fn changes_ledger(c: &git::Commit) -> bool {
+    !c.changes.is_empty() || c.before != c.prefix
 }
 
 /// The ledger's files as they stand after each commit, with their numbers of line breaks.
@@ -140,6 +158,9 @@ impl State {
     }
 }
 
+/// Rows by what they say: key and cells.
+type Rows = std::collections::HashSet<(String, Vec<(String, String)>)>;
+
 /// What the audit compares between two states: verdicts and settlement totals.
 struct Snapshot {
     standings: HashMap<String, audit::Standing>,
@@ -158,23 +179,70 @@ fn snapshot(state: &State, as_of: Time) -> Option<Snapshot> {
     })
 }
 
-/// The walk through the history: the ledger as it stands, the latest row in evaluation order,
-/// the verdicts of the current state when known, and what was found so far.
-struct Walk {
+/// The ledger after one commit: its files, the latest row in evaluation order, and its verdicts
+/// when known.
+#[derive(Default)]
+struct Node {
     state: State,
-    blobs: git::BlobReader,
     latest: Option<(Time, Kind)>,
     cached: Option<Snapshot>,
+}
+
+impl Node {
+    /// The ledger as `files` hold it (the walk's starting point).
+    fn new(files: ledger::Files) -> Node {
+        let mut state = State::default();
+        state.apply(
+            files
+                .into_iter()
+                .map(|(n, b)| {
+                    let k = line_breaks(&b) as u32;
+                    (n, b, k)
+                })
+                .collect(),
+        );
+        // the rows' zone at the start: the base's config, else the default
+        let tz = state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+        let latest = state
+            .files
+            .keys()
+            .flat_map(|n| raw::rows(n, &state.text(n)))
+            .filter_map(|r| order_key(&r, tz))
+            .max();
+        Node {
+            state,
+            latest,
+            cached: None,
+        }
+    }
+
+    /// A copy for a second child (a branch starts here); its verdicts are judged again.
+    fn fork(&self) -> Node {
+        Node {
+            state: State {
+                files: self.state.files.clone(),
+                breaks: self.state.breaks.clone(),
+            },
+            latest: self.latest,
+            cached: None,
+        }
+    }
+}
+
+/// The walk through the history: the git reader, the as-of time, and what was found so far.
+struct Walk {
+    dir: std::path::PathBuf,
+    blobs: git::BlobReader,
     as_of: Time,
     findings: Vec<Finding>,
 }
 
 impl Walk {
     /// One commit, its findings dated in the project zone (of the ledger after the commit).
-    fn step(&mut self, c: &git::Commit) -> anyhow::Result<()> {
+    fn step(&mut self, node: &mut Node, c: &git::Commit) -> anyhow::Result<()> {
         let first = self.findings.len();
-        self.step_commit(c)?;
-        let tz = self.state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
+        self.step_commit(node, c)?;
+        let tz = node.state.config().map_or(DEFAULT_ZONE, |c| c.timezone);
         if let Ok(d) = chrono::DateTime::parse_from_rfc3339(&c.date) {
             let date = d.with_timezone(&tz).to_rfc3339();
             for f in &mut self.findings[first..] {
@@ -185,29 +253,43 @@ impl Walk {
     }
 
     /// One commit: its row changes, back-dated rows, and — when it reaches back — its flips.
-    fn step_commit(&mut self, c: &git::Commit) -> anyhow::Result<()> {
+    fn step_commit(&mut self, node: &mut Node, c: &git::Commit) -> anyhow::Result<()> {
         let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
-        for ch in &c.changes {
+        let elsewhere = self.other_parents_rows(c)?;
+        for ch in &self.changes(node, c)? {
             let new = match &ch.blob {
                 Some(b) => self.blobs.read(b)?.unwrap_or_default(),
                 None => vec![],
             };
-            let old = self
+            let old = node
                 .state
                 .files
                 .get(&ch.name)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let old_breaks = self.state.breaks.get(&ch.name).copied().unwrap_or(0);
+            let old_breaks = node.state.breaks.get(&ch.name).copied().unwrap_or(0);
             let tail = new.strip_prefix(old);
             let breaks = tail.map_or_else(
                 || line_breaks(&new),
                 |t| old_breaks as usize + line_breaks(t),
             ) as u32;
             let (r, a) = changed_rows(&ch.name, old, old_breaks, tail, &new);
-            removed.extend(r);
-            added.extend(a);
+            match elsewhere.get(&ch.name) {
+                Some((theirs, at_fork)) => {
+                    let row = |r: &RawRow| (r.key.clone(), r.cells.clone());
+                    // deleted on the other branch: gone there, there at the fork
+                    removed.extend(
+                        r.into_iter()
+                            .filter(|r| theirs.contains(&row(r)) || !at_fork.contains(&row(r))),
+                    );
+                    added.extend(a.into_iter().filter(|r| !theirs.contains(&row(r))));
+                }
+                None => {
+                    removed.extend(r);
+                    added.extend(a);
+                }
+            }
             after.push((ch.name.clone(), new, breaks));
         }
         let changes = audit::classify(&removed, &added);
@@ -235,7 +317,7 @@ impl Walk {
         let new_config = after.iter().find(|(n, _, _)| n == CONFIG_FILE);
         let config = match new_config {
             Some((_, b, _)) => ledger::config::parse_config(&text(b)).ok(),
-            None => self.state.config(),
+            None => node.state.config(),
         };
         let (tz, max_delay) = config
             .map(|c| (c.timezone, c.max_entry_delay_hours))
@@ -247,16 +329,17 @@ impl Walk {
         let mut reaches_back =
             !changes.edits.is_empty() || !changes.deletions.is_empty() || new_config.is_some();
         let mut new_voids = vec![];
-        let latest_before = self.latest;
+        let latest_before = node.latest;
         for r in &changes.appended {
             let at = row_time(r, tz);
-            if let (Some(at), Some(committed)) = (at, committed)
-                && audit::back_dated(at, committed, max_delay)
+            // R10.6: an outside deal's delay counts from when it was learned (known_at)
+            if let (Some(entered), Some(committed)) = (entry_time(r, tz), committed)
+                && audit::back_dated(entered, committed, max_delay)
             {
                 self.findings.push(found(
                     FindingKind::BackDated,
                     r,
-                    at.to_rfc3339(),
+                    entered.to_rfc3339(),
                     c.date.clone(),
                 ));
             }
@@ -282,19 +365,19 @@ impl Walk {
                 }
                 _ => true,
             };
-            self.latest = self.latest.max(key);
+            node.latest = node.latest.max(key);
         }
         reaches_back |= !new_voids.is_empty();
-        let before = match (reaches_back, self.cached.take()) {
+        let before = match (reaches_back, node.cached.take()) {
             (false, _) => None,
             (true, Some(s)) => Some(s),
-            (true, None) => snapshot(&self.state, self.as_of),
+            (true, None) => snapshot(&node.state, self.as_of),
         };
-        self.state.apply(after);
+        node.state.apply(after);
         if !reaches_back {
             return Ok(());
         }
-        let now = snapshot(&self.state, self.as_of);
+        let now = snapshot(&node.state, self.as_of);
         if let (Some(before), Some(now)) = (&before, &now) {
             for f in audit::flips(&before.standings, &now.standings, &new_voids) {
                 self.findings.push(flip_finding(c, f));
@@ -318,8 +401,67 @@ impl Walk {
                 }
             }
         }
-        self.cached = now;
+        node.cached = now;
         Ok(())
+    }
+
+    /// The ledger files a commit changed: those git listed, or, when the folder was renamed
+    /// here, every ledger file of the folder at this commit (and the old ones gone).
+    fn changes(&mut self, node: &Node, c: &git::Commit) -> anyhow::Result<Vec<git::Change>> {
+        if c.before == c.prefix {
+            return Ok(c.changes.clone());
+        }
+        let now = self.blobs.files(&c.hash, &c.prefix)?;
+        let mut out: Vec<git::Change> = node
+            .state
+            .files
+            .keys()
+            .filter(|n| !now.contains_key(*n))
+            .map(|n| git::Change {
+                name: n.clone(),
+                blob: None,
+            })
+            .collect();
+        for name in now.keys() {
+            out.push(git::Change {
+                name: name.clone(),
+                blob: Some(format!("{}:{}{name}", c.hash, c.prefix)),
+            });
+        }
+        Ok(out)
+    }
+
+    /// For a merge, the rows (key and cells) of each changed file in its other parents: a row
+    /// the merge brings from another branch was audited at the commit that wrote it there, and
+    /// a row missing there was deleted there; the merge does not report them again (its flips
+    /// and money moved on the first-parent line are still reported).
+    fn other_parents_rows(
+        &mut self,
+        c: &git::Commit,
+    ) -> anyhow::Result<HashMap<String, (Rows, Rows)>> {
+        let mut out: HashMap<String, (Rows, Rows)> = HashMap::new();
+        for p in c.parents.iter().skip(1) {
+            let base = git::output(&self.dir, &["merge-base", &c.parents[0], p])?;
+            for ch in &c.changes {
+                let theirs = self.rows_at(p, &c.prefix, &ch.name)?;
+                let at_fork = self.rows_at(base.trim(), &c.prefix, &ch.name)?;
+                let e = out.entry(ch.name.clone()).or_default();
+                e.0.extend(theirs);
+                e.1.extend(at_fork);
+            }
+        }
+        Ok(out)
+    }
+
+    fn rows_at(&mut self, rev: &str, prefix: &str, name: &str) -> anyhow::Result<Rows> {
+        let bytes = self
+            .blobs
+            .read(&format!("{rev}:{prefix}{name}"))?
+            .unwrap_or_default();
+        Ok(raw::rows(name, &text(&bytes))
+            .into_iter()
+            .map(|r| (r.key, r.cells))
+            .collect())
     }
 }
 

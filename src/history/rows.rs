@@ -18,6 +18,19 @@ pub fn row_time(r: &RawRow, tz: chrono::FixedOffset) -> Option<Time> {
     parse_time(at, tz).ok()
 }
 
+/// R10.6: the time a row's entry delay (back-dating) is measured from: its own time, except for a
+/// deal closed around us (`via` ≠ `us`), measured from `known_at` (default `at`) — an outside
+/// deal is always learned late.
+pub fn entry_time(r: &RawRow, tz: chrono::FixedOffset) -> Option<Time> {
+    let outside_deal =
+        raw::kind_of(&r.file) == Some(Kind::Deal) && r.get("via").is_some_and(|v| v.trim() != "us");
+    let known = r.get("known_at").filter(|k| !k.trim().is_empty());
+    match (outside_deal, known) {
+        (true, Some(known)) => parse_time(known, tz).ok(),
+        _ => row_time(r, tz),
+    }
+}
+
 /// Where a row falls in evaluation order: its time, then its kind (file order comes last, and
 /// appended rows are last in their file).
 pub fn order_key(r: &RawRow, tz: chrono::FixedOffset) -> Option<(Time, Kind)> {
@@ -69,4 +82,45 @@ fn missing(rows: &[RawRow], other: &Content) -> Vec<RawRow> {
         .filter(|r| !other.contains(&(r.key.as_str(), r.cells.as_slice())))
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deal(via: &str, known_at: &str) -> RawRow {
+        let cells = [
+            ("id", "DE1"),
+            ("at", "2024-03-15 16:00"),
+            ("via", via),
+            ("known_at", known_at),
+        ];
+        RawRow {
+            file: "deals.csv".into(),
+            line: 2,
+            key: "DE1".into(),
+            cells: (cells.iter())
+                .map(|(c, v)| (c.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn r10_6_an_outside_deal_is_measured_from_when_it_was_learned() {
+        let tz = crate::ledger::config::DEFAULT_ZONE;
+        let at = |s| parse_time(s, tz).ok();
+        let known = "2024-04-02 09:00";
+        assert_eq!(entry_time(&deal("owner", known), tz), at(known));
+        assert_eq!(entry_time(&deal("other", known), tz), at(known));
+        assert_eq!(
+            entry_time(&deal("owner", ""), tz),
+            at("2024-03-15 16:00"),
+            "default at"
+        );
+        assert_eq!(
+            entry_time(&deal("us", known), tz),
+            at("2024-03-15 16:00"),
+            "ours: at"
+        );
+    }
 }

@@ -147,6 +147,9 @@ fn channel_links(l: &Ledger) -> Vec<LedgerError> {
             channel(c, &d.src);
         }
     }
+    for g in &l.grades {
+        channel(&g.channel, &g.src);
+    }
     for c in &l.contacts {
         if let Some(ch) = &c.channel {
             channel(ch, &c.src);

@@ -41,6 +41,55 @@ struct RawConfig {
     deposit: Option<RawDeposit>,
     #[serde(default)]
     reminders: RawReminders,
+    resale: Option<RawResale>,
+    consultants: Option<RawConsultants>,
+    #[serde(default)]
+    grading: RawGrading,
+}
+
+/// R18 `[grading]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawGrading {
+    months: u32,
+    history: Vec<u32>,
+    volume: Vec<u32>,
+    integrity: Vec<u32>,
+}
+
+impl Default for RawGrading {
+    fn default() -> Self {
+        let g = crate::model::Grading::default();
+        RawGrading {
+            months: g.months,
+            history: g.history.to_vec(),
+            volume: g.volume.to_vec(),
+            integrity: g.integrity.to_vec(),
+        }
+    }
+}
+
+/// R11 `[consultants]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsultants {
+    rate: Option<toml::Value>,
+    departed_years: Option<u32>,
+    departed_share: Option<toml::Value>,
+    departed_pay_days: Option<u32>,
+    departed_scope: Option<String>,
+    recycle_days: Option<u32>,
+}
+
+/// R10 `[resale]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResale {
+    commission_rate: Option<toml::Value>,
+    bypass_rate: Option<toml::Value>,
+    bypass_months: Option<u32>,
+    other_agency_months: Option<u32>,
+    payee: Option<String>,
 }
 
 /// R17 `[reminders]` (RULES-R10.md §1.3).
@@ -170,6 +219,7 @@ struct RawPenalties {
 struct RawChannel {
     name: String,
     commission: toml::Value,
+    reputation: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -338,10 +388,25 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
                 ),
             );
         }
+        let reputation = ch.reputation.as_deref().and_then(|r| {
+            let level = level(r);
+            if level.is_none() {
+                let key = format!("channel 「{}」 reputation", ch.name);
+                c.fail(
+                    &key,
+                    Said::new(
+                        format!("「{r}」 is not one of A, B, C, D"),
+                        format!("「{r}」不是可选值之一: A, B, C, D"),
+                    ),
+                );
+            }
+            level
+        });
         if let Some(commission) = parse_commission(&mut c, &ch.name, &ch.commission) {
             channels.push(Channel {
                 name: ch.name.clone(),
                 commission,
+                reputation,
             });
         }
     }
@@ -359,6 +424,13 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             .and_then(|v| money_or_rate(&mut c, "deposit.termination_fee", v));
     }
     let expiring_days = expiring_days(&mut c, raw.reminders.expiring_days);
+    let resale = parse_resale(&mut c, raw.resale.as_ref());
+    let consultants = raw
+        .consultants
+        .as_ref()
+        .map(|r| consultants(&mut c, r))
+        .unwrap_or_default();
+    let grading = grading(&mut c, &raw.grading);
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
@@ -393,6 +465,9 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         delisting_seal: raw.delisting.seal,
         deposit,
         expiring_days,
+        resale,
+        consultants,
+        grading,
     })
 }
 
@@ -435,6 +510,128 @@ fn key_line(text: &str, key: &str) -> u32 {
         }
     }
     0
+}
+
+/// R10 `[resale]`: its presence switches R10 on; each key has the default of RULES-R10 §1.3.
+fn parse_resale(c: &mut Check, raw: Option<&RawResale>) -> crate::model::Resale {
+    let mut resale = crate::model::Resale::default();
+    let Some(r) = raw else { return resale };
+    resale.table = true;
+    if let Some(v) = &r.commission_rate
+        && let Some(rate) = c.rate("resale.commission_rate", v)
+    {
+        resale.commission_rate = rate;
+    }
+    if let Some(v) = &r.bypass_rate
+        && let Some(rate) = c.rate("resale.bypass_rate", v)
+    {
+        resale.bypass_rate = rate;
+    }
+    resale.bypass_months = r.bypass_months.unwrap_or(resale.bypass_months);
+    resale.other_agency_months = (r.other_agency_months).unwrap_or(resale.other_agency_months);
+    resale.payee = r.payee.clone();
+    resale
+}
+
+/// R11 `[consultants]`: the table switches R11 on; absent keys keep their defaults.
+fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
+    use crate::model::DepartedScope;
+    let mut out = crate::model::Consultants {
+        table: true,
+        ..Default::default()
+    };
+    out.rate = (r.rate.as_ref()).and_then(|v| c.rate("consultants.rate", v));
+    if let Some(v) = &r.departed_share
+        && let Some(share) = c.rate("consultants.departed_share", v)
+    {
+        if share.value > Decimal::ONE {
+            c.fail(
+                "consultants.departed_share",
+                format!("「{}」 is more than 100%", share.text),
+            );
+        }
+        out.departed_share = share;
+    }
+    out.departed_years = r.departed_years.unwrap_or(out.departed_years);
+    out.departed_pay_days = r.departed_pay_days.unwrap_or(out.departed_pay_days);
+    out.recycle_days = r.recycle_days.unwrap_or(out.recycle_days);
+    out.departed_scope = match r.departed_scope.as_deref() {
+        None | Some("registered") => DepartedScope::Registered,
+        Some("dealt") => DepartedScope::Dealt,
+        Some(other) => {
+            c.fail(
+                "consultants.departed_scope",
+                format!("「{other}」 is not registered or dealt"),
+            );
+            DepartedScope::Registered
+        }
+    };
+    out
+}
+
+/// R18 `reputation`: a grade word `A`–`D` (the Chinese `A级` too).
+fn level(word: &str) -> Option<crate::model::Level> {
+    use crate::model::{Choice, Level};
+    let word = word.trim();
+    let word = (Level::ALIASES.iter())
+        .find(|(alias, _)| *alias == word)
+        .map_or(word, |(_, w)| *w);
+    (Level::CHOICES.iter())
+        .find(|(w, _)| *w == word)
+        .map(|(_, l)| *l)
+}
+
+/// R18 `[grading]`: `months` ≥ 1; each list three numbers for A, B, C, from the hardest to the
+/// easiest (history and volume not increasing, integrity not decreasing).
+fn grading(c: &mut Check, raw: &RawGrading) -> crate::model::Grading {
+    let mut g = crate::model::Grading::default();
+    if raw.months == 0 {
+        c.fail(
+            "grading.months",
+            Said::new("must be at least 1", "至少为 1"),
+        );
+    } else {
+        g.months = raw.months;
+    }
+    let lists = [
+        ("grading.history", &raw.history, &mut g.history, false),
+        ("grading.volume", &raw.volume, &mut g.volume, false),
+        ("grading.integrity", &raw.integrity, &mut g.integrity, true),
+    ];
+    for (key, list, out, rising) in lists {
+        let Ok(three) = <[u32; 3]>::try_from(list.as_slice()) else {
+            let n = list.len();
+            c.fail(
+                key,
+                Said::new(
+                    format!("needs three numbers (for A, B, C), not {n}"),
+                    format!("需要三个数 (依次对应 A、B、C), 而不是 {n} 个"),
+                ),
+            );
+            continue;
+        };
+        let ordered = match rising {
+            true => three[0] <= three[1] && three[1] <= three[2],
+            false => three[0] >= three[1] && three[1] >= three[2],
+        };
+        if !ordered {
+            let (order, zh) = if rising {
+                ("rise", "递增")
+            } else {
+                ("fall", "递减")
+            };
+            c.fail(
+                key,
+                Said::new(
+                    format!("{three:?}: the numbers for A, B, C must {order} (or stay)"),
+                    format!("{three:?}: A、B、C 的数必须{zh} (或相等)"),
+                ),
+            );
+            continue;
+        }
+        *out = three;
+    }
+    g
 }
 
 /// A commission is a rate (`1.0%`, or a decimal below 1) or a fixed amount per booking (`20000`).
@@ -529,6 +726,64 @@ agency_rate = "1.8%"
     }
 
     #[test]
+    fn the_resale_table_switches_r10_on_with_the_seed_defaults() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.resale.table);
+        assert_eq!(c.resale_payee(), "A");
+        let c = parse_config(&format!("{MINIMAL}\n[resale]\n")).unwrap();
+        assert!(c.resale.table);
+        assert_eq!(c.resale.commission_rate.value, Decimal::new(15, 3));
+        assert_eq!(c.resale.bypass_rate.value, Decimal::new(3, 2));
+        assert_eq!(
+            (c.resale.bypass_months, c.resale.other_agency_months),
+            (12, 12)
+        );
+        let text = format!(
+            "{MINIMAL}\n[resale]\ncommission_rate = \"0.02\"\nother_agency_months = 6\npayee = \"某某地产\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.resale.commission_rate.value, Decimal::new(2, 2));
+        assert_eq!(c.resale.other_agency_months, 6);
+        assert_eq!(c.resale_payee(), "某某地产");
+        let bad = format!("{MINIMAL}\n[resale]\nbypass_rate = \"much\"\n");
+        let errors = parse_config(&bad).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("resale.bypass_rate"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_consultants_table_switches_r11_on_with_the_defaults_of_1_3() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert!(!c.consultants.table);
+        let c = parse_config(&format!("{MINIMAL}\n[consultants]\n")).unwrap();
+        assert!(c.consultants.table && c.consultants.rate.is_none());
+        assert_eq!(c.consultants.departed_years, 1);
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(5, 1));
+        assert_eq!(c.consultants.departed_pay_days, 30);
+        assert_eq!(c.consultants.recycle_days, 0);
+        let text = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"0.2%\"\ndeparted_share = \"0.4\"\ndeparted_scope = \"dealt\"\nrecycle_days = 30\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!(c.consultants.rate.unwrap().value, Decimal::new(2, 3));
+        assert_eq!(c.consultants.departed_share.value, Decimal::new(4, 1));
+        assert_eq!(
+            c.consultants.departed_scope,
+            crate::model::DepartedScope::Dealt
+        );
+        assert_eq!(c.consultants.recycle_days, 30);
+        let bad = format!(
+            "{MINIMAL}\n[consultants]\nrate = \"lots\"\ndeparted_share = \"150%\"\ndeparted_scope = \"all\"\n"
+        );
+        let errors = parse_config(&bad).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(errors.len(), 3, "{text:?}");
+        assert!(parse_config(&format!("{MINIMAL}\n[consultants]\nextra = 1\n")).is_err());
+    }
+
+    #[test]
     fn every_bad_key_is_reported() {
         let text = MINIMAL
             .replace("\"1.0%\"", "\"ten\"")
@@ -552,6 +807,36 @@ agency_rate = "1.8%"
         assert_eq!(errs[0].line, 10, "{}", errs[0]);
         let errs = parse_config("[project]\nname = ").unwrap_err();
         assert_eq!(errs[0].line, 2, "{}", errs[0]);
+    }
+
+    #[test]
+    fn grading_defaults_and_bad_keys() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert_eq!(c.grading, crate::model::Grading::default());
+        assert_eq!(c.grading.history, [9, 6, 3]);
+        let text = format!(
+            "{MINIMAL}[grading]\nmonths = 6\nvolume = [3, 2, 1]\n[[channel]]\nname = \"a\"\ncommission = \"1%\"\nreputation = \"B级\"\n"
+        );
+        let c = parse_config(&text).unwrap();
+        assert_eq!((c.grading.months, c.grading.volume), (6, [3, 2, 1]));
+        assert_eq!(c.channels[0].reputation, Some(crate::model::Level::B));
+        let bad = format!(
+            "{MINIMAL}[grading]\nmonths = 0\nhistory = [3, 6, 9]\nintegrity = [0, 1]\n[[channel]]\nname = \"a\"\ncommission = \"1%\"\nreputation = \"E\"\n"
+        );
+        let errors: Vec<String> = (parse_config(&bad).unwrap_err().iter())
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        for key in [
+            "grading.months: must be at least 1",
+            "grading.history: [3, 6, 9]",
+            "grading.integrity: needs three numbers",
+            "channel 「a」 reputation: 「E」 is not one of A, B, C, D",
+        ] {
+            assert!(errors.iter().any(|e| e.contains(key)), "{key}: {errors:?}");
+        }
+        let unknown = format!("{MINIMAL}[grading]\nweeks = 3\n");
+        assert!(parse_config(&unknown).is_err());
     }
 
     #[test]

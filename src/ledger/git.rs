@@ -284,11 +284,18 @@ pub fn files_at(dir: &Path, rev: &str) -> anyhow::Result<Files> {
 pub struct Commit {
     pub hash: String,
     pub short: String,
+    /// The parents' hashes, the first parent first (none for a root commit).
+    pub parents: Vec<String>,
     pub author: String,
     /// The first line of the commit message.
     pub subject: String,
     /// Committer date, RFC 3339.
     pub date: String,
+    /// The ledger folder's path in the repository after this commit (`ledger/`).
+    pub prefix: String,
+    /// The ledger folder's path before this commit: another than `prefix` when the folder was
+    /// renamed or moved here (the walk then reads the whole folder at this commit).
+    pub before: String,
     pub changes: Vec<Change>,
 }
 
@@ -299,14 +306,18 @@ pub struct Change {
     pub blob: Option<String>,
 }
 
-/// The commits that changed the ledger folder, oldest first along the first-parent line, with
-/// the blobs of the files they changed; `since` excludes that revision and its ancestors. One
-/// `git log --raw` process: no diff is computed, the audit compares the blobs itself.
+/// Every commit reachable from HEAD (side branches of merges included), oldest first and each
+/// after its parents, with the blobs of the ledger files it changed against its first parent;
+/// `since` excludes that revision and its ancestors. The ledger folder is followed through
+/// renames: a commit that moves `attrib.toml` from one folder to the ledger's gives its parents
+/// the old folder. One `git log --raw` process: no diff is computed, the audit compares the
+/// blobs itself. Commits that change nothing in the ledger are listed too (their changes empty):
+/// they carry a state from parent to child.
 pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
     if let Some(rev) = since {
         check_rev(rev)?;
     }
-    let prefix = prefix(dir)?;
+    let head_prefix = prefix(dir)?;
     let range = match since {
         Some(rev) => format!("{rev}..HEAD"),
         None => "HEAD".to_string(),
@@ -317,13 +328,14 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
             "core.quotepath=off",
             "log",
             "--reverse",
-            "--first-parent",
+            "--topo-order",
             "--raw",
             "--no-abbrev",
             "--no-renames",
+            "--diff-merges=first-parent",
         ])
-        .arg("--format=%x1e%H%x1f%an%x1f%cI%x1f%s")
-        .args(["--end-of-options", range.as_str(), "--", "."])
+        .arg("--format=%x1e%H%x1f%P%x1f%an%x1f%cI%x1f%s")
+        .args(["--end-of-options", range.as_str()])
         .output()
         .map_err(missing)?;
     if !out.status.success() {
@@ -333,26 +345,37 @@ pub fn history(dir: &Path, since: Option<&str>) -> anyhow::Result<Vec<Commit>> {
             _ => bail!(failure(dir, &stderr)),
         }
     }
-    Ok(parse_log(&String::from_utf8_lossy(&out.stdout), &prefix))
+    Ok(parse_log(
+        &String::from_utf8_lossy(&out.stdout),
+        &head_prefix,
+    ))
 }
 
-/// Parses `git log --raw --no-abbrev` output; files outside the ledger folder are left out.
-pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
-    let names = file_names();
-    let mut commits: Vec<Commit> = vec![];
+/// A path a commit changed, whole, and its blob after the commit (None: deleted).
+type PathChange = (String, Option<String>);
+
+/// Parses `git log --raw --no-abbrev` output (format `%H %P %an %cI %s`, oldest first), gives
+/// each commit its ledger folder (`head_prefix` for HEAD, followed back through renames) and
+/// keeps the changes of the ledger's files in it.
+pub fn parse_log(text: &str, head_prefix: &str) -> Vec<Commit> {
+    let mut commits: Vec<(Commit, Vec<PathChange>)> = vec![];
     for line in text.lines() {
         if let Some(head) = line.strip_prefix('\u{1e}') {
             let f: Vec<&str> = head.split('\u{1f}').collect();
-            if let [hash, author, date, ref subject @ ..] = f[..] {
+            if let [hash, parents, author, date, ref subject @ ..] = f[..] {
                 // `--no-abbrev` (full blob ids) also unabbreviates %h: shorten by hand
-                commits.push(Commit {
+                let commit = Commit {
                     hash: hash.into(),
                     short: hash.chars().take(7).collect(),
+                    parents: parents.split_whitespace().map(String::from).collect(),
                     author: author.into(),
                     subject: subject.join("\u{1f}"),
                     date: date.into(),
+                    prefix: String::new(),
+                    before: String::new(),
                     changes: vec![],
-                });
+                };
+                commits.push((commit, vec![]));
             }
         } else if let Some(raw) = line.strip_prefix(':') {
             // :100644 100644 <old blob> <new blob> M<TAB>path
@@ -360,22 +383,71 @@ pub fn parse_log(text: &str, prefix: &str) -> Vec<Commit> {
                 continue;
             };
             let fields: Vec<&str> = meta.split(' ').collect();
-            let (Some(blob), Some(status)) = (fields.get(3), fields.get(4)) else {
+            let (Some(blob), Some(status), Some((_, paths))) =
+                (fields.get(3), fields.get(4), commits.last_mut())
+            else {
                 continue;
             };
-            let name = path.strip_prefix(prefix).unwrap_or("");
-            if let Some(c) = commits.last_mut()
-                && names.iter().any(|n| n == name)
-            {
-                let blob = (!status.starts_with('D')).then(|| blob.to_string());
-                c.changes.push(Change {
-                    name: name.to_string(),
-                    blob,
-                });
-            }
+            let blob = (!status.starts_with('D')).then(|| blob.to_string());
+            paths.push((path.to_string(), blob));
         }
     }
+    assign_prefixes(&mut commits, head_prefix);
+    let names = file_names();
     commits
+        .into_iter()
+        .map(|(mut c, paths)| {
+            c.changes = paths
+                .into_iter()
+                .filter_map(|(path, blob)| {
+                    let name = path.strip_prefix(c.prefix.as_str())?;
+                    names.iter().any(|n| n == name).then(|| Change {
+                        name: name.to_string(),
+                        blob,
+                    })
+                })
+                .collect();
+            c
+        })
+        .collect()
+}
+
+/// Each commit's ledger folder, newest first: HEAD's is `head_prefix`; a parent takes its
+/// child's, or the folder the child moved `attrib.toml` out of when the child moved it in.
+fn assign_prefixes(commits: &mut [(Commit, Vec<PathChange>)], head_prefix: &str) {
+    let index: std::collections::HashMap<String, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.hash.clone(), i))
+        .collect();
+    let mut prefix: Vec<Option<String>> = vec![None; commits.len()];
+    for i in (0..commits.len()).rev() {
+        let own = prefix[i].take().unwrap_or_else(|| head_prefix.to_string());
+        let before = moved_from(&commits[i].1, &own);
+        for p in &commits[i].0.parents {
+            if let Some(&j) = index.get(p) {
+                prefix[j].get_or_insert_with(|| before.clone().unwrap_or_else(|| own.clone()));
+            }
+        }
+        commits[i].0.before = before.unwrap_or_else(|| own.clone());
+        commits[i].0.prefix = own;
+    }
+}
+
+/// The folder `attrib.toml` was moved out of when a commit added it under `prefix` and deleted
+/// it elsewhere (a renamed ledger folder).
+fn moved_from(paths: &[PathChange], prefix: &str) -> Option<String> {
+    let added = paths
+        .iter()
+        .any(|(p, b)| b.is_some() && *p == format!("{prefix}{CONFIG_FILE}"));
+    if !added {
+        return None;
+    }
+    paths.iter().find_map(|(p, b)| {
+        let folder = p.strip_suffix(CONFIG_FILE)?;
+        (b.is_none() && folder != prefix && (folder.is_empty() || folder.ends_with('/')))
+            .then(|| folder.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -414,7 +486,7 @@ mod tests {
         let z = "0".repeat(40);
         let (a, b) = ("a".repeat(40), "b".repeat(40));
         let log = format!(
-            "\u{1e}a1b2c3d4e5\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\u{1f}第一天\n\n:000000 100644 {z} {a} A\tl/reports.csv\n:000000 100644 {z} {b} A\tREADME.md\n\u{1e}b2\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\u{1f}\n\n:100644 000000 {a} {z} D\tl/reports.csv\n:100644 100644 {a} {b} M\tl/sub/voids.csv\n"
+            "\u{1e}a1b2c3d4e5\u{1f}\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\u{1f}第一天\n\n:000000 100644 {z} {a} A\tl/reports.csv\n:000000 100644 {z} {b} A\tREADME.md\n\u{1e}b2\u{1f}a1b2c3d4e5\u{1f}李四\u{1f}2026-03-02T10:00:00+08:00\u{1f}\n\n:100644 000000 {a} {z} D\tl/reports.csv\n:100644 100644 {a} {b} M\tl/sub/voids.csv\n"
         );
         let c = parse_log(&log, "l/");
         assert_eq!(c.len(), 2);
@@ -426,6 +498,8 @@ mod tests {
             (c[0].subject.as_str(), c[1].subject.as_str()),
             ("第一天", "")
         );
+        assert_eq!(c[1].parents, vec!["a1b2c3d4e5".to_string()]);
+        assert!(c[0].parents.is_empty());
         assert_eq!(
             c[0].changes,
             vec![Change {
@@ -441,6 +515,26 @@ mod tests {
                 blob: None
             }],
             "a subfolder is not the ledger"
+        );
+    }
+
+    #[test]
+    fn a_renamed_ledger_folder_is_followed_back() {
+        let z = "0".repeat(40);
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let log = format!(
+            "\u{1e}c1\u{1f}\u{1f}张三\u{1f}2026-03-01T10:00:00+08:00\u{1f}开账\n\n:000000 100644 {z} {a} A\t台账/attrib.toml\n:000000 100644 {z} {b} A\t台账/reports.csv\n\u{1e}c2\u{1f}c1\u{1f}张三\u{1f}2026-03-02T10:00:00+08:00\u{1f}改名\n\n:100644 000000 {a} {z} D\t台账/attrib.toml\n:100644 000000 {b} {z} D\t台账/reports.csv\n:000000 100644 {z} {a} A\tledger/attrib.toml\n:000000 100644 {z} {b} A\tledger/reports.csv\n"
+        );
+        let c = parse_log(&log, "ledger/");
+        assert_eq!(
+            (c[0].prefix.as_str(), c[0].before.as_str()),
+            ("台账/", "台账/"),
+            "before the rename the ledger was 台账/"
+        );
+        assert_eq!(c[0].changes.len(), 2);
+        assert_eq!(
+            (c[1].prefix.as_str(), c[1].before.as_str()),
+            ("ledger/", "台账/")
         );
     }
 }

@@ -425,12 +425,25 @@ choices! {
         Child = "child" | "子女",
         Sibling = "sibling" | "兄弟姐妹",
         SamePerson = "same_person" | "本人换号",
+        /// R10.2: 代理人/代表人/承办人 of the other phone; never joins families (R1).
+        Agent = "agent" | "代理人" | "代表人" | "承办人",
     }
 }
 
 choices! {
     /// A consultant 置业顾问 joining (入职) or leaving (离职) the office (R11.1).
     StaffEvent { Join = "join" | "入职", Leave = "leave" | "离职", }
+}
+
+choices! {
+    /// Why a client's consultant changes 归属交接 (R11): the consultant left 离职, a manager
+    /// reassigned 调配, the client asked 客户申请, or a first assignment 指派.
+    HandoverReason {
+        Departure = "departure" | "离职",
+        Reassign = "reassign" | "调配",
+        Request = "request" | "客户申请",
+        Assign = "assign" | "指派",
+    }
 }
 
 choices! {
@@ -449,6 +462,16 @@ choices! {
         Attack = "attack" | "恶意攻击",
         /// 违约或其他严重不良行为 breach or other serious misconduct.
         Breach = "breach" | "违约",
+    }
+}
+
+choices! {
+    /// Who closed a resale deal 成交 (R10): this brokerage (我方), the client directly with the
+    /// owner (业主自行交易, 第四条), or another intermediary (别的中介, 第五条).
+    DealVia {
+        Us = "us" | "我方" | "本公司",
+        Owner = "owner" | "业主自行交易" | "业主",
+        Other = "other" | "别的中介" | "其他中介",
     }
 }
 
@@ -474,6 +497,11 @@ choices! {
         ClientBreach = "client_breach" | "客户违约",
         SellerBreach = "seller_breach" | "卖方违约",
     }
+}
+
+choices! {
+    /// A channel grade 渠道等级 (R18, seed l81–l84): A best, D worst.
+    Level { A = "A" | "A级", B = "B" | "B级", C = "C" | "C级", D = "D" | "D级", }
 }
 
 kinds! {
@@ -573,6 +601,41 @@ kinds! {
         broker: Option<Text>,
         slip: Option<Text>,
         confirmed_by: Option<Text>,
+        note: Option<Text>,
+    }
+
+    /// A transfer of a client between consultants 归属交接 (R11.2b, R11.3): `from` is the
+    /// consultant of record it takes the client from (empty: the family has none).
+    Handover => handovers: Handover {
+        stem: "handovers", table: "handover", zh: "归属交接", prefix: "HO-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        phone: Phone,
+        to: Text,
+        reason: HandoverReason,
+        from: Option<Text>,
+        by: Option<Text>,
+        note: Option<Text>,
+    }
+
+    /// A resale viewing slip 客户看房确认单 (R10, seed l156–l172): the client (甲方) viewed
+    /// `property` with this brokerage's broker 经纪人; signed by the client when `client_signature`
+    /// is filled. `first_viewing` is the pre-printed 第五条 declaration (default yes).
+    Viewing => viewings: Viewing {
+        stem: "viewings", table: "viewing", zh: "看房确认单", prefix: "VW-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        property: Text,
+        client: Text,
+        phone: Phone,
+        broker: Text,
+        client_signature: Option<Text>,
+        first_viewing: Option<YesNo>,
+        no: Option<Text>,
         note: Option<Text>,
     }
 
@@ -676,6 +739,25 @@ kinds! {
         note: Option<Text>,
     }
 
+    /// A closed sale 成交 of a viewed property (R10): who closed it (`via`), the price 成交价, and
+    /// when this brokerage learned of an outside deal (`known_at`, default `at`).
+    Deal => deals: Deal {
+        stem: "deals", table: "deal", zh: "成交", prefix: "DE-",
+        unique: true, init: false, at: at, id: id, phone: phone,
+    } {
+        id: Text,
+        at: Time,
+        property: Text,
+        buyer: Text,
+        phone: Phone,
+        price: Decimal,
+        via: DealVia,
+        known_at: Option<Time>,
+        other_agency: Option<Text>,
+        contract: Option<Text>,
+        note: Option<Text>,
+    }
+
     /// A penalty notice 处罚通知书.
     Violation => violations: Violation {
         stem: "violations", table: "violation", zh: "处罚", prefix: "V-",
@@ -690,6 +772,21 @@ kinds! {
         phone: Option<Phone>,
         damages: Option<Decimal>,
         evidence: Option<Text>,
+    }
+
+    /// A committee grade decision 等级评审 (R18, seed l86/l88): the channel's grade from `at`
+    /// on, written notice to the channel at `notified_at` (书面告知).
+    Grade => grades: GradeDecision {
+        stem: "grades", table: "grade", zh: "等级评审", prefix: "G-",
+        unique: true, init: false, at: at, id: id, phone: none,
+    } {
+        id: Text,
+        at: Time,
+        channel: Text,
+        grade: Level,
+        by: Option<Text>,
+        notified_at: Option<Time>,
+        note: Option<Text>,
     }
 }
 
@@ -719,6 +816,37 @@ impl Contact {
     pub fn is_channel_visit(&self) -> bool {
         self.kind == ContactKind::Visit && self.channel.is_some()
     }
+}
+
+impl Relation {
+    /// R1: whether the link joins two families (an `agent` link never does; only R10 reads it).
+    pub fn joins_family(&self) -> bool {
+        self.relation != RelationKind::Agent
+    }
+}
+
+impl Viewing {
+    /// R10.3.5: the client's 第五条 declaration that this is the first viewing (default yes).
+    pub fn is_first(&self) -> bool {
+        self.first_viewing != Some(YesNo::No)
+    }
+}
+
+impl Deal {
+    /// R10.5: when the brokerage learned of the deal (`known_at`, default `at`).
+    pub fn known(&self) -> Time {
+        self.known_at.unwrap_or(self.at)
+    }
+}
+
+/// R10 property key (RULES-R10 §1.2): NFKC, every whitespace character removed (U+3000
+/// included), ASCII lower-cased: 「城西区海湖路８８号 3-1-1201」 is 「城西区海湖路88号3-1-1201」.
+pub fn property_key(property: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    (property.nfkc())
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 impl Discount {

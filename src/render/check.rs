@@ -46,7 +46,47 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         // R14.3: the query slip used for the buyer's name (only when there is one)
         v["query"] = json!(q);
     }
+    if let Some(views) = &s.viewings {
+        // R10 (§4.3): only when R10 is on
+        v["viewings"] = viewings_json(views, style);
+    }
+    if let Some(c) = &s.consultants {
+        // R11 (RULES-R10 §4.3), only when R11 is on
+        v["consultant_of_record"] = json!(c.of_record);
+        v["developing_consultant"] = json!(c.developing);
+        v["departed_claim"] = match &c.departed_claim {
+            Some((consultant, until)) => {
+                json!({"consultant": consultant, "until": rfc3339(*until, tz)})
+            }
+            None => Value::Null,
+        };
+    }
     serde_json::to_string_pretty(&v).expect("JSON values serialize")
+}
+
+/// R10 (§4.3): `[{viewing, property, until}]`.
+pub fn viewings_json(views: &[crate::rules::check::ViewingWindow], style: &Style) -> Value {
+    (views.iter())
+        .map(|w| json!({"viewing": w.viewing, "property": w.property, "until": rfc3339(w.until, style.tz)}))
+        .collect()
+}
+
+/// R10 (§4.3, S12): one line per valid viewing with the end of its bypass window, for people:
+/// `看房: VW1 城西区海湖路88号3-1-1201 跳单保护至 2024-03-15, 剩 5 天`.
+pub fn viewing_lines(s: &ClientStatus, style: &Style) -> Vec<String> {
+    let views = s.viewings.as_deref().unwrap_or_default();
+    (views.iter())
+        .map(|w| {
+            format!(
+                "{}{} {} {}{}",
+                style.pick("看房: ", "viewing: "),
+                w.viewing,
+                w.property,
+                style.pick("跳单保护", "bypass window"),
+                period(style, s.as_of, w.until)
+            )
+        })
+        .collect()
 }
 
 /// CSV: one row of the client's standing, findings joined by spaces.
@@ -280,6 +320,24 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         "{}{names}{phones}{consultant}",
         p("家庭: ", "family: ")
     ));
+    if let Some(r11) = &s.consultants {
+        // R11: the consultant in charge now, and a departed consultant's claim
+        let none = p("无", "none");
+        let mut line = format!(
+            "{}{}",
+            p("归属置业顾问: ", "consultant of record: "),
+            r11.of_record.as_deref().unwrap_or(&none)
+        );
+        if let Some((d, until)) = &r11.departed_claim {
+            line.push_str(&format!(
+                " · {}{d} {}{} (R11.5)",
+                p("离职顾问权益: ", "departed consultant: "),
+                p("至 ", "until "),
+                style.until(*until)
+            ));
+        }
+        out.push(line);
+    }
     if let Some(q) = &s.booking.query {
         // R14.3: the query slip that confirms the buyer's name
         out.push(format!(
@@ -316,6 +374,7 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
             style.time(b.at)
         ));
     }
+    out.extend(viewing_lines(s, style));
     for r in &c.other_reports {
         out.push(format!(
             "{}{} {} {} {} ({}, {}{})",

@@ -61,6 +61,9 @@ fn kind_word(k: ItemKind, style: &Style) -> &'static str {
         ItemKind::ReportWindow => style.pick("报备带看期", "report window"),
         ItemKind::ChannelHold => style.pick("渠道保护", "channel hold"),
         ItemKind::Protection => style.pick("来电来访保护期", "contact protection"),
+        ItemKind::BypassWindow => style.pick("看房跳单保护", "resale bypass window"),
+        ItemKind::DepartedShare => style.pick("离职顾问权益期", "departed share"),
+        ItemKind::Recycle => style.pick("公客回收", "recycle"),
     }
 }
 

@@ -38,6 +38,12 @@ fn line(f: &Found, verdicts: &[Verdict], style: &Style) -> String {
     } else if let Some(t) = s.protected_until {
         parts.push(period(("保护期至", "protected until"), t));
     }
+    for w in s.viewings.as_deref().unwrap_or_default() {
+        // R10 (S12): a valid viewing's bypass window
+        let window = period(("跳单保护至", "bypass window until"), w.until);
+        let viewing = style.pick("看房", "viewing");
+        parts.push(format!("{viewing} {} {} {window}", w.viewing, w.property));
+    }
     for (i, unit) in &f.bookings {
         let b = &verdicts[*i];
         parts.push(format!(

@@ -103,6 +103,10 @@ impl Style {
             Kind::Relation => ("家庭关系", "relation"),
             Kind::Void => ("作废", "void"),
             Kind::Cancellation => ("退订", "cancellation"),
+            Kind::Viewing => ("看房确认单", "viewing"),
+            Kind::Deal => ("成交", "deal"),
+            Kind::Handover => ("归属交接", "handover"),
+            Kind::Grade => ("等级评审", "grade decision"),
         };
         if self.zh() { zh } else { en }
     }
@@ -152,6 +156,17 @@ impl Style {
             Code::Forfeit => "定金不予退还",
             Code::RefundDouble => "双倍返还定金",
             Code::NoBooking => "认购已作废",
+            Code::Brokered => "我方成交",
+            Code::BypassOwner => "跳单(业主自行交易)",
+            Code::BypassAgency => "跳单(别的中介)",
+            Code::PriorViewing => "非首次看房",
+            Code::OutsideWindow => "已过十二个月",
+            Code::UnsignedViewing => "看房单未签字",
+            Code::NotViewed => "未经我方带看",
+            Code::Applied => "交接生效",
+            Code::FromMismatch => "原顾问不符",
+            Code::ToDeparted => "接手顾问已离职",
+            Code::NoChange => "未变更",
         }
     }
 
@@ -287,6 +302,12 @@ impl Style {
             (Code::Accepted, _) => format!("accepted: bring the client by {}", until()),
             (Code::Recorded, Kind::Contact) if zh => format!("已登记, 保护期至 {}", until()),
             (Code::Recorded, Kind::Contact) => format!("recorded, protected until {}", until()),
+            (Code::Recorded, Kind::Relation) if v.rule == "R10.2" => self
+                .pick(
+                    "代理人: 不合并家庭, 仅作看房确认单的关联方",
+                    "agent link: joins no family; a related party of resale viewings only",
+                )
+                .into(),
             (Code::Recorded, Kind::Relation) => self
                 .pick(
                     "家庭关系: 按同一客户判定",
@@ -336,6 +357,26 @@ impl Style {
             (Code::Valid, Kind::Contact) => {
                 format!("valid visit: per {}, channel hold until {}", c(), until())
             }
+            (Code::Valid, Kind::Viewing) if zh => format!("客户已签字, 跳单保护至 {}", until()),
+            (Code::Valid, Kind::Viewing) => {
+                format!("signed by the client: bypass window until {}", until())
+            }
+            (Code::Unsigned, Kind::Viewing) => self
+                .pick(
+                    "客户未签字, 不约束客户",
+                    "not signed by the client: binds nothing",
+                )
+                .into(),
+            (
+                Code::Brokered
+                | Code::BypassOwner
+                | Code::BypassAgency
+                | Code::PriorViewing
+                | Code::OutsideWindow
+                | Code::UnsignedViewing
+                | Code::NotViewed,
+                _,
+            ) => self.deal(v),
             (Code::Valid, _) => self.pick("确认单有效", "slip valid").into(),
             (Code::Effective, _) if zh => format!("已生效于 {}", until()),
             (Code::Effective, _) => format!("effective since {}", until()),
@@ -401,6 +442,9 @@ impl Style {
             (Code::ChannelDelisted, _) => {
                 format!("channel delisted ({}): cooperation suspended, refused", c())
             }
+            (Code::Applied | Code::FromMismatch | Code::ToDeparted | Code::NoChange, _) => {
+                self.handover(v)
+            }
         }
     }
 
@@ -423,6 +467,51 @@ impl Style {
     }
 
     /// R12.3: the booking a cancellation names.
+    /// R10.3: why a deal owes what it owes.
+    fn deal(&self, v: &Verdict) -> String {
+        let c = v.cite.as_deref();
+        let cite = c.map(|c| self.cite(c)).unwrap_or_default();
+        let until = self.cite_until(c);
+        let amount = v.amount.unwrap_or_default();
+        let zh = self.zh();
+        match v.code {
+            Code::Brokered if zh => format!("我方成交, 佣金 {amount} (签约当日付清)"),
+            Code::Brokered => {
+                format!("brokered by us: commission {amount}, due the day of signing")
+            }
+            Code::BypassOwner if zh => {
+                format!("跳单: 看房后十二个月内与业主自行交易 ({cite}, 至 {until}), 索赔 {amount}")
+            }
+            Code::BypassOwner => format!(
+                "bypass: bought from the owner within the window ({cite}, until {until}); claim {amount}"
+            ),
+            Code::BypassAgency if zh => {
+                format!("跳单: 首次看房后经别的中介成交 ({cite}, 至 {until}), 索赔 {amount}")
+            }
+            Code::BypassAgency => format!(
+                "bypass: bought through another agency after a first viewing ({cite}, until {until}); claim {amount}"
+            ),
+            Code::PriorViewing if zh => format!("客户声明非首次看房 ({cite}), 不索赔"),
+            Code::PriorViewing => {
+                format!("the client declared an earlier viewing ({cite}): no claim")
+            }
+            Code::OutsideWindow if zh => format!("成交已过约定期限 ({cite}, 至 {until}), 不索赔"),
+            Code::OutsideWindow => format!("after the window ({cite}, until {until}): no claim"),
+            Code::UnsignedViewing => self
+                .pick(
+                    "看房确认单均未经客户签字, 不索赔",
+                    "every viewing is unsigned: no claim",
+                )
+                .into(),
+            _ => self
+                .pick(
+                    "无我方带看记录 (含关联方), 不索赔",
+                    "not viewed with us (nor by a related party): no claim",
+                )
+                .into(),
+        }
+    }
+
     fn of_booking(&self, d: &Detail) -> String {
         match d {
             Detail::OfBooking { booking } | Detail::Refund { booking, .. } => booking.to_string(),
@@ -584,6 +673,10 @@ impl Style {
             }
             FindingDetail::Unnotified if zh => "摘牌决定尚未书面通知客户".into(),
             FindingDetail::Unnotified => "the delisting has not been notified in writing".into(),
+            FindingDetail::GradeUnnotified if zh => "等级调整尚未书面告知渠道".into(),
+            FindingDetail::GradeUnnotified => {
+                "the grade has not been notified to the channel in writing".into()
+            }
             FindingDetail::DelistedClient
                 if f.severity == crate::rules::verdict::Severity::Error && zh =>
             {
@@ -652,6 +745,54 @@ impl Style {
             FindingDetail::DepositOverCap { deposit, cap } => {
                 format!("deposit {deposit} is over the cap {cap}: the excess is a prepayment")
             }
+            FindingDetail::ConsultantMismatch { record } if zh => {
+                format!("撞客: 该客户归属置业顾问 {record}")
+            }
+            FindingDetail::ConsultantMismatch { record } => {
+                format!("consultant differs: the client is {record}'s")
+            }
+            FindingDetail::ConsultantDeparted { consultant } if zh => {
+                format!("置业顾问 {consultant} 已离职")
+            }
+            FindingDetail::ConsultantDeparted { consultant } => {
+                format!("consultant {consultant} has left")
+            }
+            FindingDetail::OrphanClient { record } if zh => {
+                format!("归属顾问 {record} 已离职, 未办理归属交接")
+            }
+            FindingDetail::OrphanClient { record } => {
+                format!("the client's consultant {record} has left and no handover was made")
+            }
+            FindingDetail::NoConsultant => self
+                .pick(
+                    "无归属置业顾问",
+                    "no consultant: none of record and none employed named",
+                )
+                .into(),
+        }
+    }
+
+    /// R11.3: a handover's verdict; `v.consultant` is the consultant of record before it.
+    fn handover(&self, v: &Verdict) -> String {
+        let record = v
+            .consultant
+            .as_deref()
+            .unwrap_or(if self.zh() { "无" } else { "none" });
+        match (v.code, self.zh()) {
+            (Code::Applied, true) => format!("交接生效 (原归属 {record})"),
+            (Code::Applied, false) => format!("applied (the client was {record}'s)"),
+            (Code::FromMismatch, true) => {
+                format!("原顾问与归属不符 (归属 {record}): 不生效, 请作废后重录")
+            }
+            (Code::FromMismatch, false) => {
+                format!("from-mismatch: the client is {record}'s; no effect, void and re-enter")
+            }
+            (Code::ToDeparted, true) => "接手顾问已离职: 不生效".into(),
+            (Code::ToDeparted, false) => {
+                "to-departed: the new consultant has left; no effect".into()
+            }
+            (_, true) => "接手顾问即原顾问: 未变更".into(),
+            (_, false) => "no change: the new consultant is the same".into(),
         }
     }
 

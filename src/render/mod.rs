@@ -4,13 +4,16 @@
 pub mod audit;
 pub mod check;
 pub mod clients;
+pub mod consultants;
 pub mod csv_out;
 pub mod deposits;
 pub mod errors;
 pub mod find;
+pub mod grades;
 pub mod messages;
 pub mod replay;
 pub mod settle;
+pub mod stats;
 
 pub use messages::{Lang, Style};
 

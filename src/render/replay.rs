@@ -26,6 +26,10 @@ pub fn json_value(v: &Verdict, style: &Style) -> Value {
         // R14.3: the query slip that confirmed a booking's buyer name (only when there is one)
         out["query"] = json!(q);
     }
+    if let Some(c) = &v.credit {
+        // R11.6: a booking's serving consultant, only when R11 is on (null when there is none)
+        out["credited_consultant"] = json!(c.serving);
+    }
     out
 }
 

@@ -285,6 +285,12 @@ fn kind_name(zh: bool, k: LineKind) -> &'static str {
         (true, LineKind::ChannelCommission) => "渠道佣金",
         (true, LineKind::AgencyFeeReversal) => "代理费冲回",
         (true, LineKind::ChannelCommissionReversal) => "渠道佣金冲回",
+        (true, LineKind::ResaleCommission) => "二手佣金",
+        (true, LineKind::BypassClaim) => "跳单索赔",
+        (true, LineKind::ConsultantCommission) => "顾问提成",
+        (true, LineKind::DepartedShare) => "离职顾问权益",
+        (true, LineKind::ConsultantCommissionReversal) => "顾问提成冲回",
+        (true, LineKind::DepartedShareReversal) => "离职顾问权益冲回",
         (true, LineKind::Penalty) => "罚款",
         (false, k) => k.as_str(),
     }

@@ -38,6 +38,38 @@ pub struct ClientStatus {
     pub approval: Option<Text>,
     /// Indices into `Evaluation::verdicts` of every record of the family, in evaluation order.
     pub timeline: Vec<usize>,
+    /// R11 (RULES-R10 §4.3), when R11 is on: the consultant of record, the developing
+    /// consultant and the departed claim at T.
+    pub consultants: Option<super::consultant::CheckStatus>,
+    /// R10 (RULES-R10 §4.3, S12): the family's valid viewings with the end of their bypass
+    /// windows; `None` while R10 is off.
+    pub viewings: Option<Vec<ViewingWindow>>,
+}
+
+/// R10: a valid viewing slip 看房确认单 and the end of its bypass window (S12).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewingWindow {
+    pub viewing: Text,
+    pub property: Text,
+    pub until: Time,
+}
+
+/// R10 (§4.3): the valid viewings among `verdicts`, when R10 is on.
+pub fn viewing_windows<'v>(
+    l: &crate::model::Ledger,
+    verdicts: impl Iterator<Item = &'v Verdict>,
+) -> Option<Vec<ViewingWindow>> {
+    super::resale::is_on(l).then(|| {
+        (verdicts.filter(|v| v.kind == crate::model::Kind::Viewing && v.code == Code::Valid))
+            .filter_map(|v| {
+                Some(ViewingWindow {
+                    viewing: v.id.clone(),
+                    property: l.viewings[v.index].property.clone(),
+                    until: v.until?,
+                })
+            })
+            .collect()
+    })
 }
 
 /// Who owns `phone` now: R7 for a booking made now; while a channel's report hold is open
@@ -87,7 +119,10 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
             .collect(),
         booking: b,
         approval,
+        viewings: None,
+        consultants: super::consultant::check_status(reg, phone),
     };
+    s.viewings = viewing_windows(reg.ledger, s.timeline.iter().map(|&i| &e.verdicts[i]));
     if s.owner == Some(Code::Agency) {
         // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
         if let Some((r, end)) = reg.report_holds_at(phone, t).into_iter().next() {

@@ -4,7 +4,10 @@
 use super::registry::Registry;
 use super::slip::{self, SlipStatus};
 use super::verdict::{Code, Verdict};
-use super::{booking, cancel, delist, direct, family, penalty, query, report, staff, visit};
+use super::{
+    booking, cancel, consultant, delist, direct, family, grading, penalty, query, report, resale,
+    staff, visit,
+};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
@@ -25,8 +28,8 @@ impl Evaluation<'_> {
 
 /// One record to evaluate, ordered as the engine judges: by time (the UTC instant), then kind,
 /// then position in its file. Sixteen bytes: there is one per row.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Event {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Event {
     seconds: i64,
     nanos: u32,
     /// The kind (its rank in `Kind`'s order, top five bits) and the position in its list.
@@ -105,7 +108,7 @@ pub(super) fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<V
 pub(super) fn families_as_of(l: &Ledger, as_of: Time, voided: &HashSet<&str>) -> family::Families {
     let mut families = family::Families::default();
     for r in &l.relations {
-        if r.at <= as_of && !voided.contains(r.id.as_str()) {
+        if r.at <= as_of && r.joins_family() && !voided.contains(r.id.as_str()) {
             families.link(r.phone, r.other_phone);
         }
     }
@@ -245,17 +248,25 @@ pub(super) fn step(reg: &mut Registry, kind: Kind, i: usize) -> Verdict {
         Kind::Staff => staff::verdict(reg, i),
         Kind::Delisting => delist::verdict(reg, i),
         Kind::Direct => direct::step(reg, i),
-        Kind::Contact => visit::step(reg, i),
+        Kind::Contact => {
+            let v = visit::step(reg, i);
+            consultant::contact(reg, i, v)
+        }
+        Kind::Handover => consultant::handover(reg, i),
         Kind::Report => report::step(reg, i),
         Kind::Slip => slip::step(reg, i),
         Kind::Discount => booking::approval(reg, i),
         Kind::Query => query::step(reg, i),
         Kind::Booking => {
             let v = booking::step(reg, i);
-            cancel::booking_findings(reg, i, v)
+            let v = cancel::booking_findings(reg, i, v);
+            consultant::booking(reg, i, v)
         }
         Kind::Cancellation => cancel::verdict(reg, i),
+        Kind::Viewing => resale::viewing_verdict(reg, i),
+        Kind::Deal => resale::deal_verdict(reg, i),
         Kind::Violation => penalty::verdict(reg, i),
+        Kind::Grade => grading::verdict(reg, i),
     }
 }
 

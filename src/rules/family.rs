@@ -113,18 +113,23 @@ fn merge_into(kept: &mut Vec<Phone>, small: &[Phone]) {
     }
 }
 
-/// R1: a relation joins two phones' families from its time on; verdict `recorded`.
+/// R1: a relation joins two phones' families from its time on; verdict `recorded`. An `agent`
+/// link (R10.2) joins nothing: only R10 reads it.
 pub fn step(reg: &mut super::registry::Registry, i: usize) -> super::verdict::Verdict {
     use super::verdict::{Code, Verdict};
     let r = &reg.ledger.relations[i];
-    reg.link(r.phone, r.other_phone);
+    if r.joins_family() {
+        reg.link(r.phone, r.other_phone);
+    }
+    // an agent link is R10.2's, not R1's
+    let rule = if r.joins_family() { "R1" } else { "R10.2" };
     let mut v = Verdict::new(
         crate::model::Kind::Relation,
         i,
         &r.id,
         r.at,
         Code::Recorded,
-        "R1",
+        rule,
     );
     v.phone = Some(r.phone);
     v

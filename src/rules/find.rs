@@ -72,6 +72,8 @@ fn name_and_unit(l: &Ledger, kind: Kind, i: usize) -> (Option<&str>, Option<&str
         Kind::Direct => (l.directs[i].client.as_deref(), l.directs[i].unit.as_deref()),
         Kind::Discount => (l.discounts[i].client.as_deref(), Some(&l.discounts[i].unit)),
         Kind::Booking => (Some(&l.bookings[i].buyer), Some(&l.bookings[i].unit)),
+        Kind::Viewing => (Some(&l.viewings[i].client), Some(&l.viewings[i].property)),
+        Kind::Deal => (Some(&l.deals[i].buyer), Some(&l.deals[i].property)),
         _ => (None, None),
     }
 }

@@ -1,25 +1,29 @@
 //! PURE rules: `evaluate(&Ledger, as_of)` gives every record's verdict. No IO, no clock, no
 //! environment, no printing. One file per rule family:
 //! family R1, report R2, visit R3/R4, slip R5, direct R6, booking R7, penalty R8, settle R9,
-//! staff R11, cancel R12, time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
+//! resale R10, staff R11, cancel R12, time (period arithmetic). Find a clause with `grep -rn "R4.3" src/rules`.
 
 pub mod audit;
 pub mod booking;
 pub mod cancel;
 pub mod check;
+pub mod consultant;
 pub mod delist;
 pub mod direct;
 pub mod family;
 pub mod find;
+pub mod grading;
 pub mod penalty;
 pub mod query;
 pub mod reference;
 pub mod registry;
 pub mod reminders;
 pub mod report;
+pub mod resale;
 pub mod settle;
 pub mod slip;
 pub mod staff;
+pub mod stats;
 pub mod time;
 pub mod verdict;
 pub mod visit;

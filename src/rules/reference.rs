@@ -1,7 +1,10 @@
 #![cfg(any(test, feature = "reference"))]
 //! The reference evaluator: the rules of RULES.md (R1–R9, as amended: R2.0 `cancelled`, and
-//! families joined after a report) and of RULES-R10.md so far (R11.1 staff rows, R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips)
+//! families joined after a report) and of RULES-R10.md so far (R10 resale viewings, deals and
+//! their lines; R11 staff rows, the consultant of record, handovers, contact and booking
+//! findings, the credited consultant, the departed claimant and consultant lines; R12
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R18 committee
+//! grade rows)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -26,7 +29,10 @@
 //! - the approval `check` names is the earliest (by time, then id) of the family's approvals for
 //!   the unit that covers the prospective booking;
 //! - `unit-taken` names the earliest (by time, then file order) of the other families' live
-//!   bookings of the unit.
+//!   bookings of the unit;
+//! - R10: a deal's `until` (its cite's) is the end of the window that counted (the agency window
+//!   for `via = other`, else the bypass window); a resale line's `detail` and `broker` are the
+//!   named viewing's id and broker.
 
 use super::check::{ClientStatus, Prospect};
 use super::settle::{Line, LineKind};
@@ -34,7 +40,7 @@ use super::verdict::{
     Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict,
 };
 use crate::model::*;
-use chrono::{Duration, TimeZone};
+use chrono::{Datelike, Duration, TimeZone};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
 
@@ -88,13 +94,17 @@ impl<'l> Walk<'l> {
             Kind::Delisting,
             Kind::Direct,
             Kind::Contact,
+            Kind::Handover,
+            Kind::Viewing,
             Kind::Report,
             Kind::Slip,
             Kind::Discount,
             Kind::Query,
             Kind::Booking,
             Kind::Cancellation,
+            Kind::Deal,
             Kind::Violation,
+            Kind::Grade,
         ];
         let mut order = vec![];
         for (rank, &kind) in kind_order.iter().enumerate() {
@@ -135,6 +145,7 @@ impl<'l> Walk<'l> {
     fn family(&self, phone: Phone, pos: usize) -> Vec<Phone> {
         let links: Vec<(Phone, Phone)> = (self.order[..pos].iter())
             .filter(|(k, i)| *k == Kind::Relation && !self.is_voided(*k, *i))
+            .filter(|(_, i)| self.l.relations[*i].joins_family())
             .map(|(_, i)| (self.l.relations[*i].phone, self.l.relations[*i].other_phone))
             .collect();
         let mut family = BTreeSet::from([phone]);
@@ -356,16 +367,24 @@ impl<'l> Walk<'l> {
             Kind::Delisting => self.delisting(pos, i),
             Kind::Query => self.query(pos, i),
             Kind::Relation => {
-                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R1");
-                v.phone = Some(self.l.relations[i].phone);
+                let r = &self.l.relations[i];
+                let rule = match r.relation {
+                    RelationKind::Agent => "R10.2",
+                    _ => "R1",
+                };
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, rule);
+                v.phone = Some(r.phone);
                 v
             }
             Kind::Direct => self.direct(pos, i),
             Kind::Contact => {
                 let c = &self.l.contacts[i];
                 let v = self.contact_verdict(pos, i);
-                self.delisted_client_finding(v, c.phone, pos, c.at, false)
+                let mut v = self.delisted_client_finding(v, c.phone, pos, c.at, false);
+                self.r11_contact(pos, i, &mut v);
+                v
             }
+            Kind::Handover => self.handover(pos, i),
             Kind::Report => {
                 let r = &self.l.reports[i];
                 let v = self.determine(pos, i);
@@ -405,9 +424,23 @@ impl<'l> Walk<'l> {
                 };
                 let mut v = self.booking(pos, &input);
                 self.deposit_findings(b, &mut v);
+                self.r11_booking(pos, i, &mut v);
                 v
             }
             Kind::Cancellation => self.cancellation(pos, i),
+            Kind::Viewing => self.viewing(i),
+            Kind::Deal => self.deal(i),
+            Kind::Grade => {
+                // R18: a committee decision is recorded; unnotified without a written notice
+                let g = &self.l.grades[i];
+                let mut v = Verdict::new(kind, i, id, at, Code::Recorded, "R18");
+                v.channel = Some(g.channel.clone());
+                if g.notified_at.is_none() {
+                    let f = Finding::warning(FindingDetail::GradeUnnotified, "R18");
+                    v.findings.push(f);
+                }
+                v
+            }
             Kind::Violation => {
                 let x = &self.l.violations[i];
                 let mut v = Verdict::new(kind, i, id, at, Code::Penalty, "R8");
@@ -417,6 +450,202 @@ impl<'l> Walk<'l> {
                 v.amount = Some(fine(self.cfg, x));
                 v
             }
+        })
+    }
+
+    // ---- R10: resale viewings and deals ----
+
+    /// R10.1: an N-month period from `start` (RULES-R10 §2.1), inclusive end.
+    fn months_end(&self, start: Time, months: u32) -> Time {
+        let tz = self.cfg.timezone;
+        let local = start.with_timezone(&tz);
+        // the corresponding day: chrono keeps the day, clamped to the month's last day
+        let day = (local.date_naive()).checked_add_months(chrono::Months::new(months));
+        let end = match self.cfg.day_count {
+            DayCount::Elapsed => day
+                .map(|d| d.and_time(local.time()))
+                .and_then(|m| tz.from_local_datetime(&m).single()),
+            DayCount::Calendar => day
+                .and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|m| tz.from_local_datetime(&m).single())
+                .map(|m| m - Duration::nanoseconds(1)),
+        };
+        end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
+    }
+
+    /// R10.1: signed by the client → valid, else unsigned; `until` = the bypass window's end.
+    fn viewing(&self, i: usize) -> Verdict {
+        let w = &self.l.viewings[i];
+        let code = if w.client_signature.is_some() {
+            Code::Valid
+        } else {
+            Code::Unsigned
+        };
+        let mut v = Verdict::new(Kind::Viewing, i, &w.id, w.at, code, "R10.1");
+        v.phone = Some(w.phone);
+        v.broker = Some(w.broker.clone());
+        v.until =
+            (code == Code::Valid).then(|| self.months_end(w.at, self.cfg.resale.bypass_months));
+        v
+    }
+
+    /// R10.2: whether `q` is related to `p` counting the relations at positions before `end`:
+    /// `p`'s family then, or one `agent` link from a member of it.
+    fn related(&self, p: Phone, q: Phone, end: usize) -> bool {
+        let family = self.family(p, end);
+        let agent_link = (self.order[..end].iter())
+            .filter(|(k, j)| *k == Kind::Relation && !self.is_voided(*k, *j))
+            .map(|(_, j)| &self.l.relations[*j])
+            .filter(|r| r.relation == RelationKind::Agent)
+            .any(|r| {
+                (family.contains(&r.phone) && r.other_phone == q)
+                    || (family.contains(&r.other_phone) && r.phone == q)
+            });
+        family.contains(&q) || agent_link
+    }
+
+    /// R10.3, R10.4: a deal's verdict with the relations as of T.
+    fn deal(&self, i: usize) -> Verdict {
+        let d = &self.l.deals[i];
+        let cfg = &self.cfg.resale;
+        let mut v = Verdict::new(Kind::Deal, i, &d.id, d.at, Code::NotViewed, "R10.3");
+        v.phone = Some(d.phone);
+        let round =
+            |x: Decimal| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        if d.via == DealVia::Us {
+            v.code = Code::Brokered;
+            v.amount = Some(round(d.price * cfg.commission_rate.value));
+            return v;
+        }
+        let key = property_key(&d.property);
+        let end = self.order.len();
+        // the binding viewings, in evaluation order
+        let binding: Vec<usize> = (0..end)
+            .filter(|&j| self.order[j].0 == Kind::Viewing)
+            .map(|j| self.order[j].1)
+            .filter(|&j| !self.is_voided(Kind::Viewing, j))
+            .filter(|&j| {
+                let w = &self.l.viewings[j];
+                property_key(&w.property) == key
+                    && w.at <= d.at
+                    && self.related(w.phone, d.phone, end)
+            })
+            .collect();
+        let valid: Vec<usize> = (binding.iter().copied())
+            .filter(|&j| self.l.viewings[j].client_signature.is_some())
+            .collect();
+        let window = |j: usize| {
+            let w = &self.l.viewings[j];
+            let months = match d.via {
+                DealVia::Other => cfg.other_agency_months,
+                _ => cfg.bypass_months,
+            };
+            self.months_end(w.at, months)
+        };
+        let covering: Vec<usize> = (valid.iter().copied())
+            .filter(|&j| d.at <= window(j))
+            .collect();
+        let (code, named) = if binding.is_empty() {
+            (Code::NotViewed, None)
+        } else if valid.is_empty() {
+            (Code::UnsignedViewing, None)
+        } else if d.via == DealVia::Owner {
+            match covering.last() {
+                Some(&j) => (Code::BypassOwner, Some(j)),
+                None => (Code::OutsideWindow, valid.last().copied()),
+            }
+        } else {
+            let first = (covering.iter().rev()).find(|&&j| self.l.viewings[j].is_first());
+            match (first, covering.last()) {
+                (Some(&j), _) => (Code::BypassAgency, Some(j)),
+                (None, Some(&j)) => (Code::PriorViewing, Some(j)),
+                (None, None) => (Code::OutsideWindow, valid.last().copied()),
+            }
+        };
+        v.code = code;
+        if matches!(code, Code::BypassOwner | Code::BypassAgency) {
+            v.amount = Some(round(d.price * cfg.bypass_rate.value));
+        }
+        if let Some(j) = named {
+            let w = &self.l.viewings[j];
+            v.broker = Some(w.broker.clone());
+            v.cite = Some(Box::new(Cite {
+                kind: Kind::Viewing,
+                contact: None,
+                id: w.id.clone(),
+                at: w.at,
+                until: Some(window(j)),
+                channel: None,
+                slip: None,
+            }));
+        }
+        v
+    }
+
+    /// R10.5 linked_at: the first relation (in evaluation order) after which `buyer` is related
+    /// to `client`; `None` when they are one phone.
+    fn linked_at(&self, client: Phone, buyer: Phone) -> Option<Time> {
+        if client == buyer {
+            return None;
+        }
+        (0..self.order.len())
+            .filter(|&k| self.order[k].0 == Kind::Relation)
+            .find(|&k| self.related(client, buyer, k + 1))
+            .map(|k| self.l.relations[self.order[k].1].at)
+    }
+
+    /// R10.5: the line of a deal's verdict.
+    fn deal_line(&self, v: &Verdict) -> Option<Line> {
+        let d = &self.l.deals[v.index];
+        let cfg = &self.cfg.resale;
+        let viewing = (v.cite.as_ref()).and_then(|c| self.l.viewings.iter().find(|w| w.id == c.id));
+        let (kind, rate, due, buyer, phone) = match (v.code, viewing) {
+            (Code::Brokered, _) => (
+                LineKind::ResaleCommission,
+                &cfg.commission_rate,
+                d.at,
+                &d.buyer,
+                d.phone,
+            ),
+            (Code::BypassOwner | Code::BypassAgency, Some(w)) => {
+                let known = d.known_at.unwrap_or(d.at);
+                let mut due = d.at.max(known);
+                if let Some(linked) = self.linked_at(w.phone, d.phone) {
+                    due = due.max(linked);
+                }
+                (
+                    LineKind::BypassClaim,
+                    &cfg.bypass_rate,
+                    due,
+                    &w.client,
+                    w.phone,
+                )
+            }
+            _ => return None,
+        };
+        let payee = match cfg.payee.as_deref() {
+            Some(p) if !p.trim().is_empty() => p,
+            _ => self.cfg.agency.as_str(),
+        };
+        Some(Line {
+            kind,
+            due,
+            reference: d.id.clone(),
+            booking: None,
+            unit: Some(d.property.clone()),
+            buyer: Some(buyer.clone()),
+            phone: Some(phone),
+            owner: Some(v.code),
+            payee: payee.into(),
+            base: Some(d.price),
+            rate: rate.text.as_str().into(),
+            amount: v.amount?,
+            flagged: false,
+            rule: "R10.5",
+            detail: viewing.map(|w| w.id.clone()).unwrap_or_default(),
+            broker: viewing.map(|w| w.broker.clone()),
+            flags: vec![],
         })
     }
 
@@ -564,6 +793,333 @@ impl<'l> Walk<'l> {
                 .push(Finding::warning(FindingDetail::AlreadyLeft, "R11.1"));
         }
         v
+    }
+
+    // ---- R11 consultant attribution ----
+
+    /// R11 is on with a `[consultants]` table or a staff or handovers row.
+    fn r11_on(&self) -> bool {
+        self.cfg.consultants.table || !self.l.staff.is_empty() || !self.l.handovers.is_empty()
+    }
+
+    /// R11.1: the non-voided staff rows of `name` at or before `t` (they come first at equal
+    /// times), in evaluation order.
+    fn staff_rows(&self, name: &str, t: Time) -> Vec<&'l crate::model::Staff> {
+        (self.order.iter())
+            .filter(|&&(k, j)| k == Kind::Staff && !self.is_voided(k, j))
+            .map(|&(_, j)| &self.l.staff[j])
+            .filter(|s| s.at <= t && s.consultant.trim() == name.trim())
+            .collect()
+    }
+
+    /// R11.1: `name` has left at `t` when their latest staff row by then is a leave.
+    fn left(&self, name: &str, t: Time) -> bool {
+        (self.staff_rows(name, t).last()).is_some_and(|s| s.event == StaffEvent::Leave)
+    }
+
+    /// R11.5(1): the leave in force at `t`: the first leave after the latest join (later
+    /// leaves are ignored).
+    fn leave_in_force(&self, name: &str, t: Time) -> Option<&'l crate::model::Staff> {
+        if !self.left(name, t) {
+            return None;
+        }
+        let rows = self.staff_rows(name, t);
+        let after_join = rows
+            .iter()
+            .rposition(|s| s.event == StaffEvent::Join)
+            .map_or(0, |j| j + 1);
+        rows.get(after_join).copied()
+    }
+
+    /// The positions before `end` of the family's contacts, handovers and bookings, not voided.
+    fn r11_records(&self, family: &[Phone], end: usize) -> Vec<usize> {
+        (0..end)
+            .filter(|&j| {
+                matches!(
+                    self.order[j].0,
+                    Kind::Contact | Kind::Handover | Kind::Booking
+                )
+            })
+            .filter(|&j| !self.is_voided(self.order[j].0, self.order[j].1))
+            .filter(|&j| {
+                let (k, i) = self.order[j];
+                phone_of(self.l, k, i).is_some_and(|p| family.contains(&p))
+            })
+            .collect()
+    }
+
+    /// R11.3 in S5's order against the consultant of record `current`.
+    fn handover_code(&self, current: Option<&str>, h: &Handover) -> Code {
+        let from = h.from.as_deref().map(str::trim).filter(|f| !f.is_empty());
+        if from != current {
+            Code::FromMismatch
+        } else if self.left(&h.to, h.at) {
+            Code::ToDeparted
+        } else if from == Some(h.to.trim()) {
+            Code::NoChange
+        } else {
+            Code::Applied
+        }
+    }
+
+    /// R11.2: the consultant of record (name, since) after the records at `records`, asked at
+    /// `question`: a. first visit naming one, b. an applied handover, c. a booking naming one,
+    /// d. recycle before each record and at the question.
+    fn of_record(&self, records: &[usize], question: Time) -> Option<(String, Time)> {
+        fn named(c: &Contact) -> Option<&str> {
+            c.consultant
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+        }
+        let mut holder: Option<(String, Time)> = None;
+        let recycle = |holder: &mut Option<(String, Time)>, done: &[usize], s: Time| {
+            let days = self.cfg.consultants.recycle_days;
+            let Some((name, since)) = holder.clone() else {
+                return;
+            };
+            let last_named = (done.iter())
+                .filter(|&&j| self.order[j].0 == Kind::Contact)
+                .map(|&j| self.contact(j))
+                .filter(|c| named(c) == Some(name.as_str()))
+                .map(|c| c.at)
+                .max();
+            let from = last_named.map_or(since, |n| n.max(since));
+            if days > 0 && self.period_end(from, days) < s {
+                *holder = None;
+            }
+        };
+        for (n, &j) in records.iter().enumerate() {
+            let (kind, i) = self.order[j];
+            let s = time_of(self.l, kind, i);
+            recycle(&mut holder, &records[..n], s);
+            match kind {
+                Kind::Contact => {
+                    let c = &self.l.contacts[i];
+                    if c.kind == ContactKind::Visit
+                        && holder.is_none()
+                        && let Some(x) = named(c)
+                    {
+                        holder = Some((x.to_string(), s));
+                    }
+                }
+                Kind::Handover => {
+                    let h = &self.l.handovers[i];
+                    let current = holder.as_ref().map(|h| h.0.as_str());
+                    if self.handover_code(current, h) == Code::Applied {
+                        holder = Some((h.to.trim().to_string(), s));
+                    }
+                }
+                _ => {
+                    let b = &self.l.bookings[i];
+                    let x = b
+                        .consultant
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty());
+                    if holder.is_none()
+                        && let Some(x) = x
+                    {
+                        holder = Some((x.to_string(), s));
+                    }
+                }
+            }
+        }
+        recycle(&mut holder, records, question);
+        holder
+    }
+
+    /// R11.3: a handover against the consultant of record before it, F as of h.at.
+    fn handover(&self, pos: usize, i: usize) -> Verdict {
+        let h = &self.l.handovers[i];
+        let family = self.family(h.phone, pos);
+        let current = self
+            .of_record(&self.r11_records(&family, pos), h.at)
+            .map(|r| r.0);
+        let code = self.handover_code(current.as_deref(), h);
+        let mut v = Verdict::new(Kind::Handover, i, &h.id, h.at, code, "R11.3");
+        v.phone = Some(h.phone);
+        v.consultant = current.map(crate::model::Text::from);
+        v
+    }
+
+    /// R11.7: a contact's findings against the consultant of record before it.
+    fn r11_contact(&self, pos: usize, i: usize, v: &mut Verdict) {
+        if !self.r11_on() {
+            return;
+        }
+        let c = &self.l.contacts[i];
+        let family = self.family(c.phone, pos);
+        let record = self
+            .of_record(&self.r11_records(&family, pos), c.at)
+            .map(|r| r.0);
+        let visit = c.kind == ContactKind::Visit;
+        let x = c
+            .consultant
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
+        if let (true, Some(r), Some(x)) = (visit, &record, x)
+            && !self.left(r, c.at)
+            && r != x
+        {
+            let detail = FindingDetail::ConsultantMismatch {
+                record: r.as_str().into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+        if let Some(x) = x
+            && self.left(x, c.at)
+        {
+            let detail = FindingDetail::ConsultantDeparted {
+                consultant: x.into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+        if let (true, Some(r)) = (visit, &record)
+            && self.left(r, c.at)
+        {
+            let detail = FindingDetail::OrphanClient {
+                record: r.as_str().into(),
+            };
+            v.findings.push(Finding::warning(detail, "R11.7"));
+        }
+    }
+
+    /// R11.6: the serving consultant of the booking at position `pos` (F as of then, its own
+    /// naming counted), with its findings.
+    fn serving(&self, pos: usize) -> (Option<String>, Vec<Finding>) {
+        let b = &self.l.bookings[self.order[pos].1];
+        let family = self.family(b.phone, pos);
+        let r = self
+            .of_record(&self.r11_records(&family, pos + 1), b.at)
+            .map(|r| r.0);
+        let x = b
+            .consultant
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
+        let mut findings = vec![];
+        let s = match (&r, x) {
+            (Some(r), _) if !self.left(r, b.at) => Some(r.clone()),
+            (Some(r), Some(x)) if !self.left(x, b.at) => {
+                let detail = FindingDetail::OrphanClient {
+                    record: r.as_str().into(),
+                };
+                findings.push(Finding::warning(detail, "R11.6"));
+                Some(x.to_string())
+            }
+            (Some(r), _) => {
+                let detail = FindingDetail::OrphanClient {
+                    record: r.as_str().into(),
+                };
+                findings.push(Finding::warning(detail, "R11.6"));
+                None
+            }
+            (None, Some(x)) if !self.left(x, b.at) => Some(x.to_string()),
+            (None, _) => {
+                findings.push(Finding::warning(FindingDetail::NoConsultant, "R11.6"));
+                None
+            }
+        };
+        if let (Some(s), Some(x)) = (&s, x)
+            && s != x
+        {
+            let detail = FindingDetail::ConsultantMismatch {
+                record: s.as_str().into(),
+            };
+            findings.push(Finding::warning(detail, "R11.6"));
+        }
+        (s, findings)
+    }
+
+    /// R11.4: the consultant of the earliest visit naming one, else of the earliest booking
+    /// naming one, among `records`.
+    fn developing(&self, records: &[usize]) -> Option<&'l str> {
+        let naming = |kind: Kind| {
+            records.iter().find_map(|&j| {
+                let (k, i) = self.order[j];
+                let name = match k {
+                    Kind::Contact if self.l.contacts[i].kind == ContactKind::Visit => {
+                        self.l.contacts[i].consultant.as_deref()
+                    }
+                    Kind::Booking => self.l.bookings[i].consultant.as_deref(),
+                    _ => None,
+                };
+                let name = name.map(str::trim).filter(|n| !n.is_empty());
+                name.filter(|_| k == kind)
+            })
+        };
+        naming(Kind::Contact).or_else(|| naming(Kind::Booking))
+    }
+
+    /// R11.5: the departed claimant of the booking at position `pos`.
+    fn departed(&self, pos: usize) -> Option<String> {
+        let b = &self.l.bookings[self.order[pos].1];
+        let family = self.family(b.phone, pos);
+        let records = self.r11_records(&family, pos + 1);
+        self.departed_of(&records, b.at).map(|(d, _)| d)
+    }
+
+    /// R11.5 at time `t` over the family's `records`: the claimant and the end of the departed
+    /// period.
+    fn departed_of(&self, records: &[usize], t: Time) -> Option<(String, Time)> {
+        let d = self.developing(records)?;
+        let leave = self.leave_in_force(d, t)?;
+        // the departed period: departed_years × 12 months from the leave (§2.1)
+        let tz = self.cfg.timezone;
+        let local = leave.at.with_timezone(&tz);
+        let months = chrono::Months::new(12 * self.cfg.consultants.departed_years);
+        let day = local.date_naive().checked_add_months(months)?;
+        let end = match self.cfg.day_count {
+            DayCount::Calendar => self.period_end(
+                tz.from_local_datetime(&day.and_hms_opt(12, 0, 0)?)
+                    .single()?,
+                0,
+            ),
+            DayCount::Elapsed => tz
+                .from_local_datetime(&day.and_time(local.time()))
+                .single()?,
+        };
+        if t > end {
+            return None;
+        }
+        let before: Vec<usize> = (records.iter().copied())
+            .filter(|&j| {
+                let (k, i) = self.order[j];
+                time_of(self.l, k, i) < leave.at
+            })
+            .collect();
+        if self.of_record(&before, leave.at).is_none_or(|r| r.0 != d) {
+            return None;
+        }
+        if self.cfg.consultants.departed_scope == DepartedScope::Dealt {
+            let dealt = before.iter().any(|&j| {
+                let (k, i) = self.order[j];
+                k == Kind::Booking
+                    && self
+                        .effective_cancellation(&self.l.bookings[i].id)
+                        .is_none()
+                    && self.serving(j).0.as_deref() == Some(d)
+            });
+            if !dealt {
+                return None;
+            }
+        }
+        Some((d.to_string(), end))
+    }
+
+    /// R11.5/R11.6 on a booking: its credit and findings.
+    fn r11_booking(&self, pos: usize, _i: usize, v: &mut Verdict) {
+        if !self.r11_on() {
+            return;
+        }
+        let (serving, findings) = self.serving(pos);
+        v.findings.extend(findings);
+        v.credit = Some(Box::new(super::consultant::Credit {
+            serving: serving.map(Text::from),
+            departed: self.departed(pos).map(Text::from),
+        }));
     }
 
     /// R13: the carried, non-voided decisions existing as of T that `about` picks, ordered
@@ -1154,6 +1710,17 @@ impl<'l> Walk<'l> {
             booking: b,
             approval,
             timeline: vec![],
+            viewings: super::check::viewing_windows(self.l, timeline.iter()),
+            consultants: self.r11_on().then(|| {
+                let records = self.r11_records(&family, end);
+                super::consultant::CheckStatus {
+                    of_record: self.of_record(&records, t).map(|r| r.0.into()),
+                    developing: self.developing(&records).map(Text::from),
+                    departed_claim: self
+                        .departed_of(&records, t)
+                        .map(|(d, until)| (d.into(), until)),
+                }
+            }),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
@@ -1235,8 +1802,57 @@ impl<'l> Walk<'l> {
                             payee: name.into(),
                             rate: rate.into(),
                             amount: round(amount),
-                            ..base
+                            ..base.clone()
                         });
+                    }
+                    // R11.8: K = price × rate; a departed claimant's share at the quarter's end +
+                    // pay days, the serving consultant the rest at the booking
+                    if let (Some(rate), Some(credit)) = (&cfg.consultants.rate, v.credit.as_deref())
+                    {
+                        let k = b.price * rate.value;
+                        let share = cfg.consultants.departed_share.value;
+                        let pct = |r: Decimal| format!("{}%", (r * Decimal::from(100)).normalize());
+                        let mut rest = None;
+                        if let Some(d) = &credit.departed {
+                            let tz = cfg.timezone;
+                            let day = b.at.with_timezone(&tz).date_naive();
+                            let q0 = chrono::NaiveDate::from_ymd_opt(
+                                day.year(),
+                                (day.month() - 1) / 3 * 3 + 1,
+                                1,
+                            )
+                            .unwrap();
+                            let last = q0.checked_add_months(chrono::Months::new(3)).unwrap()
+                                - chrono::Days::new(1);
+                            let pay = last
+                                + chrono::Days::new(u64::from(cfg.consultants.departed_pay_days));
+                            let noon = tz
+                                .from_local_datetime(&pay.and_hms_opt(12, 0, 0).unwrap())
+                                .unwrap();
+                            own.push(Line {
+                                kind: LineKind::DepartedShare,
+                                due: self.period_end(noon, 0),
+                                payee: d.clone(),
+                                rate: pct(rate.value * share).into(),
+                                amount: round(k * share),
+                                rule: "R11.8",
+                                ..base.clone()
+                            });
+                            rest = Some(Decimal::ONE - share);
+                        }
+                        if let Some(s) = &credit.serving {
+                            own.push(Line {
+                                kind: LineKind::ConsultantCommission,
+                                payee: s.clone(),
+                                rate: match rest {
+                                    Some(r) => pct(rate.value * r).into(),
+                                    None => rate.text.as_str().into(),
+                                },
+                                amount: round(rest.map_or(k, |r| k * r)),
+                                rule: "R11.8",
+                                ..base.clone()
+                            });
+                        }
                     }
                     // R12.5: once cancelled, a line due after the cancellation is never due;
                     // every other line is reversed at the cancellation
@@ -1251,6 +1867,10 @@ impl<'l> Walk<'l> {
                             out.push(Line {
                                 kind: match line.kind {
                                     LineKind::AgencyFee => LineKind::AgencyFeeReversal,
+                                    LineKind::ConsultantCommission => {
+                                        LineKind::ConsultantCommissionReversal
+                                    }
+                                    LineKind::DepartedShare => LineKind::DepartedShareReversal,
                                     _ => LineKind::ChannelCommissionReversal,
                                 },
                                 due: c.at,
@@ -1265,6 +1885,9 @@ impl<'l> Walk<'l> {
                             out.push(line);
                         }
                     }
+                }
+                (Kind::Deal, _) => {
+                    out.extend(self.deal_line(v).filter(|line| wanted(line.due)));
                 }
                 (Kind::Violation, _) => {
                     let x = &self.l.violations[v.index];
@@ -1614,7 +2237,7 @@ mod properties {
     const CHANNELS: [&str; 3] = ["链家", "我爱我家", "房多多"];
 
     fn op() -> impl Strategy<Value = Op> {
-        (0u8..29, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
+        (0u8..32, 0..SLOTS, 0u64..5, 0usize..3, 0u8..4)
     }
 
     fn phone(p: u64) -> Phone {
@@ -1634,9 +2257,9 @@ mod properties {
     /// Times fall on six-hour slots, so many records of different kinds share an instant.
     fn ledger(ops: &[Op]) -> Lb {
         // how often each kind of record comes (index: `what`; value: the record made)
-        const KINDS: [u8; 29] = [
+        const KINDS: [u8; 32] = [
             0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 12, 12, 13, 13, 14, 15, 15,
-            16, 16, 17, 17,
+            16, 16, 17, 17, 18, 19, 19,
         ];
         let mut l = Lb::new();
         // (record made, slot, phone, channel) of each op so far
@@ -1711,7 +2334,14 @@ mod properties {
                         _ => v,
                     }
                 }
-                4 => l.walk_in(&id, &at, ph),
+                // walk-ins received by one consultant or another (R11.2a, R11.7)
+                4 => {
+                    let mut l = l.walk_in(&id, &at, ph);
+                    l.l.contacts.last_mut().unwrap().consultant =
+                        [Some("小李"), Some("张三"), Some(" 李四"), None][usize::from(x)]
+                            .map(crate::model::Text::from);
+                    l
+                }
                 5 => l.call(&id, &at, ph),
                 6 => l.followup(&id, &at, ph, (x < 2).then_some("孙睿")),
                 7 => {
@@ -1725,9 +2355,64 @@ mod properties {
                     }
                     l
                 }
+                // an agent link (R10.2), which joins no family
+                8 if x == 3 => {
+                    let (a, b) = (ph.0.to_string(), phone((p + 1) % 5).0.to_string());
+                    l.row(
+                        Kind::Relation,
+                        &[
+                            ("id", &id),
+                            ("at", &at),
+                            ("phone", &a),
+                            ("relation", "agent"),
+                            ("other_phone", &b),
+                        ],
+                    )
+                }
                 8 | 9 => {
                     // at any time: often after a report of one of the two families
                     l.relation(&id, &at, ph, phone((p + 1 + u64::from(x % 2)) % 5))
+                }
+                // a resale viewing (R10) of one of two properties (written two ways), signed
+                // or not, declared first or not
+                18 => {
+                    let property = ["海湖路88号1-1", "海湖路８８号 1-1", "海湖路9号2-2"][c];
+                    let phone_text = ph.0.to_string();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("client", "王强"),
+                        ("phone", phone_text.as_str()),
+                        ("broker", "李四"),
+                    ];
+                    if x != 0 {
+                        cells.push(("client_signature", "王强"));
+                    }
+                    if x == 1 {
+                        cells.push(("first_viewing", "no"));
+                    }
+                    l.row(Kind::Viewing, &cells)
+                }
+                // a deal (R10) of one of the properties, by us, with the owner or through
+                // another agency, learned of at once or ten days later
+                19 => {
+                    let property = ["海湖路88号1-1", "海湖路9号2-2", "海湖路88号1-1"][c];
+                    let phone_text = ph.0.to_string();
+                    let known = (at_t + chrono::Duration::days(10)).to_rfc3339();
+                    let mut cells = vec![
+                        ("id", id.as_str()),
+                        ("at", at.as_str()),
+                        ("property", property),
+                        ("buyer", "赵敏"),
+                        ("phone", phone_text.as_str()),
+                        ("price", "980000.50"),
+                        ("via", ["us", "owner", "other", "owner"][usize::from(x)]),
+                    ];
+                    if slot0 % 2 == 0 {
+                        cells.push(("known_at", known.as_str()));
+                    }
+                    l.row(Kind::Deal, &cells)
                 }
                 10 => {
                     let kind = if x < 3 {
@@ -1766,6 +2451,10 @@ mod properties {
                         b.unit = "1-1-102".into();
                     }
                     // deposits: none, small (short of 20000), usual, over the 20 % cap
+                    // the consultant named (R11.2c, R11.6)
+                    b.consultant = [None, Some("张三"), Some("小李"), Some("李四")]
+                        [(slot0 % 4) as usize]
+                        .map(crate::model::Text::from);
                     b.deposit = [None, Some(10_000), Some(50_000), Some(450_000)]
                         [usize::from((x + slot0 as u8) % 4)]
                     .map(Decimal::from);
@@ -1806,10 +2495,22 @@ mod properties {
                         )
                     }
                 },
+                // a handover of a client (R11.3) from the consultant of record, someone else
+                // or nobody, to a consultant who may have left
+                14 if slot0 % 3 == 0 => {
+                    let from = ["小李", "张三", "", " 李四"][usize::from(x)];
+                    l.handover(
+                        &id,
+                        &at,
+                        &ph.0.to_string(),
+                        from,
+                        ["张三", "李四", "小李"][c],
+                    )
+                }
                 // a consultant leaving (often twice) or joining (R11.1)
                 14 => {
                     let event = if x < 3 { "leave" } else { "join" };
-                    l.staff(&id, &at, ["张三", " 张三", "李四"][c], event)
+                    l.staff(&id, &at, ["张三", " 小李", "李四"][c], event)
                 }
                 // a delisting (R13) of a client or a channel, carried or not, or a relisting
                 15 => {
@@ -1865,6 +2566,51 @@ mod properties {
                 }
                 _ => l.call(&id, &at, ph),
             };
+        }
+        // R10: short windows in some ledgers (a deal outside the window: the same day, a month)
+        if ops.len() % 4 == 3 {
+            l.l.config.resale.bypass_months = 0;
+            l.l.config.resale.other_agency_months = 1;
+        }
+        // R11: consultant lines, recycling and the dealt scope in some ledgers
+        match ops.len() % 4 {
+            0 => {}
+            1 => {
+                l.l.config.consultants.table = true;
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.2%".into(),
+                    value: Decimal::new(2, 3),
+                });
+            }
+            2 => {
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.3%".into(),
+                    value: Decimal::new(3, 3),
+                });
+                l.l.config.consultants.recycle_days = 5;
+            }
+            _ => {
+                l.l.config.consultants.rate = Some(Rate {
+                    text: "0.2%".into(),
+                    value: Decimal::new(2, 3),
+                });
+                l.l.config.consultants.departed_scope = crate::model::DepartedScope::Dealt;
+                l.l.config.consultants.departed_years = 0;
+            }
+        }
+        // a committee grade decision (R18) in some ledgers, notified or not
+        if let Some(&(_, slot, _, c, x)) = ops.first().filter(|_| ops.len() % 2 == 1) {
+            let at = time(slot).to_rfc3339();
+            let mut cells = vec![
+                ("id", "G1"),
+                ("at", at.as_str()),
+                ("channel", CHANNELS[c]),
+                ("grade", ["A", "B", "C", "D"][usize::from(x)]),
+            ];
+            if x % 2 == 0 {
+                cells.push(("notified_at", "2026-04-01 00:00"));
+            }
+            l = l.row(crate::model::Kind::Grade, &cells);
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

@@ -71,6 +71,11 @@ pub struct Registry<'l> {
     pub queries: super::query::Queries,
     /// R12: each booking's effective cancellation as of the as-of time (whole ledger).
     pub cancels: super::cancel::Cancels<'l>,
+    /// R10: every deal's outcome as of the as-of time (whole ledger: relations as of T, agent
+    /// links across families).
+    pub resale: super::resale::Resale,
+    /// R11: employment and the records the consultant fold reads (`None` while R11 is off).
+    pub attribution: Option<Box<super::consultant::Attribution>>,
     /// Whether any visit has been recorded yet: until one is, a link has no hold to end and
     /// need not walk the two families (a chain of relations would be quadratic).
     any_visit: bool,
@@ -102,6 +107,11 @@ impl<'l> Registry<'l> {
         let delistings = super::delist::Delistings::of(ledger, as_of, &voided);
         let queries = super::query::Queries::of(ledger, as_of, &voided);
         let cancels = super::cancel::Cancels::new(ledger, as_of, &voided);
+        let resale = super::resale::Resale::of(ledger, as_of, &voided);
+        let attribution = super::consultant::is_on(ledger).then(|| {
+            let employment = super::consultant::Employment::of(ledger, as_of, &voided);
+            Box::new(super::consultant::Attribution::new(Arc::new(employment)))
+        });
         Registry {
             ledger,
             config: &ledger.config,
@@ -118,6 +128,8 @@ impl<'l> Registry<'l> {
             delistings,
             queries,
             cancels,
+            resale,
+            attribution,
             any_visit: false,
         }
     }
@@ -157,6 +169,9 @@ impl<'l> Registry<'l> {
         }
         self.families.absorb(other.families);
         self.any_visit |= other.any_visit;
+        if let (Some(a), Some(b)) = (self.attribution.as_deref_mut(), other.attribution) {
+            a.absorb(*b);
+        }
     }
 
     // ---- what happened (called by the engine in time order) ----

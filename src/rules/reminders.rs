@@ -15,6 +15,12 @@ pub enum ItemKind {
     ChannelHold,
     /// The protection of the family's latest contact (R3).
     Protection,
+    /// R10: the bypass window of a valid viewing whose property no related phone has bought.
+    BypassWindow,
+    /// The end of a departed consultant's period for a family they developed and held (R11.5).
+    DepartedShare,
+    /// The recycle deadline of the family's consultant of record (R11.2d).
+    Recycle,
 }
 
 impl ItemKind {
@@ -23,6 +29,9 @@ impl ItemKind {
             ItemKind::ReportWindow => "report-window",
             ItemKind::ChannelHold => "channel-hold",
             ItemKind::Protection => "protection",
+            ItemKind::BypassWindow => "bypass-window",
+            ItemKind::DepartedShare => "departed-share",
+            ItemKind::Recycle => "recycle",
         }
     }
 
@@ -31,6 +40,9 @@ impl ItemKind {
             ItemKind::ReportWindow => "R2.4",
             ItemKind::ChannelHold => "R4",
             ItemKind::Protection => "R3",
+            ItemKind::BypassWindow => "R10.1",
+            ItemKind::DepartedShare => "R11.5",
+            ItemKind::Recycle => "R11.2",
         }
     }
 }
@@ -126,15 +138,70 @@ pub fn expiring(e: &Evaluation, days: u32) -> Vec<Item> {
         if let Some((c, end)) = reg.latest_contact(p) {
             let client = name(c.phone, c.client.as_ref());
             let consultant = reg.first_visit(p).and_then(|v| v.consultant.clone());
+            // S7: the consultant of record holds the protection when R11 is on
+            let holder = super::consultant::status_at(reg, p)
+                .and_then(|(h, _, _)| h)
+                .map_or_else(|| cfg.agency.as_str().into(), |h| h.name);
             push(
                 ItemKind::Protection,
                 end,
                 c.phone,
                 client,
-                cfg.agency.as_str().into(),
+                holder,
                 consultant,
                 c.id.clone(),
             );
+        }
+    }
+    // R10: open bypass windows, held by the resale payee; call the viewing's broker
+    for (v, end) in super::resale::open_windows(l, t, &reg.voided) {
+        let holder = cfg.resale_payee().into();
+        let broker = Some(v.broker.clone());
+        let (client, id) = (v.client.clone(), v.id.clone());
+        push(
+            ItemKind::BypassWindow,
+            end,
+            v.phone,
+            client,
+            holder,
+            broker,
+            id,
+        );
+    }
+    // R11 (S7): family-level items show the family's smallest phone and no client
+    if reg.attribution.is_some() {
+        let mut seen: HashSet<Phone> = HashSet::default();
+        let phones = (l.contacts.iter().map(|c| (c.phone, c.at)))
+            .chain(l.handovers.iter().map(|h| (h.phone, h.at)))
+            .chain(l.bookings.iter().map(|b| (b.phone, b.at)));
+        for (p, _) in phones.filter(|&(_, at)| at <= t) {
+            let smallest = reg.families.members(p)[0];
+            if !seen.insert(smallest) {
+                continue;
+            }
+            if let Some((d, end, leave)) = super::consultant::departed_period(reg, p) {
+                push(
+                    ItemKind::DepartedShare,
+                    end,
+                    smallest,
+                    Text::default(),
+                    d,
+                    None,
+                    leave,
+                );
+            }
+            if let Some((Some(h), Some(deadline), _)) = super::consultant::status_at(reg, p) {
+                let by = h.by.1.clone();
+                push(
+                    ItemKind::Recycle,
+                    deadline,
+                    smallest,
+                    Text::default(),
+                    h.name,
+                    None,
+                    by,
+                );
+            }
         }
     }
     out.sort_by(|a, b| (a.ends, a.kind, &a.reference).cmp(&(b.ends, b.kind, &b.reference)));
@@ -174,6 +241,90 @@ mod tests {
         // with 5 days the visit's hold (03-07) is in, soonest first
         let five = items(&l, "2026-03-02 12:00", 5);
         assert_eq!(five.last(), Some(&("channel-hold", "C3".to_string(), 5)));
+    }
+
+    /// R17 `departed-share` (the end of 张三's departed period for the family he developed
+    /// and held when leaving) and `recycle` (the deadline of the consultant of record).
+    #[test]
+    fn r17_departed_share_and_recycle() {
+        let visit = |l: Lb, id: &str, at: &str, p: Phone, who: &str| {
+            let phone = p.to_string();
+            let cells = [
+                ("id", id),
+                ("at", at),
+                ("kind", "visit"),
+                ("phone", phone.as_str()),
+                ("consultant", who),
+            ];
+            l.row(crate::model::Kind::Contact, &cells)
+        };
+        let l = visit(Lb::new(), "C1", "2025-03-01 10:00", P1, "张三");
+        let mut l = visit(l, "C2", "2026-02-20 10:00", P2, "李四").staff(
+            "ST1",
+            "2025-03-03 18:00",
+            "张三",
+            "leave",
+        );
+        l.l.config.consultants.recycle_days = 10;
+        let got = expiring(&l.eval("2026-03-02 12:00"), 3);
+        let got: Vec<_> = (got.iter())
+            .map(|i| {
+                (
+                    i.kind.as_str(),
+                    i.reference.as_str(),
+                    i.holder.as_str(),
+                    i.days_left,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("recycle", "C2", "李四", 0),
+                ("departed-share", "ST1", "张三", 1),
+            ],
+            "李四's deadline 03-02 23:59:59; 张三's year ends 2026-03-03 23:59:59"
+        );
+    }
+
+    #[test]
+    fn r17_a_viewing_lists_its_bypass_window_until_a_related_phone_buys() {
+        // R10.1: VW1 2025-03-05 10:00 → window ends 2026-03-05 23:59:59, 3 days after T
+        let viewing = [
+            ("id", "VW1"),
+            ("at", "2025-03-05 10:00"),
+            ("property", "海湖路88号1-1"),
+            ("client", "王强"),
+            ("phone", "13800000001"),
+            ("broker", "李四"),
+            ("client_signature", "王强"),
+        ];
+        let l = Lb::new().row(crate::model::Kind::Viewing, &viewing);
+        let listed = expiring(&l.eval("2026-03-02 12:00"), 3);
+        assert_eq!(
+            items(&l, "2026-03-02 12:00", 3),
+            vec![("bypass-window", "VW1".to_string(), 3)]
+        );
+        assert_eq!(
+            (listed[0].holder.as_str(), listed[0].kind.rule()),
+            (l.l.config.agency.as_str(), "R10.1")
+        );
+        let l = l.relation("F1", "2026-01-01 10:00", P1, P2).row(
+            crate::model::Kind::Deal,
+            &[
+                ("id", "DE1"),
+                ("at", "2026-02-01 10:00"),
+                ("property", "海湖路８８号 1-1"),
+                ("buyer", "赵敏"),
+                ("phone", "13800000002"),
+                ("via", "owner"),
+                ("price", "100"),
+            ],
+        );
+        assert!(
+            items(&l, "2026-03-02 12:00", 3).is_empty(),
+            "bought by the spouse"
+        );
     }
 
     #[test]

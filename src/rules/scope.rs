@@ -45,7 +45,7 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
         Scope::Settlement { from, before } => {
             let judged = settlement_records(ledger, as_of, &families, (from, before));
-            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation);
+            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
             judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
         }
     }
@@ -121,12 +121,21 @@ fn settlement_records<'a>(
         .collect();
     // the families that booked in the month, or before it and had a slip signed in it or a
     // booking cancelled in it, with their last booking
+    // R11.8: a departed share of a booking before the month may fall due in it
+    let shares = ledger.config.consultants.rate.is_some() && super::consultant::is_on(ledger);
+    let share_due_in_month = |b: &Booking| {
+        shares && {
+            let due = super::consultant::departed_due(&ledger.config, b.at);
+            from <= due && due < before
+        }
+    };
     let mut last: HashMap<Phone, Time> = HashMap::default();
     for b in ledger.bookings.iter().filter(|b| by_the_end(b.at)) {
         let family = root(b.phone);
         if b.at >= from
             || signed_families.contains(&family)
             || cancelled_in_month.contains(b.id.as_str())
+            || share_due_in_month(b)
         {
             let t = last.entry(family).or_insert(b.at);
             *t = (*t).max(b.at);
@@ -141,11 +150,14 @@ fn settlement_records<'a>(
         at < before
             && match kind {
                 Kind::Violation => at >= from,
+                // R10.5: a deal's line is due at or after it; its verdict is computed whole
+                Kind::Deal => true,
                 Kind::Booking
                 | Kind::Relation
                 | Kind::Direct
                 | Kind::Contact
                 | Kind::Report
+                | Kind::Handover
                 | Kind::Query => ledger
                     .phone(kind, i)
                     .and_then(|p| booked.get(&p))
@@ -155,7 +167,9 @@ fn settlement_records<'a>(
                 | Kind::Void
                 | Kind::Staff
                 | Kind::Delisting
-                | Kind::Cancellation => false,
+                | Kind::Cancellation
+                | Kind::Viewing => false,
+                Kind::Grade => false,
             }
     }
 }

@@ -10,10 +10,22 @@ use rust_decimal::{Decimal, RoundingStrategy};
 pub enum LineKind {
     AgencyFee,
     ChannelCommission,
+    /// R11.8: the serving consultant's commission 业绩提成.
+    ConsultantCommission,
+    /// R11.8: a departed consultant's share 离职顾问权益.
+    DepartedShare,
     /// R12.5: the reversal of an agency fee of a cancelled booking.
     AgencyFeeReversal,
     /// R12.5: the reversal of a channel commission of a cancelled booking.
     ChannelCommissionReversal,
+    /// R10.5: the 1.5 % commission of a resale deal we brokered.
+    ResaleCommission,
+    /// R10.5: the 3 % claim on a client who bypassed us (第四条 / 第五条).
+    BypassClaim,
+    /// R12.5: the reversal of a consultant commission.
+    ConsultantCommissionReversal,
+    /// R12.5: the reversal of a departed share.
+    DepartedShareReversal,
     Penalty,
 }
 
@@ -24,6 +36,12 @@ impl LineKind {
             LineKind::ChannelCommission => "channel_commission",
             LineKind::AgencyFeeReversal => "agency_fee_reversal",
             LineKind::ChannelCommissionReversal => "channel_commission_reversal",
+            LineKind::ResaleCommission => "resale_commission",
+            LineKind::BypassClaim => "bypass_claim",
+            LineKind::ConsultantCommission => "consultant_commission",
+            LineKind::DepartedShare => "departed_share",
+            LineKind::ConsultantCommissionReversal => "consultant_commission_reversal",
+            LineKind::DepartedShareReversal => "departed_share_reversal",
             LineKind::Penalty => "penalty",
         }
     }
@@ -66,7 +84,13 @@ impl Line {
     /// `:<booking>` for a reversal (RULES §5).
     pub fn id(&self) -> String {
         match (self.kind, &self.booking) {
-            (LineKind::AgencyFeeReversal | LineKind::ChannelCommissionReversal, Some(b)) => {
+            (
+                LineKind::AgencyFeeReversal
+                | LineKind::ChannelCommissionReversal
+                | LineKind::ConsultantCommissionReversal
+                | LineKind::DepartedShareReversal,
+                Some(b),
+            ) => {
                 format!("{}:{}:{}", self.kind.as_str(), self.reference, b)
             }
             _ => format!("{}:{}", self.kind.as_str(), self.reference),
@@ -123,8 +147,9 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                 let cancel = e.registry.cancels.of(&b.id);
                 let reversed = cancel.is_some_and(|c| wanted(c.at));
                 let fee_due = wanted(b.at);
-                if !fee_due && !reversed && v.code != Code::Channel {
-                    continue; // its only lines would be the agency fee (and its reversal)
+                let departed = (v.credit.as_deref()).is_some_and(|c| c.departed.is_some());
+                if !fee_due && !reversed && v.code != Code::Channel && !departed {
+                    continue; // its only lines would be due at the booking (and reversals)
                 }
                 let base = Line {
                     kind: LineKind::AgencyFee,
@@ -159,12 +184,13 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                 };
                 // a commission of a cancelled booking due after the cancellation is never due
                 let wanted_commission = |due: Time| cancel.is_none_or(|c| due <= c.at);
+                let consultants = consultant_lines(cfg, v, &base, &wanted_commission);
                 let commission = commission(e, v, base, &wanted_commission);
                 if let Some(c) = cancel
                     && reversed
                 {
                     out.push(reversal(&fee, c));
-                    if let Some(line) = &commission {
+                    for line in commission.iter().chain(&consultants) {
                         out.push(reversal(line, c));
                     }
                 }
@@ -174,7 +200,9 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
                 if let Some(line) = commission.filter(|line| wanted(line.due)) {
                     out.push(line);
                 }
+                out.extend(consultants.into_iter().filter(|line| wanted(line.due)));
             }
+            Kind::Deal => out.extend(super::resale::line(&e.registry, v, wanted)),
             Kind::Violation if wanted(l.violations[v.index].at) => {
                 let x = &l.violations[v.index];
                 out.push(Line {
@@ -209,6 +237,8 @@ fn lines_due(e: &Evaluation, wanted: &dyn Fn(Time) -> bool) -> Vec<Line> {
 fn reversal(line: &Line, c: &Cancellation) -> Line {
     let kind = match line.kind {
         LineKind::ChannelCommission => LineKind::ChannelCommissionReversal,
+        LineKind::ConsultantCommission => LineKind::ConsultantCommissionReversal,
+        LineKind::DepartedShare => LineKind::DepartedShareReversal,
         _ => LineKind::AgencyFeeReversal,
     };
     Line {
@@ -220,6 +250,49 @@ fn reversal(line: &Line, c: &Cancellation) -> Line {
         detail: line.id().into(),
         ..line.clone()
     }
+}
+
+/// R11.8: a booking's consultant lines (only with `consultants.rate`), those due at a time
+/// `wanted`. K = price × rate; with a departed claimant d, d's share round(K × share) is due at
+/// the end of the quarter of the booking + `departed_pay_days`, and the serving consultant gets
+/// round(K × (1 − share)) at the booking; split lines show their effective rate (S8).
+fn consultant_lines(
+    cfg: &crate::model::Config,
+    v: &Verdict,
+    base: &Line,
+    wanted: &dyn Fn(Time) -> bool,
+) -> Vec<Line> {
+    let (Some(rate), Some(credit), Some(price)) =
+        (&cfg.consultants.rate, v.credit.as_deref(), base.base)
+    else {
+        return vec![];
+    };
+    let k = price * rate.value;
+    let share = cfg.consultants.departed_share.value;
+    let effective = |r: Decimal| format!("{}%", (r * Decimal::ONE_HUNDRED).normalize());
+    let line = |kind, payee: &Text, due, part: Option<Decimal>| Line {
+        kind,
+        due,
+        payee: payee.clone(),
+        rate: match part {
+            Some(p) => effective(rate.value * p).into(),
+            None => rate.text.as_str().into(),
+        },
+        amount: round_money(part.map_or(k, |p| k * p)),
+        rule: "R11.8",
+        ..base.clone()
+    };
+    let mut out = vec![];
+    let split = credit.departed.as_ref().map(|d| {
+        let due = super::consultant::departed_due(cfg, base.due);
+        out.push(line(LineKind::DepartedShare, d, due, Some(share)));
+        Decimal::ONE - share
+    });
+    if let Some(s) = &credit.serving {
+        out.push(line(LineKind::ConsultantCommission, s, base.due, split));
+    }
+    out.retain(|l| wanted(l.due));
+    out
 }
 
 /// R9: the channel commission of a channel-owned booking, once the visit's slip is effective,

@@ -60,6 +60,7 @@ pub fn config() -> Config {
             .map(|n| Channel {
                 name: n.into(),
                 commission: Commission::Rate(rate("1.0%", "0.01")),
+                reputation: None,
             })
             .to_vec(),
         reserved_units: vec!["3-1-1201".into()],
@@ -68,6 +69,9 @@ pub fn config() -> Config {
         delisting_seal: true,
         deposit: Default::default(),
         expiring_days: 3,
+        resale: Default::default(),
+        consultants: Default::default(),
+        grading: Default::default(),
     }
 }
 
@@ -283,6 +287,20 @@ impl Lb {
             ("event", event),
         ];
         self.row(Kind::Staff, &cells)
+    }
+
+    /// R11: a handover 归属交接 of `phone`'s family from `from` (empty: none) to `to`.
+    pub fn handover(self, id: &str, at: &str, phone: &str, from: &str, to: &str) -> Lb {
+        let cells = [
+            ("id", id),
+            ("at", at),
+            ("phone", phone),
+            ("from", from),
+            ("to", to),
+            ("reason", "reassign"),
+        ];
+        let cells: Vec<(&str, &str)> = cells.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        self.row(Kind::Handover, &cells)
     }
 
     /// A record of any kind from (column, cell) pairs, read as the loader reads a CSV row

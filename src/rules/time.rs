@@ -22,6 +22,46 @@ pub fn period_end(start: Time, days: u32, count: DayCount, tz: FixedOffset) -> T
     end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
 }
 
+/// RULES-R10 §2.1 `add_months`: the calendar month moved by `n`, the day kept and clamped to
+/// the target month's last day (2024-01-31 + 1 = 2024-02-29).
+pub fn add_months(date: chrono::NaiveDate, n: u32) -> Option<chrono::NaiveDate> {
+    date.checked_add_months(chrono::Months::new(n))
+}
+
+/// RULES-R10 §2.1: the inclusive end of an N-month period from `start` — `Calendar`: the end of
+/// calendar day add_months(date(start), N); `Elapsed`: the wall-clock time of `start` on that
+/// day (both in the project zone).
+pub fn months_end(start: Time, months: u32, count: DayCount, tz: FixedOffset) -> Time {
+    let local = start.with_timezone(&tz);
+    let end = add_months(local.date_naive(), months).and_then(|d| match count {
+        DayCount::Calendar => period_end_of_day(d, tz),
+        DayCount::Elapsed => tz.from_local_datetime(&d.and_time(local.time())).single(),
+    });
+    end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
+}
+
+/// RULES-R10 §2.2: the end of calendar day (last day of the quarter of `t` + `days`), in both
+/// day-count modes.
+pub fn quarter_end_plus(t: Time, days: u32, tz: FixedOffset) -> Time {
+    use chrono::Datelike;
+    let d = local_day(t, tz);
+    let first_of_next = add_months(
+        chrono::NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1).expect("a day"),
+        3,
+    );
+    let end = first_of_next
+        .and_then(|n| n.pred_opt())
+        .and_then(|last| last.checked_add_days(Days::new(u64::from(days))))
+        .and_then(|d| period_end_of_day(d, tz));
+    end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
+}
+
+/// The last instant of calendar day `d` in zone `tz`.
+fn period_end_of_day(d: chrono::NaiveDate, tz: FixedOffset) -> Option<Time> {
+    let next = d.succ_opt()?.and_hms_opt(0, 0, 0)?;
+    Some(tz.from_local_datetime(&next).single()? - Duration::nanoseconds(1))
+}
+
 /// Whether `t` falls in the period that starts at `start` and ends (inclusive) at `end`.
 pub fn covers(start: Time, end: Time, t: Time) -> bool {
     start <= t && t <= end
@@ -50,6 +90,21 @@ mod tests {
     }
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn r10_2_1_months_clamp_and_quarters_end_plus_days() {
+        let leap = t("2024-02-29T10:00:00+08:00");
+        let end = months_end(leap, 12, DayCount::Calendar, cst());
+        assert_eq!(end.to_rfc3339(), "2025-02-28T23:59:59.999999999+08:00");
+        let end = months_end(leap, 12, DayCount::Elapsed, cst());
+        assert_eq!(end.to_rfc3339(), "2025-02-28T10:00:00+08:00");
+        let may = t("2026-05-10T15:00:00+08:00");
+        let due = quarter_end_plus(may, 30, cst());
+        assert_eq!(due.to_rfc3339(), "2026-07-30T23:59:59.999999999+08:00");
+        let dec = t("2026-12-31T23:00:00+08:00");
+        let due = quarter_end_plus(dec, 30, cst());
+        assert_eq!(due.to_rfc3339(), "2027-01-30T23:59:59.999999999+08:00");
     }
 
     #[test]
@@ -101,6 +156,28 @@ mod tests {
             let end = period_end(start, u32::MAX, count, cst());
             assert!(covers(start, end, t("9999-12-31T23:59:59+08:00")));
         }
+    }
+
+    #[test]
+    fn months_keep_the_day_and_clamp_to_the_month_end() {
+        // RULES-R10 §2.1
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(add_months(d("2024-01-31"), 1), Some(d("2024-02-29")));
+        assert_eq!(add_months(d("2024-02-29"), 12), Some(d("2025-02-28")));
+        assert_eq!(add_months(d("2023-03-15"), 12), Some(d("2024-03-15")));
+    }
+
+    #[test]
+    fn a_month_period_ends_at_the_corresponding_day() {
+        // R10 example 6: a viewing on the leap day; calendar ends at the day's end, elapsed at
+        // the viewing's wall-clock time
+        let start = t("2024-02-29T10:00:00+08:00");
+        let end = months_end(start, 12, DayCount::Calendar, cst());
+        assert_eq!(end, t("2025-02-28T23:59:59.999999999+08:00"));
+        let end = months_end(start, 12, DayCount::Elapsed, cst());
+        assert_eq!(end, t("2025-02-28T10:00:00+08:00"));
+        let end = months_end(start, u32::MAX, DayCount::Calendar, cst());
+        assert!(covers(start, end, t("9999-12-31T23:59:59+08:00")));
     }
 
     #[test]

@@ -59,6 +59,19 @@ pub enum Code {
     Forfeit,
     RefundDouble,
     NoBooking,
+    // R10.3 resale deals 成交 (viewings: Valid, Unsigned)
+    Brokered,
+    BypassOwner,
+    BypassAgency,
+    PriorViewing,
+    OutsideWindow,
+    UnsignedViewing,
+    NotViewed,
+    // R11.3 handovers 归属交接
+    Applied,
+    FromMismatch,
+    ToDeparted,
+    NoChange,
 }
 
 impl Code {
@@ -103,6 +116,17 @@ impl Code {
             Code::Forfeit => "forfeit",
             Code::RefundDouble => "refund-double",
             Code::NoBooking => "no-booking",
+            Code::Brokered => "brokered",
+            Code::BypassOwner => "bypass-owner",
+            Code::BypassAgency => "bypass-agency",
+            Code::PriorViewing => "prior-viewing",
+            Code::OutsideWindow => "outside-window",
+            Code::UnsignedViewing => "unsigned-viewing",
+            Code::NotViewed => "not-viewed",
+            Code::Applied => "applied",
+            Code::FromMismatch => "from-mismatch",
+            Code::ToDeparted => "to-departed",
+            Code::NoChange => "no-change",
         }
     }
 }
@@ -131,6 +155,10 @@ pub enum FindingCode {
     Cancelled,
     DepositShort,
     DepositOverCap,
+    ConsultantMismatch,
+    ConsultantDeparted,
+    OrphanClient,
+    NoConsultant,
 }
 
 impl FindingCode {
@@ -157,6 +185,10 @@ impl FindingCode {
             FindingCode::Cancelled => "cancelled",
             FindingCode::DepositShort => "deposit-short",
             FindingCode::DepositOverCap => "deposit-over-cap",
+            FindingCode::ConsultantMismatch => "consultant-mismatch",
+            FindingCode::ConsultantDeparted => "consultant-departed",
+            FindingCode::OrphanClient => "orphan-client",
+            FindingCode::NoConsultant => "no-consultant",
         }
     }
 }
@@ -259,6 +291,17 @@ pub enum FindingDetail {
     DepositShort { deposit: Decimal, required: Decimal },
     /// R12.2: the deposit paid and the cap (cap rate × price).
     DepositOverCap { deposit: Decimal, cap: Decimal },
+    /// R11.6/R11.7: a consultant named other than the one in charge (the consultant of record,
+    /// or the booking's serving consultant), who is named here.
+    ConsultantMismatch { record: Text },
+    /// R11.7: a contact naming a consultant who has left.
+    ConsultantDeparted { consultant: Text },
+    /// R11.6/R11.7: the consultant of record has left and no handover was made (l208).
+    OrphanClient { record: Text },
+    /// R11.6: no consultant of record and none named who is employed.
+    NoConsultant,
+    /// R18: a committee grade decision with no written notice recorded (l88 书面告知).
+    GradeUnnotified,
 }
 
 impl FindingDetail {
@@ -285,6 +328,11 @@ impl FindingDetail {
             FindingDetail::Cancelled { .. } => FindingCode::Cancelled,
             FindingDetail::DepositShort { .. } => FindingCode::DepositShort,
             FindingDetail::DepositOverCap { .. } => FindingCode::DepositOverCap,
+            FindingDetail::ConsultantMismatch { .. } => FindingCode::ConsultantMismatch,
+            FindingDetail::ConsultantDeparted { .. } => FindingCode::ConsultantDeparted,
+            FindingDetail::OrphanClient { .. } => FindingCode::OrphanClient,
+            FindingDetail::NoConsultant => FindingCode::NoConsultant,
+            FindingDetail::GradeUnnotified => FindingCode::Unnotified,
         }
     }
 }
@@ -490,6 +538,8 @@ pub struct Verdict {
     pub detail: Detail,
     /// R14.3: for a booking, the complete query slip that confirmed its buyer's name.
     pub query: Option<Text>,
+    /// R11.5/R11.6: for a booking when R11 is on, its serving consultant and departed claimant.
+    pub credit: Option<Box<super::consultant::Credit>>,
 }
 
 impl Verdict {
@@ -519,6 +569,7 @@ impl Verdict {
             until: None,
             detail: Detail::None,
             query: None,
+            credit: None,
         }
     }
 

@@ -1,0 +1,54 @@
+//! `attrib consultants [--from YYYY-MM --to YYYY-MM]`: per consultant 置业顾问, the clients held
+//! (consultant of record at the end), the bookings credited to them and their commission and
+//! departed share in the months (R11). Default: the month of the as-of time.
+
+use super::settle::parse_month;
+use super::{Global, open};
+use crate::render::{self, Format};
+use crate::rules::{self, consultant, settle};
+use anyhow::{Context, bail};
+
+#[derive(clap::Args, Debug)]
+pub struct ConsultantsArgs {
+    /// The first month, YYYY-MM (default: the month of --at); with --to.
+    #[arg(long, value_name = "YYYY-MM", requires = "to")]
+    pub from: Option<String>,
+    /// The last month, YYYY-MM, included; with --from.
+    #[arg(long, value_name = "YYYY-MM", requires = "from")]
+    pub to: Option<String>,
+    /// Read the ledger as it stood at this git revision.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+pub fn run(g: &Global, a: ConsultantsArgs) -> anyhow::Result<i32> {
+    let ledger = open(g, a.rev.as_deref())?;
+    let s = g.settings(&ledger.config)?;
+    let style = s.style();
+    let tz = s.zone;
+    let ((y1, m1), (y2, m2)) = match (&a.from, &a.to) {
+        (Some(from), Some(to)) => (parse_month(from)?, parse_month(to)?),
+        _ => {
+            use chrono::Datelike;
+            let d = s.as_of.with_timezone(&tz).date_naive();
+            ((d.year(), d.month()), (d.year(), d.month()))
+        }
+    };
+    if (y2, m2) < (y1, m1) {
+        bail!("--to is before --from");
+    }
+    let (from, before) = (settle::month_start(y1, m1, tz))
+        .zip(settle::month_after(y2, m2, tz))
+        .context("the months asked for are out of range")?;
+    // the end of the months, or T when earlier: clients are counted as they stand then
+    let end = s.as_of.min(before - chrono::Duration::nanoseconds(1));
+    let e = rules::evaluate(ledger, end);
+    let lines = settle::range_lines(&e, from, before);
+    let rows = consultant::standings(&e, &lines, (from, before));
+    match s.format {
+        Format::Table => say!("{}", render::consultants::text(&rows, &style))?,
+        Format::Json => say!("{}", render::consultants::json(&rows))?,
+        Format::Csv => render::consultants::csv(&rows, &mut std::io::stdout().lock())?,
+    }
+    Ok(0)
+}
