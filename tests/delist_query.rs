@@ -70,8 +70,6 @@ fn a_delisted_client_is_refused_and_sealed() {
     // a delisting needs one of the four grounds: nothing is written otherwise
     let before = w.read("delistings.csv");
     let (code, _, err) = w.run(&[
-        "--lang",
-        "en",
         "add",
         "delisting",
         "--phone",

@@ -297,6 +297,19 @@ fn broken_copies_say_their_errors_in_chinese_and_english() {
             &["reminders.expiring_days"],
         ),
         (
+            |w| {
+                append(
+                    w,
+                    "attrib.toml",
+                    "\n[consultants]\ndeparted_scope = \"all\"\n",
+                )
+            },
+            &["validate"],
+            "配置错误: consultants.departed_scope: 「all」不是 registered (登记过的客户) 或 dealt (成交过的客户)",
+            "consultants.departed_scope: 「all」 is not registered or dealt",
+            &["consultants.departed_scope", "all", "registered", "dealt"],
+        ),
+        (
             |w| w.write("Reports.csv", "id\n"),
             &["validate"],
             "attrib: 警告: Reports.csv 不会被读取 (是要写 reports.csv 吗?)",

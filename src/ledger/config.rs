@@ -547,7 +547,10 @@ fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
         if share.value > Decimal::ONE {
             c.fail(
                 "consultants.departed_share",
-                format!("「{}」 is more than 100%", share.text),
+                Said::new(
+                    format!("「{}」 is more than 100%", share.text),
+                    format!("「{}」超过 100%", share.text),
+                ),
             );
         }
         out.departed_share = share;
@@ -561,7 +564,10 @@ fn consultants(c: &mut Check, r: &RawConsultants) -> crate::model::Consultants {
         Some(other) => {
             c.fail(
                 "consultants.departed_scope",
-                format!("「{other}」 is not registered or dealt"),
+                Said::new(
+                    format!("「{other}」 is not registered or dealt"),
+                    format!("「{other}」不是 registered (登记过的客户) 或 dealt (成交过的客户)"),
+                ),
             );
             DepartedScope::Registered
         }
