@@ -259,13 +259,16 @@ fn escaped(t: &Table) -> Table {
 /// The rows formatted at once on each thread by `write_chunked`: a few megabytes of output.
 const CHUNK: usize = 4096;
 
+/// What makes a chunk's bytes: the items with their positions, and the buffer to write into.
+pub type Render<'r, 'a, T> = &'r (dyn Fn(&[(usize, &'a T)], &mut Vec<u8>) + Sync);
+
 /// Writes `items` in order, their bytes made by `render` a chunk of `CHUNK` items at a time, two
 /// chunks at once on two threads (formatting is most of a million-row output's time). Each item
 /// comes with its position; only two chunks' bytes are held at a time.
 pub fn write_chunked<'a, T: Sync + 'a>(
     items: impl Iterator<Item = &'a T>,
     out: &mut dyn std::io::Write,
-    render: &(dyn Fn(&[(usize, &'a T)], &mut Vec<u8>) + Sync),
+    render: Render<'_, 'a, T>,
 ) -> std::io::Result<()> {
     let mut items = items.enumerate();
     let bytes = |chunk: &[(usize, &'a T)]| {
