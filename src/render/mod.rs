@@ -271,20 +271,23 @@ pub fn write_chunked<'a, T: Sync + 'a>(
     render: Render<'_, 'a, T>,
 ) -> std::io::Result<()> {
     let mut items = items.enumerate();
-    let bytes = |chunk: &[(usize, &'a T)]| {
-        let mut buf = Vec::with_capacity(chunk.len() * 256);
-        render(chunk, &mut buf);
-        buf
+    // two buffers kept from chunk to chunk: fresh megabytes each time cost page faults
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let bytes = |chunk: &[(usize, &'a T)], buf: &mut Vec<u8>| {
+        buf.clear();
+        render(chunk, buf);
     };
     loop {
         let first: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
         let second: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
-        let (a, b) = match second.is_empty() {
-            true => (bytes(&first), vec![]),
-            false => crate::par::both(|| bytes(&first), || bytes(&second)),
-        };
+        match second.is_empty() {
+            true => bytes(&first, &mut a),
+            false => _ = crate::par::both(|| bytes(&first, &mut a), || bytes(&second, &mut b)),
+        }
         out.write_all(&a)?;
-        out.write_all(&b)?;
+        if !second.is_empty() {
+            out.write_all(&b)?;
+        }
         if second.len() < CHUNK {
             return Ok(());
         }
