@@ -481,6 +481,56 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_streamed_table_gives_the_free_column_the_rest_and_shrinks_in_order() {
+        // natural 16 and 12, least 10 and 4; one border opens the line, 3 columns a column
+        let t = Stream::fit(60, &[16, 12], &[10, 4], &[0, 1], (16, 0)).unwrap();
+        assert_eq!(t.widths, [16, 12, 60 - (19 + 15 + 4)]);
+        // 40 columns: the first gives up 6, the second what is still missing
+        let t = Stream::fit(40, &[16, 12], &[10, 4], &[0, 1], (10, 0)).unwrap();
+        assert_eq!(t.widths, [10, 10, 10]);
+        assert!(
+            Stream::fit(30, &[16, 12], &[10, 4], &[0, 1], (10, 0)).is_none(),
+            "cards"
+        );
+        let t = Stream::fit(0, &[16, 12], &[10, 4], &[0, 1], (10, 33)).unwrap();
+        assert_eq!(
+            t.widths,
+            [16, 12, 33],
+            "no limit: the free column's widest line"
+        );
+    }
+
+    #[test]
+    fn a_streamed_row_wraps_in_its_columns_and_never_cuts_a_word() {
+        let t = Stream { widths: vec![5, 8] };
+        assert_eq!(t.top(), "┌───────┬──────────┐\n");
+        assert_eq!(
+            t.row(&["R-001", "撞单: 链家 已报备"]),
+            "│ R-001 ┆ 撞单:    │\n│       ┆ 链家     │\n│       ┆ 已报备   │\n"
+        );
+        // an id wider than its column widens its line instead of being cut
+        assert_eq!(t.row(&["R-00001", "x\u{1b}"]), "│ R-00001 ┆ x\\u{1b}  │\n");
+        assert_eq!(t.bottom(), "└───────┴──────────┘\n");
+    }
+
+    #[test]
+    fn chunks_are_written_in_order_however_many() {
+        for n in [0, 1, CHUNK, 2 * CHUNK, 2 * CHUNK + 1, 5 * CHUNK + 7] {
+            let items: Vec<usize> = (0..n).collect();
+            let mut out = vec![];
+            let render = |chunk: &[(usize, &usize)], buf: &mut Vec<u8>| {
+                for &(i, x) in chunk {
+                    assert_eq!(i, *x, "each item comes with its position");
+                    buf.extend_from_slice(format!("{x},").as_bytes());
+                }
+            };
+            write_chunked(items.iter(), &mut out, &render).unwrap();
+            let expected: String = items.iter().map(|x| format!("{x},")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{n} items");
+        }
+    }
+
+    #[test]
     fn wrapping_breaks_chinese_anywhere_and_ids_and_dates_nowhere() {
         assert_eq!(
             wrap("已登记, 保护期至 2026-03-22", 10),

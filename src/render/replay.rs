@@ -310,3 +310,75 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    fn style() -> Style {
+        Style {
+            lang: super::super::Lang::Zh,
+            tz: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+            reveal: false,
+            mask: false,
+            sealed: &[],
+        }
+    }
+
+    fn ledger() -> Lb {
+        Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P1)
+            .report("R2", "2026-03-01 10:00", "房多多", "赵六", P1)
+            .visit("C1", "2026-03-02 10:00", "链家", "王五", P1)
+            .booking("B1", "2026-03-05 10:00", P1)
+    }
+
+    #[test]
+    fn streamed_json_and_csv_are_the_bytes_of_the_whole_output() {
+        let lb = ledger();
+        let e = lb.eval("2026-04-01 00:00");
+        let mut out = vec![];
+        write_json(e.verdicts.iter(), &style(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            json(&e.verdicts, &style()) + "\n"
+        );
+        let mut out = vec![];
+        write_json(e.verdicts.iter().take(0), &style(), &mut out).unwrap();
+        assert_eq!(out, b"[]\n");
+        let mut streamed = vec![];
+        write_csv(e.verdicts.iter(), &style(), &mut streamed).unwrap();
+        let rows: Vec<Vec<String>> = (e.verdicts.iter())
+            .map(|v| csv_cells(v, &style()).to_vec())
+            .collect();
+        let mut whole = vec![];
+        csv_out::write(&mut whole, false, &CSV_HEADER, &rows).unwrap();
+        assert_eq!(streamed, whole);
+    }
+
+    #[test]
+    fn the_streamed_table_has_a_row_per_verdict_at_its_width_or_cards() {
+        let lb = ledger();
+        let e = lb.eval("2026-04-01 00:00");
+        let mut out = vec![];
+        write_table(e.verdicts.iter(), &style(), 100, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        use unicode_width::UnicodeWidthStr;
+        assert!(text.lines().all(|l| l.width() == 100), "{text}");
+        let firsts: Vec<&str> = (text.lines())
+            .filter(|l| l.starts_with("│ 2026-"))
+            .map(|l| l.split('┆').nth(2).unwrap().trim())
+            .collect();
+        assert_eq!(firsts, ["R1", "R2", "C1", "B1"], "{text}");
+        assert!(text.contains("撞单"), "{text}");
+        let mut out = vec![];
+        write_table(e.verdicts.iter(), &style(), 50, &mut out).unwrap();
+        let cards = String::from_utf8(out).unwrap();
+        assert!(
+            cards.starts_with("── 1 ─") && cards.contains("── 4 ─"),
+            "{cards}"
+        );
+        assert!(cards.contains("编号  R2\n"), "{cards}");
+    }
+}
