@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Speed and memory of `settle --month M --by payee` and `check PHONE` on 100k and 1M rows against
-# a naive floor (serde into owned structs + chrono + sort + index by phone, no rules). Runs are
-# interleaved; prints the median of RUNS (default 5) wall times, the ratios and the peak memory.
+# Speed and memory of `settle --month M --by payee`, `check PHONE` and `replay` (every verdict, in
+# each format: csv, json, and the table at 80 columns; replay-eval: its evaluation alone) on 100k
+# and 1M rows against a naive floor (serde into owned structs + chrono + sort + index by phone,
+# no rules). Runs are interleaved; prints the median of RUNS (default 5) wall times, the ratios
+# and the peak memory.
 # Two months are settled: the ledger's last month (month-end settlement as finance runs it: every
 # earlier record counts) and a month in the middle (re-settling an old month).
-# Usage: bench/perf.sh [RUNS]
+# Usage: bench/perf.sh [RUNS]; TASKS="floor replay-csv" bench/perf.sh 1 runs some of the tasks
+# (the floor is always needed for the ratios).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -23,7 +26,7 @@ measure() { # command… -> "seconds kb" (wall time to the microsecond, peak res
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') $(cat "$out/.t")"
 }
 at="2027-06-01 00:00"
-tasks=(floor settle-last settle-mid check)
+read -r -a tasks <<<"${TASKS:-floor settle-last settle-mid check replay-eval replay-csv replay-json replay-table}"
 declare -A T M
 for ((r = 1; r <= runs; r++)); do
   for n in 100000 1000000; do
@@ -34,6 +37,9 @@ for ((r = 1; r <= runs; r++)); do
         settle-last) cmd=(./target/release/attrib -C "$l" --at "$at" settle --month "$(last_month "$l")" --by payee) ;;
         settle-mid) cmd=(./target/release/attrib -C "$l" --at "$at" settle --month 2026-06 --by payee) ;;
         check) cmd=(./target/release/attrib -C "$l" --at "$at" check "$(phone "$l")") ;;
+        # the evaluation alone: every record judged and kept, none after --from, nothing written
+        replay-eval) cmd=(./target/release/attrib -C "$l" --at "$at" --format csv replay --from 2199-01) ;;
+        replay-*) cmd=(env COLUMNS=80 ./target/release/attrib -C "$l" --at "$at" --format "${task#replay-}" replay) ;;
       esac
       read -r t m < <(measure "${cmd[@]}")
       T[$task-$n]+="$t "

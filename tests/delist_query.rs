@@ -83,7 +83,7 @@ fn a_delisted_client_is_refused_and_sealed() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("「rude」 is not one of credit, brand_misuse, attack, breach"),
+        err.contains("「rude」不是可选值之一: credit, brand_misuse, attack, breach"),
         "{err}"
     );
     assert_eq!(w.read("delistings.csv"), before);

@@ -100,7 +100,7 @@ pub enum Command {
     Init(init::InitArgs),
     /// Parse everything and check references; list every error.
     Validate(validate::ValidateArgs),
-    /// Every record's verdict in evaluation order.
+    /// Every record's verdict in evaluation order; --phone, --channel, --kind, --verdict, --from, --to pick some.
     Replay(replay::ReplayArgs),
     /// A client's owner now and why, and what a booking would be flagged for.
     Check(check::CheckArgs),

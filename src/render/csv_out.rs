@@ -22,16 +22,47 @@ pub fn write(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> anyhow::Result<()> {
-    if bom {
-        out.write_all(b"\xEF\xBB\xBF")?;
-    }
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(header)?;
+    let mut w = Rows::start(out, bom, header)?;
     for row in rows {
-        w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
+        w.row(row)?;
     }
-    w.flush()?;
-    Ok(())
+    w.finish()
+}
+
+/// A CSV written a row at a time (`replay` of a million rows): `write`'s bytes without holding
+/// the rows.
+pub struct Rows<'w>(csv::Writer<&'w mut dyn Write>);
+
+impl<'w> Rows<'w> {
+    /// The optional byte-order mark and the header.
+    pub fn start(out: &'w mut dyn Write, bom: bool, header: &[&str]) -> anyhow::Result<Rows<'w>> {
+        if bom {
+            out.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(header)?;
+        Ok(Rows(w))
+    }
+
+    /// Rows to follow rows already written (no byte-order mark, no header).
+    pub fn body(out: &'w mut dyn Write) -> Rows<'w> {
+        Rows(csv::Writer::from_writer(out))
+    }
+
+    /// One row, every cell neutralized.
+    pub fn row(&mut self, cells: &[String]) -> anyhow::Result<()> {
+        for c in cells {
+            self.0.write_field(neutralize(c).as_bytes())?;
+        }
+        self.0.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    /// Flushes what the writer still holds.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.0.flush()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

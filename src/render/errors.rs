@@ -172,6 +172,40 @@ pub fn ledger_kind(k: &ErrorKind) -> String {
     }
 }
 
+/// A `replay` filter's error in Chinese.
+pub fn select_zh(e: &crate::rules::select::SelectError) -> String {
+    use crate::rules::select::{SelectError::*, kind_words};
+    match e {
+        Kind(v) => format!(
+            "--kind 「{v}」不是记录种类 (应为以下之一: {})",
+            kind_words().join(", ")
+        ),
+        Verdict(v) => {
+            let zh = crate::render::Style {
+                lang: crate::render::Lang::Zh,
+                tz: crate::ledger::config::DEFAULT_ZONE,
+                reveal: false,
+                mask: false,
+                sealed: &[],
+            };
+            let codes =
+                crate::rules::verdict::Code::ALL.map(|c| format!("{} {}", c.as_str(), zh.code(c)));
+            format!(
+                "--verdict 「{v}」不是判定 (应为以下之一: {})",
+                codes.join(", ")
+            )
+        }
+        Channel { name, known } => format!(
+            "--channel 「{name}」不是 attrib.toml 中的渠道 (已有: {})",
+            known.join(", ")
+        ),
+        Bound { flag, value } => format!(
+            "{flag} 「{value}」不是时间 (如 2026-03-01 09:30)、日期 (如 2026-03-01) 或月份 (如 2026-03)"
+        ),
+        Reversed { from, to } => format!("--to {to} 早于 --from {from}"),
+    }
+}
+
 /// Whether a `LANG` value asks for Chinese.
 pub fn lang_is_zh(lang: Option<&str>) -> bool {
     lang.is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("zh"))

@@ -5,7 +5,7 @@ use crate::model::{ContactKind, Kind, Phone, Time};
 use crate::rules::verdict::{
     Cite, Code, Detail, DirectFault, DirectField, Finding, FindingDetail, Verdict, class_code,
 };
-use chrono::{FixedOffset, Timelike};
+use chrono::{Datelike, FixedOffset, Timelike};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +24,18 @@ pub struct Style {
     /// `--mask`: phones masked in CSV and JSON too (exports that leave the office).
     pub mask: bool,
     pub sealed: &'static [Phone],
+}
+
+/// `2026-03-01`: what `%Y-%m-%d` writes for the ledger's years, without parsing a format per
+/// call (a million-row `replay` writes a few dates a row).
+fn to_day(t: Time) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
+}
+
+/// `2026-03-01 09:30` (`%Y-%m-%d %H:%M`).
+fn to_minute(t: Time) -> String {
+    let (day, h, m) = (to_day(t), t.hour(), t.minute());
+    format!("{day} {h:02}:{m:02}")
 }
 
 impl Style {
@@ -60,9 +72,7 @@ impl Style {
 
     /// A time in the project zone: `2026-03-01 09:30`.
     pub fn time(&self, t: Time) -> String {
-        t.with_timezone(&self.tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        to_minute(t.with_timezone(&self.tz))
     }
 
     /// The inclusive end of a period: the date alone when it ends with its day (calendar
@@ -70,9 +80,9 @@ impl Style {
     pub fn until(&self, t: Time) -> String {
         let local = t.with_timezone(&self.tz);
         if local.hour() == 23 && local.minute() == 59 && local.second() == 59 {
-            local.format("%Y-%m-%d").to_string()
+            to_day(local)
         } else {
-            local.format("%Y-%m-%d %H:%M").to_string()
+            to_minute(local)
         }
     }
 
@@ -832,4 +842,26 @@ fn ratio_shown(ratio: Decimal) -> String {
 /// A pending slip's state in a finding: its R5 code, or `unsigned` when nobody signed it.
 fn slip_state(status: Option<Code>) -> &'static str {
     status.map_or("unsigned", Code::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_minutes_are_written_as_strftime_writes_them() {
+        let zone = FixedOffset::east_opt(8 * 3600).unwrap();
+        for s in [
+            "1970-01-01T00:00:00+08:00",
+            "2026-03-01T09:05:59+08:00",
+            "2026-12-31T23:59:59+00:00",
+            "2199-12-31T23:59:59.999+08:00",
+        ] {
+            let t = chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&zone);
+            assert_eq!(to_day(t), t.format("%Y-%m-%d").to_string());
+            assert_eq!(to_minute(t), t.format("%Y-%m-%d %H:%M").to_string());
+        }
+    }
 }

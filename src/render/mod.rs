@@ -195,7 +195,7 @@ impl std::ops::DerefMut for Fitted {
 /// The least width a cell's column needs, in display columns: its longest word without a
 /// Chinese character whole (ids, phones, dates, amounts are never cut), and two Chinese
 /// characters of any other word (`报备` / `有效`, not one character a line).
-fn unbreakable(cell: &str) -> usize {
+pub fn unbreakable(cell: &str) -> usize {
     let words: Vec<&str> = cell.split_whitespace().collect();
     let word = (words.iter())
         .map(|w| match w.chars().all(|c| c.is_ascii() || c == '…') {
@@ -267,6 +267,44 @@ fn escaped(t: &Table) -> Table {
     out
 }
 
+/// The rows formatted at once on each thread by `write_chunked`: a few megabytes of output.
+const CHUNK: usize = 4096;
+
+/// What makes a chunk's bytes: the items with their positions, and the buffer to write into.
+pub type Render<'r, 'a, T> = &'r (dyn Fn(&[(usize, &'a T)], &mut Vec<u8>) + Sync);
+
+/// Writes `items` in order, their bytes made by `render` a chunk of `CHUNK` items at a time, two
+/// chunks at once on two threads (formatting is most of a million-row output's time). Each item
+/// comes with its position; only two chunks' bytes are held at a time.
+pub fn write_chunked<'a, T: Sync + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    out: &mut dyn std::io::Write,
+    render: Render<'_, 'a, T>,
+) -> std::io::Result<()> {
+    let mut items = items.enumerate();
+    // two buffers kept from chunk to chunk: fresh megabytes each time cost page faults
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let bytes = |chunk: &[(usize, &'a T)], buf: &mut Vec<u8>| {
+        buf.clear();
+        render(chunk, buf);
+    };
+    loop {
+        let first: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
+        let second: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
+        match second.is_empty() {
+            true => bytes(&first, &mut a),
+            false => _ = crate::par::both(|| bytes(&first, &mut a), || bytes(&second, &mut b)),
+        }
+        out.write_all(&a)?;
+        if !second.is_empty() {
+            out.write_all(&b)?;
+        }
+        if second.len() < CHUNK {
+            return Ok(());
+        }
+    }
+}
+
 /// RFC 3339 in the project zone, to the second.
 pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
     t.with_timezone(&tz)
@@ -280,28 +318,135 @@ fn cards(t: &Table, width: usize, f: &mut std::fmt::Formatter<'_>) -> std::fmt::
         .header()
         .map(|h| h.cell_iter().map(|c| c.content()).collect())
         .unwrap_or_default();
-    let key_width = header.iter().map(|h| h.width()).max().unwrap_or(0);
-    let avail = width.saturating_sub(key_width + 2).max(10);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     for (n, row) in t.row_iter().enumerate() {
-        let rule = format!("── {} ", n + 1);
-        let fill = width.saturating_sub(rule.width());
-        writeln!(f, "{rule}{}", "─".repeat(fill))?;
-        for (i, cell) in row.cell_iter().enumerate() {
-            let value = cell.content();
-            if value.trim().is_empty() {
-                continue;
-            }
-            let key = header.get(i).map_or("", String::as_str);
-            let pad = " ".repeat(key_width - key.width());
-            for (j, line) in wrap(&value, avail).iter().enumerate() {
-                match j {
-                    0 => writeln!(f, "{key}{pad}  {line}")?,
-                    _ => writeln!(f, "{}  {line}", " ".repeat(key_width))?,
-                }
-            }
-        }
+        let cells: Vec<String> = row.cell_iter().map(|c| c.content()).collect();
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        f.write_str(&card(n + 1, &header, &cells, width))?;
     }
     Ok(())
+}
+
+/// The `n`th card (see `cards`): a rule naming its number, then `header: value` a line, empty
+/// values left out. Cells are printed as given (the caller escapes them, `shown`).
+pub fn card(n: usize, header: &[&str], cells: &[&str], width: usize) -> String {
+    use std::fmt::Write as _;
+    let key_width = header.iter().map(|h| h.width()).max().unwrap_or(0);
+    let avail = width.saturating_sub(key_width + 2).max(10);
+    let rule = format!("── {n} ");
+    let fill = width.saturating_sub(rule.width());
+    let mut out = format!("{rule}{}\n", "─".repeat(fill));
+    for (i, value) in cells.iter().enumerate() {
+        if value.trim().is_empty() {
+            continue;
+        }
+        let key = header.get(i).copied().unwrap_or("");
+        let pad = " ".repeat(key_width - key.width());
+        for (j, line) in wrap(value, avail).iter().enumerate() {
+            let _ = match j {
+                0 => writeln!(out, "{key}{pad}  {line}"),
+                _ => writeln!(out, "{}  {line}", " ".repeat(key_width)),
+            };
+        }
+    }
+    out
+}
+
+/// A table printed a row at a time, so a million rows need not be held (`replay`): its column
+/// widths are fixed before the first row, and it looks like `table`'s (the same borders, no
+/// line between rows). A cell wraps within its column as `wrap` breaks it; a word without a
+/// Chinese character wider than its column (an id, a phone, a date) is never cut: that line
+/// of the row is wider instead.
+pub struct Stream {
+    widths: Vec<usize>,
+}
+
+impl Stream {
+    /// Widths for `width` display columns (0: no limit): each column but the last its natural
+    /// width (`natural`: its widest cell); the last column — the free text — takes what is left,
+    /// at least `last_least`. When that is too little, the columns named in `shrink` (in that
+    /// order) give up what is missing, each down to `least` (its longest unbreakable word,
+    /// `unbreakable`) at most.
+    /// None when even that leaves the last column less than `last_least`: print cards (`card`).
+    /// With no limit the last column is `last_natural` wide.
+    pub fn fit(
+        width: usize,
+        natural: &[usize],
+        least: &[usize],
+        shrink: &[usize],
+        (last_least, last_natural): (usize, usize),
+    ) -> Option<Stream> {
+        let mut widths = natural.to_vec();
+        if width == 0 {
+            widths.push(last_natural.max(last_least));
+            return Some(Stream { widths });
+        }
+        // each column has a space either side and a border after it; one border opens the line
+        let left = |w: &[usize]| width.saturating_sub(w.iter().map(|n| n + 3).sum::<usize>() + 4);
+        for &i in shrink {
+            let need = last_least.saturating_sub(left(&widths));
+            widths[i] = widths[i].saturating_sub(need).max(least[i].min(widths[i]));
+        }
+        let last = left(&widths);
+        (last >= last_least).then(|| {
+            widths.push(last);
+            Stream { widths }
+        })
+    }
+
+    /// The line above the header.
+    pub fn top(&self) -> String {
+        self.rule('┌', '─', '┬', '┐')
+    }
+
+    /// The header's lines and the double line under it.
+    pub fn header(&self, cells: &[&str]) -> String {
+        format!("{}{}", self.row(cells), self.rule('╞', '═', '╪', '╡'))
+    }
+
+    /// The line under the last row.
+    pub fn bottom(&self) -> String {
+        self.rule('└', '─', '┴', '┘')
+    }
+
+    fn rule(&self, left: char, fill: char, cross: char, right: char) -> String {
+        let mut out = String::from(left);
+        for (i, w) in self.widths.iter().enumerate() {
+            out.extend(std::iter::repeat_n(fill, w + 2));
+            out.push(if i + 1 == self.widths.len() {
+                right
+            } else {
+                cross
+            });
+        }
+        out.push('\n');
+        out
+    }
+
+    /// A row's lines: each cell escaped (`shown`, newlines kept) and wrapped in its column.
+    pub fn row(&self, cells: &[&str]) -> String {
+        let wrapped: Vec<Vec<String>> = (cells.iter().zip(&self.widths))
+            .map(|(c, &w)| wrap(&shown(c, true), w))
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut out = String::new();
+        for line in 0..height {
+            out.push('│');
+            for (i, (cell, w)) in wrapped.iter().zip(&self.widths).enumerate() {
+                let text = cell.get(line).map_or("", String::as_str);
+                out.push(' ');
+                out.push_str(text);
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(text.width()) + 1));
+                out.push(if i + 1 == self.widths.len() {
+                    '│'
+                } else {
+                    '┆'
+                });
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
 
 /// `text` in lines of at most `avail` display columns, broken at spaces; a word with a Chinese
@@ -345,6 +490,56 @@ fn wrap(text: &str, avail: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_table_gives_the_free_column_the_rest_and_shrinks_in_order() {
+        // natural 16 and 12, least 10 and 4; one border opens the line, 3 columns a column
+        let t = Stream::fit(60, &[16, 12], &[10, 4], &[0, 1], (16, 0)).unwrap();
+        assert_eq!(t.widths, [16, 12, 60 - (19 + 15 + 4)]);
+        // 40 columns: the first gives up 6, the second what is still missing
+        let t = Stream::fit(40, &[16, 12], &[10, 4], &[0, 1], (10, 0)).unwrap();
+        assert_eq!(t.widths, [10, 10, 10]);
+        assert!(
+            Stream::fit(30, &[16, 12], &[10, 4], &[0, 1], (10, 0)).is_none(),
+            "cards"
+        );
+        let t = Stream::fit(0, &[16, 12], &[10, 4], &[0, 1], (10, 33)).unwrap();
+        assert_eq!(
+            t.widths,
+            [16, 12, 33],
+            "no limit: the free column's widest line"
+        );
+    }
+
+    #[test]
+    fn a_streamed_row_wraps_in_its_columns_and_never_cuts_a_word() {
+        let t = Stream { widths: vec![5, 8] };
+        assert_eq!(t.top(), "┌───────┬──────────┐\n");
+        assert_eq!(
+            t.row(&["R-001", "撞单: 链家 已报备"]),
+            "│ R-001 ┆ 撞单:    │\n│       ┆ 链家     │\n│       ┆ 已报备   │\n"
+        );
+        // an id wider than its column widens its line instead of being cut
+        assert_eq!(t.row(&["R-00001", "x\u{1b}"]), "│ R-00001 ┆ x\\u{1b}  │\n");
+        assert_eq!(t.bottom(), "└───────┴──────────┘\n");
+    }
+
+    #[test]
+    fn chunks_are_written_in_order_however_many() {
+        for n in [0, 1, CHUNK, 2 * CHUNK, 2 * CHUNK + 1, 5 * CHUNK + 7] {
+            let items: Vec<usize> = (0..n).collect();
+            let mut out = vec![];
+            let render = |chunk: &[(usize, &usize)], buf: &mut Vec<u8>| {
+                for &(i, x) in chunk {
+                    assert_eq!(i, *x, "each item comes with its position");
+                    buf.extend_from_slice(format!("{x},").as_bytes());
+                }
+            };
+            write_chunked(items.iter(), &mut out, &render).unwrap();
+            let expected: String = items.iter().map(|x| format!("{x},")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{n} items");
+        }
+    }
 
     #[test]
     fn wrapping_breaks_chinese_anywhere_and_ids_and_dates_nowhere() {

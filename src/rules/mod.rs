@@ -33,6 +33,7 @@ pub mod testkit;
 
 pub mod engine;
 pub mod scope;
+pub mod select;
 
 pub use engine::{Evaluation, evaluate};
 pub use scope::{Scope, evaluate_scoped};

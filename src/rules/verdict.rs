@@ -75,6 +75,50 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in declaration order (`replay --verdict` reads its value against them): a
+    /// new code goes here too.
+    pub const ALL: [Code; 39] = [
+        Code::DirectClient,
+        Code::KnownClient,
+        Code::Duplicate,
+        Code::HeldByReport,
+        Code::HeldByChannel,
+        Code::Accepted,
+        Code::Recorded,
+        Code::Unconfirmed,
+        Code::Cancelled,
+        Code::ReturnVisit,
+        Code::NoReport,
+        Code::ReportTooLate,
+        Code::WindowExpired,
+        Code::Valid,
+        Code::Effective,
+        Code::OutOfOrder,
+        Code::UnknownSigner,
+        Code::DuplicateRole,
+        Code::Pending,
+        Code::Incomplete,
+        Code::Late,
+        Code::Developer,
+        Code::Channel,
+        Code::Agency,
+        Code::Penalty,
+        Code::Approved,
+        Code::Unsigned,
+        Code::Voided,
+        Code::Delisted,
+        Code::NotCarried,
+        Code::Relisted,
+        Code::NotDelisted,
+        Code::ChannelDelisted,
+        Code::Complete,
+        Code::RefundFull,
+        Code::RefundLessFees,
+        Code::Forfeit,
+        Code::RefundDouble,
+        Code::NoBooking,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::DirectClient => "direct-client",
