@@ -72,6 +72,12 @@ fn clap_errors_are_chinese_when_lang_is_zh() {
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains("不认识的参数 --bogus"), "{err}");
 
+    let mut c = w.cmd(&["chek", "13900000001"]);
+    c.env("LANG", "zh_CN.UTF-8");
+    let err = String::from_utf8_lossy(&c.output().unwrap().stderr).into_owned();
+    assert!(err.contains("不认识的命令「chek」"), "{err}");
+    assert!(err.contains("是否想用命令: check"), "{err}");
+
     // not zh: clap's English
     let mut c = w.cmd(&["--at", AT, "--bogus", "replay"]);
     c.env("LANG", "C");

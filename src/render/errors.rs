@@ -225,7 +225,10 @@ pub fn clap_zh(e: &clap::Error) -> String {
     let sentence = match e.kind() {
         K::InvalidValue => format!("参数 {arg} 的值「{value}」无效"),
         K::UnknownArgument => format!("不认识的参数 {arg}"),
-        K::InvalidSubcommand => format!("不认识的命令「{value}」"),
+        K::InvalidSubcommand => {
+            let name = e.get(ContextKind::InvalidSubcommand).map(|v| v.to_string());
+            format!("不认识的命令「{}」", name.unwrap_or(value))
+        }
         K::NoEquals => format!("参数 {arg} 需要用 = 给值"),
         K::ValueValidation => format!("参数 {arg} 的值「{value}」不合格"),
         K::TooManyValues => format!("参数 {arg} 的值太多"),
