@@ -8,6 +8,8 @@ use super::time::{covers, period_end};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// An accepted report and whether its hold is still open (R2.6, R4).
@@ -44,6 +46,22 @@ struct PhoneState {
     names: SmallVec<[Text; 1]>,
 }
 
+/// What the family-level questions ask of a linked family, kept as records and links come in
+/// (a family of one answers from its phone's state): without it each question walked every
+/// member, and a family of n phones built record by record cost O(n²).
+#[derive(Default, Debug)]
+struct FamilyFacts {
+    /// R3: the latest contact, by (time, position).
+    latest_contact: Option<u32>,
+    /// R3: the first visit, by (time, position).
+    first_visit: Option<u32>,
+    /// R1/R4: the latest visit.
+    latest_visit: Option<u32>,
+    /// R4: the open report holds, earliest report first: (report time, report, state in
+    /// `known`, position in the state's reports).
+    open: BinaryHeap<Reverse<(Time, u32, u32, u32)>>,
+}
+
 pub struct Registry<'l> {
     pub ledger: &'l Ledger,
     pub config: &'l Config,
@@ -52,6 +70,8 @@ pub struct Registry<'l> {
     /// Where each phone's state is in `known`.
     phones: HashMap<Phone, u32>,
     known: Vec<PhoneState>,
+    /// What is known of each linked family, by its number in `families`.
+    facts: Vec<FamilyFacts>,
     /// R5 status of every slip as of the as-of time (shared by the shards of an evaluation).
     pub slips: Arc<HashMap<&'l str, SlipStatus>>,
     /// Record ids voided as of the as-of time.
@@ -119,6 +139,7 @@ impl<'l> Registry<'l> {
             families: Families::default(),
             phones: HashMap::default(),
             known: vec![],
+            facts: vec![],
             slips,
             voided,
             cuttings,
@@ -162,12 +183,30 @@ impl<'l> Registry<'l> {
         // each state's phone, in the order of `other.known`
         let mut phones: Vec<(u32, Phone)> = other.phones.into_iter().map(|(p, i)| (i, p)).collect();
         phones.sort_unstable();
+        // the facts of each of its families, by one of the family's phones, states renumbered
+        let offset = self.known.len() as u32;
+        let mut facts: Vec<(Phone, FamilyFacts)> = vec![];
+        for (f, mut x) in other.facts.into_iter().enumerate() {
+            if let Some(&p) = other.families.phones_of(f).first() {
+                x.open = (x.open.into_iter())
+                    .map(|Reverse((t, r, s, k))| Reverse((t, r, s + offset, k)))
+                    .collect();
+                facts.push((p, x));
+            }
+        }
         self.known.reserve_exact(other.known.len());
         for ((_, phone), state) in phones.into_iter().zip(other.known) {
             self.phones.insert(phone, self.known.len() as u32);
             self.known.push(state);
         }
         self.families.absorb(other.families);
+        for (p, x) in facts {
+            let f = self
+                .families
+                .id(p)
+                .expect("an absorbed family keeps its number");
+            *self.facts_mut(f) = x;
+        }
         self.any_visit |= other.any_visit;
         if let (Some(a), Some(b)) = (self.attribution.as_deref_mut(), other.attribution) {
             a.absorb(*b);
@@ -186,22 +225,29 @@ impl<'l> Registry<'l> {
     /// R3: a contact that counts starts a protection period; a visit ends every open report hold
     /// of the family (R4) and may be the family's first visit.
     pub fn add_contact(&mut self, i: usize) {
-        let c = &self.ledger.contacts[i];
+        let l = self.ledger;
+        let c = &l.contacts[i];
         let is_visit = c.kind == ContactKind::Visit;
         if is_visit {
-            for m in self.families.members(c.phone).iter() {
-                if let Some(&s) = self.phones.get(m) {
-                    let s = &mut self.known[s as usize];
-                    s.reports.iter_mut().for_each(|h| h.open = false);
-                }
-            }
+            self.end_holds_before(c.phone, None);
         }
         self.any_visit |= is_visit;
         let s = self.state(c.phone);
         s.last_contact = Some(i as u32);
+        let first = is_visit && s.first_visit.is_none();
         if is_visit {
             s.first_visit.get_or_insert(i as u32);
             s.last_visit = Some(i as u32);
+        }
+        if let Some(f) = self.families.id(c.phone) {
+            let x = &mut self.facts[f];
+            x.latest_contact = latest(l, x.latest_contact, Some(i as u32));
+            if first {
+                x.first_visit = earliest(l, x.first_visit, Some(i as u32));
+            }
+            if is_visit {
+                x.latest_visit = latest(l, x.latest_visit, Some(i as u32));
+            }
         }
     }
 
@@ -209,45 +255,110 @@ impl<'l> Registry<'l> {
     /// sees both histories: a visit of one family made after a report of the other has already
     /// ended that report's hold (R4), though the two were not linked when the visit happened.
     pub fn link(&mut self, a: Phone, b: Phone) {
-        if self.any_visit && !self.families.same(a, b) {
-            let (visit_a, visit_b) = (self.latest_visit_at(a), self.latest_visit_at(b));
-            self.end_holds_before(a, visit_b);
-            self.end_holds_before(b, visit_a);
+        if self.families.same(a, b) {
+            return;
         }
+        if self.any_visit {
+            let (visit_a, visit_b) = (self.latest_visit_at(a), self.latest_visit_at(b));
+            if let Some(t) = visit_b {
+                self.end_holds_before(a, Some(t));
+            }
+            if let Some(t) = visit_a {
+                self.end_holds_before(b, Some(t));
+            }
+        }
+        let (x, y) = (self.take_facts(a), self.take_facts(b));
         self.families.link(a, b);
+        let f = self
+            .families
+            .id(a)
+            .expect("a linked phone has a family number");
+        *self.facts_mut(f) = merge(self.ledger, x, y);
+    }
+
+    /// The facts of `p`'s family, taken out (a family of one's made from its phone's state).
+    fn take_facts(&mut self, p: Phone) -> FamilyFacts {
+        if let Some(f) = self.families.id(p) {
+            return std::mem::take(&mut self.facts[f]);
+        }
+        let Some(&s) = self.phones.get(&p) else {
+            return FamilyFacts::default();
+        };
+        let (l, state) = (self.ledger, &self.known[s as usize]);
+        let open = (state.reports.iter().enumerate())
+            .filter(|(_, h)| h.open)
+            .map(|(k, h)| Reverse((l.reports[h.report as usize].at, h.report, s, k as u32)))
+            .collect();
+        FamilyFacts {
+            latest_contact: state.last_contact,
+            first_visit: state.first_visit,
+            latest_visit: state.last_visit,
+            open,
+        }
+    }
+
+    fn facts_mut(&mut self, f: usize) -> &mut FamilyFacts {
+        if self.facts.len() <= f {
+            self.facts.resize_with(f + 1, FamilyFacts::default);
+        }
+        &mut self.facts[f]
+    }
+
+    /// The state of `p` if it is a family of one the registry has seen.
+    fn alone(&self, p: Phone) -> Option<&PhoneState> {
+        match self.families.id(p) {
+            Some(_) => None,
+            None => Some(&self.known[*self.phones.get(&p)? as usize]),
+        }
     }
 
     /// The time of the family's latest visit.
     fn latest_visit_at(&self, p: Phone) -> Option<Time> {
-        let l = self.ledger;
-        self.states(p)
-            .filter_map(|(_, s)| s.last_visit)
-            .map(|i| l.contacts[i as usize].at)
-            .max()
+        let i = match self.families.id(p) {
+            Some(f) => self.facts[f].latest_visit,
+            None => self.alone(p)?.last_visit,
+        };
+        Some(self.ledger.contacts[i? as usize].at)
     }
 
     /// R4: ends the family's open holds of reports made before a visit at `visit` (at equal
-    /// times a visit comes before a report, so it does not end that report's hold).
+    /// times a visit comes before a report, so it does not end that report's hold); `None`:
+    /// every open hold (a visit of the family itself, judged after every report before it).
+    /// A family of one's open holds are the end of its reports (they come in time order).
     fn end_holds_before(&mut self, p: Phone, visit: Option<Time>) {
-        let (Some(visit), l) = (visit, self.ledger) else {
-            return;
-        };
-        for m in self.families.members(p).iter() {
-            if let Some(&s) = self.phones.get(m) {
-                (self.known[s as usize].reports.iter_mut())
-                    .filter(|h| l.reports[h.report as usize].at < visit)
-                    .for_each(|h| h.open = false);
+        let l = self.ledger;
+        let before = |t: Time| visit.is_none_or(|v| t < v);
+        if let Some(f) = self.families.id(p) {
+            let open = &mut self.facts[f].open;
+            while let Some(&Reverse((t, _, s, k))) = open.peek()
+                && before(t)
+            {
+                open.pop();
+                self.known[s as usize].reports[k as usize].open = false;
             }
+        } else if let Some(&s) = self.phones.get(&p) {
+            let reports = &mut self.known[s as usize].reports;
+            let from = reports.partition_point(|h| !h.open);
+            (reports[from..].iter_mut())
+                .take_while(|h| before(l.reports[h.report as usize].at))
+                .for_each(|h| h.open = false);
         }
     }
 
     pub fn add_accepted_report(&mut self, i: usize, window_end: Time) {
-        let p = self.ledger.reports[i].phone;
-        self.state(p).reports.push(ReportHold {
+        let l = self.ledger;
+        let r = &l.reports[i];
+        let s = self.state(r.phone);
+        let k = s.reports.len() as u32;
+        s.reports.push(ReportHold {
             report: i as u32,
             window_end,
             open: true,
         });
+        if let Some(f) = self.families.id(r.phone) {
+            let s = self.phones[&r.phone];
+            (self.facts[f].open).push(Reverse((r.at, i as u32, s, k)));
+        }
     }
 
     pub fn add_valid_visit(&mut self, i: usize, hold_end: Time) {
@@ -267,34 +378,37 @@ impl<'l> Registry<'l> {
 
     /// R3: the latest contact of the family, with the end of its protection period.
     pub fn latest_contact(&self, p: Phone) -> Option<(&'l Contact, Time)> {
-        let l = self.ledger;
-        self.states(p)
-            .filter_map(|(_, s)| s.last_contact.map(|i| i as usize))
-            .max_by_key(|&i| (l.contacts[i].at, i))
-            .map(|i| {
-                let c = &l.contacts[i];
-                (c, self.period_end(c.at, self.config.protection_days))
-            })
+        let i = match self.families.id(p) {
+            Some(f) => self.facts[f].latest_contact,
+            None => self.alone(p)?.last_contact,
+        }?;
+        let c = &self.ledger.contacts[i as usize];
+        Some((c, self.period_end(c.at, self.config.protection_days)))
     }
 
     /// R3: the family's first visit (its consultant is the first-visit consultant 首访置业顾问).
     pub fn first_visit(&self, p: Phone) -> Option<&'l Contact> {
-        let l = self.ledger;
-        self.states(p)
-            .filter_map(|(_, s)| s.first_visit.map(|i| i as usize))
-            .min_by_key(|&i| (l.contacts[i].at, i))
-            .map(|i| &l.contacts[i])
+        let i = match self.families.id(p) {
+            Some(f) => self.facts[f].first_visit,
+            None => self.alone(p)?.first_visit,
+        }?;
+        Some(&self.ledger.contacts[i as usize])
     }
 
     /// Accepted reports of the family whose hold is still open, oldest first.
     pub fn open_reports(&self, p: Phone) -> Vec<(&'l Report, &ReportHold)> {
         let l = self.ledger;
-        let mut v: Vec<_> = self
-            .states(p)
-            .flat_map(|(_, s)| s.reports.iter())
-            .filter(|h| h.open)
-            .map(|h| (&l.reports[h.report as usize], h))
-            .collect();
+        let mut v: Vec<_> = match self.families.id(p) {
+            Some(f) => (self.facts[f].open.iter())
+                .map(|&Reverse((_, _, s, k))| &self.known[s as usize].reports[k as usize])
+                .map(|h| (&l.reports[h.report as usize], h))
+                .collect(),
+            None => (self.alone(p).into_iter())
+                .flat_map(|s| s.reports.iter())
+                .filter(|h| h.open)
+                .map(|h| (&l.reports[h.report as usize], h))
+                .collect(),
+        };
         v.sort_by_key(|(r, h)| (r.at, h.report));
         v
     }
@@ -374,6 +488,29 @@ impl<'l> Registry<'l> {
     /// Whether the registry has ever seen the family (any report, contact or direct slip).
     pub fn knows(&self, p: Phone) -> bool {
         self.states(p).next().is_some()
+    }
+}
+
+/// Of two contacts, the later by (time, position).
+fn latest(l: &Ledger, a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    let key = |i: &u32| (l.contacts[*i as usize].at, *i);
+    a.into_iter().chain(b).max_by_key(key)
+}
+
+/// Of two contacts, the earlier by (time, position).
+fn earliest(l: &Ledger, a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    let key = |i: &u32| (l.contacts[*i as usize].at, *i);
+    a.into_iter().chain(b).min_by_key(key)
+}
+
+/// R1: the facts of two families joined by a link.
+fn merge(l: &Ledger, mut x: FamilyFacts, mut y: FamilyFacts) -> FamilyFacts {
+    x.open.append(&mut y.open);
+    FamilyFacts {
+        latest_contact: latest(l, x.latest_contact, y.latest_contact),
+        first_visit: earliest(l, x.first_visit, y.first_visit),
+        latest_visit: latest(l, x.latest_visit, y.latest_visit),
+        open: x.open,
     }
 }
 
@@ -458,6 +595,36 @@ mod tests {
             .relation("F1", "2026-03-03 09:00", P1, P2)
             .walk_in("C2", "2026-03-03 10:00", P1);
         assert_eq!(codes(&l, "C2"), vec!["walk-in-during-hold"]);
+    }
+
+    #[test]
+    fn r1_a_family_grown_from_its_top_answers_for_all_its_members() {
+        // P3, then P2 joining below it, then P1 below both, with a visit of P1 between: the
+        // link ends the holds of the reports made before that visit, not the one made after
+        let l = Lb::new()
+            .report("R1", "2026-03-01 09:00", "链家", "王五", P3)
+            .walk_in("C1", "2026-03-03 10:00", P1)
+            .report("R2", "2026-03-03 11:00", "我爱我家", "李四", P2)
+            .relation("F1", "2026-03-04 09:00", P2, P3)
+            .relation("F2", "2026-03-05 09:00", P1, P2);
+        let open = |at: &str| {
+            let e = l.eval(at);
+            let ids: Vec<String> = (e.registry.open_reports(P3).iter())
+                .map(|(r, _)| r.id.to_string())
+                .collect();
+            ids
+        };
+        assert_eq!(open("2026-03-04 12:00"), ["R1", "R2"]);
+        assert_eq!(open("2026-03-05 12:00"), ["R2"]);
+        let e = l.eval("2026-03-05 12:00");
+        assert_eq!(e.registry.first_visit(P3).unwrap().id, "C1");
+        assert_eq!(e.registry.latest_contact(P2).unwrap().0.id, "C1");
+        // a visit of any member ends the rest
+        let l = l.walk_in("C2", "2026-03-06 10:00", P3);
+        let e = l.eval("2026-03-06 12:00");
+        assert!(e.registry.open_reports(P1).is_empty());
+        assert_eq!(e.registry.latest_contact(P1).unwrap().0.id, "C2");
+        assert_eq!(e.registry.first_visit(P2).unwrap().id, "C1");
     }
 
     #[test]
