@@ -24,6 +24,9 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
                 sealed: Box::leak(sealed.into_boxed_slice()),
                 ..style
             };
+            if ledger.config.mode == crate::model::Mode::VisitFirst {
+                say!("{}", render::replay::mode_line(&style))?
+            }
             say!("{}", render::replay::table_text(&e.verdicts, &style))?
         }
         Format::Json => say!("{}", render::replay::json(&e.verdicts, &style))?,

@@ -87,6 +87,17 @@ pub fn csv(
     csv_out::write(out, false, &CSV_HEADER, &csv_rows(verdicts, style))
 }
 
+/// R16: the line that says the ledger was judged visit-first (到访为王); report-first output
+/// has no such line, so it stays as it was.
+pub fn mode_line(style: &Style) -> String {
+    style
+        .pick(
+            "判定方式: 到访为王 (visit-first, R16), 首次到访决定归属",
+            "mode: visit-first (R16): the first visit decides",
+        )
+        .to_string()
+}
+
 /// The auditor's table: time, kind, id, phone, verdict, rule, why (findings below it).
 pub fn table_text<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>, style: &Style) -> String {
     let header = if style.lang == super::Lang::Zh {

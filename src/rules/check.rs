@@ -44,6 +44,8 @@ pub struct ClientStatus {
     /// R10 (RULES-R10 §4.3, S12): the family's valid viewings with the end of their bypass
     /// windows; `None` while R10 is off.
     pub viewings: Option<Vec<ViewingWindow>>,
+    /// R16.3 (§4.3): in visit-first mode, the family's open reports; `None` in report-first.
+    pub open_reports: Option<Vec<super::mode::OpenReport>>,
 }
 
 /// R10: a valid viewing slip 看房确认单 and the end of its bypass window (S12).
@@ -121,11 +123,17 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         approval,
         viewings: None,
         consultants: super::consultant::check_status(reg, phone),
+        open_reports: super::mode::open_reports(reg, phone, t),
     };
     s.viewings = viewing_windows(reg.ledger, s.timeline.iter().map(|&i| &e.verdicts[i]));
     if s.owner == Some(Code::Agency) {
-        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
-        if let Some((r, end)) = reg.report_holds_at(phone, t).into_iter().next() {
+        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out; R16.3:
+        // in visit-first mode no open report is promoted (they are listed as `open_reports`)
+        let promoted = match s.open_reports {
+            None => reg.report_holds_at(phone, t).into_iter().next(),
+            Some(_) => None,
+        };
+        if let Some((r, end)) = promoted {
             s.owner = Some(Code::Channel);
             s.rule = "R2.4";
             s.channel = Some(r.channel.clone());

@@ -3,8 +3,8 @@
 //! families joined after a report) and of RULES-R10.md so far (R10 resale viewings, deals and
 //! their lines; R11 staff rows, the consultant of record, handovers, contact and booking
 //! findings, the credited consultant, the departed claimant and consultant lines; R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R18 committee
-//! grade rows)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R16
+//! visit-first mode, R18 committee grade rows)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -1248,8 +1248,12 @@ impl<'l> Walk<'l> {
         } else if let Some((h, end)) = holds.iter().find(|(h, _)| h.channel == c) {
             // R2.3 duplicate: the channel already holds the family under an open window
             found(Code::Duplicate, "R2.3", Cite::report(h, *end));
-        } else if let Some((h, end)) = holds.iter().find(|(h, _)| h.channel != c) {
-            // R2.4 held-by-report: another channel's window is open (first come, first served)
+        } else if let Some((h, end)) = (holds.iter())
+            .filter(|_| self.cfg.mode == Mode::ReportFirst)
+            .find(|(h, _)| h.channel != c)
+        {
+            // R2.4 held-by-report: another channel's window is open (first come, first served);
+            // R16.1: not in visit-first mode
             found(Code::HeldByReport, "R2.4", Cite::report(h, *end));
         } else if let Some((k, end)) = (self.visit_holds(&family, pos, t).into_iter())
             .find(|(k, _)| k.channel.as_deref() != Some(c))
@@ -1721,10 +1725,22 @@ impl<'l> Walk<'l> {
                         .map(|(d, until)| (d.into(), until)),
                 }
             }),
+            // R16.3: visit-first lists the open reports (S7) instead of promoting one
+            open_reports: (self.cfg.mode == Mode::VisitFirst).then(|| {
+                (self.report_holds(&family, end, t).into_iter())
+                    .map(|(r, until)| super::mode::OpenReport {
+                        channel: r.channel.clone(),
+                        report: r.id.clone(),
+                        window_end: until,
+                    })
+                    .collect()
+            }),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
-            if let Some((r, until)) = self.report_holds(&family, end, t).into_iter().next() {
+            let promoted = (self.report_holds(&family, end, t).into_iter())
+                .find(|_| self.cfg.mode == Mode::ReportFirst);
+            if let Some((r, until)) = promoted {
                 s.owner = Some(Code::Channel);
                 s.rule = "R2.4";
                 s.channel = Some(r.channel.clone());
@@ -2611,6 +2627,10 @@ mod properties {
                 cells.push(("notified_at", "2026-04-01 00:00"));
             }
             l = l.row(crate::model::Kind::Grade, &cells);
+        }
+        // R16: some ledgers are judged visit-first (到访为王)
+        if ops.iter().map(|o| o.1).sum::<u32>() % 3 == 0 {
+            l.l.config.mode = crate::model::Mode::VisitFirst;
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

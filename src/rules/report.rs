@@ -83,7 +83,11 @@ fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
 /// R2.4 held-by-report: another channel holds the family under an accepted report whose window
 /// covers t (first come, first served; 撞单); a report of a channel whose claims on the family
 /// are cancelled (R8) at t holds nothing (`report_holds_at` leaves it out).
+/// R16.1 (到访为王): not applied in visit-first mode; several channels may hold the family.
 fn held_by_report(reg: &Registry, r: &Report) -> Option<Cite> {
+    if reg.config.mode == crate::model::Mode::VisitFirst {
+        return None;
+    }
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
         .find(|(h, _)| h.channel != r.channel)
