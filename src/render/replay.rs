@@ -26,6 +26,12 @@ pub fn json_value(v: &Verdict, style: &Style) -> Value {
         // R14.3: the query slip that confirmed a booking's buyer name (only when there is one)
         out["query"] = json!(q);
     }
+    if v.phone.is_some_and(|p| p.is_masked()) {
+        // R15.4 (§4.2): a masked report's completing visit and phone (null while open)
+        let done = v.completed.as_deref();
+        out["completed_by"] = json!(done.map(|d| &d.0));
+        out["completed_phone"] = json!(done.map(|d| style.data_phone(d.1)));
+    }
     if let Some(c) = &v.credit {
         // R11.6: a booking's serving consultant, only when R11 is on (null when there is none)
         out["credited_consultant"] = json!(c.serving);
