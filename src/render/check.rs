@@ -52,6 +52,12 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
             .map(|o| json!({"channel": o.channel, "report": o.report, "window_end": rfc3339(o.window_end, tz)}))
             .collect();
     }
+    if let Some(masked) = &s.masked_reports {
+        // R15.6 (§4.3): only when masked reports are on
+        v["masked_reports"] = (masked.iter())
+            .map(|o| json!({"channel": o.channel, "report": o.report, "window_end": rfc3339(o.window_end, tz)}))
+            .collect();
+    }
     if let Some(views) = &s.viewings {
         // R10 (§4.3): only when R10 is on
         v["viewings"] = viewings_json(views, style);
@@ -390,6 +396,20 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         out.push(format!(
             "{}{} {} ({}{})",
             p("未到访报备: ", "open report: "),
+            o.channel,
+            o.report,
+            p("带看期至 ", "window until "),
+            style.until(o.window_end)
+        ));
+    }
+    for o in s.masked_reports.as_deref().unwrap_or_default() {
+        // R15.6: masked reports this client would complete at a visit
+        out.push(format!(
+            "{}{} {} ({}{})",
+            p(
+                "隐号报备 (到访补全): ",
+                "masked report (a visit completes it): "
+            ),
             o.channel,
             o.report,
             p("带看期至 ", "window until "),

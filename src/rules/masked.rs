@@ -93,6 +93,12 @@ fn holds_at<'l>(
         .collect()
 }
 
+/// R17: every masked report whose hold is open and whose window covers `t` (its claim neither
+/// cancelled nor delisted), for `clients --expiring`'s `report-window` items.
+pub fn open_holds_at<'l>(reg: &Registry<'l>, t: Time) -> Vec<(&'l Report, Time)> {
+    holds_at(reg, t, |r| Some(r.phone))
+}
+
 /// R15.3: open masked holds that fit the family of a full-phone record (`name` counting).
 pub fn holds_for<'l>(
     reg: &Registry<'l>,
@@ -104,6 +110,29 @@ pub fn holds_for<'l>(
         return vec![];
     }
     holds_at(reg, t, |m| fits(reg, m, p, name))
+}
+
+/// R15.6 (§4.3): `check`'s open masked reports that fit `phone`'s family (`name`, the
+/// prospective buyer's, counting): holds not yet ended (S9: the window may have passed), oldest
+/// first; `None` while masked reports are off.
+pub fn open_for(
+    reg: &Registry,
+    phone: Phone,
+    name: Option<&str>,
+    t: Time,
+) -> Option<Vec<super::mode::OpenReport>> {
+    reg.config.masked_reports.then(|| {
+        (reg.masked.holds.iter())
+            .filter(|h| h.open)
+            .map(|h| (&reg.ledger.reports[h.report as usize], h.window_end))
+            .filter(|(r, _)| r.at <= t && fits(reg, r, phone, name).is_some())
+            .map(|(r, end)| super::mode::OpenReport {
+                channel: r.channel.clone(),
+                report: r.id.clone(),
+                window_end: end,
+            })
+            .collect()
+    })
 }
 
 /// R15.2: the determination of masked report `i`: R2's clauses 0–5 for some candidate family,
@@ -402,6 +431,67 @@ mod tests {
         assert_eq!(l.verdict("V7", AS_OF), ("no-report", "R4.3"));
         assert_eq!(codes(&l, "V7"), ["masked-name-missing"]);
         assert_eq!(completed(&l, "RP1"), None, "RP1's hold stays open");
+    }
+
+    #[test]
+    fn r15_check_lists_fitting_open_masked_reports_and_promotes_in_report_first() {
+        use crate::rules::check::{Prospect, client_status};
+        let l = report(
+            rp1(),
+            "RP3",
+            "2026-03-01 10:30",
+            "我爱我家",
+            "刘芳",
+            "138****5678",
+        );
+        let l = visit(l, "C0", "2026-02-01 10:00", Some("刘芳"), None);
+        let e = l.eval("2026-03-02 12:00");
+        let p = Phone(13812345678);
+        let liu_yang = Prospect {
+            name: Some("刘洋".into()),
+            ..Prospect::default()
+        };
+        let s = client_status(&e, p, &liu_yang);
+        let ids: Vec<String> = (s.masked_reports.unwrap().iter())
+            .map(|o| o.report.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            ["RP1", "RP3"],
+            "刘洋 by --name, 刘芳 by the family's contact"
+        );
+        assert_eq!(
+            (s.owner.map(|c| c.as_str()), s.rule),
+            (Some("channel"), "R2.4")
+        );
+        assert_eq!(s.channel.as_deref(), Some("链家"));
+        let s = client_status(&e, p, &Prospect::default());
+        let ids: Vec<String> = (s.masked_reports.unwrap().iter())
+            .map(|o| o.report.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            ["RP3"],
+            "without --name only the family's own names count"
+        );
+    }
+
+    #[test]
+    fn r17_a_masked_report_window_is_a_reminder() {
+        let l = rp1();
+        let e = l.eval("2026-03-02 12:00");
+        let items = crate::rules::reminders::expiring(&e, 3);
+        let found: Vec<(&str, String, i64)> = (items.iter())
+            .map(|i| (i.kind.as_str(), i.phone.to_string(), i.days_left))
+            .collect();
+        assert_eq!(found, [("report-window", "138****5678".to_string(), 2)]);
+        let l = visit(l, "V1", "2026-03-02 10:00", Some("刘洋"), Some("链家"));
+        let e = l.eval("2026-03-02 12:00");
+        let items = crate::rules::reminders::expiring(&e, 3);
+        assert!(
+            items.iter().all(|i| i.reference != "RP1"),
+            "completed: no longer open"
+        );
     }
 
     #[test]

@@ -1725,6 +1725,7 @@ impl<'l> Walk<'l> {
                         .map(|(d, until)| (d.into(), until)),
                 }
             }),
+            masked_reports: None,
             // R16.3: visit-first lists the open reports (S7) instead of promoting one
             open_reports: (self.cfg.mode == Mode::VisitFirst).then(|| {
                 (self.report_holds(&family, end, t).into_iter())
