@@ -164,3 +164,139 @@ fn r16_validate_names_the_key_of_a_wrong_mode() {
         assert!(all.contains("rules.mode") && all.contains(words), "{all}");
     }
 }
+
+/// R15 example 1 with RP3 (another name) on disk, masked reports on.
+fn masked(extra_rules: &str) -> Workdir {
+    let w = Workdir::new();
+    w.write(
+        "attrib.toml",
+        &format!("{CONFIG}\n[rules]\nmasked_reports = true\n{extra_rules}"),
+    );
+    w.write(
+        "reports.csv",
+        "id,at,channel,broker,client,phone,note\n\
+         RP1,2026-03-01 09:00,链家,王五,刘洋,138****5678,\n\
+         RP3,2026-03-01 10:30,我爱我家,李四,刘芳,138-＊＊＊＊-5678,\n",
+    );
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone,client,consultant,channel,broker,slip,confirmed_by,note\n\
+         V1,2026-03-02 10:00,visit,13812345678,刘洋,小李,链家,王五,S-V1,,\n",
+    );
+    w
+}
+
+#[test]
+fn r15_replay_shows_the_completing_visit_and_phone() {
+    let w = masked("");
+    let (code, out, err) = w.run(&["--at", AS_OF, "--format", "json", "replay"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows: Vec<(String, String, String, String)> = (v.as_array().unwrap().iter())
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+            (
+                s("id"),
+                s("verdict"),
+                s("completed_by"),
+                s("completed_phone"),
+            )
+        })
+        .collect();
+    let row = |a: &str, b: &str, c: &str, d: &str| (a.into(), b.into(), c.into(), d.into());
+    assert_eq!(
+        rows,
+        [
+            row("RP1", "accepted", "V1", "13812345678"),
+            row("RP3", "accepted", "", ""),
+            row("V1", "valid", "", ""),
+        ]
+    );
+    assert_eq!(v[0]["phone"], "138****5678");
+    assert_eq!(v[0]["findings"][0], "masked");
+    assert!(
+        v[2].get("completed_by").is_none(),
+        "only masked reports carry the keys"
+    );
+}
+
+#[test]
+fn r15_check_lists_the_open_masked_reports_a_full_phone_fits() {
+    let w = masked("");
+    let at = "2026-03-01 12:00";
+    let (code, out, err) = w.run(&[
+        "--at",
+        at,
+        "--format",
+        "json",
+        "check",
+        "13812345678",
+        "--name",
+        "刘洋",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = (v["masked_reports"].as_array().unwrap().iter())
+        .map(|o| o["report"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["RP1"]);
+    assert_eq!(
+        (v["owner"].as_str(), v["channel"].as_str()),
+        (Some("channel"), Some("链家"))
+    );
+    let (_, text, _) = w.run(&[
+        "--at",
+        at,
+        "--lang",
+        "en",
+        "check",
+        "13812345678",
+        "--name",
+        "刘洋",
+    ]);
+    assert!(
+        text.contains("masked report (a visit completes it): 链家 RP1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn r15_masked_phones_are_errors_when_off_and_outside_reports() {
+    // off: the masked report is refused as before
+    let w = masked("");
+    w.write("attrib.toml", CONFIG);
+    let (code, out, err) = w.run(&["--lang", "en", "validate"]);
+    assert_ne!(code, 0);
+    assert!(
+        format!("{out}{err}").contains("masked reports are not enabled"),
+        "{out}{err}"
+    );
+    // on: a masked phone in contacts is an error naming the row; a bad mask in reports too
+    let w = masked("");
+    w.write(
+        "contacts.csv",
+        "id,at,kind,phone,client,consultant,channel,broker,slip,confirmed_by,note\n\
+         V1,2026-03-02 10:00,visit,138****5678,刘洋,小李,,,,,\n",
+    );
+    w.write(
+        "reports.csv",
+        "id,at,channel,broker,client,phone,note\n\
+         RP1,2026-03-01 09:00,链家,王五,刘洋,1381**45678,\n",
+    );
+    for (lang, words) in [
+        ("en", "only reports may carry"),
+        ("zh", "只有报备可以写隐号"),
+    ] {
+        let (code, out, err) = w.run(&["--lang", lang, "validate"]);
+        assert_ne!(code, 0);
+        let all = format!("{out}{err}");
+        assert!(
+            all.contains("contacts.csv:2") && all.contains(words),
+            "{all}"
+        );
+        assert!(
+            all.contains("reports.csv:2") && all.contains("1381**45678"),
+            "{all}"
+        );
+    }
+}
