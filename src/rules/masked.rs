@@ -99,6 +99,15 @@ pub fn open_holds_at<'l>(reg: &Registry<'l>, t: Time) -> Vec<(&'l Report, Time)>
     holds_at(reg, t, |r| Some(r.phone))
 }
 
+/// R4's walk-in warning (R15.4): the open masked holds that fit a visit's family; a visit
+/// without a name fits none when names must match (R15.5).
+pub fn visit_holds<'l>(reg: &Registry<'l>, c: &Contact) -> Vec<(&'l Report, Time)> {
+    if reg.config.masked_match_name && c.client.is_none() {
+        return vec![];
+    }
+    holds_for(reg, c.phone, c.client.as_deref(), c.at)
+}
+
 /// R15.3: open masked holds that fit the family of a full-phone record (`name` counting).
 pub fn holds_for<'l>(
     reg: &Registry<'l>,
@@ -149,25 +158,27 @@ fn determine(reg: &Registry, i: usize) -> Verdict {
     };
     let candidates: Vec<Report> = candidates(reg, m).into_iter().map(as_candidate).collect();
     let masked = holds_at(reg, m.at, |o| same_client(reg, o, m).then_some(m.phone));
+    let visit_first = reg.config.mode == Mode::VisitFirst;
     for (code, rule, clause) in super::report::clauses() {
-        let mut found: Vec<Cite> = candidates.iter().filter_map(|c| clause(reg, c)).collect();
-        let visit_first = reg.config.mode == Mode::VisitFirst;
-        match code {
-            Code::Duplicate => found.extend(
-                (masked.iter())
-                    .filter(|(o, _)| o.channel == m.channel)
-                    .map(|(o, end)| Cite::report(o, *end)),
-            ),
-            Code::HeldByReport if !visit_first => found.extend(
-                (masked.iter())
-                    .filter(|(o, _)| o.channel != m.channel)
-                    .map(|(o, end)| Cite::report(o, *end)),
-            ),
-            _ => {}
-        }
-        // known-client names the latest covering contact; the others the earliest record
+        // clauses 3 and 4: the candidates' full report holds, then the same client's masked ones
+        let held = |same: bool| -> Vec<Cite> {
+            (candidates.iter())
+                .flat_map(|c| reg.report_holds_at(c.phone, m.at))
+                .chain(masked.iter().copied())
+                .filter(|(o, _)| (o.channel == m.channel) == same)
+                .map(|(o, end)| Cite::report(o, end))
+                .collect()
+        };
+        let found: Vec<Cite> = match code {
+            Code::Duplicate => held(true),
+            Code::HeldByReport if visit_first => vec![], // R16.1
+            Code::HeldByReport => held(false),
+            _ => candidates.iter().filter_map(|c| clause(reg, c)).collect(),
+        };
+        // known-client names the latest covering contact; the others the earliest record (the
+        // first candidate's at equal times)
         let cite = match code {
-            Code::KnownClient => found.into_iter().max_by_key(|c| c.at),
+            Code::KnownClient => found.into_iter().rev().max_by_key(|c| c.at),
             _ => found.into_iter().min_by_key(|c| c.at),
         };
         if let Some(cite) = cite {

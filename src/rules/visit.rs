@@ -119,12 +119,7 @@ fn that_report<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&'
 /// its window covers the visit (the office must check it did not intercept the client, 截客).
 fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
     let (r, end) = (reg.report_holds_at(c.phone, c.at).into_iter())
-        .chain(super::masked::holds_for(
-            reg,
-            c.phone,
-            c.client.as_deref(),
-            c.at,
-        ))
+        .chain(super::masked::visit_holds(reg, c))
         .next()?;
     Some(Finding::warning(FindingDetail::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
