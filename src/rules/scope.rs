@@ -52,7 +52,12 @@ pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Eva
         Scope::Settlement { from, before } => {
             let judged = settlement_records(ledger, as_of, &families, (from, before));
             let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
-            judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
+            // R15: a masked report may make any family's visit valid: every record is judged
+            let pick: Option<Pick> = match super::masked::present(ledger) {
+                true => None,
+                false => Some(&judged),
+            };
+            judge_in_shards(ledger, as_of, voided, &families, pick, &keep)
         }
     };
     super::masked::complete(&mut e);
