@@ -416,7 +416,7 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
             style.until(o.window_end)
         ));
     }
-    let listed = |id: &Text| open.iter().any(|o| &o.report == id);
+    let listed = |id: &Text| open.iter().any(|o| o.report == *id);
     for r in c.other_reports.iter().filter(|r| !listed(&r.id)) {
         out.push(format!(
             "{}{} {} {} {} ({}, {}{})",

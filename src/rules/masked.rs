@@ -222,9 +222,11 @@ pub fn that_report<'l>(
     (reg.masked.holds.iter())
         .filter(|h| h.open)
         .map(|h| (&reg.ledger.reports[h.report as usize], h.window_end))
-        .filter(|(r, _)| r.channel == channel && r.at < c.at)
-        .filter(|(r, _)| fits(reg, r, c.phone, c.client.as_deref()).is_some())
-        .last()
+        .rfind(|(r, _)| {
+            r.channel == channel
+                && r.at < c.at
+                && fits(reg, r, c.phone, c.client.as_deref()).is_some()
+        })
 }
 
 /// R15.4/R15.5 after a visit is judged: a visit without a name whose phone matches an open

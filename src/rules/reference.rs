@@ -1548,9 +1548,7 @@ impl<'l> Walk<'l> {
         let full =
             (self.open_reports(&family, pos).into_iter()).rfind(|(r, _)| r.channel == channel);
         let masked = (self.masked_open(pos).into_iter())
-            .filter(|(r, _)| r.channel == channel && r.at < t)
-            .filter(|(r, _)| self.visit_fits(pos, r).is_some())
-            .last();
+            .rfind(|(r, _)| r.channel == channel && r.at < t && self.visit_fits(pos, r).is_some());
         let that = match (full, masked) {
             (Some(f), Some(m)) if m.0.at > f.0.at => Some(m),
             (Some(f), _) => Some(f),
