@@ -269,12 +269,15 @@ pub fn visit(reg: &mut Registry, i: usize, v: &mut Verdict) {
 /// R15.4: writes each completed masked report's visit and phone on its verdict (replay's
 /// `completed_by`, `completed_phone`); the verdict itself never changes.
 pub fn complete(e: &mut super::Evaluation) {
-    for h in e.registry.masked.holds.iter() {
-        let Some(done) = &h.completed else { continue };
-        let found = (e.verdicts.iter_mut())
-            .find(|v| v.kind == Kind::Report && v.index == h.report as usize);
-        if let Some(v) = found {
-            v.completed = Some(Box::new(done.clone()));
+    let done: rustc_hash::FxHashMap<usize, &(Text, Phone)> = (e.registry.masked.holds.iter())
+        .filter_map(|h| Some((h.report as usize, h.completed.as_ref()?)))
+        .collect();
+    if done.is_empty() {
+        return;
+    }
+    for v in e.verdicts.iter_mut().filter(|v| v.kind == Kind::Report) {
+        if let Some(&d) = done.get(&v.index) {
+            v.completed = Some(Box::new(d.clone()));
         }
     }
 }
