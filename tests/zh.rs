@@ -261,6 +261,9 @@ fn broken_copies_say_their_errors_in_chinese_and_english() {
                 "visit_window_days",
                 "channel_hold_days",
                 "day_count",
+                "mode",
+                "masked_reports",
+                "masked_match_name",
             ],
         ),
         (

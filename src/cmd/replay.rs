@@ -35,6 +35,7 @@ pub struct ReplayArgs {
 }
 
 pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
+    use std::io::Write as _;
     let phone = (a.phone.as_deref())
         .map(|p| parse_phone(p).map_err(|e| phone_error(e, p)))
         .transpose()?;
@@ -56,6 +57,9 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
                 sealed: Box::leak(sealed.into_boxed_slice()),
                 ..style
             };
+            if ledger.config.mode == crate::model::Mode::VisitFirst {
+                writeln!(out, "{}", render::replay::mode_line(&style))?;
+            }
             render::replay::write_table(shown, &style, usize::from(s.width), &mut out)?
         }
         Format::Json => render::replay::write_json(shown, &style, &mut out)?,

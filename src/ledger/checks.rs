@@ -21,6 +21,7 @@ pub fn check_references(l: &Ledger, errors: &mut Vec<LedgerError>) {
     errors.append(&mut void_links(l, |id| ids.contains(l, id)));
     errors.append(&mut delisting_rows(l));
     errors.append(&mut cancellation_links(l));
+    errors.append(&mut masked_phones(l));
     let zone_without_fee = l.config.unit_agency_fee.is_zero()
         && l.violations.iter().any(|v| v.kind == ViolationKind::Zone);
     if zone_without_fee {
@@ -242,6 +243,35 @@ fn delisting_rows(l: &Ledger) -> Vec<LedgerError> {
                     format!("「{r}」不是可选值之一: {names} [reason]"),
                 ),
                 Some(_) => {}
+            }
+        }
+    }
+    errors
+}
+
+/// R15.6 (§1.2): masked phones are allowed only in `reports`; every other row needs the whole
+/// number (they are read only when `rules.masked_reports` is on).
+fn masked_phones(l: &Ledger) -> Vec<LedgerError> {
+    let mut errors = vec![];
+    if !l.config.masked_reports {
+        return errors;
+    }
+    for &kind in Kind::ALL.iter().filter(|&&k| k != Kind::Report) {
+        for i in 0..l.count(kind) {
+            let other = match kind {
+                Kind::Relation => Some(l.relations[i].other_phone),
+                _ => None,
+            };
+            let masked = (l.phone(kind, i).into_iter().chain(other)).find(|p| p.is_masked());
+            if let Some(p) = masked {
+                let src = l.stamp(kind, i).src;
+                let said = super::error::Said::new(
+                    format!(
+                        "「{p}」 is masked: only reports may carry a masked phone (R15.6); write the whole number"
+                    ),
+                    format!("「{p}」是隐号: 只有报备可以写隐号 (R15.6); 请写完整号码"),
+                );
+                errors.push(LedgerError::at(src.file(), src.line, ErrorKind::Row(said)));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use super::error::{ErrorKind, LedgerError, Said};
 use super::fields::{parse_money, parse_rate};
-use crate::model::{Channel, Commission, Config, DayCount};
+use crate::model::{Channel, Commission, Config, DayCount, Mode};
 use chrono::FixedOffset;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -162,6 +162,9 @@ struct RawRules {
     visit_window_days: u32,
     channel_hold_days: u32,
     day_count: String,
+    mode: String,
+    masked_reports: bool,
+    masked_match_name: bool,
 }
 
 impl Default for RawRules {
@@ -172,6 +175,9 @@ impl Default for RawRules {
             visit_window_days: 3,
             channel_hold_days: 30,
             day_count: "calendar".into(),
+            mode: "report-first".into(),
+            masked_reports: false,
+            masked_match_name: true,
         }
     }
 }
@@ -341,6 +347,20 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
             DayCount::Calendar
         }
     };
+    let mode = match raw.rules.mode.as_str() {
+        "report-first" => Mode::ReportFirst,
+        "visit-first" => Mode::VisitFirst,
+        other => {
+            c.fail(
+                "rules.mode",
+                Said::new(
+                    format!("「{other}」 is not report-first or visit-first"),
+                    format!("「{other}」不是 report-first (报备为先) 或 visit-first (到访为王)"),
+                ),
+            );
+            Mode::ReportFirst
+        }
+    };
     for role in raw.slip.deferrable.iter().chain(raw.slip.signers.keys()) {
         if !raw.slip.roles.contains(role) {
             c.fail(
@@ -445,6 +465,9 @@ pub fn parse_config(text: &str) -> Result<Config, Vec<LedgerError>> {
         visit_window_days: raw.rules.visit_window_days,
         channel_hold_days: raw.rules.channel_hold_days,
         day_count,
+        mode,
+        masked_reports: raw.rules.masked_reports,
+        masked_match_name: raw.rules.masked_match_name,
         slip_roles: raw.slip.roles,
         slip_deferrable: raw.slip.deferrable,
         slip_signers: raw.slip.signers,
@@ -796,6 +819,22 @@ agency_rate = "1.8%"
             .replace("name = \"P\"", "name = \"P\"\ntimezone = \"Beijing\"");
         let errs = parse_config(&text).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    #[test]
+    fn r16_mode_defaults_to_report_first_and_names_the_key_when_wrong() {
+        let c = parse_config(MINIMAL).unwrap();
+        assert_eq!(c.mode, Mode::ReportFirst);
+        assert!(!c.masked_reports && c.masked_match_name);
+        let c = parse_config(&format!("{MINIMAL}[rules]\nmode = \"visit-first\"\n")).unwrap();
+        assert_eq!(c.mode, Mode::VisitFirst);
+        let errs = parse_config(&format!("{MINIMAL}[rules]\nmode = \"到访为王\"\n")).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let text = errs[0].to_string();
+        assert!(
+            text.contains("rules.mode") && text.contains("visit-first"),
+            "{text}"
+        );
     }
 
     #[test]

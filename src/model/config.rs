@@ -13,6 +13,16 @@ pub enum DayCount {
     Elapsed,
 }
 
+/// R16 `rules.mode`: which report practice judges the ledger (RULES-R10 R16).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// 报备为先 (seed, default): an accepted report holds the family against other channels.
+    #[default]
+    ReportFirst,
+    /// 到访为王 (practice): several channels may hold reports at once; the first visit decides.
+    VisitFirst,
+}
+
 /// A rate as written in the config (`1.8%` or `0.018`) and its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rate {
@@ -184,6 +194,12 @@ pub struct Config {
     pub visit_window_days: u32,
     pub channel_hold_days: u32,
     pub day_count: DayCount,
+    /// R16 `rules.mode`.
+    pub mode: Mode,
+    /// R15 `rules.masked_reports`: reports may carry 前三后四 masked phones.
+    pub masked_reports: bool,
+    /// R15 `rules.masked_match_name`: a masked report fits a family only with the same name.
+    pub masked_match_name: bool,
     pub slip_roles: Vec<String>,
     pub slip_deferrable: Vec<String>,
     pub slip_signers: BTreeMap<String, Vec<String>>,

@@ -21,7 +21,30 @@ pub struct Phone(pub u64);
 
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_masked() {
+            let n = self.0 - Phone::MASKED;
+            return write!(f, "{:03}****{:04}", n / 10_000, n % 10_000);
+        }
         write!(f, "{:011}", self.0)
+    }
+}
+
+impl Phone {
+    /// R15: masked phones 前三后四 (`138****5678`, reports only) are kept as `MASKED` + the first
+    /// three digits × 10 000 + the last four: above every real number, so never one of them.
+    pub const MASKED: u64 = 1_000_000_000_000;
+
+    /// R15: whether this is a masked report's pattern, not a whole number.
+    pub fn is_masked(self) -> bool {
+        self.0 >= Phone::MASKED
+    }
+
+    /// R15 (§1.2) `mask(p)`: the first 3 digits, `****`, the last 4.
+    pub fn mask(self) -> Phone {
+        if self.is_masked() {
+            return self;
+        }
+        Phone(Phone::MASKED + self.0 / 100_000_000 * 10_000 + self.0 % 10_000)
     }
 }
 
@@ -98,6 +121,8 @@ pub enum FieldError {
     BadPhone(String),
     #[error("「{0}」 is a masked phone; masked reports are not enabled (write the whole number)")]
     MaskedPhone(String),
+    #[error("「{0}」 is not a masked phone 前三后四 (expected 1[3-9]x****xxxx, e.g. 138****5678)")]
+    BadMaskedPhone(String),
     #[error("「{0}」 is not a plain decimal (expected e.g. 1234567.89)")]
     BadDecimal(String),
     #[error("「{0}」 has a thousands separator; write the plain number, e.g. 1234567.89")]

@@ -46,6 +46,18 @@ pub fn json(s: &ClientStatus, verdicts: &[Verdict], style: &Style) -> String {
         // R14.3: the query slip used for the buyer's name (only when there is one)
         v["query"] = json!(q);
     }
+    if let Some(open) = &s.open_reports {
+        // R16.3 (§4.3): only in visit-first mode
+        v["open_reports"] = (open.iter())
+            .map(|o| json!({"channel": o.channel, "report": o.report, "window_end": rfc3339(o.window_end, tz)}))
+            .collect();
+    }
+    if let Some(masked) = &s.masked_reports {
+        // R15.6 (§4.3): only when masked reports are on
+        v["masked_reports"] = (masked.iter())
+            .map(|o| json!({"channel": o.channel, "report": o.report, "window_end": rfc3339(o.window_end, tz)}))
+            .collect();
+    }
     if let Some(views) = &s.viewings {
         // R10 (§4.3): only when R10 is on
         v["viewings"] = viewings_json(views, style);
@@ -299,6 +311,9 @@ fn step(n: &NextStep, style: &Style) -> String {
 pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) -> String {
     let p = |zh, en| style.pick(zh, en).to_string();
     let mut out = vec![first_line(s, c, style)];
+    if s.open_reports.is_some() {
+        out.push(super::replay::mode_line(style));
+    }
     let phones = s
         .family
         .iter()
@@ -375,7 +390,34 @@ pub fn text(s: &ClientStatus, c: &Counter, verdicts: &[Verdict], style: &Style) 
         ));
     }
     out.extend(viewing_lines(s, style));
-    for r in &c.other_reports {
+    let open = s.open_reports.as_deref().unwrap_or_default();
+    for o in open {
+        // R16.3: open reports of several channels; the first valid visit decides
+        out.push(format!(
+            "{}{} {} ({}{})",
+            p("未到访报备: ", "open report: "),
+            o.channel,
+            o.report,
+            p("带看期至 ", "window until "),
+            style.until(o.window_end)
+        ));
+    }
+    for o in s.masked_reports.as_deref().unwrap_or_default() {
+        // R15.6: masked reports this client would complete at a visit
+        out.push(format!(
+            "{}{} {} ({}{})",
+            p(
+                "隐号报备 (到访补全): ",
+                "masked report (a visit completes it): "
+            ),
+            o.channel,
+            o.report,
+            p("带看期至 ", "window until "),
+            style.until(o.window_end)
+        ));
+    }
+    let listed = |id: &Text| open.iter().any(|o| o.report == *id);
+    for r in c.other_reports.iter().filter(|r| !listed(&r.id)) {
         out.push(format!(
             "{}{} {} {} {} ({}, {}{})",
             p(

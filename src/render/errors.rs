@@ -89,6 +89,9 @@ pub fn field_zh(e: &FieldError) -> String {
             format!("「{v}」不是大陆手机号 (应为 11 位 1[3-9]xxxxxxxxx, 如 13800138000)")
         }
         MaskedPhone(v) => format!("「{v}」是打码的号码; 未启用打码报备 (请写完整号码)"),
+        BadMaskedPhone(v) => {
+            format!("「{v}」不是前三后四的隐号 (应为 1[3-9]x****xxxx, 如 138****5678)")
+        }
         BadDecimal(v) => format!("「{v}」不是普通小数 (如 1234567.89)"),
         ThousandsSeparator(v) => format!("「{v}」带千位分隔符; 请写普通数字, 如 1234567.89"),
         TooLarge(v) => format!("「{v}」过大或过精确 (小数点前至多 15 位, 后至多 12 位)"),

@@ -611,6 +611,16 @@ impl Style {
         let cite = f.cite.as_ref().map(|c| self.cite(c)).unwrap_or_default();
         let zh = self.zh();
         match &f.detail {
+            FindingDetail::Masked if zh => format!("隐号报备 (前三后四), 到访时补全号码 {cite}"),
+            FindingDetail::Masked => {
+                format!("masked report: the visit completes the number {cite}")
+            }
+            FindingDetail::MaskedNameMissing if zh => {
+                format!("到访未填客户姓名, 不能补全隐号报备 ({cite})")
+            }
+            FindingDetail::MaskedNameMissing => {
+                format!("visit without a client name: it completes no masked report ({cite})")
+            }
             FindingDetail::WalkInDuringHold if zh => {
                 format!("渠道报备保护中自然到访: 请核实是否截客 ({cite})")
             }

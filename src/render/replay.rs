@@ -29,6 +29,12 @@ pub fn json_value(v: &Verdict, style: &Style) -> Value {
         // R14.3: the query slip that confirmed a booking's buyer name (only when there is one)
         out["query"] = json!(q);
     }
+    if v.phone.is_some_and(|p| p.is_masked()) {
+        // R15.4 (§4.2): a masked report's completing visit and phone (null while open)
+        let done = v.completed.as_deref();
+        out["completed_by"] = json!(done.map(|d| &d.0));
+        out["completed_phone"] = json!(done.map(|d| style.data_phone(d.1)));
+    }
     if let Some(c) = &v.credit {
         // R11.6: a booking's serving consultant, only when R11 is on (null when there is none)
         out["credited_consultant"] = json!(c.serving);
@@ -45,6 +51,11 @@ struct Row<'a> {
     broker: Option<&'a str>,
     channel: Option<&'a str>,
     cite: Option<&'a str>,
+    /// R15.4, only for a masked report (null while open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_by: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_phone: Option<Option<String>>,
     consultant: Option<&'a str>,
     /// R11.6, only when R11 is on (null when the booking has no serving consultant).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,12 +74,15 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn new(v: &'a Verdict, style: &Style) -> Row<'a> {
+        let masked = v.phone.is_some_and(|p| p.is_masked());
         Row {
             amount: v.amount.map(|a| a.to_string()),
             at: rfc3339(v.at, style.tz),
             broker: v.broker.as_deref(),
             channel: v.channel.as_deref(),
             cite: v.cite.as_ref().map(|c| c.id.as_str()),
+            completed_by: masked.then(|| v.completed.as_deref().map(|d| d.0.as_str())),
+            completed_phone: masked.then(|| v.completed.as_deref().map(|d| style.data_phone(d.1))),
             consultant: v.consultant.as_deref(),
             credited_consultant: v.credit.as_ref().map(|c| c.serving.as_deref()),
             findings: v.findings.iter().map(|f| f.code.as_str()).collect(),
@@ -220,6 +234,17 @@ fn table_row(v: &Verdict, style: &Style) -> [String; 7] {
         rule_word(v, style).to_string(),
         why_lines(v, style),
     ]
+}
+
+/// R16: the line that says the ledger was judged visit-first (到访为王); report-first output
+/// has no such line, so it stays as it was.
+pub fn mode_line(style: &Style) -> String {
+    style
+        .pick(
+            "判定方式: 到访为王 (visit-first, R16), 首次到访决定归属",
+            "mode: visit-first (R16): the first visit decides",
+        )
+        .to_string()
 }
 
 /// The auditor's table: time, kind, id, phone, verdict, rule, why (findings below it).

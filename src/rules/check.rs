@@ -44,6 +44,11 @@ pub struct ClientStatus {
     /// R10 (RULES-R10 §4.3, S12): the family's valid viewings with the end of their bypass
     /// windows; `None` while R10 is off.
     pub viewings: Option<Vec<ViewingWindow>>,
+    /// R16.3 (§4.3): in visit-first mode, the family's open reports; `None` in report-first.
+    pub open_reports: Option<Vec<super::mode::OpenReport>>,
+    /// R15.6 (§4.3): when masked reports are on, the open masked reports that fit the family
+    /// (the prospective buyer's name counting); `None` while R15 is off.
+    pub masked_reports: Option<Vec<super::mode::OpenReport>>,
 }
 
 /// R10: a valid viewing slip 看房确认单 and the end of its bypass window (S12).
@@ -121,11 +126,21 @@ pub fn client_status(e: &Evaluation, phone: Phone, p: &Prospect) -> ClientStatus
         approval,
         viewings: None,
         consultants: super::consultant::check_status(reg, phone),
+        open_reports: super::mode::open_reports(reg, phone, t),
+        masked_reports: super::masked::open_for(reg, phone, p.name.as_deref(), t),
     };
     s.viewings = viewing_windows(reg.ledger, s.timeline.iter().map(|&i| &e.verdicts[i]));
     if s.owner == Some(Code::Agency) {
-        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out
-        if let Some((r, end)) = reg.report_holds_at(phone, t).into_iter().next() {
+        // a cancelled channel's report holds nothing: `report_holds_at` leaves it out; R16.3:
+        // in visit-first mode no open report is promoted (they are listed as `open_reports`)
+        // S9: in report-first mode a fitting open masked hold promotes as a full one does
+        let promoted = match s.open_reports {
+            None => (reg.report_holds_at(phone, t).into_iter())
+                .chain(super::masked::holds_for(reg, phone, p.name.as_deref(), t))
+                .next(),
+            Some(_) => None,
+        };
+        if let Some((r, end)) = promoted {
             s.owner = Some(Code::Channel);
             s.rule = "R2.4";
             s.channel = Some(r.channel.clone());
@@ -240,17 +255,17 @@ pub fn counter(e: &Evaluation, s: &ClientStatus, p: &Prospect) -> Counter {
             at: c.at,
             until: c.until,
         }),
-        (Some(Code::Channel), _) => {
-            reg.report_holds_at(s.phone, t)
-                .into_iter()
-                .next()
-                .map(|(r, end)| Hold {
-                    kind: HoldKind::ReportWindow,
-                    id: r.id.clone(),
-                    at: r.at,
-                    until: Some(end),
-                })
-        }
+        (Some(Code::Channel), _) => reg
+            .report_holds_at(s.phone, t)
+            .into_iter()
+            .chain(super::masked::holds_for(reg, s.phone, p.name.as_deref(), t))
+            .next()
+            .map(|(r, end)| Hold {
+                kind: HoldKind::ReportWindow,
+                id: r.id.clone(),
+                at: r.at,
+                until: Some(end),
+            }),
         _ => None,
     };
     let protection = reg

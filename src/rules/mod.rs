@@ -13,6 +13,8 @@ pub mod direct;
 pub mod family;
 pub mod find;
 pub mod grading;
+pub mod masked;
+pub mod mode;
 pub mod penalty;
 pub mod query;
 pub mod reference;

@@ -3,8 +3,8 @@
 //! families joined after a report) and of RULES-R10.md so far (R10 resale viewings, deals and
 //! their lines; R11 staff rows, the consultant of record, handovers, contact and booking
 //! findings, the credited consultant, the departed claimant and consultant lines; R12
-//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R18 committee
-//! grade rows)
+//! cancellations with deposit findings and reversal lines, R13 delistings, R14 query slips, R15
+//! masked reports, R16 visit-first mode, R18 committee grade rows)
 //! transcribed as plainly as they are written, for tests.
 //!
 //! It is a test oracle, not a second engine. One thread, no scope, no shard, no registry, no
@@ -127,6 +127,13 @@ impl<'l> Walk<'l> {
         for pos in 0..w.order.len() {
             let v = w.judge(pos);
             w.verdicts.push(v);
+        }
+        // R15.4: a masked report's completing visit and phone, once every visit is judged
+        for pos in 0..w.order.len() {
+            if let Some(done) = w.masked_completion(pos, w.order.len()) {
+                let v = w.verdicts[pos].as_mut().expect("a report has a verdict");
+                v.completed = Some(Box::new(done));
+            }
         }
         w
     }
@@ -341,6 +348,195 @@ impl<'l> Walk<'l> {
         end.unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::MAX_UTC.with_timezone(&tz))
     }
 
+    // ---- R15: masked reports (隐号报备) ----
+
+    /// R15.1: whether masked report `m` fits `family` (as it stands before `pos`), the names
+    /// before `pos` and `extra` counting; the phone that fills the mask (`own` when it does,
+    /// else the smallest fitting member).
+    fn fits(
+        &self,
+        m: &Report,
+        family: &[Phone],
+        pos: usize,
+        own: Option<Phone>,
+        extra: Option<&str>,
+    ) -> Option<Phone> {
+        let filled = own
+            .filter(|p| p.mask() == m.phone)
+            .or_else(|| family.iter().copied().find(|p| p.mask() == m.phone))?;
+        let mut names = self.names(family, pos);
+        names.extend(extra.map(String::from));
+        let named =
+            !self.cfg.masked_match_name || names.iter().any(|n| name_key(n) == name_key(&m.client));
+        named.then_some(filled)
+    }
+
+    /// R15.4/R15.5: whether the visit at `k` fits masked report `m` (a visit without a name
+    /// fits none when names must match).
+    fn visit_fits(&self, k: usize, m: &Report) -> Option<Phone> {
+        let (kind, i) = self.order[k];
+        if kind != Kind::Contact || self.is_voided(kind, i) {
+            return None;
+        }
+        let c = &self.l.contacts[i];
+        if c.kind != ContactKind::Visit {
+            return None;
+        }
+        if self.cfg.masked_match_name && c.client.is_none() {
+            return None;
+        }
+        let family = self.family(c.phone, k);
+        self.fits(m, &family, k, Some(c.phone), c.client.as_deref())
+    }
+
+    /// R15.4: the first visit after masked report at `j` and before `end` that fits it: the
+    /// visit that ends its hold and completes it, with the phone that fills the mask.
+    fn masked_completion(&self, j: usize, end: usize) -> Option<(Text, Phone)> {
+        let (kind, i) = self.order[j];
+        let accepted = self.verdict_at(j).is_some_and(|v| v.code == Code::Accepted);
+        if kind != Kind::Report || !self.l.reports[i].phone.is_masked() || !accepted {
+            return None;
+        }
+        let m = &self.l.reports[i];
+        (j + 1..end).find_map(|k| {
+            let filled = self.visit_fits(k, m)?;
+            Some((self.contact(k).id.clone(), filled))
+        })
+    }
+
+    /// R15: accepted masked reports before `pos` whose hold is still open at `pos`, oldest first.
+    fn masked_open(&self, pos: usize) -> Vec<(&'l Report, Time)> {
+        (0..pos)
+            .filter(|&j| self.masked_completion(j, pos).is_none())
+            .filter(|&j| self.order[j].0 == Kind::Report)
+            .filter(|&j| self.verdict_at(j).is_some_and(|v| v.code == Code::Accepted))
+            .map(|j| self.report(j))
+            .filter(|r| r.phone.is_masked())
+            .map(|r| (r, self.period_end(r.at, self.cfg.visit_window_days)))
+            .collect()
+    }
+
+    /// R15.3 (and the walk-in warning, `check`): open masked holds covering `t` that fit the
+    /// family of `phone` (`name` counting), their channel neither cancelled for it nor delisted.
+    fn masked_holds(
+        &self,
+        phone: Phone,
+        pos: usize,
+        t: Time,
+        name: Option<&str>,
+    ) -> Vec<(&'l Report, Time)> {
+        if !self.cfg.masked_reports {
+            return vec![];
+        }
+        let family = self.family(phone, pos);
+        (self.masked_open(pos).into_iter())
+            .filter(|(r, end)| r.at <= t && t <= *end)
+            .filter(|(r, _)| self.delisted_channel(&r.channel, t).is_none())
+            .filter(|(r, _)| self.fits(r, &family, pos, Some(phone), name).is_some())
+            .filter(|(r, _)| self.cutting(&r.channel, &family, t).is_none())
+            .collect()
+    }
+
+    /// R2's clauses 0–5 for report `r` of channel `c` against `family` at `t` (R15.2 asks each
+    /// of a masked report's candidates): the record that makes clause `k` hold.
+    fn clause(&self, k: usize, r: &Report, family: &[Phone], pos: usize) -> Option<Cite> {
+        let (t, c) = (r.at, r.channel.as_str());
+        let holds = || self.report_holds(family, pos, t);
+        match k {
+            0 => self.cutting(c, family, t).map(Cite::violation),
+            1 => self.delisted_channel(c, t).map(Cite::delisting),
+            2 => (self.directs(family, pos, t).into_iter())
+                .find(|d| self.direct_status(d, pos).0 == Code::Valid)
+                .map(Cite::direct),
+            3 => (self.protecting_contact(family, pos, t))
+                .map(|(k, end)| Cite::contact(k, Some(end))),
+            4 => (holds().into_iter())
+                .find(|(h, _)| h.channel == c)
+                .map(|(h, end)| Cite::report(h, end)),
+            5 => (holds().into_iter())
+                .find(|(h, _)| h.channel != c)
+                .map(|(h, end)| Cite::report(h, end)),
+            _ => (self.visit_holds(family, pos, t).into_iter())
+                .find(|(k, _)| k.channel.as_deref() != Some(c))
+                .map(|(k, end)| Cite::contact(k, Some(end))),
+        }
+    }
+
+    /// R15.2: a masked report, judged against every family that fits it when it is made.
+    fn masked_determine(&self, pos: usize, i: usize) -> Verdict {
+        let m = &self.l.reports[i];
+        let t = m.at;
+        let mut v = Verdict::new(Kind::Report, i, &m.id, t, Code::Accepted, "R2.6");
+        v.phone = Some(m.phone);
+        v.channel = Some(m.channel.clone());
+        v.broker = Some(m.broker.clone());
+        v.findings
+            .push(Finding::warning(FindingDetail::Masked, "R15"));
+        // every family seen before (by its phones on earlier records), smallest phone first
+        let mut families: Vec<Vec<Phone>> = (0..pos)
+            .filter(|&j| !self.is_voided(self.order[j].0, self.order[j].1))
+            .filter_map(|j| phone_of(self.l, self.order[j].0, self.order[j].1))
+            .filter(|p| !p.is_masked())
+            .map(|p| self.family(p, pos))
+            .collect();
+        families.sort();
+        families.dedup();
+        families.retain(|f| self.fits(m, f, pos, None, None).is_some());
+        // the same client's open masked holds: same pattern, same name key
+        let same = (self.masked_open(pos).into_iter())
+            .filter(|(o, end)| o.phone == m.phone && o.at <= t && t <= *end)
+            .filter(|(o, _)| {
+                !self.cfg.masked_match_name || name_key(&o.client) == name_key(&m.client)
+            })
+            .filter(|(o, _)| self.delisted_channel(&o.channel, t).is_none());
+        let same: Vec<(&Report, Time)> = same.collect();
+        let clauses = [
+            (Code::Cancelled, "R2.0"),
+            (Code::ChannelDelisted, "R13.3"),
+            (Code::DirectClient, "R2.1"),
+            (Code::KnownClient, "R2.2"),
+            (Code::Duplicate, "R2.3"),
+            (Code::HeldByReport, "R2.4"),
+            (Code::HeldByChannel, "R2.5"),
+        ];
+        for (k, (code, rule)) in clauses.into_iter().enumerate() {
+            if code == Code::HeldByReport && self.cfg.mode == Mode::VisitFirst {
+                continue; // R16.1
+            }
+            let mut found: Vec<Cite> = (families.iter())
+                .filter_map(|f| self.clause(k, m, f, pos))
+                .collect();
+            if matches!(code, Code::Duplicate | Code::HeldByReport) {
+                let own = code == Code::Duplicate;
+                found.extend(
+                    (same.iter())
+                        .filter(|(o, _)| (o.channel == m.channel) == own)
+                        .map(|(o, end)| Cite::report(o, *end)),
+                );
+            }
+            // the latest covering contact for known-client (the first family's at equal times);
+            // else the earliest record
+            let mut best: Option<Cite> = None;
+            for cite in found {
+                let better = best.as_ref().is_none_or(|b| match code {
+                    Code::KnownClient => cite.at > b.at,
+                    _ => cite.at < b.at,
+                });
+                if better {
+                    best = Some(cite);
+                }
+            }
+            if let Some(cite) = best {
+                v.code = code;
+                v.rule = rule;
+                v.cite = Some(Box::new(cite));
+                return v;
+            }
+        }
+        v.until = Some(self.period_end(t, self.cfg.visit_window_days));
+        v
+    }
+
     // ---- one verdict per record ----
 
     fn judge(&self, pos: usize) -> Option<Verdict> {
@@ -381,6 +577,17 @@ impl<'l> Walk<'l> {
                 let c = &self.l.contacts[i];
                 let v = self.contact_verdict(pos, i);
                 let mut v = self.delisted_client_finding(v, c.phone, pos, c.at, false);
+                // R15.5: a nameless visit whose phone has an open masked report's pattern
+                let nameless = c.kind == ContactKind::Visit
+                    && self.cfg.masked_reports
+                    && self.cfg.masked_match_name
+                    && c.client.is_none();
+                let pattern = (self.masked_open(pos).into_iter())
+                    .find(|(r, _)| nameless && r.phone == c.phone.mask() && r.at < c.at);
+                if let Some((r, end)) = pattern {
+                    let f = Finding::warning(FindingDetail::MaskedNameMissing, "R15.5");
+                    v.findings.push(f.cite(Cite::report(r, end)));
+                }
                 self.r11_contact(pos, i, &mut v);
                 v
             }
@@ -1219,6 +1426,9 @@ impl<'l> Walk<'l> {
     /// R2: a report, clauses tried in order 0–6.
     fn determine(&self, pos: usize, i: usize) -> Verdict {
         let r = &self.l.reports[i];
+        if r.phone.is_masked() {
+            return self.masked_determine(pos, i); // R15
+        }
         let (t, c) = (r.at, r.channel.as_str());
         let family = self.family(r.phone, pos);
         let mut v = Verdict::new(Kind::Report, i, &r.id, t, Code::Accepted, "R2.6");
@@ -1230,7 +1440,9 @@ impl<'l> Walk<'l> {
             v.rule = rule;
             v.cite = Some(Box::new(cite));
         };
-        let holds = self.report_holds(&family, pos, t);
+        let mut holds = self.report_holds(&family, pos, t);
+        // R15.3: open masked holds that fit the family (the report's name counting)
+        holds.extend(self.masked_holds(r.phone, pos, t, Some(&r.client)));
         if let Some(x) = self.cutting(c, &family, t) {
             // R2.0 cancelled: the channel was caught cutting this family
             found(Code::Cancelled, "R2.0", Cite::violation(x));
@@ -1248,8 +1460,12 @@ impl<'l> Walk<'l> {
         } else if let Some((h, end)) = holds.iter().find(|(h, _)| h.channel == c) {
             // R2.3 duplicate: the channel already holds the family under an open window
             found(Code::Duplicate, "R2.3", Cite::report(h, *end));
-        } else if let Some((h, end)) = holds.iter().find(|(h, _)| h.channel != c) {
-            // R2.4 held-by-report: another channel's window is open (first come, first served)
+        } else if let Some((h, end)) = (holds.iter())
+            .filter(|_| self.cfg.mode == Mode::ReportFirst)
+            .find(|(h, _)| h.channel != c)
+        {
+            // R2.4 held-by-report: another channel's window is open (first come, first served);
+            // R16.1: not in visit-first mode
             found(Code::HeldByReport, "R2.4", Cite::report(h, *end));
         } else if let Some((k, end)) = (self.visit_holds(&family, pos, t).into_iter())
             .find(|(k, _)| k.channel.as_deref() != Some(c))
@@ -1284,8 +1500,17 @@ impl<'l> Walk<'l> {
         let channel = match (&c.kind, &c.channel) {
             (ContactKind::Visit, Some(channel)) => channel.as_str(),
             (ContactKind::Visit, None) => {
-                // R4: a walk-in while a channel's report window is open
-                if let Some((r, end)) = self.report_holds(&family, pos, t).into_iter().next() {
+                // R4: a walk-in while a channel's report window is open (R15.4: or a masked
+                // report's that fits the family; a nameless visit fits none, R15.5)
+                let nameless = self.cfg.masked_match_name && c.client.is_none();
+                let masked = match nameless {
+                    true => vec![],
+                    false => self.masked_holds(c.phone, pos, t, c.client.as_deref()),
+                };
+                if let Some((r, end)) = (self.report_holds(&family, pos, t).into_iter())
+                    .chain(masked)
+                    .next()
+                {
                     v.findings.push(
                         Finding::warning(FindingDetail::WalkInDuringHold, "R4")
                             .cite(Cite::report(r, end)),
@@ -1318,10 +1543,18 @@ impl<'l> Walk<'l> {
             v.cite = Some(Box::new(Cite::contact(first, Some(end))));
             return v;
         }
-        // R4.3: the channel's latest accepted report whose hold is still open
-        let Some((report, window_end)) =
-            (self.open_reports(&family, pos).into_iter()).rfind(|(r, _)| r.channel == channel)
-        else {
+        // R4.3: the channel's latest accepted report whose hold is still open; R15.4: its open
+        // masked reports that fit the family count too
+        let full =
+            (self.open_reports(&family, pos).into_iter()).rfind(|(r, _)| r.channel == channel);
+        let masked = (self.masked_open(pos).into_iter())
+            .rfind(|(r, _)| r.channel == channel && r.at < t && self.visit_fits(pos, r).is_some());
+        let that = match (full, masked) {
+            (Some(f), Some(m)) if m.0.at > f.0.at => Some(m),
+            (Some(f), _) => Some(f),
+            (None, m) => m,
+        };
+        let Some((report, window_end)) = that else {
             v.code = Code::NoReport;
             v.rule = "R4.3";
             return v;
@@ -1721,10 +1954,38 @@ impl<'l> Walk<'l> {
                         .map(|(d, until)| (d.into(), until)),
                 }
             }),
+            // R15.6: the open masked reports the family fits (the prospect's name counting)
+            masked_reports: self.cfg.masked_reports.then(|| {
+                (self.masked_open(end).into_iter())
+                    .filter(|(r, _)| r.at <= t)
+                    .filter(|(r, _)| {
+                        (self.fits(r, &family, end, Some(phone), p.name.as_deref())).is_some()
+                    })
+                    .map(|(r, until)| super::mode::OpenReport {
+                        channel: r.channel.clone(),
+                        report: r.id.clone(),
+                        window_end: until,
+                    })
+                    .collect()
+            }),
+            // R16.3: visit-first lists the open reports (S7) instead of promoting one
+            open_reports: (self.cfg.mode == Mode::VisitFirst).then(|| {
+                (self.report_holds(&family, end, t).into_iter())
+                    .map(|(r, until)| super::mode::OpenReport {
+                        channel: r.channel.clone(),
+                        report: r.id.clone(),
+                        window_end: until,
+                    })
+                    .collect()
+            }),
         };
         if s.owner == Some(Code::Agency) {
             let known = self.known(&family, end);
-            if let Some((r, until)) = self.report_holds(&family, end, t).into_iter().next() {
+            // S9: fitting open masked holds promote as open full reports do
+            let promoted = (self.report_holds(&family, end, t).into_iter())
+                .chain(self.masked_holds(phone, end, t, p.name.as_deref()))
+                .find(|_| self.cfg.mode == Mode::ReportFirst);
+            if let Some((r, until)) = promoted {
                 s.owner = Some(Code::Channel);
                 s.rule = "R2.4";
                 s.channel = Some(r.channel.clone());
@@ -2611,6 +2872,28 @@ mod properties {
                 cells.push(("notified_at", "2026-04-01 00:00"));
             }
             l = l.row(crate::model::Kind::Grade, &cells);
+        }
+        // R15: in some ledgers masked reports are on: every other report is masked, some of
+        // them under another name, and some visits carry no client name
+        if ops.iter().map(|o| u32::from(o.4)).sum::<u32>() % 3 == 1 {
+            l.l.config.masked_reports = true;
+            for (k, r) in l.l.reports.iter_mut().enumerate() {
+                if k % 2 == 0 {
+                    r.phone = r.phone.mask();
+                }
+                if k % 4 == 2 {
+                    r.client = "李娜".into();
+                }
+            }
+            for (k, c) in l.l.contacts.iter_mut().enumerate() {
+                if k % 5 == 3 && c.kind == crate::model::ContactKind::Visit {
+                    c.client = None;
+                }
+            }
+        }
+        // R16: some ledgers are judged visit-first (到访为王)
+        if ops.iter().map(|o| o.1).sum::<u32>() % 3 == 0 {
+            l.l.config.mode = crate::model::Mode::VisitFirst;
         }
         // a void must come after its target to undo it; voids of later records are kept too
         // R12.2's findings and a termination fee in some ledgers

@@ -99,6 +99,8 @@ pub struct Registry<'l> {
     /// Whether any visit has been recorded yet: until one is, a link has no hold to end and
     /// need not walk the two families (a chain of relations would be quadratic).
     any_visit: bool,
+    /// R15: the masked reports' holds (one shard: `masked::present`).
+    pub masked: super::masked::Masked,
 }
 
 impl<'l> Registry<'l> {
@@ -152,6 +154,7 @@ impl<'l> Registry<'l> {
             resale,
             attribution,
             any_visit: false,
+            masked: Default::default(),
         }
     }
 
@@ -483,6 +486,11 @@ impl<'l> Registry<'l> {
         self.states(p)
             .flat_map(|(_, s)| s.names.iter().map(Text::as_str))
             .collect()
+    }
+
+    /// R15: every phone the registry has seen (in no particular order).
+    pub fn known_phones(&self) -> impl Iterator<Item = Phone> + '_ {
+        self.phones.keys().copied()
     }
 
     /// Whether the registry has ever seen the family (any report, contact or direct slip).

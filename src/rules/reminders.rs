@@ -204,6 +204,19 @@ pub fn expiring(e: &Evaluation, days: u32) -> Vec<Item> {
             }
         }
     }
+    // R15 (R17 table): masked reports' windows, their hold open at T; the phone is the pattern
+    for (r, end) in super::masked::open_holds_at(reg, t) {
+        let (client, holder, broker) = (r.client.clone(), r.channel.clone(), r.broker.clone());
+        push(
+            ItemKind::ReportWindow,
+            end,
+            r.phone,
+            client,
+            holder,
+            Some(broker),
+            r.id.clone(),
+        );
+    }
     out.sort_by(|a, b| (a.ends, a.kind, &a.reference).cmp(&(b.ends, b.kind, &b.reference)));
     out
 }

@@ -6,7 +6,20 @@ use super::verdict::{Cite, Code, Verdict};
 use crate::model::{Kind, Report};
 
 /// One clause of R2: the record that makes it apply, if any.
-type Clause = fn(&Registry, &Report) -> Option<Cite>;
+pub(super) type Clause = fn(&Registry, &Report) -> Option<Cite>;
+
+/// R2's clauses 0–5 in order, with their codes and rule numbers (R15.2 tries them too).
+pub(super) fn clauses() -> [(Code, &'static str, Clause); 7] {
+    [
+        (Code::Cancelled, "R2.0", cancelled),
+        (Code::ChannelDelisted, "R13.3", channel_delisted),
+        (Code::DirectClient, "R2.1", direct_client),
+        (Code::KnownClient, "R2.2", known_client),
+        (Code::Duplicate, "R2.3", duplicate),
+        (Code::HeldByReport, "R2.4", held_by_report),
+        (Code::HeldByChannel, "R2.5", held_by_channel),
+    ]
+}
 
 /// R2: the determination of report `i`, clauses tried in order 0–6.
 pub fn determine(reg: &Registry, i: usize) -> Verdict {
@@ -15,16 +28,7 @@ pub fn determine(reg: &Registry, i: usize) -> Verdict {
     v.phone = Some(r.phone);
     v.channel = Some(r.channel.clone());
     v.broker = Some(r.broker.clone());
-    let clauses: [(Code, &str, Clause); 7] = [
-        (Code::Cancelled, "R2.0", cancelled),
-        (Code::ChannelDelisted, "R13.3", channel_delisted),
-        (Code::DirectClient, "R2.1", direct_client),
-        (Code::KnownClient, "R2.2", known_client),
-        (Code::Duplicate, "R2.3", duplicate),
-        (Code::HeldByReport, "R2.4", held_by_report),
-        (Code::HeldByChannel, "R2.5", held_by_channel),
-    ];
-    for (code, rule, clause) in clauses {
+    for (code, rule, clause) in clauses() {
         if let Some(cite) = clause(reg, r) {
             v.code = code;
             v.rule = rule;
@@ -73,9 +77,16 @@ fn known_client(reg: &Registry, r: &Report) -> Option<Cite> {
 /// R2.3 duplicate: the same channel already holds the family under an earlier accepted report
 /// whose window covers t (re-reporting does not extend the window). A cancelled channel's report
 /// holds nothing (R2.4, R8).
+/// R15.3: an open masked hold that fits the family (the report's name counting) holds it too.
 fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
+        .chain(super::masked::holds_for(
+            reg,
+            r.phone,
+            Some(&r.client),
+            r.at,
+        ))
         .find(|(h, _)| h.channel == r.channel)
         .map(|(h, end)| Cite::report(h, end))
 }
@@ -83,9 +94,19 @@ fn duplicate(reg: &Registry, r: &Report) -> Option<Cite> {
 /// R2.4 held-by-report: another channel holds the family under an accepted report whose window
 /// covers t (first come, first served; 撞单); a report of a channel whose claims on the family
 /// are cancelled (R8) at t holds nothing (`report_holds_at` leaves it out).
+/// R16.1 (到访为王): not applied in visit-first mode; several channels may hold the family.
 fn held_by_report(reg: &Registry, r: &Report) -> Option<Cite> {
+    if reg.config.mode == crate::model::Mode::VisitFirst {
+        return None;
+    }
     reg.report_holds_at(r.phone, r.at)
         .into_iter()
+        .chain(super::masked::holds_for(
+            reg,
+            r.phone,
+            Some(&r.client),
+            r.at,
+        ))
         .find(|(h, _)| h.channel != r.channel)
         .map(|(h, end)| Cite::report(h, end))
 }
@@ -101,6 +122,9 @@ fn held_by_channel(reg: &Registry, r: &Report) -> Option<Cite> {
 
 /// R2: determines report `i`, then registers it (an accepted report's window) and the name.
 pub fn step(reg: &mut Registry, i: usize) -> Verdict {
+    if reg.ledger.reports[i].phone.is_masked() {
+        return super::masked::step(reg, i); // R15
+    }
     let mut v = determine(reg, i);
     let r = &reg.ledger.reports[i];
     v.findings

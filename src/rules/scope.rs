@@ -40,15 +40,28 @@ pub enum Scope {
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
     let voided = Arc::new(voided_ids(ledger, as_of));
     let families = families_as_of(ledger, as_of, &voided);
-    match scope {
+    let mut e = match scope {
+        // R15: a masked report may fit any family: the whole ledger, the family's verdicts kept
+        Scope::Family(p) if super::masked::present(ledger) => {
+            let family = families.members(p);
+            let in_family = |v: &Verdict| v.phone.is_some_and(|q| family.binary_search(&q).is_ok());
+            judge_in_shards(ledger, as_of, voided, &families, None, &in_family)
+        }
         Scope::Family(p) => judge_family(ledger, as_of, voided, &families, p),
         Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
         Scope::Settlement { from, before } => {
             let judged = settlement_records(ledger, as_of, &families, (from, before));
             let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
-            judge_in_shards(ledger, as_of, voided, &families, Some(&judged), &keep)
+            // R15: a masked report may make any family's visit valid: every record is judged
+            let pick: Option<Pick> = match super::masked::present(ledger) {
+                true => None,
+                false => Some(&judged),
+            };
+            judge_in_shards(ledger, as_of, voided, &families, pick, &keep)
         }
-    }
+    };
+    super::masked::complete(&mut e);
+    e
 }
 
 /// Picks records by kind, position and time.
@@ -187,8 +200,10 @@ fn judge_in_shards<'l>(
     let judged = |kind, i, at| pick.is_none_or(|pick| pick(kind, i, at));
     // a family's shard: the parity of its smallest phone; a slip's signatures (they must stay
     // together) by its id's hash; records with no phone and no slip the first
+    let one_shard = super::masked::present(ledger); // R15: masked holds cross families
     let shard = |kind, i, at| -> Option<usize> {
         judged(kind, i, at).then(|| match ledger.phone(kind, i) {
+            _ if one_shard => 0,
             Some(p) => (families.members(p)[0].0 % 2) as usize,
             None if kind == Kind::Slip => {
                 (rustc_hash::FxBuildHasher.hash_one(&ledger.signatures[i].slip) % 2) as usize

@@ -41,6 +41,9 @@ pub fn config() -> Config {
         visit_window_days: 3,
         channel_hold_days: 30,
         day_count: DayCount::Calendar,
+        mode: Mode::ReportFirst,
+        masked_reports: false,
+        masked_match_name: true,
         slip_roles: ["reception", "site_manager", "developer", "final"]
             .map(String::from)
             .to_vec(),

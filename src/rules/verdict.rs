@@ -179,6 +179,8 @@ impl Code {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FindingCode {
     WalkInDuringHold,
+    Masked,
+    MaskedNameMissing,
     BrokerMismatch,
     NameMismatch,
     DirectInvalid,
@@ -209,6 +211,8 @@ impl FindingCode {
     pub fn as_str(self) -> &'static str {
         match self {
             FindingCode::WalkInDuringHold => "walk-in-during-hold",
+            FindingCode::Masked => "masked",
+            FindingCode::MaskedNameMissing => "masked-name-missing",
             FindingCode::BrokerMismatch => "broker-mismatch",
             FindingCode::NameMismatch => "name-mismatch",
             FindingCode::DirectInvalid => "direct-invalid",
@@ -294,6 +298,10 @@ impl Finding {
 pub enum FindingDetail {
     /// R4: a walk-in while a channel's report window is open (the cite is the report).
     WalkInDuringHold,
+    /// R15: a masked report 隐号报备 (information for auditors, listed as a warning).
+    Masked,
+    /// R15.5: a visit without a client name while its phone matches an open masked report.
+    MaskedNameMissing,
     /// R4: the broker named on the report the visit relies on.
     BrokerMismatch { report_broker: Text },
     /// R7: every name the family was received or reported under.
@@ -352,6 +360,8 @@ impl FindingDetail {
     pub fn code(&self) -> FindingCode {
         match self {
             FindingDetail::WalkInDuringHold => FindingCode::WalkInDuringHold,
+            FindingDetail::Masked => FindingCode::Masked,
+            FindingDetail::MaskedNameMissing => FindingCode::MaskedNameMissing,
             FindingDetail::BrokerMismatch { .. } => FindingCode::BrokerMismatch,
             FindingDetail::NameMismatch { .. } => FindingCode::NameMismatch,
             FindingDetail::DirectInvalid { .. } => FindingCode::DirectInvalid,
@@ -584,6 +594,8 @@ pub struct Verdict {
     pub query: Option<Text>,
     /// R11.5/R11.6: for a booking when R11 is on, its serving consultant and departed claimant.
     pub credit: Option<Box<super::consultant::Credit>>,
+    /// R15.4: for a masked report, the visit that completed it and the phone that fills it.
+    pub completed: Option<Box<(Text, Phone)>>,
 }
 
 impl Verdict {
@@ -614,6 +626,7 @@ impl Verdict {
             detail: Detail::None,
             query: None,
             credit: None,
+            completed: None,
         }
     }
 

@@ -104,17 +104,23 @@ fn return_visit<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&
 /// R4.3 "that report": the channel's latest accepted report for the family whose hold is still
 /// open (a hold stays open until the family's first visit, even past its window).
 fn that_report<'l>(reg: &Registry<'l>, c: &Contact, channel: &str) -> Option<(&'l Report, Time)> {
-    reg.open_reports(c.phone)
-        .into_iter()
-        .rev()
+    let full = (reg.open_reports(c.phone).into_iter().rev())
         .find(|(r, _)| r.channel == channel)
-        .map(|(r, h)| (r, h.window_end))
+        .map(|(r, h)| (r, h.window_end));
+    // R15.4: the channel's open masked reports that fit the family count as reports for it
+    let masked = super::masked::that_report(reg, c, channel);
+    match (full, masked) {
+        (Some(f), Some(m)) => Some(if m.0.at > f.0.at { m } else { f }),
+        (f, m) => f.or(m),
+    }
 }
 
 /// R4 walk-in-during-hold: a visit without a channel while a channel's report hold is open and
 /// its window covers the visit (the office must check it did not intercept the client, 截客).
 fn walk_in_during_hold(reg: &Registry, c: &Contact) -> Option<Finding> {
-    let (r, end) = reg.report_holds_at(c.phone, c.at).into_iter().next()?;
+    let (r, end) = (reg.report_holds_at(c.phone, c.at).into_iter())
+        .chain(super::masked::visit_holds(reg, c))
+        .next()?;
     Some(Finding::warning(FindingDetail::WalkInDuringHold, "R4").cite(Cite::report(r, end)))
 }
 
@@ -126,6 +132,7 @@ pub fn step(reg: &mut Registry, i: usize) -> Verdict {
     v.findings
         .extend(super::delist::client_finding(reg, c.phone, c.at, false));
     if v.code != Code::Unconfirmed {
+        super::masked::visit(reg, i, &mut v); // R15.4, R15.5
         reg.add_contact(i);
     }
     if v.code == Code::Valid {
