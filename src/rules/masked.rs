@@ -442,6 +442,14 @@ mod tests {
     }
 
     #[test]
+    fn r15_4_a_completed_hold_is_over_for_later_visits() {
+        let l = visit(rp1(), "W1", "2026-03-02 10:00", Some("刘洋"), None);
+        let l = visit(l, "V2", "2026-03-03 10:00", Some("刘洋"), Some("链家"));
+        assert_eq!(l.verdict("V2", AS_OF), ("no-report", "R4.3"));
+        assert_eq!(completed(&l, "RP1").map(|c| c.0), Some("W1".into()));
+    }
+
+    #[test]
     fn r15_example_7_a_visit_without_a_name_fits_nothing() {
         let l = visit(rp1(), "V7", "2026-03-02 10:00", None, Some("链家"));
         assert_eq!(l.verdict("V7", AS_OF), ("no-report", "R4.3"));
