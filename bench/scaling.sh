@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Inputs whose cost could grow faster than linear (issue 18), each timed at n and 4n: a chain of
 # voids of voids (validate, replay), a chain of relations making one family of n phones (replay, check),
+# the same family grown from its top with a visit between merges (merges: replay, check),
 # and a reports.csv header of n unknown columns (validate). Prints the median of RUNS (default 3)
 # wall times and the 4n/n ratio; linear is about 4, the bar is 6. A benchmark, not a test.
 # Usage: bench/scaling.sh [RUNS]
@@ -62,6 +63,7 @@ measure() { # command… -> seconds
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 cases=("voids 5000 validate" "voids 5000 replay" "relations 5000 replay" "relations 5000 check"
   "relations 20000 replay" "relations 20000 check" "merges 5000 replay" "merges 5000 check"
+  "merges 20000 replay" "merges 20000 check"
   "columns 100000 validate")
 printf '%-10s %-9s %8s %9s %8s %9s %6s\n' input command n seconds 4n seconds ratio
 for c in "${cases[@]}"; do
