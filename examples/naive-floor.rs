@@ -1,5 +1,7 @@
 //! The naive floor for benchmarks: deserialize every row with serde into owned structs, parse the
-//! times with chrono, sort all records by time and index them by phone. No rules.
+//! times with chrono, sort all records by time and index them by phone. No rules. The part-two
+//! files (RULES-R10: viewings, deals, staff, handovers, cancellations, delistings, queries, grades)
+//! are read too when present.
 //! `cargo run --release --example naive-floor -- DIR`
 
 use chrono::NaiveDateTime;
@@ -123,6 +125,115 @@ struct Void {
     by: Option<String>,
 }
 
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Viewing {
+    id: String,
+    at: String,
+    property: String,
+    client: String,
+    phone: String,
+    broker: String,
+    client_signature: Option<String>,
+    first_viewing: Option<String>,
+    no: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Deal {
+    id: String,
+    at: String,
+    property: String,
+    buyer: String,
+    phone: String,
+    price: String,
+    via: String,
+    known_at: Option<String>,
+    other_agency: Option<String>,
+    contract: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Staff {
+    id: String,
+    at: String,
+    consultant: String,
+    event: String,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Handover {
+    id: String,
+    at: String,
+    phone: String,
+    to: String,
+    reason: String,
+    from: Option<String>,
+    by: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Cancellation {
+    id: String,
+    at: String,
+    booking: String,
+    reason: String,
+    fees: Option<String>,
+    refund: Option<String>,
+    by: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Delisting {
+    id: String,
+    at: String,
+    phone: Option<String>,
+    channel: Option<String>,
+    votes_for: String,
+    leaders: String,
+    action: Option<String>,
+    reason: Option<String>,
+    investigated_at: Option<String>,
+    notified_at: Option<String>,
+    by: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Query {
+    id: String,
+    at: String,
+    phone: String,
+    client: String,
+    first: Option<String>,
+    class: Option<String>,
+    record: Option<String>,
+    client_signature: Option<String>,
+    consultant: Option<String>,
+    qa: Option<String>,
+    agency_manager: Option<String>,
+    agency_head: Option<String>,
+    developer_manager: Option<String>,
+    developer_head: Option<String>,
+    note: Option<String>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct Grade {
+    id: String,
+    at: String,
+    channel: String,
+    grade: String,
+    by: Option<String>,
+    notified_at: Option<String>,
+    note: Option<String>,
+}
+
 fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Vec<T> {
     let Ok(mut rdr) = csv::Reader::from_path(dir.join(name)) else {
         return vec![];
@@ -145,6 +256,15 @@ fn main() {
     let violations: Vec<Violation> = read(&dir, "violations.csv");
     let relations: Vec<Relation> = read(&dir, "relations.csv");
     let voids: Vec<Void> = read(&dir, "voids.csv");
+    // part two (RULES-R10): absent files are empty
+    let viewings: Vec<Viewing> = read(&dir, "viewings.csv");
+    let deals: Vec<Deal> = read(&dir, "deals.csv");
+    let staff: Vec<Staff> = read(&dir, "staff.csv");
+    let handovers: Vec<Handover> = read(&dir, "handovers.csv");
+    let cancellations: Vec<Cancellation> = read(&dir, "cancellations.csv");
+    let delistings: Vec<Delisting> = read(&dir, "delistings.csv");
+    let queries: Vec<Query> = read(&dir, "queries.csv");
+    let grades: Vec<Grade> = read(&dir, "grades.csv");
     // (time, kind, index, phone)
     let mut all: Vec<(NaiveDateTime, u8, usize, &str)> = vec![];
     all.extend(
@@ -200,6 +320,54 @@ fn main() {
             .iter()
             .enumerate()
             .map(|(i, r)| (time(&r.at), 8, i, "")),
+    );
+    all.extend(
+        viewings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 9, i, r.phone.as_str())),
+    );
+    all.extend(
+        deals
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 10, i, r.phone.as_str())),
+    );
+    all.extend(
+        staff
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 11, i, "")),
+    );
+    all.extend(
+        handovers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 12, i, r.phone.as_str())),
+    );
+    all.extend(
+        cancellations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 13, i, "")),
+    );
+    all.extend(
+        delistings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 14, i, r.phone.as_deref().unwrap_or(""))),
+    );
+    all.extend(
+        queries
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 15, i, r.phone.as_str())),
+    );
+    all.extend(
+        grades
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (time(&r.at), 16, i, "")),
     );
     all.sort_by_key(|(t, k, i, _)| (*t, *k, *i));
     let mut by_phone: HashMap<&str, Vec<usize>> = HashMap::new();

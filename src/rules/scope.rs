@@ -136,8 +136,9 @@ fn settlement_records<'a>(
     // booking cancelled in it, with their last booking
     // R11.8: a departed share of a booking before the month may fall due in it
     let shares = ledger.config.consultants.rate.is_some() && super::consultant::is_on(ledger);
+    let claimants = departed_candidates(ledger, as_of, &root, shares);
     let share_due_in_month = |b: &Booking| {
-        shares && {
+        claimants.contains(&root(b.phone)) && {
             let due = super::consultant::departed_due(&ledger.config, b.at);
             from <= due && due < before
         }
@@ -185,6 +186,35 @@ fn settlement_records<'a>(
                 Kind::Grade => false,
             }
     }
+}
+
+/// R11.5: the families (by their smallest phone) that may have a departed claimant: a departed
+/// claimant is the family's developing consultant (R11.4), named by a visit or a booking of a
+/// member, who has left by a `leave` row. Families as of T hold the families as of any booking,
+/// so a family none of whose visits or bookings names a consultant with a `leave` row has no
+/// departed share. Empty when shares are off. (Without this, settling the month after a quarter
+/// judged every family that booked in the quarter.)
+fn departed_candidates(
+    ledger: &Ledger,
+    as_of: Time,
+    root: &impl Fn(Phone) -> Phone,
+    shares: bool,
+) -> HashSet<Phone> {
+    let leavers: HashSet<&str> = (ledger.staff.iter())
+        .filter(|s| shares && s.event == StaffEvent::Leave && s.at <= as_of)
+        .map(|s| s.consultant.trim())
+        .collect();
+    if leavers.is_empty() {
+        return HashSet::default();
+    }
+    let left = |c: &Option<Text>| c.as_deref().is_some_and(|c| leavers.contains(c.trim()));
+    let visits = (ledger.contacts.iter())
+        .filter(|c| c.kind == ContactKind::Visit && c.at <= as_of && left(&c.consultant))
+        .map(|c| c.phone);
+    let bookings = (ledger.bookings.iter())
+        .filter(|b| b.at <= as_of && left(&b.consultant))
+        .map(|b| b.phone);
+    visits.chain(bookings).map(root).collect()
 }
 
 /// Judges the records `pick` picks (all when `None`) in two shards on two threads, keeping the
