@@ -262,13 +262,19 @@ fn r15_check_lists_the_open_masked_reports_a_full_phone_fits() {
 
 #[test]
 fn r15_masked_phones_are_errors_when_off_and_outside_reports() {
+    // check takes a whole phone only (R15.6), masked reports on or off
+    let w = masked("");
+    let (code, _, err) = w.run(&["--lang", "en", "check", "138****5678"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("here write the whole number"), "{err}");
     // off: the masked report is refused as before
     let w = masked("");
     w.write("attrib.toml", CONFIG);
     let (code, out, err) = w.run(&["--lang", "en", "validate"]);
     assert_ne!(code, 0);
     assert!(
-        format!("{out}{err}").contains("masked reports are not enabled"),
+        format!("{out}{err}")
+            .contains("only a report may hold one, and only with rules.masked_reports = true"),
         "{out}{err}"
     );
     // on: a masked phone in contacts is an error naming the row; a bad mask in reports too

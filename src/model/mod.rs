@@ -119,7 +119,9 @@ pub enum FieldError {
         "「{0}」 is not a mainland mobile number (expected 11 digits 1[3-9]xxxxxxxxx, e.g. 13800138000)"
     )]
     BadPhone(String),
-    #[error("「{0}」 is a masked phone; masked reports are not enabled (write the whole number)")]
+    #[error(
+        "「{0}」 is a masked phone: only a report may hold one, and only with rules.masked_reports = true; here write the whole number"
+    )]
     MaskedPhone(String),
     #[error("「{0}」 is not a masked phone 前三后四 (expected 1[3-9]x****xxxx, e.g. 138****5678)")]
     BadMaskedPhone(String),

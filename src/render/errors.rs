@@ -88,7 +88,9 @@ pub fn field_zh(e: &FieldError) -> String {
         BadPhone(v) => {
             format!("「{v}」不是大陆手机号 (应为 11 位 1[3-9]xxxxxxxxx, 如 13800138000)")
         }
-        MaskedPhone(v) => format!("「{v}」是打码的号码; 未启用打码报备 (请写完整号码)"),
+        MaskedPhone(v) => format!(
+            "「{v}」是打码的号码: 只有报备可以写打码号码, 且须设 rules.masked_reports = true; 此处请写完整号码"
+        ),
         BadMaskedPhone(v) => {
             format!("「{v}」不是前三后四的隐号 (应为 1[3-9]x****xxxx, 如 138****5678)")
         }
