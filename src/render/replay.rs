@@ -390,6 +390,41 @@ mod tests {
         assert_eq!(streamed, whole);
     }
 
+    /// The streamed row writes the part-two keys `json_value` adds (R11.6 `credited_consultant`,
+    /// R15.4 `completed_by`/`completed_phone`) as the same bytes.
+    #[test]
+    fn streamed_json_keeps_the_part_two_keys() {
+        let mut lb = Lb::new();
+        lb.l.config.masked_reports = true;
+        lb.l.config.consultants.table = true;
+        let report = [
+            ("id", "RP1"),
+            ("at", "2026-03-01 09:00"),
+            ("channel", "链家"),
+            ("broker", "王五"),
+            ("client", "刘洋"),
+            ("phone", "138****5678"),
+        ];
+        let visit = [
+            ("id", "V1"),
+            ("at", "2026-03-02 10:00"),
+            ("kind", "visit"),
+            ("phone", "13812345678"),
+            ("client", "刘洋"),
+            ("consultant", "张三"),
+        ];
+        let lb = (lb.row(crate::model::Kind::Report, &report))
+            .row(crate::model::Kind::Contact, &visit)
+            .booking("B1", "2026-03-05 10:00", crate::model::Phone(13812345678));
+        let e = lb.eval("2026-04-01 00:00");
+        let mut out = vec![];
+        write_json(e.verdicts.iter(), &style(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, json(&e.verdicts, &style()) + "\n");
+        assert!(text.contains("\"completed_by\": \"V1\""), "{text}");
+        assert!(text.contains("\"credited_consultant\""), "{text}");
+    }
+
     #[test]
     fn the_streamed_table_has_a_row_per_verdict_at_its_width_or_cards() {
         let lb = ledger();
