@@ -60,6 +60,8 @@ struct FamilyFacts {
     /// R4: the open report holds, earliest report first: (report time, report, state in
     /// `known`, position in the state's reports).
     open: BinaryHeap<Reverse<(Time, u32, u32, u32)>>,
+    /// R4.6: the family's valid channel visits and their hold ends (every member's).
+    holds: Vec<VisitHold>,
 }
 
 pub struct Registry<'l> {
@@ -297,6 +299,7 @@ impl<'l> Registry<'l> {
             first_visit: state.first_visit,
             latest_visit: state.last_visit,
             open,
+            holds: state.visits.to_vec(),
         }
     }
 
@@ -366,10 +369,14 @@ impl<'l> Registry<'l> {
 
     pub fn add_valid_visit(&mut self, i: usize, hold_end: Time) {
         let p = self.ledger.contacts[i].phone;
-        self.state(p).visits.push(VisitHold {
+        let hold = VisitHold {
             contact: i as u32,
             hold_end,
-        });
+        };
+        if let Some(f) = self.families.id(p) {
+            self.facts_mut(f).holds.push(hold.clone());
+        }
+        self.state(p).visits.push(hold);
     }
 
     pub fn add_direct(&mut self, i: usize) {
@@ -458,9 +465,12 @@ impl<'l> Registry<'l> {
     /// Channel holds by valid visits (R4.6) covering `t` and not cancelled, earliest first.
     pub fn visit_holds_at(&self, p: Phone, t: Time) -> Vec<(&'l Contact, Time)> {
         let l = self.ledger;
-        let mut v: Vec<_> = self
-            .states(p)
-            .flat_map(|(_, s)| s.visits.iter())
+        // a linked family's holds are kept with its facts: no walk over every member
+        let holds: &[VisitHold] = match self.families.id(p) {
+            Some(f) => self.facts.get(f).map_or(&[], |x| &x.holds),
+            None => self.alone(p).map_or(&[], |s| &s.visits),
+        };
+        let mut v: Vec<_> = (holds.iter())
             .map(|h| (&l.contacts[h.contact as usize], h.hold_end, h.contact))
             .filter(|(c, end, _)| covers(c.at, *end, t))
             .filter(|(c, _, _)| !self.cancelled(c.channel.as_deref().unwrap_or(""), p, t))
@@ -514,11 +524,13 @@ fn earliest(l: &Ledger, a: Option<u32>, b: Option<u32>) -> Option<u32> {
 /// R1: the facts of two families joined by a link.
 fn merge(l: &Ledger, mut x: FamilyFacts, mut y: FamilyFacts) -> FamilyFacts {
     x.open.append(&mut y.open);
+    x.holds.append(&mut y.holds);
     FamilyFacts {
         latest_contact: latest(l, x.latest_contact, y.latest_contact),
         first_visit: earliest(l, x.first_visit, y.first_visit),
         latest_visit: latest(l, x.latest_visit, y.latest_visit),
         open: x.open,
+        holds: x.holds,
     }
 }
 
