@@ -2,11 +2,10 @@
 //! (consultant of record at the end), the bookings credited to them and their commission and
 //! departed share in the months (R11). Default: the month of the as-of time.
 
-use super::settle::parse_month;
+use super::settle::{month_run, span};
 use super::{Global, open};
 use crate::render::{self, Format};
 use crate::rules::{self, consultant, settle};
-use anyhow::{Context, bail};
 
 #[derive(clap::Args, Debug)]
 pub struct ConsultantsArgs {
@@ -26,20 +25,15 @@ pub fn run(g: &Global, a: ConsultantsArgs) -> anyhow::Result<i32> {
     let s = g.settings(&ledger.config)?;
     let style = s.style();
     let tz = s.zone;
-    let ((y1, m1), (y2, m2)) = match (&a.from, &a.to) {
-        (Some(from), Some(to)) => (parse_month(from)?, parse_month(to)?),
+    let (first, last) = match (&a.from, &a.to) {
+        (Some(from), Some(to)) => month_run(from, to)?,
         _ => {
             use chrono::Datelike;
             let d = s.as_of.with_timezone(&tz).date_naive();
             ((d.year(), d.month()), (d.year(), d.month()))
         }
     };
-    if (y2, m2) < (y1, m1) {
-        bail!("--to is before --from");
-    }
-    let (from, before) = (settle::month_start(y1, m1, tz))
-        .zip(settle::month_after(y2, m2, tz))
-        .context("the months asked for are out of range")?;
+    let (from, before) = span(first, last, tz)?;
     // the end of the months, or T when earlier: clients are counted as they stand then
     let end = s.as_of.min(before - chrono::Duration::nanoseconds(1));
     let e = rules::evaluate(ledger, end);

@@ -13,8 +13,9 @@ pub enum By {
     Payee,
 }
 
+/// `--month M | --from M1 --to M2`: the months of `settle` and `stats`.
 #[derive(clap::Args, Debug)]
-pub struct SettleArgs {
+pub struct MonthRun {
     /// The month, YYYY-MM, in the project zone.
     #[arg(long, value_name = "YYYY-MM", required_unless_present = "from")]
     pub month: Option<String>,
@@ -34,6 +35,56 @@ pub struct SettleArgs {
         conflicts_with = "month"
     )]
     pub to: Option<String>,
+}
+
+impl MonthRun {
+    /// The first and last month asked for: `--month M` is the run from M to M. `command` names
+    /// the command in the message when neither is given.
+    pub fn first_last(&self, command: &str) -> anyhow::Result<((i32, u32), (i32, u32))> {
+        match (&self.month, &self.from, &self.to) {
+            (Some(m), _, _) => parse_month(m).map(|m| (m, m)),
+            (None, Some(from), Some(to)) => month_run(from, to),
+            _ => bail!(pick(
+                format!("{command} 需要 --month YYYY-MM, 或 --from YYYY-MM --to YYYY-MM"),
+                format!("{command} needs --month YYYY-MM, or --from YYYY-MM --to YYYY-MM")
+            )),
+        }
+    }
+}
+
+/// The months from `from` to `to`, refused when `to` is before `from`.
+pub fn month_run(from: &str, to: &str) -> anyhow::Result<((i32, u32), (i32, u32))> {
+    let (first, last) = (parse_month(from)?, parse_month(to)?);
+    if last < first {
+        bail!(pick(
+            format!("--to {to} 早于 --from {from}"),
+            format!("--to {to} is before --from {from}")
+        ));
+    }
+    Ok((first, last))
+}
+
+/// The instants a run of months spans in `tz`: the start of the first month and the start of
+/// the month after the last.
+pub fn span(
+    (y1, m1): (i32, u32),
+    (y2, m2): (i32, u32),
+    tz: chrono::FixedOffset,
+) -> anyhow::Result<(crate::model::Time, crate::model::Time)> {
+    (settle::month_start(y1, m1, tz))
+        .zip(settle::month_after(y2, m2, tz))
+        .with_context(|| {
+            pick(
+                "所给月份超出范围".into(),
+                "the months asked for are out of range".into(),
+            )
+        })
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SettleArgs {
+    #[command(flatten)]
+    pub months: MonthRun,
     /// One row per line, or totals per payee.
     #[arg(long, value_enum, default_value = "line")]
     pub by: By,
@@ -64,44 +115,12 @@ pub fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
     Ok((y, m))
 }
 
-/// The first and last month asked for: `--month M` is the run from M to M.
-fn months(a: &SettleArgs) -> anyhow::Result<((i32, u32), (i32, u32))> {
-    match (&a.month, &a.from, &a.to) {
-        (Some(m), _, _) => {
-            let m = parse_month(m)?;
-            Ok((m, m))
-        }
-        (None, Some(from), Some(to)) => {
-            let (first, last) = (parse_month(from)?, parse_month(to)?);
-            if last < first {
-                bail!(pick(
-                    format!("--to {to} 早于 --from {from}"),
-                    format!("--to {to} is before --from {from}")
-                ));
-            }
-            Ok((first, last))
-        }
-        _ => bail!(pick(
-            "settle 需要 --month YYYY-MM, 或 --from YYYY-MM --to YYYY-MM".into(),
-            "settle needs --month YYYY-MM, or --from YYYY-MM --to YYYY-MM".into()
-        )),
-    }
-}
-
 pub fn run(g: &Global, a: SettleArgs) -> anyhow::Result<i32> {
-    let ((y1, m1), (y2, m2)) = months(&a)?;
+    let (first, last) = a.months.first_last("settle")?;
     let ledger = open(g, a.rev.as_deref())?;
     let s = g.settings(&ledger.config)?;
     let style = s.style();
-    let tz = s.zone;
-    let (from, before) = (settle::month_start(y1, m1, tz))
-        .zip(settle::month_after(y2, m2, tz))
-        .with_context(|| {
-            pick(
-                "所给月份超出范围".into(),
-                "the months asked for are out of range".into(),
-            )
-        })?;
+    let (from, before) = span(first, last, s.zone)?;
     let e = rules::evaluate_scoped(ledger, s.as_of, Scope::Settlement { from, before });
     let lines = settle::range_lines(&e, from, before);
     if let Some(path) = &a.xlsx {
