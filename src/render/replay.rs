@@ -3,47 +3,18 @@
 use super::{Style, card, csv_out, rfc3339, shown, table, unbreakable};
 use crate::rules::verdict::Verdict;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
-/// One JSON object per verdict (RULES.md section 5); phones whole.
+/// One JSON object per verdict (RULES.md section 5); phones whole. The same object the streamed
+/// output writes (`Row`), as a `Value` for the outputs that nest it (check's timeline, add).
 pub fn json_value(v: &Verdict, style: &Style) -> Value {
-    let mut out = json!({
-        "id": v.id,
-        "kind": v.kind.singular(),
-        "at": rfc3339(v.at, style.tz),
-        "verdict": v.code.as_str(),
-        "rule": v.rule,
-        "phone": v.phone.map(|p| style.data_phone(p)),
-        "channel": v.channel,
-        "broker": v.broker,
-        "consultant": v.consultant,
-        "amount": v.amount.map(|a| a.to_string()),
-        "until": v.until.map(|u| rfc3339(u, style.tz)),
-        "cite": v.cite.as_ref().map(|c| c.id.clone()),
-        "findings": v.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
-        "message": style.why(v),
-    });
-    if let Some(q) = &v.query {
-        // R14.3: the query slip that confirmed a booking's buyer name (only when there is one)
-        out["query"] = json!(q);
-    }
-    if v.phone.is_some_and(|p| p.is_masked()) {
-        // R15.4 (§4.2): a masked report's completing visit and phone (null while open)
-        let done = v.completed.as_deref();
-        out["completed_by"] = json!(done.map(|d| &d.0));
-        out["completed_phone"] = json!(done.map(|d| style.data_phone(d.1)));
-    }
-    if let Some(c) = &v.credit {
-        // R11.6: a booking's serving consultant, only when R11 is on (null when there is none)
-        out["credited_consultant"] = json!(c.serving);
-    }
-    out
+    serde_json::to_value(Row::new(v, style)).expect("a row serializes")
 }
 
-/// `json_value`'s object as a struct, written without building a `Value` (a map and a string
-/// per key): the same keys in the same (alphabetical) order, so the same bytes.
+/// A verdict's JSON object, written without building a `Value` (a map and a string per key);
+/// its keys in alphabetical order, as a `Value`'s map keeps them, so both give the same bytes.
 #[derive(Serialize)]
 struct Row<'a> {
     amount: Option<String>,
