@@ -5,6 +5,7 @@ use super::{Global, open};
 use crate::ledger::fields::parse_phone;
 use crate::render::{self, Format};
 use crate::rules::select::{self, Select, SelectError};
+use crate::rules::verdict::Verdict;
 use crate::rules::{self, Scope};
 
 #[derive(clap::Args, Debug)]
@@ -43,16 +44,30 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
     let s = g.settings(&ledger.config)?;
     let select = selection(&a, &s, ledger).map_err(worded)?;
     let style = s.style();
-    let e = match phone {
-        Some(p) => rules::evaluate_scoped(ledger, s.as_of, Scope::Family(p)),
-        None => rules::evaluate(ledger, s.as_of),
+    let scope = match phone {
+        Some(p) => Scope::Family(p),
+        None => Scope::All,
     };
-    let shown = e.verdicts.iter().filter(|v| select.keeps(v, ledger));
+    let shown = Shown {
+        ledger,
+        as_of: s.as_of,
+        scope,
+        select: &select,
+    };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match s.format {
         Format::Table => {
-            // R13.2: delisted families' phones are sealed in human output
-            let sealed = rules::delist::sealed_phones(&e.registry);
+            // R13.2: delisted families' phones are sealed in human output; which ones is known
+            // once the ledger is judged, so a ledger that may seal is judged once more first
+            let sealed = match rules::delist::may_seal(ledger) {
+                true => rules::delist::sealed_phones(&rules::evaluate_each(
+                    ledger,
+                    s.as_of,
+                    scope,
+                    &mut |_| {},
+                )),
+                false => vec![],
+            };
             let style = render::Style {
                 sealed: Box::leak(sealed.into_boxed_slice()),
                 ..style
@@ -60,10 +75,10 @@ pub fn run(g: &Global, a: ReplayArgs) -> anyhow::Result<i32> {
             if ledger.config.mode == crate::model::Mode::VisitFirst {
                 writeln!(out, "{}", render::replay::mode_line(&style))?;
             }
-            render::replay::write_table(shown, &style, usize::from(s.width), &mut out)?
+            render::replay::write_table(&shown, &style, usize::from(s.width), &mut out)?
         }
-        Format::Json => render::replay::write_json(shown, &style, &mut out)?,
-        Format::Csv => render::replay::write_csv(shown, &style, &mut out)?,
+        Format::Json => render::replay::write_json(&shown, &style, &mut out)?,
+        Format::Csv => render::replay::write_csv(&shown, &style, &mut out)?,
     }
     std::io::Write::flush(&mut out)?;
     Ok(0)
@@ -106,5 +121,21 @@ fn phone_error(e: crate::model::FieldError, _: &str) -> anyhow::Error {
     match render::errors::zh_errors() {
         true => anyhow::anyhow!("--phone: {}", render::errors::field_zh(&e)),
         false => anyhow::Error::new(e).context("--phone"),
+    }
+}
+
+/// The verdicts the filters pick, handed on by the engine as it judges them: a million rows'
+/// verdicts are never held at once.
+struct Shown<'a> {
+    ledger: &'a crate::model::Ledger,
+    as_of: crate::model::Time,
+    scope: Scope,
+    select: &'a Select,
+}
+
+impl render::replay::Verdicts for Shown<'_> {
+    fn each<R: Send>(&self, map: &(dyn Fn(Verdict) -> Option<R> + Sync), each: &mut dyn FnMut(R)) {
+        let shown = |v: Verdict| self.select.keeps(&v, self.ledger).then(|| map(v)).flatten();
+        rules::evaluate_map(self.ledger, self.as_of, self.scope, &shown, each);
     }
 }

@@ -29,6 +29,19 @@ pub fn write(
     w.finish()
 }
 
+/// One row's bytes, as `Rows::row` writes it.
+pub fn row_bytes(cells: &[String]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(256)
+        .from_writer(Vec::with_capacity(256));
+    for c in cells {
+        w.write_field(neutralize(c).as_bytes())
+            .expect("CSV into memory");
+    }
+    w.write_record(None::<&[u8]>).expect("CSV into memory");
+    w.into_inner().expect("CSV into memory")
+}
+
 /// A CSV written a row at a time (`replay` of a million rows): `write`'s bytes without holding
 /// the rows.
 pub struct Rows<'w>(csv::Writer<&'w mut dyn Write>);

@@ -267,44 +267,6 @@ fn escaped(t: &Table) -> Table {
     out
 }
 
-/// The rows formatted at once on each thread by `write_chunked`: a few megabytes of output.
-const CHUNK: usize = 4096;
-
-/// What makes a chunk's bytes: the items with their positions, and the buffer to write into.
-pub type Render<'r, 'a, T> = &'r (dyn Fn(&[(usize, &'a T)], &mut Vec<u8>) + Sync);
-
-/// Writes `items` in order, their bytes made by `render` a chunk of `CHUNK` items at a time, two
-/// chunks at once on two threads (formatting is most of a million-row output's time). Each item
-/// comes with its position; only two chunks' bytes are held at a time.
-pub fn write_chunked<'a, T: Sync + 'a>(
-    items: impl Iterator<Item = &'a T>,
-    out: &mut dyn std::io::Write,
-    render: Render<'_, 'a, T>,
-) -> std::io::Result<()> {
-    let mut items = items.enumerate();
-    // two buffers kept from chunk to chunk: fresh megabytes each time cost page faults
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let bytes = |chunk: &[(usize, &'a T)], buf: &mut Vec<u8>| {
-        buf.clear();
-        render(chunk, buf);
-    };
-    loop {
-        let first: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
-        let second: Vec<(usize, &T)> = items.by_ref().take(CHUNK).collect();
-        match second.is_empty() {
-            true => bytes(&first, &mut a),
-            false => _ = crate::par::both(|| bytes(&first, &mut a), || bytes(&second, &mut b)),
-        }
-        out.write_all(&a)?;
-        if !second.is_empty() {
-            out.write_all(&b)?;
-        }
-        if second.len() < CHUNK {
-            return Ok(());
-        }
-    }
-}
-
 /// RFC 3339 in the project zone, to the second.
 pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
     t.with_timezone(&tz)
@@ -522,23 +484,6 @@ mod tests {
         // an id wider than its column widens its line instead of being cut
         assert_eq!(t.row(&["R-00001", "x\u{1b}"]), "│ R-00001 ┆ x\\u{1b}  │\n");
         assert_eq!(t.bottom(), "└───────┴──────────┘\n");
-    }
-
-    #[test]
-    fn chunks_are_written_in_order_however_many() {
-        for n in [0, 1, CHUNK, 2 * CHUNK, 2 * CHUNK + 1, 5 * CHUNK + 7] {
-            let items: Vec<usize> = (0..n).collect();
-            let mut out = vec![];
-            let render = |chunk: &[(usize, &usize)], buf: &mut Vec<u8>| {
-                for &(i, x) in chunk {
-                    assert_eq!(i, *x, "each item comes with its position");
-                    buf.extend_from_slice(format!("{x},").as_bytes());
-                }
-            };
-            write_chunked(items.iter(), &mut out, &render).unwrap();
-            let expected: String = items.iter().map(|x| format!("{x},")).collect();
-            assert_eq!(String::from_utf8(out).unwrap(), expected, "{n} items");
-        }
     }
 
     #[test]

@@ -72,31 +72,64 @@ impl<'a> Row<'a> {
 /// The JSON array of RULES.md section 5 written to `out` a verdict at a time, then a newline:
 /// the bytes of `json` (`serde_json`'s pretty array: each element after a newline and two
 /// spaces, its own lines indented two more; a string holds no raw newline).
-pub fn write_json<'a>(
-    verdicts: impl Iterator<Item = &'a Verdict>,
+pub fn write_json<V: Verdicts + ?Sized>(
+    verdicts: &V,
     style: &Style,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut any = false;
     out.write_all(b"[")?;
-    let render = |chunk: &[(usize, &Verdict)], buf: &mut Vec<u8>| {
-        let mut one = Vec::with_capacity(512);
-        for &(n, v) in chunk {
-            one.clear();
-            serde_json::to_writer_pretty(&mut one, &Row::new(v, style))
-                .expect("JSON rows serialize");
-            buf.extend_from_slice(if n == 0 { b"\n  " } else { b",\n  " });
-            for line in one.split_inclusive(|&b| b == b'\n') {
-                buf.extend_from_slice(line);
-                if line.ends_with(b"\n") {
-                    buf.extend_from_slice(b"  ");
-                }
+    // each object's lines indented, made where the verdict was judged
+    let object = |v: Verdict| {
+        let one = serde_json::to_vec_pretty(&Row::new(&v, style)).expect("JSON rows serialize");
+        let mut bytes = Vec::with_capacity(one.len() + 64);
+        for line in one.split_inclusive(|&b| b == b'\n') {
+            bytes.extend_from_slice(line);
+            if line.ends_with(b"\n") {
+                bytes.extend_from_slice(b"  ");
             }
         }
+        Some(bytes)
     };
-    super::write_chunked(verdicts.inspect(|_| any = true), out, &render)?;
-    out.write_all(if any { b"\n]\n" } else { b"]\n" })?;
+    let mut n = 0;
+    written(out, |write| {
+        verdicts.each(&object, &mut |bytes| {
+            write(if n == 0 { b"\n  " } else { b",\n  " });
+            write(&bytes);
+            n += 1;
+        })
+    })?;
+    out.write_all(if n > 0 { b"\n]\n" } else { b"]\n" })?;
     Ok(())
+}
+
+/// Runs `write_all`, which writes through the function it is given; the first write error is
+/// kept (later writes are skipped) and returned at the end.
+fn written(
+    out: &mut dyn Write,
+    write_all: impl FnOnce(&mut dyn FnMut(&[u8])),
+) -> std::io::Result<()> {
+    let mut error = None;
+    write_all(&mut |bytes| {
+        if error.is_none()
+            && let Err(e) = out.write_all(bytes)
+        {
+            error = Some(e);
+        }
+    });
+    error.map_or(Ok(()), Err)
+}
+
+/// The verdicts to write, in evaluation order: the engine's as it judges them (`replay`), or a
+/// list's. `each` turns each one by `map` where it is (on the engine's two threads) and hands
+/// the results on in order; the table goes over them twice.
+pub trait Verdicts {
+    fn each<R: Send>(&self, map: &(dyn Fn(Verdict) -> Option<R> + Sync), each: &mut dyn FnMut(R));
+}
+
+impl Verdicts for [Verdict] {
+    fn each<R: Send>(&self, map: &(dyn Fn(Verdict) -> Option<R> + Sync), each: &mut dyn FnMut(R)) {
+        self.iter().cloned().filter_map(map).for_each(each)
+    }
 }
 
 pub fn json(verdicts: &[Verdict], style: &Style) -> String {
@@ -141,25 +174,15 @@ fn csv_cells(v: &Verdict, style: &Style) -> [String; 12] {
     ]
 }
 
-pub fn csv(verdicts: &[Verdict], style: &Style, out: &mut dyn Write) -> anyhow::Result<()> {
-    write_csv(verdicts.iter(), style, out)
-}
-
-/// The CSV written to `out` a verdict at a time (the same bytes as `csv`).
-pub fn write_csv<'a>(
-    verdicts: impl Iterator<Item = &'a Verdict>,
+/// The CSV of RULES.md section 5 written to `out` a verdict at a time.
+pub fn write_csv<V: Verdicts + ?Sized>(
+    verdicts: &V,
     style: &Style,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     csv_out::Rows::start(&mut *out, false, &CSV_HEADER)?.finish()?;
-    let render = |chunk: &[(usize, &Verdict)], buf: &mut Vec<u8>| {
-        let mut w = csv_out::Rows::body(buf);
-        for &(_, v) in chunk {
-            w.row(&csv_cells(v, style)).expect("CSV rows into memory");
-        }
-        w.finish().expect("CSV rows into memory");
-    };
-    super::write_chunked(verdicts, out, &render)?;
+    let row = |v: Verdict| Some(csv_out::row_bytes(&csv_cells(&v, style)));
+    written(out, |write| verdicts.each(&row, &mut |bytes| write(&bytes)))?;
     Ok(())
 }
 
@@ -233,8 +256,8 @@ const WHY_LEAST: usize = 16;
 
 /// The widths of the streamed table's first six columns, natural and least (`Stream::fit`), and
 /// the why column's natural width (measured only when `measure_why`: with no width limit).
-fn column_widths<'a>(
-    verdicts: impl Iterator<Item = &'a Verdict>,
+fn column_widths<V: Verdicts + ?Sized>(
+    verdicts: &V,
     style: &Style,
     measure_why: bool,
 ) -> ([usize; 6], [usize; 6], usize) {
@@ -242,31 +265,34 @@ fn column_widths<'a>(
     let mut natural: [usize; 6] = std::array::from_fn(|i| header[i].width());
     let mut least: [usize; 6] = std::array::from_fn(|i| unbreakable(header[i]));
     let mut why = header[6].width();
-    let mut see = |i: usize, cell: &str| {
-        natural[i] = natural[i].max(cell.width());
-        least[i] = least[i].max(unbreakable(cell));
+    // a verdict's cells, measured where it was judged
+    let measure = |v: Verdict| {
+        // only a sealed family's phones differ from 11 characters, and they are words
+        let phone = v.phone.map(|p| match style.sealed.is_empty() {
+            true => "139****0000".to_string(),
+            false => style.phone(p),
+        });
+        let cells = [
+            style.time(v.at),
+            style.record(v.kind, v.contact).to_string(),
+            shown(&v.id, true).into_owned(),
+            phone.unwrap_or_default(),
+            style.code(v.code).to_string(),
+            rule_word(&v, style).to_string(),
+        ];
+        let why = match measure_why {
+            true => (shown(&why_lines(&v, style), true).lines()).fold(0, |w, l| w.max(l.width())),
+            false => 0,
+        };
+        Some((cells.each_ref().map(|c| (c.width(), unbreakable(c))), why))
     };
-    for (n, v) in verdicts.enumerate() {
-        if n == 0 {
-            see(0, &style.time(v.at)); // every time is written alike
+    verdicts.each(&measure, &mut |(cells, w)| {
+        for (i, (n, l)) in cells.into_iter().enumerate() {
+            natural[i] = natural[i].max(n);
+            least[i] = least[i].max(l);
         }
-        see(1, style.record(v.kind, v.contact));
-        see(2, &shown(&v.id, true));
-        if let Some(p) = v.phone {
-            // only a sealed family's phones differ from 11 characters, and they are words
-            if style.sealed.is_empty() {
-                see(3, "139****0000");
-            } else {
-                see(3, &style.phone(p));
-            }
-        }
-        see(4, style.code(v.code));
-        see(5, rule_word(v, style));
-        if measure_why {
-            let text = why_lines(v, style);
-            why = (shown(&text, true).lines()).fold(why, |w, l| w.max(l.width()));
-        }
-    }
+        why = why.max(w);
+    });
     (natural, least, why)
 }
 
@@ -274,17 +300,14 @@ fn column_widths<'a>(
 /// are sized from the width (`width`, 0 for no limit) and from one pass over the verdicts that
 /// measures the short cells (ids, labels); the why column takes the rest and wraps. When even
 /// the narrowest columns leave why less than `WHY_LEAST`, one card per verdict instead.
-pub fn write_table<'a, I>(
-    verdicts: I,
+pub fn write_table<V: Verdicts + ?Sized>(
+    verdicts: &V,
     style: &Style,
     width: usize,
     out: &mut dyn Write,
-) -> anyhow::Result<()>
-where
-    I: Iterator<Item = &'a Verdict> + Clone,
-{
+) -> anyhow::Result<()> {
     let header = table_header(style);
-    let (natural, least, why) = column_widths(verdicts.clone(), style, width == 0);
+    let (natural, least, why) = column_widths(verdicts, style, width == 0);
     // the time breaks between date and hour first, then the kind's label (its common words
     // are two Chinese characters), then the verdict's; never the id or the phone
     let shrink = [0, 1, 4, 5];
@@ -292,24 +315,27 @@ where
         Some(t) => {
             out.write_all(t.top().as_bytes())?;
             out.write_all(t.header(&header).as_bytes())?;
-            let render = |chunk: &[(usize, &Verdict)], buf: &mut Vec<u8>| {
-                for &(_, v) in chunk {
-                    let cells = table_row(v, style);
-                    buf.extend_from_slice(t.row(&cells.each_ref().map(String::as_str)).as_bytes());
-                }
+            let row = |v: Verdict| {
+                let cells = table_row(&v, style);
+                Some(t.row(&cells.each_ref().map(String::as_str)))
             };
-            super::write_chunked(verdicts, out, &render)?;
+            written(out, |write| {
+                verdicts.each(&row, &mut |line| write(line.as_bytes()))
+            })?;
             out.write_all(t.bottom().as_bytes())?;
         }
         None => {
-            let render = |chunk: &[(usize, &Verdict)], buf: &mut Vec<u8>| {
-                for &(n, v) in chunk {
-                    let cells = table_row(v, style).map(|c| shown(&c, true).into_owned());
+            // a card's number is its place: the cards are made in order, here
+            let cells =
+                |v: Verdict| Some(table_row(&v, style).map(|c| shown(&c, true).into_owned()));
+            let mut n = 0;
+            written(out, |write| {
+                verdicts.each(&cells, &mut |cells| {
+                    n += 1;
                     let cells = cells.each_ref().map(String::as_str);
-                    buf.extend_from_slice(card(n + 1, &header, &cells, width).as_bytes());
-                }
-            };
-            super::write_chunked(verdicts, out, &render)?;
+                    write(card(n, &header, &cells, width).as_bytes())
+                })
+            })?;
         }
     }
     Ok(())
@@ -343,22 +369,48 @@ mod tests {
         let lb = ledger();
         let e = lb.eval("2026-04-01 00:00");
         let mut out = vec![];
-        write_json(e.verdicts.iter(), &style(), &mut out).unwrap();
+        write_json(&e.verdicts[..], &style(), &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             json(&e.verdicts, &style()) + "\n"
         );
         let mut out = vec![];
-        write_json(e.verdicts.iter().take(0), &style(), &mut out).unwrap();
+        write_json(&[][..], &style(), &mut out).unwrap();
         assert_eq!(out, b"[]\n");
         let mut streamed = vec![];
-        write_csv(e.verdicts.iter(), &style(), &mut streamed).unwrap();
+        write_csv(&e.verdicts[..], &style(), &mut streamed).unwrap();
         let rows: Vec<Vec<String>> = (e.verdicts.iter())
             .map(|v| csv_cells(v, &style()).to_vec())
             .collect();
         let mut whole = vec![];
         csv_out::write(&mut whole, false, &CSV_HEADER, &rows).unwrap();
         assert_eq!(streamed, whole);
+    }
+
+    /// A write that fails is told, once, whatever the format; nothing after it is written.
+    #[test]
+    fn a_failed_write_is_an_error() {
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                match self.0 >= b.len() {
+                    true => Ok(b.len()).inspect(|n| self.0 -= n),
+                    false => Err(std::io::Error::other("disk full")),
+                }
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let lb = ledger();
+        let e = lb.eval("2026-04-01 00:00");
+        let v = &e.verdicts[..];
+        let csv = write_csv(v, &style(), &mut Full(200));
+        let json = write_json(v, &style(), &mut Full(200));
+        let table = write_table(v, &style(), 100, &mut Full(600));
+        for r in [csv, json, table] {
+            assert_eq!(r.unwrap_err().to_string(), "disk full");
+        }
     }
 
     /// The streamed row writes the part-two keys `json_value` adds (R11.6 `credited_consultant`,
@@ -389,7 +441,7 @@ mod tests {
             .booking("B1", "2026-03-05 10:00", crate::model::Phone(13812345678));
         let e = lb.eval("2026-04-01 00:00");
         let mut out = vec![];
-        write_json(e.verdicts.iter(), &style(), &mut out).unwrap();
+        write_json(&e.verdicts[..], &style(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text, json(&e.verdicts, &style()) + "\n");
         assert!(text.contains("\"completed_by\": \"V1\""), "{text}");
@@ -401,7 +453,7 @@ mod tests {
         let lb = ledger();
         let e = lb.eval("2026-04-01 00:00");
         let mut out = vec![];
-        write_table(e.verdicts.iter(), &style(), 100, &mut out).unwrap();
+        write_table(&e.verdicts[..], &style(), 100, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         use unicode_width::UnicodeWidthStr;
         assert!(text.lines().all(|l| l.width() == 100), "{text}");
@@ -412,7 +464,7 @@ mod tests {
         assert_eq!(firsts, ["R1", "R2", "C1", "B1"], "{text}");
         assert!(text.contains("撞单"), "{text}");
         let mut out = vec![];
-        write_table(e.verdicts.iter(), &style(), 50, &mut out).unwrap();
+        write_table(&e.verdicts[..], &style(), 50, &mut out).unwrap();
         let cards = String::from_utf8(out).unwrap();
         assert!(
             cards.starts_with("── 1 ─") && cards.contains("── 4 ─"),

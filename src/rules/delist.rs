@@ -16,6 +16,11 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 /// Carried decisions, each as (time, position in the file, whether it delists), in time order.
 type Timeline = Vec<(Time, u32, bool)>;
 
+/// R13.2: whether any phone may be sealed: the seal is on and the ledger delists.
+pub fn may_seal(l: &Ledger) -> bool {
+    l.config.delisting_seal && !l.delistings.is_empty()
+}
+
 /// R13.2 / R13.3: every carried decision existing as of T and not voided, by phone and by channel.
 #[derive(Clone, Debug, Default)]
 pub struct Delistings {
@@ -115,7 +120,7 @@ pub fn client_finding(reg: &Registry, p: Phone, t: Time, error: bool) -> Option<
 /// R13.2 sealing 封存: every phone of the families delisted as of T (families as the registry
 /// knows them), sorted; none when `[delisting] seal = false`.
 pub fn sealed_phones(reg: &Registry) -> Vec<Phone> {
-    if !reg.config.delisting_seal {
+    if !may_seal(reg.ledger) {
         return vec![];
     }
     let mut out: Vec<Phone> = (reg.delistings.phones.keys())

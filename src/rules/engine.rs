@@ -60,36 +60,34 @@ pub fn evaluate(ledger: &Ledger, as_of: Time) -> Evaluation<'_> {
     super::scope::evaluate_scoped(ledger, as_of, super::Scope::All)
 }
 
-/// Judges `events` in order, keeping the verdicts `keep` selects, with their events.
+/// Judges `events` in order, handing each verdict, with its event, to `out`.
 pub(super) fn judge<'l>(
     reg: &mut Registry<'l>,
     events: Vec<Event>,
-    keep: &dyn Fn(&Verdict) -> bool,
-) -> Vec<(Event, Verdict)> {
+    out: &mut dyn FnMut(Event, Verdict),
+) {
     let l = reg.ledger;
     let mut events = events;
     // evaluation order: time, then kind (in `Kind::ALL` order), then file order. A stable sort: files written in time
     // order are sorted runs, which it merges in linear time.
     events.sort();
-    let mut verdicts = vec![];
     let mut seen_slips: HashSet<&str> = HashSet::default();
     for e in events {
         let (kind, i) = (e.kind(), e.index());
         if kind == Kind::Slip && !seen_slips.insert(l.signatures[i].slip.as_str()) {
             continue;
         }
-        let v = step(reg, kind, i);
-        if keep(&v) {
-            verdicts.push((e, v));
-        }
+        out(e, step(reg, kind, i));
     }
-    verdicts
 }
 
-/// Two lists of verdicts, each in evaluation order, as one list in evaluation order.
-pub(super) fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<Verdict> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+/// Two streams, each in evaluation order, handed to `out` as one stream in evaluation order.
+pub(super) fn merge<T>(
+    a: impl Iterator<Item = (Event, T)>,
+    b: impl Iterator<Item = (Event, T)>,
+    out: &mut dyn FnMut(T),
+) {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
     loop {
         let next = match (a.peek(), b.peek()) {
             (Some((x, _)), Some((y, _))) if x <= y => a.next(),
@@ -98,8 +96,8 @@ pub(super) fn merge(a: Vec<(Event, Verdict)>, b: Vec<(Event, Verdict)>) -> Vec<V
             (None, _) => b.next(),
         };
         match next {
-            Some((_, v)) => out.push(v),
-            None => return out,
+            Some((_, v)) => out(v),
+            None => return,
         }
     }
 }

@@ -266,20 +266,31 @@ pub fn visit(reg: &mut Registry, i: usize, v: &mut Verdict) {
     }
 }
 
-/// R15.4: writes each completed masked report's visit and phone on its verdict (replay's
+/// R15.4: the completed masked reports (by their position in the reports) with the visit that
+/// completed each and the phone that fills it, as the registry knows them at the end.
+pub fn completions(reg: &Registry) -> rustc_hash::FxHashMap<usize, (Text, Phone)> {
+    (reg.masked.holds.iter())
+        .filter_map(|h| Some((h.report as usize, h.completed.clone()?)))
+        .collect()
+}
+
+/// R15.4: writes a completed masked report's visit and phone on its verdict (replay's
 /// `completed_by`, `completed_phone`); the verdict itself never changes.
+pub fn fill(done: &rustc_hash::FxHashMap<usize, (Text, Phone)>, v: &mut Verdict) {
+    if v.kind == Kind::Report
+        && let Some(d) = done.get(&v.index)
+    {
+        v.completed = Some(Box::new(d.clone()));
+    }
+}
+
+/// R15.4: `fill` for every verdict of an evaluation.
 pub fn complete(e: &mut super::Evaluation) {
-    let done: rustc_hash::FxHashMap<usize, &(Text, Phone)> = (e.registry.masked.holds.iter())
-        .filter_map(|h| Some((h.report as usize, h.completed.as_ref()?)))
-        .collect();
+    let done = completions(&e.registry);
     if done.is_empty() {
         return;
     }
-    for v in e.verdicts.iter_mut().filter(|v| v.kind == Kind::Report) {
-        if let Some(&d) = done.get(&v.index) {
-            v.completed = Some(Box::new(d.clone()));
-        }
-    }
+    e.verdicts.iter_mut().for_each(|v| fill(&done, v));
 }
 
 #[cfg(test)]
@@ -390,6 +401,26 @@ mod tests {
             "138****5678",
         );
         assert_eq!(l.verdict("RP2b", AS_OF), ("duplicate", "R2.3"), "name key");
+    }
+
+    /// R15.4 when verdicts are handed on as judged (`replay`): the completion, known only at
+    /// the end, is on the report's verdict all the same; the scopes hand on what they keep.
+    #[test]
+    fn verdicts_handed_on_as_judged_carry_their_completion() {
+        use crate::rules::{Scope, evaluate_each, evaluate_scoped};
+        let l = visit(rp1(), "V1", "2026-03-02 10:00", Some("刘洋"), Some("链家"));
+        let l = l.booking("B1", "2026-03-05 10:00", Phone(13812345678));
+        for scope in [Scope::All, Scope::Family(Phone(13812345678))] {
+            let kept = evaluate_scoped(&l.l, t(AS_OF), scope).verdicts;
+            let mut handed = vec![];
+            evaluate_each(&l.l, t(AS_OF), scope, &mut |v| handed.push(v));
+            assert_eq!(handed, kept, "{scope:?}");
+        }
+        // the masked report is no family's record (its phone is masked): `All` shows it
+        let mut handed = vec![];
+        evaluate_each(&l.l, t(AS_OF), Scope::All, &mut |v| handed.push(v));
+        let rp1 = handed.iter().find(|v| v.id == "RP1").unwrap();
+        assert_eq!(rp1.completed.as_ref().unwrap().0, "V1");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub mod scope;
 pub mod select;
 
 pub use engine::{Evaluation, evaluate};
-pub use scope::{Scope, evaluate_scoped};
+pub use scope::{Scope, evaluate_each, evaluate_map, evaluate_scoped};
 #[cfg(test)]
 use verdict::Verdict;
 

@@ -3,7 +3,9 @@
 //! violations, the live bookings by unit (R7 `unit-taken`) — are computed for the whole ledger before the shards run (docs/architecture.md,
 //! "Facts across families").
 
-use super::engine::{Evaluation, events, families_as_of, judge, merge, slip_statuses, voided_ids};
+use super::engine::{
+    Evaluation, Event, events, families_as_of, judge, merge, slip_statuses, voided_ids,
+};
 use super::family;
 use super::registry::Registry;
 use super::verdict::Verdict;
@@ -11,6 +13,7 @@ use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::hash::BuildHasher;
 use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Which records an evaluation judges and which verdicts it keeps.
 #[derive(Clone, Copy, Debug)]
@@ -36,45 +39,104 @@ pub enum Scope {
 /// only ever merge, and voids, slips, discounts and cutting violations are read whole before any
 /// record is judged. So a family's records can be judged apart from everyone else's and get the
 /// same verdicts. `Family` judges one family; the other scopes split the families into two shards
-/// judged on two threads, then merge verdicts (in evaluation order) and registries.
+/// judged on two threads, whose verdicts are merged in evaluation order, and their registries.
 pub fn evaluate_scoped<'l>(ledger: &'l Ledger, as_of: Time, scope: Scope) -> Evaluation<'l> {
+    let mut verdicts = vec![];
+    let registry = judge_scope(ledger, as_of, scope, &Some, &mut |v| verdicts.push(v));
+    let mut e = Evaluation { verdicts, registry };
+    super::masked::complete(&mut e);
+    e
+}
+
+/// `evaluate_scoped` with each verdict handed to `each`, in evaluation order, as soon as it is
+/// judged, none kept (a million rows' verdicts are never held at once); returns the registry as
+/// it stands at the as-of time.
+pub fn evaluate_each<'l>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    scope: Scope,
+    each: &mut dyn FnMut(Verdict),
+) -> Registry<'l> {
+    evaluate_map(ledger, as_of, scope, &Some, each)
+}
+
+/// `evaluate_each` with each verdict first turned by `map` into what `each` is handed, on the
+/// thread that judged it (so the two shards' threads share that work too); a verdict `map` turns
+/// into `None` is left out.
+///
+/// R15.4: a masked report learns the visit that completes it only later, so when the ledger has
+/// masked reports the scope is judged twice: once for the completions, once handing verdicts on.
+pub fn evaluate_map<'l, R: Send>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    scope: Scope,
+    map: &(dyn Fn(Verdict) -> Option<R> + Sync),
+    each: &mut dyn FnMut(R),
+) -> Registry<'l> {
+    if !super::masked::present(ledger) {
+        return judge_scope(ledger, as_of, scope, map, each);
+    }
+    let first = judge_scope(ledger, as_of, scope, &|_| None::<()>, &mut |_| {});
+    let done = super::masked::completions(&first);
+    let completed = |mut v| {
+        super::masked::fill(&done, &mut v);
+        map(v)
+    };
+    judge_scope(ledger, as_of, scope, &completed, each)
+}
+
+/// Judges the scope's records, handing the verdicts it keeps, turned by `map`, to `each` in
+/// evaluation order.
+fn judge_scope<'l, R: Send>(
+    ledger: &'l Ledger,
+    as_of: Time,
+    scope: Scope,
+    map: &(dyn Fn(Verdict) -> Option<R> + Sync),
+    each: &mut dyn FnMut(R),
+) -> Registry<'l> {
     let voided = Arc::new(voided_ids(ledger, as_of));
     let families = families_as_of(ledger, as_of, &voided);
-    let mut e = match scope {
+    match scope {
         // R15: a masked report may fit any family: the whole ledger, the family's verdicts kept
         Scope::Family(p) if super::masked::present(ledger) => {
             let family = families.members(p);
-            let in_family = |v: &Verdict| v.phone.is_some_and(|q| family.binary_search(&q).is_ok());
-            judge_in_shards(ledger, as_of, voided, &families, None, &in_family)
+            let in_family = |v: Verdict| {
+                let kept = v.phone.is_some_and(|q| family.binary_search(&q).is_ok());
+                kept.then(|| map(v)).flatten()
+            };
+            judge_in_shards(ledger, as_of, voided, &families, None, &in_family, each)
         }
-        Scope::Family(p) => judge_family(ledger, as_of, voided, &families, p),
-        Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, &|_| true),
+        Scope::Family(p) => judge_family(ledger, as_of, voided, &families, p, map, each),
+        Scope::All => judge_in_shards(ledger, as_of, voided, &families, None, map, each),
         Scope::Settlement { from, before } => {
             let judged = settlement_records(ledger, as_of, &families, (from, before));
-            let keep = |v: &Verdict| matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
+            let paid = |v: Verdict| {
+                let kept = matches!(v.kind, Kind::Booking | Kind::Violation | Kind::Deal);
+                kept.then(|| map(v)).flatten()
+            };
             // R15: a masked report may make any family's visit valid: every record is judged
             let pick: Option<Pick> = match super::masked::present(ledger) {
                 true => None,
                 false => Some(&judged),
             };
-            judge_in_shards(ledger, as_of, voided, &families, pick, &keep)
+            judge_in_shards(ledger, as_of, voided, &families, pick, &paid, each)
         }
-    };
-    super::masked::complete(&mut e);
-    e
+    }
 }
 
 /// Picks records by kind, position and time.
 type Pick<'a> = &'a (dyn Fn(Kind, usize, Time) -> bool + Sync);
 
 /// `Scope::Family`: the family's records and every relation.
-fn judge_family<'l>(
+fn judge_family<'l, R>(
     ledger: &'l Ledger,
     as_of: Time,
     voided: Arc<HashSet<&'l str>>,
     families: &family::Families,
     phone: Phone,
-) -> Evaluation<'l> {
+    map: &dyn Fn(Verdict) -> Option<R>,
+    each: &mut dyn FnMut(R),
+) -> Registry<'l> {
     let family = families.members(phone);
     // the members are sorted: a binary search, not a scan per record (a family of n phones
     // made every record cost n)
@@ -91,11 +153,12 @@ fn judge_family<'l>(
     let units = Arc::new(super::booking::unit_bookings(ledger, as_of, &voided));
     let mut registry = Registry::new(ledger, as_of, voided, slips);
     registry.units = units;
-    let verdicts = judge(&mut registry, events, &|v| in_family(v.phone));
-    Evaluation {
-        verdicts: verdicts.into_iter().map(|(_, v)| v).collect(),
-        registry,
-    }
+    judge(&mut registry, events, &mut |_, v| {
+        if let Some(r) = in_family(v.phone).then(|| map(v)).flatten() {
+            each(r)
+        }
+    });
+    registry
 }
 
 /// `Scope::Settlement`: the records before the month's end of the families that may have a line
@@ -217,16 +280,18 @@ fn departed_candidates(
     visits.chain(bookings).map(root).collect()
 }
 
-/// Judges the records `pick` picks (all when `None`) in two shards on two threads, keeping the
-/// verdicts `keep` selects.
-fn judge_in_shards<'l>(
+/// Judges the records `pick` picks (all when `None`) in two shards on two threads, each verdict
+/// turned by `map` on its shard's thread, and hands what `map` keeps to `each` on this thread,
+/// merged in evaluation order as it comes.
+fn judge_in_shards<'l, R: Send>(
     ledger: &'l Ledger,
     as_of: Time,
     voided: Arc<HashSet<&'l str>>,
     families: &family::Families,
     pick: Option<Pick>,
-    keep: &(dyn Fn(&Verdict) -> bool + Sync),
-) -> Evaluation<'l> {
+    map: &(dyn Fn(Verdict) -> Option<R> + Sync),
+    each: &mut dyn FnMut(R),
+) -> Registry<'l> {
     let judged = |kind, i, at| pick.is_none_or(|pick| pick(kind, i, at));
     // a family's shard: the parity of its smallest phone; a slip's signatures (they must stay
     // together) by its id's hash; records with no phone and no slip the first
@@ -260,16 +325,43 @@ fn judge_in_shards<'l>(
     let slips = Arc::new(slips);
     // R7 unit-taken: a fact across families, indexed before the shards
     let units = Arc::new(super::booking::unit_bookings(ledger, as_of, &voided));
-    let judge_shard = |events| {
+    // each shard sends its verdicts in batches; a few batches wait at most, so a shard runs
+    // ahead of the other by little more than that
+    let judge_shard = |events: Vec<Event>, to: SyncSender<Vec<(Event, R)>>| {
         let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
         registry.units = Arc::clone(&units);
-        (judge(&mut registry, events, keep), registry)
+        let mut batch = Vec::with_capacity(BATCH);
+        judge(&mut registry, events, &mut |e, v| {
+            let Some(r) = map(v) else { return };
+            batch.push((e, r));
+            if batch.len() == BATCH {
+                // a receiver gone (its thread panicked) is told by the join below
+                _ = to.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        });
+        _ = to.send(batch);
+        registry
     };
-    let ((mine, mut registry), (theirs, their_registry)) =
-        crate::par::both(|| judge_shard(mine), || judge_shard(theirs));
+    let (mut registry, their_registry) = std::thread::scope(|s| {
+        let (to_a, from_a) = sync_channel(QUEUE);
+        let (to_b, from_b) = sync_channel(QUEUE);
+        let a = s.spawn(|| judge_shard(mine, to_a));
+        let b = s.spawn(|| judge_shard(theirs, to_b));
+        merge(
+            from_a.into_iter().flatten(),
+            from_b.into_iter().flatten(),
+            each,
+        );
+        let join = |h: std::thread::ScopedJoinHandle<'_, Registry<'l>>| {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        };
+        (join(a), join(b))
+    });
     registry.absorb(their_registry);
-    Evaluation {
-        verdicts: merge(mine, theirs),
-        registry,
-    }
+    registry
 }
+
+/// What a shard sends to the merge at a time (verdicts as `map` turned them, with their
+/// events), and how many of those may wait.
+const BATCH: usize = 1024;
+const QUEUE: usize = 4;
