@@ -29,17 +29,37 @@ pub fn write(
     w.finish()
 }
 
-/// One row's bytes, as `Rows::row` writes it.
+/// One row's bytes, as `Rows::row` writes it. Each thread keeps one writer for its rows (a
+/// writer is costly to make, and a million-row `replay` makes its rows on two threads).
 pub fn row_bytes(cells: &[String]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .buffer_capacity(256)
-        .from_writer(Vec::with_capacity(256));
-    for c in cells {
-        w.write_field(neutralize(c).as_bytes())
-            .expect("CSV into memory");
+    thread_local! {
+        static ROW: std::cell::RefCell<csv::Writer<Taken>> =
+            std::cell::RefCell::new(csv::Writer::from_writer(Taken::default()));
     }
-    w.write_record(None::<&[u8]>).expect("CSV into memory");
-    w.into_inner().expect("CSV into memory")
+    ROW.with_borrow_mut(|w| {
+        for c in cells {
+            w.write_field(neutralize(c).as_bytes())
+                .expect("CSV into memory");
+        }
+        w.write_record(None::<&[u8]>).expect("CSV into memory");
+        w.flush().expect("CSV into memory");
+        w.get_ref().0.take()
+    })
+}
+
+/// Bytes written, which the writer's owner takes (`csv::Writer` lends its sink only shared).
+#[derive(Default)]
+struct Taken(std::cell::RefCell<Vec<u8>>);
+
+impl Write for Taken {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.get_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A CSV written a row at a time (`replay` of a million rows): `write`'s bytes without holding

@@ -29,13 +29,39 @@ pub struct Style {
 /// `2026-03-01`: what `%Y-%m-%d` writes for the ledger's years, without parsing a format per
 /// call (a million-row `replay` writes a few dates a row).
 fn to_day(t: Time) -> String {
-    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
+    let mut s = String::with_capacity(16);
+    push_day(&mut s, t.naive_local());
+    s
 }
 
 /// `2026-03-01 09:30` (`%Y-%m-%d %H:%M`).
 fn to_minute(t: Time) -> String {
-    let (day, h, m) = (to_day(t), t.hour(), t.minute());
-    format!("{day} {h:02}:{m:02}")
+    let local = t.naive_local(); // once: each of chrono's field getters converts again
+    let mut s = String::with_capacity(16);
+    push_day(&mut s, local);
+    s.push(' ');
+    push_digits(&mut s, local.hour(), 2);
+    s.push(':');
+    push_digits(&mut s, local.minute(), 2);
+    s
+}
+
+fn push_day(s: &mut String, t: chrono::NaiveDateTime) {
+    match u32::try_from(t.year()) {
+        Ok(y) if y <= 9999 => push_digits(s, y, 4),
+        _ => s.push_str(&format!("{:04}", t.year())),
+    }
+    s.push('-');
+    push_digits(s, t.month(), 2);
+    s.push('-');
+    push_digits(s, t.day(), 2);
+}
+
+/// `n`'s last `width` digits, zeros in front.
+fn push_digits(s: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        s.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+    }
 }
 
 impl Style {
@@ -79,7 +105,8 @@ impl Style {
     /// counting), else date and time.
     pub fn until(&self, t: Time) -> String {
         let local = t.with_timezone(&self.tz);
-        if local.hour() == 23 && local.minute() == 59 && local.second() == 59 {
+        let clock = local.naive_local().time();
+        if clock.hour() == 23 && clock.minute() == 59 && clock.second() == 59 {
             to_day(local)
         } else {
             to_minute(local)
@@ -866,6 +893,7 @@ mod tests {
             "2026-03-01T09:05:59+08:00",
             "2026-12-31T23:59:59+00:00",
             "2199-12-31T23:59:59.999+08:00",
+            "0099-02-03T04:05:06+08:00",
         ] {
             let t = chrono::DateTime::parse_from_rfc3339(s)
                 .unwrap()
