@@ -78,23 +78,17 @@ pub fn write_json<V: Verdicts + ?Sized>(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     out.write_all(b"[")?;
-    // each object's lines indented, made where the verdict was judged
+    // each object made where the verdict was judged, inside an array of one so that
+    // serde_json indents its lines as the whole array's: `[\n  {…\n  }\n]` less its brackets
     let object = |v: Verdict| {
-        let one = serde_json::to_vec_pretty(&Row::new(&v, style)).expect("JSON rows serialize");
-        let mut bytes = Vec::with_capacity(one.len() + 64);
-        for line in one.split_inclusive(|&b| b == b'\n') {
-            bytes.extend_from_slice(line);
-            if line.ends_with(b"\n") {
-                bytes.extend_from_slice(b"  ");
-            }
-        }
-        Some(bytes)
+        let one = serde_json::to_vec_pretty(&[Row::new(&v, style)]).expect("JSON rows serialize");
+        Some(one)
     };
     let mut n = 0;
     written(out, |write| {
-        verdicts.each(&object, &mut |bytes| {
+        verdicts.each(&object, &mut |one| {
             write(if n == 0 { b"\n  " } else { b",\n  " });
-            write(&bytes);
+            write(&one[b"[\n  ".len()..one.len() - b"\n]".len()]);
             n += 1;
         })
     })?;
