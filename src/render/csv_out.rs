@@ -31,14 +31,14 @@ pub fn write(
 
 /// One row's bytes, as `Rows::row` writes it. Each thread keeps one writer for its rows (a
 /// writer is costly to make, and a million-row `replay` makes its rows on two threads).
-pub fn row_bytes(cells: &[String]) -> Vec<u8> {
+pub fn row_bytes(cells: &[impl AsRef<str>]) -> Vec<u8> {
     thread_local! {
         static ROW: std::cell::RefCell<csv::Writer<Taken>> =
             std::cell::RefCell::new(csv::Writer::from_writer(Taken::default()));
     }
     ROW.with_borrow_mut(|w| {
         for c in cells {
-            w.write_field(neutralize(c).as_bytes())
+            w.write_field(neutralize(c.as_ref()).as_bytes())
                 .expect("CSV into memory");
         }
         w.write_record(None::<&[u8]>).expect("CSV into memory");

@@ -46,6 +46,38 @@ fn to_minute(t: Time) -> String {
     s
 }
 
+/// `2026-03-01T09:30:00+08:00` (`Z` at UTC): chrono's `to_rfc3339_opts(Secs, true)`, written
+/// digit by digit for the ledger's years and zones (whole minutes), by chrono otherwise.
+pub(super) fn to_rfc3339(t: Time) -> String {
+    let offset = t.offset().local_minus_utc();
+    let local = t.naive_local();
+    let plain = offset % 60 == 0 && local.nanosecond() < 1_000_000_000; // not a leap second
+    if !plain || !(0..=9999).contains(&local.year()) {
+        return t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    }
+    let mut s = String::with_capacity(25);
+    push_day(&mut s, local);
+    for (sep, n) in [
+        ('T', local.hour()),
+        (':', local.minute()),
+        (':', local.second()),
+    ] {
+        s.push(sep);
+        push_digits(&mut s, n, 2);
+    }
+    let minutes = offset.unsigned_abs() / 60;
+    match offset {
+        0 => s.push('Z'),
+        _ => {
+            s.push(if offset < 0 { '-' } else { '+' });
+            push_digits(&mut s, minutes / 60, 2);
+            s.push(':');
+            push_digits(&mut s, minutes % 60, 2);
+        }
+    }
+    s
+}
+
 fn push_day(s: &mut String, t: chrono::NaiveDateTime) {
     match u32::try_from(t.year()) {
         Ok(y) if y <= 9999 => push_digits(s, y, 4),
@@ -886,7 +918,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_and_minutes_are_written_as_strftime_writes_them() {
+    fn days_minutes_and_rfc3339_are_written_as_chrono_writes_them() {
         let zone = FixedOffset::east_opt(8 * 3600).unwrap();
         for s in [
             "1970-01-01T00:00:00+08:00",
@@ -901,5 +933,21 @@ mod tests {
             assert_eq!(to_day(t), t.format("%Y-%m-%d").to_string());
             assert_eq!(to_minute(t), t.format("%Y-%m-%d %H:%M").to_string());
         }
+        for s in [
+            "2026-03-01T09:05:59+08:00",
+            "2026-03-01T09:05:59.75+00:00",
+            "2026-03-01T09:05:59-05:30",
+            "2026-03-01T09:05:59+14:00",
+            "0099-02-03T04:05:06+08:00",
+        ] {
+            let t = chrono::DateTime::parse_from_rfc3339(s).unwrap();
+            let chrono = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            assert_eq!(to_rfc3339(t), chrono, "{s}");
+        }
+        let odd = FixedOffset::east_opt(8 * 3600 + 30).unwrap(); // seconds in the offset
+        let t = chrono::DateTime::parse_from_rfc3339("2026-03-01T09:05:59+08:00").unwrap();
+        let t = t.with_timezone(&odd);
+        let chrono = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        assert_eq!(to_rfc3339(t), chrono);
     }
 }

@@ -269,8 +269,7 @@ fn escaped(t: &Table) -> Table {
 
 /// RFC 3339 in the project zone, to the second.
 pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
-    t.with_timezone(&tz)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    messages::to_rfc3339(t.with_timezone(&tz))
 }
 
 /// A table too wide for the width even with every cell wrapped (`settle`'s twelve columns in 80):

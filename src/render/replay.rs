@@ -4,6 +4,7 @@ use super::{Style, card, csv_out, rfc3339, shown, table, unbreakable};
 use crate::rules::verdict::Verdict;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -147,24 +148,30 @@ pub const CSV_HEADER: [&str; 12] = [
 ];
 
 /// A verdict's CSV cells, in `CSV_HEADER`'s order.
-fn csv_cells(v: &Verdict, style: &Style) -> [String; 12] {
+fn csv_cells<'v>(v: &'v Verdict, style: &Style) -> [Cow<'v, str>; 12] {
+    let text = |t: &'v Option<crate::model::Text>| Cow::Borrowed(t.as_deref().unwrap_or_default());
     [
-        v.id.to_string(),
-        v.kind.singular().to_string(),
-        rfc3339(v.at, style.tz),
-        v.code.as_str().to_string(),
-        v.rule.to_string(),
-        v.phone.map(|p| style.data_phone(p)).unwrap_or_default(),
-        v.channel.as_deref().unwrap_or_default().to_string(),
-        v.broker.as_deref().unwrap_or_default().to_string(),
-        v.consultant.as_deref().unwrap_or_default().to_string(),
-        v.amount.map(|a| a.to_string()).unwrap_or_default(),
-        v.findings
-            .iter()
-            .map(|f| f.code.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-        style.why(v),
+        Cow::Borrowed(&v.id),
+        Cow::Borrowed(v.kind.singular()),
+        Cow::Owned(rfc3339(v.at, style.tz)),
+        Cow::Borrowed(v.code.as_str()),
+        Cow::Borrowed(v.rule),
+        Cow::Owned(v.phone.map(|p| style.data_phone(p)).unwrap_or_default()),
+        text(&v.channel),
+        text(&v.broker),
+        text(&v.consultant),
+        Cow::Owned(v.amount.map(|a| a.to_string()).unwrap_or_default()),
+        match &v.findings[..] {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one.code.as_str()),
+            many => Cow::Owned(
+                many.iter()
+                    .map(|f| f.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        },
+        Cow::Owned(style.why(v)),
     ]
 }
 
@@ -374,7 +381,7 @@ mod tests {
         let mut streamed = vec![];
         write_csv(&e.verdicts[..], &style(), &mut streamed).unwrap();
         let rows: Vec<Vec<String>> = (e.verdicts.iter())
-            .map(|v| csv_cells(v, &style()).to_vec())
+            .map(|v| csv_cells(v, &style()).map(String::from).to_vec())
             .collect();
         let mut whole = vec![];
         csv_out::write(&mut whole, false, &CSV_HEADER, &rows).unwrap();
