@@ -82,7 +82,9 @@ pub fn write_json<V: Verdicts + ?Sized>(
     // each object made where the verdict was judged, inside an array of one so that
     // serde_json indents its lines as the whole array's: `[\n  {…\n  }\n]` less its brackets
     let object = |v: Verdict| {
-        let one = serde_json::to_vec_pretty(&[Row::new(&v, style)]).expect("JSON rows serialize");
+        let mut one = Vec::with_capacity(1024); // most objects fit: no growing
+        serde_json::to_writer_pretty(&mut one, &[Row::new(&v, style)])
+            .expect("JSON rows serialize");
         Some(one)
     };
     let mut n = 0;

@@ -13,7 +13,7 @@ use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::hash::BuildHasher;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 /// Which records an evaluation judges and which verdicts it keeps.
 #[derive(Clone, Copy, Debug)]
@@ -326,17 +326,19 @@ fn judge_in_shards<'l, R: Send>(
     // R7 unit-taken: a fact across families, indexed before the shards
     let units = Arc::new(super::booking::unit_bookings(ledger, as_of, &voided));
     // each shard sends its verdicts in batches; a few batches wait at most, so a shard runs
-    // ahead of the other by little more than that
-    let judge_shard = |events: Vec<Event>, to: SyncSender<Vec<(Event, R)>>| {
+    // ahead of the other by little more than that. A drained batch's room goes back to its
+    // shard (fresh room each time is freed on another thread, and faulted in again)
+    let judge_shard = |events: Vec<Event>, to: SyncSender<Batch<R>>, spare: Receiver<Batch<R>>| {
         let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
         registry.units = Arc::clone(&units);
-        let mut batch = Vec::with_capacity(BATCH);
+        let room = || spare.try_recv().unwrap_or_else(|_| Batch::with_capacity(BATCH));
+        let mut batch = room();
         judge(&mut registry, events, &mut |e, v| {
             let Some(r) = map(v) else { return };
-            batch.push((e, r));
+            batch.push_back((e, r));
             if batch.len() == BATCH {
                 // a receiver gone (its thread panicked) is told by the join below
-                _ = to.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                _ = to.send(std::mem::replace(&mut batch, room()));
             }
         });
         _ = to.send(batch);
@@ -345,13 +347,11 @@ fn judge_in_shards<'l, R: Send>(
     let (mut registry, their_registry) = std::thread::scope(|s| {
         let (to_a, from_a) = sync_channel(QUEUE);
         let (to_b, from_b) = sync_channel(QUEUE);
-        let a = s.spawn(|| judge_shard(mine, to_a));
-        let b = s.spawn(|| judge_shard(theirs, to_b));
-        merge(
-            from_a.into_iter().flatten(),
-            from_b.into_iter().flatten(),
-            each,
-        );
+        let (back_a, spare_a) = channel();
+        let (back_b, spare_b) = channel();
+        let a = s.spawn(|| judge_shard(mine, to_a, spare_a));
+        let b = s.spawn(|| judge_shard(theirs, to_b, spare_b));
+        merge(drained(from_a, back_a), drained(from_b, back_b), each);
         let join = |h: std::thread::ScopedJoinHandle<'_, Registry<'l>>| {
             h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
         };
@@ -361,7 +361,26 @@ fn judge_in_shards<'l, R: Send>(
     registry
 }
 
-/// What a shard sends to the merge at a time (verdicts as `map` turned them, with their
-/// events), and how many of those may wait.
+/// A shard's batches one item at a time, each batch sent `back` once drained.
+fn drained<T>(
+    from: Receiver<Batch<T>>,
+    back: Sender<Batch<T>>,
+) -> impl Iterator<Item = (Event, T)> {
+    let mut batch = Batch::new();
+    std::iter::from_fn(move || {
+        loop {
+            if let Some(item) = batch.pop_front() {
+                return Some(item);
+            }
+            let next = from.recv().ok()?;
+            _ = back.send(std::mem::replace(&mut batch, next)); // the shard may be done
+        }
+    })
+}
+
+/// What a shard sends to the merge at a time: verdicts as `map` turned them, with their
+/// events.
+type Batch<T> = std::collections::VecDeque<(Event, T)>;
+/// Verdicts in a batch, and batches a shard may have waiting.
 const BATCH: usize = 1024;
 const QUEUE: usize = 4;
