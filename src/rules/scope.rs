@@ -331,7 +331,11 @@ fn judge_in_shards<'l, R: Send>(
     let judge_shard = |events: Vec<Event>, to: SyncSender<Batch<R>>, spare: Receiver<Batch<R>>| {
         let mut registry = Registry::new(ledger, as_of, voided.clone(), Arc::clone(&slips));
         registry.units = Arc::clone(&units);
-        let room = || spare.try_recv().unwrap_or_else(|_| Batch::with_capacity(BATCH));
+        let room = || {
+            spare
+                .try_recv()
+                .unwrap_or_else(|_| Batch::with_capacity(BATCH))
+        };
         let mut batch = room();
         judge(&mut registry, events, &mut |e, v| {
             let Some(r) = map(v) else { return };
