@@ -198,7 +198,10 @@ pub(super) fn slip_statuses<'l>(
 ) -> HashMap<&'l str, SlipStatus> {
     // a slip has about four signatures: kept inline, no allocation per slip
     type Signed = SmallVec<[(Time, u32); 4]>;
-    let mut by_slip: HashMap<&str, Signed> = HashMap::default();
+    // room for a slip per three signatures: the map seldom grows (a slip has about four)
+    let room = only.as_ref().map_or(l.signatures.len() / 3, HashSet::len);
+    let mut by_slip: HashMap<&str, Signed> =
+        HashMap::with_capacity_and_hasher(room, Default::default());
     if let Some(ids) = &only {
         by_slip.extend(ids.iter().map(|&id| (id, Signed::new())));
     }
@@ -216,18 +219,19 @@ pub(super) fn slip_statuses<'l>(
             signed.push((s.at, i as u32));
         }
     }
-    by_slip
-        .into_iter()
-        .filter(|(_, sigs)| !sigs.is_empty()) // a slip nobody signed has no status
-        .map(|(id, mut sigs)| {
-            sigs.sort_unstable();
-            let refs: SmallVec<[&Signature; 4]> = sigs
-                .iter()
-                .map(|&(_, i)| &l.signatures[i as usize])
-                .collect();
-            (id, slip::slip_status(&l.config, &refs))
-        })
-        .collect()
+    let mut statuses = HashMap::with_capacity_and_hasher(by_slip.len(), Default::default());
+    for (id, mut sigs) in by_slip {
+        if sigs.is_empty() {
+            continue; // a slip nobody signed has no status
+        }
+        sigs.sort_unstable();
+        let refs: SmallVec<[&Signature; 4]> = sigs
+            .iter()
+            .map(|&(_, i)| &l.signatures[i as usize])
+            .collect();
+        statuses.insert(id, slip::slip_status(&l.config, &refs));
+    }
+    statuses
 }
 
 /// Judges one record and tells the registry what it changed: a voided record is `voided`; any
