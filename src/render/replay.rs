@@ -68,6 +68,109 @@ impl<'a> Row<'a> {
             verdict: v.code.as_str(),
         }
     }
+
+    /// The row as an element of the pretty-printed top array: the bytes `serde_json` writes for
+    /// it there (the tests hold the two equal), with each key, its quotes, the line break and the
+    /// indentation before it written at once, and only the values through `serde_json` (the
+    /// escaping). Derived serialization spent most of a million objects' time on the keys. The
+    /// fields are taken apart whole, so a new field does not compile until it is written here.
+    fn write_element(&self, out: &mut Vec<u8>) {
+        let Row {
+            amount,
+            at,
+            broker,
+            channel,
+            cite,
+            completed_by,
+            completed_phone,
+            consultant,
+            credited_consultant,
+            findings,
+            id,
+            kind,
+            message,
+            phone,
+            query,
+            rule,
+            until,
+            verdict,
+        } = self;
+        let mut first = true;
+        let mut key = |out: &mut Vec<u8>, key: &str| {
+            out.extend_from_slice(if first { b"{\n    \"" } else { b",\n    \"" });
+            out.extend_from_slice(key.as_bytes()); // keys are plain words: nothing to escape
+            out.extend_from_slice(b"\": ");
+            first = false;
+        };
+        let value = |out: &mut Vec<u8>, v: &dyn erased::Value| v.write(out);
+        key(out, "amount");
+        value(out, amount);
+        key(out, "at");
+        value(out, at);
+        key(out, "broker");
+        value(out, broker);
+        key(out, "channel");
+        value(out, channel);
+        key(out, "cite");
+        value(out, cite);
+        if let Some(c) = completed_by {
+            key(out, "completed_by");
+            value(out, c);
+        }
+        if let Some(c) = completed_phone {
+            key(out, "completed_phone");
+            value(out, c);
+        }
+        key(out, "consultant");
+        value(out, consultant);
+        if let Some(c) = credited_consultant {
+            key(out, "credited_consultant");
+            value(out, c);
+        }
+        key(out, "findings");
+        match findings.as_slice() {
+            [] => out.extend_from_slice(b"[]"),
+            codes => {
+                for (n, code) in codes.iter().enumerate() {
+                    out.extend_from_slice(if n == 0 { b"[\n      " } else { b",\n      " });
+                    value(out, code);
+                }
+                out.extend_from_slice(b"\n    ]");
+            }
+        }
+        key(out, "id");
+        value(out, id);
+        key(out, "kind");
+        value(out, kind);
+        key(out, "message");
+        value(out, message);
+        key(out, "phone");
+        value(out, phone);
+        if let Some(q) = query {
+            key(out, "query");
+            value(out, q);
+        }
+        key(out, "rule");
+        value(out, rule);
+        key(out, "until");
+        value(out, until);
+        key(out, "verdict");
+        value(out, verdict);
+        out.extend_from_slice(b"\n  }");
+    }
+}
+
+/// A JSON value written by `serde_json` (compact: a string, a null), behind one `dyn` type.
+mod erased {
+    pub trait Value {
+        fn write(&self, out: &mut Vec<u8>);
+    }
+
+    impl<T: serde::Serialize + ?Sized> Value for T {
+        fn write(&self, out: &mut Vec<u8>) {
+            serde_json::to_writer(out, self).expect("JSON values serialize");
+        }
+    }
 }
 
 /// The JSON array of RULES.md section 5 written to `out` a verdict at a time, then a newline:
@@ -79,13 +182,10 @@ pub fn write_json<V: Verdicts + ?Sized>(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     out.write_all(b"[")?;
-    // each object made where the verdict was judged, indented as an element of the array
+    // each object made where the verdict was judged
     let object = |v: Verdict| {
         let mut one = Vec::with_capacity(1024); // most objects fit: no growing
-        let mut json = serde_json::Serializer::with_formatter(&mut one, Indented::element());
-        Row::new(&v, style)
-            .serialize(&mut json)
-            .expect("JSON rows serialize");
+        Row::new(&v, style).write_element(&mut one);
         Some(one)
     };
     let mut n = 0;
@@ -98,97 +198,6 @@ pub fn write_json<V: Verdicts + ?Sized>(
     })?;
     out.write_all(if n > 0 { b"\n]\n" } else { b"]\n" })?;
     Ok(())
-}
-
-/// serde_json's `PrettyFormatter` (two spaces a level) for an element of the top array: it
-/// starts a level in, and writes a line break with its indentation in one write (the pretty
-/// formatter writes each level's two spaces apart, and those small writes were a third of a
-/// million objects' time). Its bytes are the pretty formatter's (`json` and `write_json` are
-/// held equal in the tests below).
-struct Indented {
-    level: usize,
-    has_value: bool,
-}
-
-impl Indented {
-    fn element() -> Indented {
-        Indented {
-            level: 1,
-            has_value: false,
-        }
-    }
-
-    /// A comma when `comma`, then a line break and the level's indentation.
-    fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
-        const BREAK: &[u8] = b",\n                                "; // 16 levels
-        match BREAK.get(usize::from(!comma)..2 + 2 * self.level) {
-            Some(bytes) => w.write_all(bytes),
-            None => {
-                w.write_all(if comma { b",\n" } else { b"\n" })?;
-                (0..self.level).try_for_each(|_| w.write_all(b"  "))
-            }
-        }
-    }
-}
-
-impl serde_json::ser::Formatter for Indented {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level -= 1;
-        if self.has_value {
-            self.line(w, false)?;
-        }
-        w.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line(w, !first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level -= 1;
-        if self.has_value {
-            self.line(w, false)?;
-        }
-        w.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line(w, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// Runs `write_all`, which writes through the function it is given; the first write error is
@@ -480,6 +489,59 @@ mod tests {
         let mut whole = vec![];
         csv_out::write(&mut whole, false, &CSV_HEADER, &rows).unwrap();
         assert_eq!(streamed, whole);
+    }
+
+    /// `write_element` writes what serde_json's pretty printer writes for the row as an element
+    /// of an array, every key present or absent, texts that need escaping included.
+    #[test]
+    fn an_element_is_written_as_serde_json_writes_it() {
+        let odd = "引号\" 反斜杠\\ 换行\n 制表\t \u{1}";
+        let full = || Row {
+            amount: Some("36000.00".into()),
+            at: "2026-03-01T09:00:00+08:00".into(),
+            broker: Some(odd),
+            channel: Some("链家"),
+            cite: Some("C-1"),
+            completed_by: Some(Some("V1")),
+            completed_phone: Some(None),
+            consultant: Some("张三"),
+            credited_consultant: Some(None),
+            findings: vec!["slip-pending", "name-mismatch"],
+            id: "B-1",
+            kind: "booking",
+            message: odd.into(),
+            phone: Some("13900000001".into()),
+            query: Some("Q-1"),
+            rule: "R7.2",
+            until: None,
+            verdict: "channel",
+        };
+        let bare = || Row {
+            amount: None,
+            broker: None,
+            completed_by: None,
+            completed_phone: None,
+            credited_consultant: None,
+            findings: vec!["one"],
+            query: None,
+            phone: None,
+            ..full()
+        };
+        let empty = Row {
+            findings: vec![],
+            ..bare()
+        };
+        for row in [full(), bare(), empty] {
+            let pretty = serde_json::to_vec_pretty(&[&row]).unwrap();
+            let mut one = vec![];
+            row.write_element(&mut one);
+            // `[\n  ` and `\n]` are the array's
+            let element = &pretty[4..pretty.len() - 2];
+            assert_eq!(
+                String::from_utf8(one).unwrap(),
+                String::from_utf8_lossy(element)
+            );
+        }
     }
 
     /// A write that fails is told, once, whatever the format; nothing after it is written.
