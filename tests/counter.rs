@@ -159,9 +159,16 @@ fn add_kind_help_lists_every_column_whether_required_and_its_words() {
         "--late <REASON>",
         "--dry-run",
         "例 e.g.: attrib add contact --kind call --phone 13800138000",
+        "账本目录 the ledger's folder",
+        "强制记录: record it",
     ] {
         assert!(out.contains(want), "{want} in\n{out}");
     }
+    // the heading says it in Chinese first, for the clerk
+    assert!(
+        out.starts_with("向账本追加一条来电来访 · 每一列是否必填、可填什么:\nAppend one contact"),
+        "{out}"
+    );
     // every column is listed with required or optional
     for c in [
         "id",

@@ -135,9 +135,9 @@ fn kind_command(kind: Kind) -> clap::Command {
     let mut cmd = clap::Command::new(format!("attrib add {}", kind.singular()))
         .no_binary_name(true)
         .about(format!(
-            "Append one {} ({}) to the ledger. Every column, whether it is required, and what it accepts:",
-            kind.singular(),
-            kind.zh_name()
+            "向账本追加一条{zh} · 每一列是否必填、可填什么:\nAppend one {en} ({zh}) to the ledger. Every column, whether it is required, and what it accepts:",
+            en = kind.singular(),
+            zh = kind.zh_name()
         ))
         .after_help(format!("例 e.g.: {}", example(kind)));
     for c in kind.columns() {
@@ -164,31 +164,39 @@ fn kind_command(kind: Kind) -> clap::Command {
         Arg::new("ledger")
             .short('C')
             .long("ledger")
-            .value_name("DIR"),
+            .value_name("DIR")
+            .help("账本目录 the ledger's folder"),
     )
     .arg(
         Arg::new("format")
             .long("format")
-            .value_parser(super::format_parser()),
+            .value_parser(super::format_parser())
+            .help("输出格式 output format"),
     )
     .arg(
         Arg::new("lang")
             .long("lang")
-            .value_parser(super::lang_parser()),
+            .value_parser(super::lang_parser())
+            .help("语言 language"),
     )
-    .arg(Arg::new("reveal").long("reveal").action(ArgAction::SetTrue))
+    .arg(
+        Arg::new("reveal")
+            .long("reveal")
+            .action(ArgAction::SetTrue)
+            .help("显示完整电话 show phones whole"),
+    )
     .arg(
         Arg::new("lock-timeout")
             .long("lock-timeout")
             .value_name("SECONDS")
-            .help("give up waiting for the ledger's lock after this long (default 30)"),
+            .help("等锁超时: give up waiting for the ledger's lock after this long (default 30)"),
     )
     // §5: a record whose verdict carries an error finding is written only with --force
     .arg(
         Arg::new("force")
             .long("force")
             .action(ArgAction::SetTrue)
-            .help("record it even when its verdict carries an error finding (unit-taken, below-floor)"),
+            .help("强制记录: record it even when its verdict carries an error finding (unit-taken, below-floor)"),
     )
 }
 
