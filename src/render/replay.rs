@@ -102,7 +102,9 @@ impl<'a> Row<'a> {
             out.extend_from_slice(b"\": ");
             first = false;
         };
-        let value = |out: &mut Vec<u8>, v: &dyn erased::Value| v.write(out);
+        fn value(out: &mut Vec<u8>, v: &(impl Serialize + ?Sized)) {
+            serde_json::to_writer(out, v).expect("JSON values serialize");
+        }
         key(out, "amount");
         value(out, amount);
         key(out, "at");
@@ -157,19 +159,6 @@ impl<'a> Row<'a> {
         key(out, "verdict");
         value(out, verdict);
         out.extend_from_slice(b"\n  }");
-    }
-}
-
-/// A JSON value written by `serde_json` (compact: a string, a null), behind one `dyn` type.
-mod erased {
-    pub trait Value {
-        fn write(&self, out: &mut Vec<u8>);
-    }
-
-    impl<T: serde::Serialize + ?Sized> Value for T {
-        fn write(&self, out: &mut Vec<u8>) {
-            serde_json::to_writer(out, self).expect("JSON values serialize");
-        }
     }
 }
 
@@ -401,8 +390,8 @@ fn column_widths<V: Verdicts + ?Sized>(
 }
 
 /// The auditor's table written a verdict at a time (`replay` of a whole ledger): the columns
-/// are sized from the width (`width`, 0 for no limit) and from one pass over the verdicts that
-/// measures the short cells (ids, labels); the why column takes the rest and wraps. When even
+/// are sized from the width (`width`, 0 for no limit) and from a first walk over the verdicts
+/// that measures the short cells (ids, labels); the why column takes the rest and wraps. When even
 /// the narrowest columns leave why less than `WHY_LEAST`, one card per verdict instead.
 pub fn write_table<V: Verdicts + ?Sized>(
     verdicts: &V,
