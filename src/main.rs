@@ -22,11 +22,15 @@ fn main() {
 /// The language errors are written in: `--lang`, else `[project] lang` of the ledger's
 /// attrib.toml (read only for that key: a config with errors still says its language), else zh.
 fn errors_in_zh(g: &attrib::cmd::Global) -> bool {
+    in_zh(g.lang, &g.dir())
+}
+
+fn in_zh(flag: Option<attrib::render::Lang>, dir: &std::path::Path) -> bool {
     use attrib::render::Lang;
-    if let Some(lang) = g.lang {
+    if let Some(lang) = flag {
         return lang == Lang::Zh;
     }
-    let path = g.dir().join(attrib::ledger::config::CONFIG_FILE);
+    let path = dir.join(attrib::ledger::config::CONFIG_FILE);
     let configured = std::fs::read_to_string(path).ok().and_then(|text| {
         let value: toml::Table = text.parse().ok()?;
         value
@@ -39,20 +43,45 @@ fn errors_in_zh(g: &attrib::cmd::Global) -> bool {
     configured.unwrap_or(Lang::Zh) == Lang::Zh
 }
 
-/// Clap's error: help and version as clap prints them; a parsing error in Chinese when `LANG`
-/// starts with `zh`, else clap's English.
+/// Clap's error: help and version as clap prints them; a parsing error in the language errors
+/// are written in (`errors_in_zh`, read from the arguments as written), Chinese or clap's
+/// English.
 fn clap_error(e: clap::Error) -> ! {
     use clap::error::ErrorKind as K;
     let plain = matches!(
         e.kind(),
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    let lang = std::env::var("LANG").ok();
-    if plain || !attrib::render::errors::lang_is_zh(lang.as_deref()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let lang = written(&args, "--lang", None).and_then(|l| l.parse().ok());
+    let dir = (written(&args, "--ledger", Some("-C")))
+        .or_else(|| std::env::var("ATTRIB_LEDGER").ok())
+        .unwrap_or_else(|| ".".into());
+    if plain || !in_zh(lang, std::path::Path::new(&dir)) {
         e.exit()
     }
     eprint!("{}", attrib::render::errors::clap_zh(&e));
     std::process::exit(2)
+}
+
+/// The value of an option as written (`--lang en`, `--lang=en`, `-C dir`, `-Cdir`), the last
+/// one given, before a `--`.
+fn written(args: &[String], long: &str, short: Option<&str>) -> Option<String> {
+    let mut found = None;
+    let mut args = args.iter().take_while(|a| *a != "--");
+    while let Some(a) = args.next() {
+        if a == long || short.is_some_and(|s| a == s) {
+            found = args.next().cloned();
+        } else if let Some(v) = a.strip_prefix(long).and_then(|v| v.strip_prefix('=')) {
+            found = Some(v.to_string());
+        } else if let Some(v) = short
+            .and_then(|s| a.strip_prefix(s))
+            .filter(|v| !v.is_empty())
+        {
+            found = Some(v.to_string());
+        }
+    }
+    found
 }
 
 /// The reader of our output went away (`| head`): not an error of ours.

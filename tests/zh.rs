@@ -78,12 +78,29 @@ fn clap_errors_are_chinese_when_lang_is_zh() {
     assert!(err.contains("不认识的命令「chek」"), "{err}");
     assert!(err.contains("是否想用命令: check"), "{err}");
 
-    // not zh: clap's English
-    let mut c = w.cmd(&["--at", AT, "--bogus", "replay"]);
-    c.env("LANG", "C");
-    let out = c.output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unexpected argument"), "{err}");
+    // the language is the one errors are written in, whatever LANG says: --lang, else the
+    // ledger's [project] lang, else zh
+    for (args, zh) in [
+        (vec!["--lang", "en", "--at", AT, "--bogus", "replay"], false),
+        (vec!["--lang=en", "--bogus", "replay"], false),
+        (vec!["--bogus", "replay"], true),
+        (vec!["--lang", "zh", "--bogus", "replay"], true),
+    ] {
+        let mut c = w.cmd(&args);
+        c.env("LANG", "C");
+        let err = String::from_utf8_lossy(&c.output().unwrap().stderr).into_owned();
+        assert_eq!(err.contains("不认识的参数 --bogus"), zh, "{args:?}: {err}");
+        assert_eq!(err.contains("unexpected argument"), !zh, "{args:?}: {err}");
+    }
+    // a ledger that says en, named by -C: English
+    let en = Workdir::example("lingxiu");
+    let toml = std::fs::read_to_string(en.file("attrib.toml")).unwrap();
+    let toml = toml.replace("lang = \"zh\"", "lang = \"en\"");
+    std::fs::write(en.file("attrib.toml"), toml).unwrap();
+    let mut c = en.cmd(&["chek"]);
+    c.env("LANG", "zh_CN.UTF-8");
+    let err = String::from_utf8_lossy(&c.output().unwrap().stderr).into_owned();
+    assert!(err.contains("unrecognized subcommand"), "{err}");
 }
 
 #[test]

@@ -211,11 +211,6 @@ pub fn select_zh(e: &crate::rules::select::SelectError) -> String {
     }
 }
 
-/// Whether a `LANG` value asks for Chinese.
-pub fn lang_is_zh(lang: Option<&str>) -> bool {
-    lang.is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("zh"))
-}
-
 /// Clap's error in Chinese: a sentence for the common kinds, clap's own detail kept after it.
 pub fn clap_zh(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind as K};
