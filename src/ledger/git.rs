@@ -170,7 +170,9 @@ impl BlobReader {
             .spawn()
             .map_err(missing)?;
         let stdin = child.stdin.take().expect("piped");
-        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let stdout = child.stdout.take().expect("piped");
+        widen(&stdout);
+        let stdout = BufReader::with_capacity(1 << 16, stdout);
         Ok(BlobReader {
             child,
             stdin,
@@ -233,6 +235,17 @@ impl BlobReader {
         Ok(files)
     }
 }
+
+/// Asks for a pipe of 1 MB (the most Linux gives without privileges): with 64 KB, the audit's
+/// 3 GB of blobs woke git and attrib in turn some fifty thousand times, each waiting on the
+/// pipe's lock. Where this is refused, the pipe stays as it is.
+#[cfg(target_os = "linux")]
+fn widen(pipe: &std::process::ChildStdout) {
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, 1 << 20);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen(_: &std::process::ChildStdout) {}
 
 /// A `git cat-file --batch` header line.
 #[derive(Debug, PartialEq, Eq)]
