@@ -524,3 +524,41 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
         after: show(&f.after) + &f.void.map(|v| format!(" — {v}")).unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(state: &mut State, name: &str, update: Update) {
+        state.apply(vec![(name.to_string(), update, 0)]);
+    }
+
+    #[test]
+    fn an_appended_tail_extends_the_old_text_in_place() {
+        let mut state = State::default();
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Append(b"id,at\n".to_vec()),
+        );
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Append(b"R1,x\n".to_vec()),
+        );
+        assert_eq!(state.files["reports.csv"], b"id,at\nR1,x\n");
+        apply(&mut state, "visits.csv", Update::Append(vec![]));
+        assert!(
+            !state.files.contains_key("visits.csv"),
+            "nothing appended to nothing"
+        );
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Whole(b"id,at\n".to_vec()),
+        );
+        assert_eq!(state.files["reports.csv"], b"id,at\n");
+        apply(&mut state, "reports.csv", Update::Whole(vec![]));
+        assert!(!state.files.contains_key("reports.csv"), "deleted");
+    }
+}
