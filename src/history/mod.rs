@@ -71,6 +71,7 @@ pub fn audit(
         blobs: git::BlobReader::new(dir)?,
         as_of,
         findings: vec![],
+        scratch: vec![],
     };
     let mut n = 0;
     for c in &commits {
@@ -142,13 +143,23 @@ impl State {
     }
 
     /// Takes the files a commit wrote (empty: deleted) with their line-break counts.
-    fn apply(&mut self, files: Vec<(String, Vec<u8>, u32)>) {
-        for (name, bytes, breaks) in files {
+    fn apply(&mut self, files: Vec<(String, Update, u32)>) {
+        for (name, update, breaks) in files {
             self.breaks.insert(name.clone(), breaks);
-            if bytes.is_empty() {
-                self.files.remove(&name);
-            } else {
-                self.files.insert(name, bytes);
+            match update {
+                Update::Append(tail) => match self.files.get_mut(&name) {
+                    Some(old) => old.extend_from_slice(&tail),
+                    None if tail.is_empty() => {}
+                    None => {
+                        self.files.insert(name, tail);
+                    }
+                },
+                Update::Whole(bytes) if bytes.is_empty() => {
+                    self.files.remove(&name);
+                }
+                Update::Whole(bytes) => {
+                    self.files.insert(name, bytes);
+                }
             }
         }
     }
@@ -156,6 +167,12 @@ impl State {
     fn config(&self) -> Option<Config> {
         ledger::config::parse_config(&self.text(CONFIG_FILE)).ok()
     }
+}
+
+/// A file's text after a commit: the old text extended by a tail, or whole (empty: deleted).
+enum Update {
+    Append(Vec<u8>),
+    Whole(Vec<u8>),
 }
 
 /// Rows by what they say: key and cells.
@@ -197,7 +214,7 @@ impl Node {
                 .into_iter()
                 .map(|(n, b)| {
                     let k = line_breaks(&b) as u32;
-                    (n, b, k)
+                    (n, Update::Whole(b), k)
                 })
                 .collect(),
         );
@@ -235,6 +252,8 @@ struct Walk {
     blobs: git::BlobReader,
     as_of: Time,
     findings: Vec<Finding>,
+    /// Room the blobs are read into, reused from commit to commit.
+    scratch: Vec<u8>,
 }
 
 impl Walk {
@@ -257,10 +276,14 @@ impl Walk {
         let mut after = vec![];
         let (mut removed, mut added) = (vec![], vec![]);
         let elsewhere = self.other_parents_rows(c)?;
+        let mut new = std::mem::take(&mut self.scratch);
         for ch in &self.changes(node, c)? {
-            let new = match &ch.blob {
-                Some(b) => self.blobs.read(b)?.unwrap_or_default(),
-                None => vec![],
+            match &ch.blob {
+                Some(b) => self.blobs.read_into(b, &mut new)?,
+                None => {
+                    new.clear();
+                    false
+                }
             };
             let old = node
                 .state
@@ -290,8 +313,14 @@ impl Walk {
                     added.extend(a);
                 }
             }
-            after.push((ch.name.clone(), new, breaks));
+            // an appended CSV file keeps only its tail: the state extends the old text in place
+            let kept = match tail {
+                Some(t) if ch.name.ends_with(".csv") => Update::Append(t.to_vec()),
+                _ => Update::Whole(new.clone()),
+            };
+            after.push((ch.name.clone(), kept, breaks));
         }
+        self.scratch = new;
         let changes = audit::classify(&removed, &added);
         let found = |kind, r: &RawRow, before: String, after: String| Finding {
             kind,
@@ -316,8 +345,8 @@ impl Walk {
         }
         let new_config = after.iter().find(|(n, _, _)| n == CONFIG_FILE);
         let config = match new_config {
-            Some((_, b, _)) => ledger::config::parse_config(&text(b)).ok(),
-            None => node.state.config(),
+            Some((_, Update::Whole(b), _)) => ledger::config::parse_config(&text(b)).ok(),
+            _ => node.state.config(),
         };
         let (tz, max_delay) = config
             .map(|c| (c.timezone, c.max_entry_delay_hours))
@@ -493,5 +522,43 @@ fn flip_finding(c: &git::Commit, f: audit::Flip) -> Finding {
         id: f.id.clone(),
         before: show(&f.before),
         after: show(&f.after) + &f.void.map(|v| format!(" — {v}")).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(state: &mut State, name: &str, update: Update) {
+        state.apply(vec![(name.to_string(), update, 0)]);
+    }
+
+    #[test]
+    fn an_appended_tail_extends_the_old_text_in_place() {
+        let mut state = State::default();
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Append(b"id,at\n".to_vec()),
+        );
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Append(b"R1,x\n".to_vec()),
+        );
+        assert_eq!(state.files["reports.csv"], b"id,at\nR1,x\n");
+        apply(&mut state, "visits.csv", Update::Append(vec![]));
+        assert!(
+            !state.files.contains_key("visits.csv"),
+            "nothing appended to nothing"
+        );
+        apply(
+            &mut state,
+            "reports.csv",
+            Update::Whole(b"id,at\n".to_vec()),
+        );
+        assert_eq!(state.files["reports.csv"], b"id,at\n");
+        apply(&mut state, "reports.csv", Update::Whole(vec![]));
+        assert!(!state.files.contains_key("reports.csv"), "deleted");
     }
 }
