@@ -182,19 +182,8 @@ impl BlobReader {
 
     /// The blob at `spec` (`REV:path`), or None when it does not exist.
     pub fn read(&mut self, spec: &str) -> anyhow::Result<Option<Vec<u8>>> {
-        writeln!(self.stdin, "{spec}")?;
-        self.stdin.flush()?;
-        let mut header = String::new();
-        self.stdout.read_line(&mut header)?;
-        let (kind, size) = match parse_header(&header) {
-            Some(Header::Object { kind, size }) => (kind, size),
-            Some(Header::Missing) => return Ok(None),
-            None => bail!("git cat-file: unexpected answer 「{}」", header.trim()),
-        };
-        let mut buf = vec![0; size + 1];
-        self.stdout.read_exact(&mut buf)?;
-        buf.pop();
-        Ok((kind == "blob").then_some(buf))
+        let mut buf = vec![];
+        Ok(self.read_into(spec, &mut buf)?.then_some(buf))
     }
 
     /// Reads the blob at `spec` into `buf` (its room reused: a fresh buffer for each of the
