@@ -1,6 +1,6 @@
 //! attrib: whose client is this buyer? Parses arguments, dispatches, maps errors to exit codes.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() {
     let cli = match attrib::cmd::Cli::try_parse() {
@@ -44,44 +44,28 @@ fn in_zh(flag: Option<attrib::render::Lang>, dir: &std::path::Path) -> bool {
 }
 
 /// Clap's error: help and version as clap prints them; a parsing error in the language errors
-/// are written in (`errors_in_zh`, read from the arguments as written), Chinese or clap's
-/// English.
+/// are written in (`errors_in_zh`, from the global options clap reads past the error), Chinese
+/// or clap's English.
 fn clap_error(e: clap::Error) -> ! {
     use clap::error::ErrorKind as K;
     let plain = matches!(
         e.kind(),
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let lang = written(&args, "--lang", None).and_then(|l| l.parse().ok());
-    let dir = (written(&args, "--ledger", Some("-C")))
-        .or_else(|| std::env::var("ATTRIB_LEDGER").ok())
+    // the global options as clap reads them when it reads on past the error
+    let partial = (attrib::cmd::Cli::command().ignore_errors(true)).try_get_matches();
+    let lang = partial
+        .as_ref()
+        .ok()
+        .and_then(|m| m.get_one("lang").copied());
+    let dir = (partial.as_ref().ok())
+        .and_then(|m| m.get_one::<std::path::PathBuf>("ledger").cloned())
         .unwrap_or_else(|| ".".into());
-    if plain || !in_zh(lang, std::path::Path::new(&dir)) {
+    if plain || !in_zh(lang, &dir) {
         e.exit()
     }
     eprint!("{}", attrib::render::errors::clap_zh(&e));
     std::process::exit(2)
-}
-
-/// The value of an option as written (`--lang en`, `--lang=en`, `-C dir`, `-Cdir`), the last
-/// one given, before a `--`.
-fn written(args: &[String], long: &str, short: Option<&str>) -> Option<String> {
-    let mut found = None;
-    let mut args = args.iter().take_while(|a| *a != "--");
-    while let Some(a) = args.next() {
-        if a == long || short.is_some_and(|s| a == s) {
-            found = args.next().cloned();
-        } else if let Some(v) = a.strip_prefix(long).and_then(|v| v.strip_prefix('=')) {
-            found = Some(v.to_string());
-        } else if let Some(v) = short
-            .and_then(|s| a.strip_prefix(s))
-            .filter(|v| !v.is_empty())
-        {
-            found = Some(v.to_string());
-        }
-    }
-    found
 }
 
 /// The reader of our output went away (`| head`): not an error of ours.
