@@ -37,14 +37,19 @@ pub fn row_bytes(cells: &[impl AsRef<str>]) -> Vec<u8> {
             std::cell::RefCell::new(csv::Writer::from_writer(Taken::default()));
     }
     ROW.with_borrow_mut(|w| {
-        for c in cells {
-            w.write_field(neutralize(c.as_ref()).as_bytes())
-                .expect("CSV into memory");
-        }
-        w.write_record(None::<&[u8]>).expect("CSV into memory");
-        w.flush().expect("CSV into memory");
+        write_row(w, cells)
+            .and_then(|()| Ok(w.flush()?))
+            .expect("CSV into memory");
         w.get_ref().0.take()
     })
+}
+
+/// A row's cells, each neutralized (Excel formulas become text), then the record's end.
+fn write_row<W: Write>(w: &mut csv::Writer<W>, cells: &[impl AsRef<str>]) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(neutralize(c.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// Bytes written, which the writer's owner takes (`csv::Writer` lends its sink only shared).
@@ -62,8 +67,8 @@ impl Write for Taken {
     }
 }
 
-/// A CSV written a row at a time (`replay` of a million rows): `write`'s bytes without holding
-/// the rows.
+/// A CSV written a row at a time: `write`'s rows, or a header before rows made apart
+/// (`row_bytes`, `replay`).
 pub struct Rows<'w>(csv::Writer<&'w mut dyn Write>);
 
 impl<'w> Rows<'w> {
@@ -77,18 +82,9 @@ impl<'w> Rows<'w> {
         Ok(Rows(w))
     }
 
-    /// Rows to follow rows already written (no byte-order mark, no header).
-    pub fn body(out: &'w mut dyn Write) -> Rows<'w> {
-        Rows(csv::Writer::from_writer(out))
-    }
-
     /// One row, every cell neutralized.
     pub fn row(&mut self, cells: &[String]) -> anyhow::Result<()> {
-        for c in cells {
-            self.0.write_field(neutralize(c).as_bytes())?;
-        }
-        self.0.write_record(None::<&[u8]>)?;
-        Ok(())
+        Ok(write_row(&mut self.0, cells)?)
     }
 
     /// Flushes what the writer still holds.
