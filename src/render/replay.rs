@@ -361,17 +361,19 @@ fn column_widths<V: Verdicts + ?Sized>(
     // a verdict's cells, measured where it was judged
     let measure = |v: Verdict| {
         // only a sealed family's phones differ from 11 characters, and they are words
-        let phone = v.phone.map(|p| match style.sealed.is_empty() {
-            true => "139****0000".to_string(),
-            false => style.phone(p),
-        });
+        let phone = v
+            .phone
+            .map_or(Cow::Borrowed(""), |p| match style.sealed.is_empty() {
+                true => Cow::Borrowed("139****0000"),
+                false => Cow::Owned(style.phone(p)),
+            });
         let cells = [
-            style.time(v.at),
-            style.record(v.kind, v.contact).to_string(),
-            shown(&v.id, true).into_owned(),
-            phone.unwrap_or_default(),
-            style.code(v.code).to_string(),
-            rule_word(&v, style).to_string(),
+            Cow::Owned(style.time(v.at)),
+            Cow::Borrowed(style.record(v.kind, v.contact)),
+            shown(&v.id, true),
+            phone,
+            Cow::Borrowed(style.code(v.code)),
+            Cow::Borrowed(rule_word(&v, style)),
         ];
         let why = match measure_why {
             true => (shown(&why_lines(&v, style), true).lines()).fold(0, |w, l| w.max(l.width())),
