@@ -187,21 +187,18 @@ pub fn toml_zh(message: &str) -> String {
             name => format!("键「{name}」写了两次"),
         };
     }
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "值的类型不对: 写的是{}, 应为{}",
-            type_zh(found),
-            type_zh(expected)
-        );
-    }
-    if let Some(rest) = m.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "值不合格: 写的是{}, 应为{}",
-            type_zh(found),
-            type_zh(expected)
-        );
+    for (prefix, said) in [
+        ("invalid type: ", "值的类型不对"),
+        ("invalid value: ", "值不合格"),
+    ] {
+        if let Some(rest) = m.strip_prefix(prefix) {
+            let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            return format!(
+                "{said}: 写的是{}, 应为{}",
+                type_zh(found),
+                type_zh(expected)
+            );
+        }
     }
     "这一行的写法有误 (检查键名、等号、引号和方括号; 文字值要加双引号)".to_string()
 }
