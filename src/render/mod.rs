@@ -6,6 +6,7 @@ pub mod check;
 pub mod clients;
 pub mod consultants;
 pub mod csv_out;
+mod dates;
 pub mod deposits;
 pub mod errors;
 pub mod find;
@@ -269,7 +270,7 @@ fn escaped(t: &Table) -> Table {
 
 /// RFC 3339 in the project zone, to the second.
 pub fn rfc3339(t: crate::model::Time, tz: chrono::FixedOffset) -> String {
-    messages::to_rfc3339(t.with_timezone(&tz))
+    dates::to_rfc3339(t.with_timezone(&tz))
 }
 
 /// A table too wide for the width even with every cell wrapped (`settle`'s twelve columns in 80):
